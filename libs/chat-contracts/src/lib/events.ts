@@ -1,0 +1,64 @@
+import type { ErrorCode } from './errors';
+import type { LeadState } from './lead';
+
+export type FinishReason = 'stop' | 'length' | 'cancelled';
+
+export interface TokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+/** First event of every stream. `model` is `demo` for the offline demo model. */
+export interface StartEvent {
+  type: 'start';
+  session_id: string;
+  message_id: string;
+  stream_id: string;
+  model: string;
+}
+
+/** A piece of the assistant's reply, in order. */
+export interface ChunkEvent {
+  type: 'chunk';
+  content: string;
+}
+
+/** The reply is complete and data extraction has run. */
+export interface DoneEvent extends LeadState {
+  type: 'done';
+  message_id: string;
+  finish_reason: FinishReason;
+  usage?: TokenUsage;
+}
+
+/** The reply failed; no further `chunk` follows. */
+export interface ErrorEvent {
+  type: 'error';
+  message: string;
+  code: ErrorCode;
+  retryable: boolean;
+}
+
+/** The lead notification email was accepted by the mail server (or written to the outbox). */
+export interface EmailSentEvent {
+  type: 'email_sent';
+  message: string;
+}
+
+/** Every event of a chat stream, discriminated by `type`. */
+export type ChatEvent = StartEvent | ChunkEvent | DoneEvent | ErrorEvent | EmailSentEvent;
+
+export type ChatEventType = ChatEvent['type'];
+
+export const CHAT_EVENT_TYPES: readonly ChatEventType[] = [
+  'start',
+  'chunk',
+  'done',
+  'error',
+  'email_sent',
+];
+
+/** Events after which a stream has nothing more to say about the reply. */
+export function isTerminalEvent(event: ChatEvent): event is DoneEvent | ErrorEvent {
+  return event.type === 'done' || event.type === 'error';
+}

@@ -1,0 +1,21 @@
+/** What has been collected about a visitor: field name to validated value. */
+export type LeadData = Record<string, string>;
+
+/** A field the assistant collects, as clients see it (the validation rules stay on the server). */
+export interface LeadFieldDescriptor {
+  name: string;
+  label: string;
+  description: string;
+  required: boolean;
+  /** Allowed values, for fields that take one of a list. */
+  options?: readonly string[];
+}
+
+/** Where the lead notification stands for a session. */
+export type LeadEmailStatus = 'not_sent' | 'sent' | 'failed';
+
+export interface LeadState {
+  data_collected: LeadData;
+  is_complete: boolean;
+  missing_fields: string[];
+}

@@ -1,0 +1,68 @@
+import type { ChatEvent } from './events';
+import type { LeadEmailStatus, LeadFieldDescriptor, LeadState } from './lead';
+
+/** Limits of the protocol's defaults; a server may be configured tighter or looser. */
+export const DEFAULT_MESSAGE_MAX_LENGTH = 4000;
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Body of `POST /chat/stream` and `POST /chat`. */
+export interface ChatRequest {
+  message: string;
+  session_id?: string;
+}
+
+/** Answer of the non-streaming `POST /chat`. */
+export interface ChatReply extends LeadState {
+  session_id: string;
+  message_id: string;
+  reply: string;
+  email_sent: boolean;
+}
+
+export type TranscriptRole = 'user' | 'assistant';
+
+export interface TranscriptMessage {
+  id: string;
+  role: TranscriptRole;
+  content: string;
+  created_at: string;
+  /** For assistant messages: how the reply ended (`cancelled` replies keep what was streamed). */
+  finish_reason?: 'stop' | 'length' | 'cancelled' | 'error';
+}
+
+/** A generation still running for a session, for a client to re-attach to after a reload. */
+export interface ActiveStream {
+  stream_id: string;
+  message_id: string;
+}
+
+/** Answer of `GET /chat/sessions/{session_id}`. */
+export interface SessionTranscript extends LeadState {
+  session_id: string;
+  messages: TranscriptMessage[];
+  email_status: LeadEmailStatus;
+  active_stream: ActiveStream | null;
+}
+
+/** Answer of `GET /chat/profile`: what the assistant is and collects. */
+export interface AssistantProfile {
+  name: string;
+  greeting: string;
+  model: string;
+  demo: boolean;
+  fields: LeadFieldDescriptor[];
+}
+
+/** Answer of `POST /chat/streams/{stream_id}/cancel`. */
+export interface CancelReply {
+  stream_id: string;
+  cancelled: boolean;
+}
+
+/** What a WebSocket client sends on `/api/chat/ws`. */
+export type WsClientMessage =
+  | ({ type: 'message' } & ChatRequest)
+  | { type: 'cancel'; stream_id: string };
+
+/** What the server sends on the WebSocket: the same event objects as the SSE stream. */
+export type WsServerMessage = ChatEvent;
