@@ -1,0 +1,22 @@
+export default {
+  displayName: 'web',
+  preset: '../../jest.preset.js',
+  // jsdom plus Node's fetch and web streams, so specs talk to a real local HTTP server.
+  testEnvironment: '<rootDir>/src/testing/jsdom-with-fetch-environment.cjs',
+  setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
+  coverageDirectory: '../../coverage/apps/web',
+  transform: {
+    '^.+\\.(ts|mjs|js|html|svg)$': [
+      'jest-preset-angular',
+      { tsconfig: '<rootDir>/tsconfig.spec.json', stringifyContentPathRegex: '\\.(html|svg)$' },
+    ],
+  },
+  // marked ships ES modules only.
+  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|marked/))'],
+  moduleFileExtensions: ['ts', 'html', 'js', 'json', 'mjs'],
+  snapshotSerializers: [
+    'jest-preset-angular/build/serializers/no-ng-attributes',
+    'jest-preset-angular/build/serializers/ng-snapshot',
+    'jest-preset-angular/build/serializers/html-comment',
+  ],
+};

@@ -1,0 +1,77 @@
+import { ERROR_RETRYABLE, type ErrorCode, isErrorCode } from '@chat/contracts';
+
+/** Failures the portal detects itself, beside the protocol's codes. */
+export type ClientErrorCode = 'network_error' | 'connection_lost';
+
+/** An error as the reader sees it: what happened, whether retrying may help, and when. */
+export interface ChatError {
+  code: ErrorCode | ClientErrorCode;
+  message: string;
+  retryable: boolean;
+  /** Seconds to wait before retrying, from `Retry-After` (rate limiting). */
+  retryAfterSeconds?: number;
+}
+
+const MESSAGES: Record<ErrorCode | ClientErrorCode, string> = {
+  invalid_request: 'That message could not be sent. Check that it is not empty or too long.',
+  payload_too_large: 'That message is too long to send. Please shorten it.',
+  not_found: 'This conversation or reply is no longer available. Start a new conversation.',
+  generation_in_progress: 'A reply is still being written for this conversation. Wait a moment, then retry.',
+  rate_limited: 'You are sending messages too quickly.',
+  upstream_unavailable: 'The assistant is unavailable right now. Please retry in a moment.',
+  upstream_timeout: 'The assistant took too long to answer. Please retry.',
+  internal_error: 'Something went wrong on our side. Please retry.',
+  network_error: 'The server could not be reached. Check your connection, then retry.',
+  connection_lost: 'The connection was lost and could not be restored. Please retry.',
+};
+
+/** The text shown for an error; the server's own message is not shown, it may be technical. */
+export function describeError(code: ErrorCode | ClientErrorCode, retryAfterSeconds?: number): string {
+  if (code === 'rate_limited' && retryAfterSeconds !== undefined) {
+    const at = new Date(Date.now() + retryAfterSeconds * 1000).toLocaleTimeString([], {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    return `${MESSAGES.rate_limited} Try again in ${retryAfterSeconds} s (at ${at}).`;
+  }
+  return MESSAGES[code];
+}
+
+export function chatError(code: ErrorCode | ClientErrorCode, retryAfterSeconds?: number): ChatError {
+  const retryable = code === 'network_error' || code === 'connection_lost' || ERROR_RETRYABLE[code];
+  return { code, message: describeError(code, retryAfterSeconds), retryable, retryAfterSeconds };
+}
+
+/** An error answered as plain HTTP before a stream started (PROTOCOL.md, "Errors"). */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly chatError: ChatError,
+  ) {
+    super(chatError.message);
+    this.name = 'ApiRequestError';
+  }
+
+  static async from(response: Response): Promise<ApiRequestError> {
+    let code: ErrorCode = response.status === 404 ? 'not_found' : 'internal_error';
+    try {
+      const body: unknown = await response.json();
+      const bodyCode = (body as { code?: unknown } | null)?.code;
+      if (isErrorCode(bodyCode)) code = bodyCode;
+    } catch {
+      // Not JSON (a proxy page, say): the status alone decides.
+      if (response.status === 429) code = 'rate_limited';
+    }
+    return new ApiRequestError(response.status, chatError(code, parseRetryAfter(response.headers.get('Retry-After'))));
+  }
+}
+
+/** `Retry-After` is seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}

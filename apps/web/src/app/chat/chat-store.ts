@@ -1,0 +1,311 @@
+import { computed, inject, Injectable, signal } from '@angular/core';
+import type {
+  AssistantProfile,
+  ChatEvent,
+  DoneEvent,
+  LeadState,
+  SessionTranscript,
+  TranscriptMessage,
+} from '@chat/contracts';
+import { ChatApi } from './chat-api';
+import { ApiRequestError, type ChatError, chatError } from './chat-error';
+import { followReply } from './follow-reply';
+import { SessionIdStore } from './session-id';
+
+export type ChatStatus = 'idle' | 'connecting' | 'streaming' | 'reconnecting' | 'stopping' | 'error';
+
+/** The reply being written: its id once the server named it, and the text so far. */
+export interface LiveReply {
+  messageId: string | null;
+  text: string;
+}
+
+interface Turn {
+  controller: AbortController;
+  streamId: string | null;
+  messageId: string | null;
+  /** Reply text received so far; published to `streamingText` at most once per frame. */
+  buffer: string;
+  stopRequested: boolean;
+  finished: boolean;
+}
+
+const EMPTY_LEAD: LeadState = { data_collected: {}, is_complete: false, missing_fields: [] };
+
+const nextFrame: (callback: () => void) => void =
+  typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(cb, 16);
+
+/**
+ * The conversation's state. Network reading happens in `followReply`; this class is the one
+ * place where its events become signals.
+ */
+@Injectable({ providedIn: 'root' })
+export class ChatStore {
+  private readonly api = inject(ChatApi);
+  private readonly sessionIds = inject(SessionIdStore);
+
+  private readonly _sessionId = signal(this.sessionIds.current());
+  private readonly _messages = signal<readonly TranscriptMessage[]>([]);
+  private readonly _streamingText = signal('');
+  private readonly _liveMessageId = signal<string | null>(null);
+  private readonly _status = signal<ChatStatus>('idle');
+  private readonly _lead = signal<LeadState>(EMPTY_LEAD);
+  private readonly _emailSent = signal(false);
+  private readonly _error = signal<ChatError | null>(null);
+  private readonly _profile = signal<AssistantProfile | null>(null);
+  private readonly _model = signal<string | null>(null);
+  private readonly _announcement = signal('');
+  private readonly _restoring = signal(false);
+
+  readonly sessionId = this._sessionId.asReadonly();
+  readonly messages = this._messages.asReadonly();
+  /** Text of the reply being written, updated at most once per animation frame. */
+  readonly streamingText = this._streamingText.asReadonly();
+  readonly status = this._status.asReadonly();
+  readonly error = this._error.asReadonly();
+  readonly emailSent = this._emailSent.asReadonly();
+  readonly profile = this._profile.asReadonly();
+  /** The latest finished reply, for screen readers (set once per reply, never per token). */
+  readonly announcement = this._announcement.asReadonly();
+  readonly restoring = this._restoring.asReadonly();
+
+  readonly dataCollected = computed(() => this._lead().data_collected);
+  readonly isComplete = computed(() => this._lead().is_complete);
+  readonly missingFields = computed(() => this._lead().missing_fields);
+  readonly isReplying = computed(() => ['connecting', 'streaming', 'reconnecting', 'stopping'].includes(this._status()));
+  readonly liveReply = computed<LiveReply | null>(() =>
+    this.isReplying() ? { messageId: this._liveMessageId(), text: this._streamingText() } : null,
+  );
+  readonly isDemo = computed(() => this._profile()?.demo === true || this._model() === 'demo');
+
+  private turn: Turn | null = null;
+  private lastPrompt: string | null = null;
+  private failedMessageId: string | null = null;
+  private flushScheduled = false;
+
+  /** Sends a message; `false` when it is empty or a reply is still being written. */
+  send(text: string): boolean {
+    const message = text.trim();
+    if (!message || this.isReplying()) return false;
+    this.lastPrompt = message;
+    this._messages.update((list) => [
+      ...list,
+      { id: `local-${Date.now()}-${list.length}`, role: 'user', content: message, created_at: new Date().toISOString() },
+    ]);
+    this.startTurn((signal) => this.api.openStream({ message, session_id: this._sessionId() }, signal));
+    return true;
+  }
+
+  /** Asks again for the reply that failed, without repeating the reader's message in the list. */
+  retry(): void {
+    const prompt = this.lastPrompt;
+    if (!prompt || this.isReplying()) return;
+    const failedId = this.failedMessageId;
+    if (failedId) this._messages.update((list) => list.filter((m) => m.id !== failedId));
+    this.startTurn((signal) => this.api.openStream({ message: prompt, session_id: this._sessionId() }, signal));
+  }
+
+  /** Stops the reply being written; it ends with what was written so far. */
+  stop(): void {
+    const turn = this.turn;
+    if (!turn || turn.finished || !this.isReplying()) return;
+    turn.stopRequested = true;
+    this._status.set('stopping');
+    if (turn.streamId) this.requestCancel(turn);
+    // Without a stream id yet, the cancel is sent as soon as the `start` event names it.
+  }
+
+  /** Forgets the conversation and starts a new one under a fresh session id. */
+  newConversation(): void {
+    const turn = this.turn;
+    if (turn && !turn.finished && turn.streamId) this.api.cancelStream(turn.streamId).catch(() => undefined);
+    turn?.controller.abort();
+    this.turn = null;
+    this.lastPrompt = null;
+    this.failedMessageId = null;
+    this._sessionId.set(this.sessionIds.renew());
+    this._messages.set([]);
+    this._streamingText.set('');
+    this._liveMessageId.set(null);
+    this._lead.set(EMPTY_LEAD);
+    this._emailSent.set(false);
+    this._error.set(null);
+    this._model.set(null);
+    this._announcement.set('');
+    this._status.set('idle');
+  }
+
+  /** Loads the assistant's profile and the stored conversation, re-attaching to a running reply. */
+  async restore(): Promise<void> {
+    this._restoring.set(true);
+    const sessionId = this._sessionId();
+    const profile = this.api.getProfile().then(
+      (p) => this._profile.set(p),
+      () => this._profile.set(null),
+    );
+    try {
+      const transcript = await this.api.getSession(sessionId);
+      if (transcript && sessionId === this._sessionId()) this.applyTranscript(transcript);
+    } catch (error) {
+      this._error.set(error instanceof ApiRequestError ? error.chatError : chatError('network_error'));
+      this._status.set('error');
+    } finally {
+      this._restoring.set(false);
+    }
+    await profile;
+  }
+
+  private applyTranscript(transcript: SessionTranscript): void {
+    const active = transcript.active_stream;
+    this._messages.set(transcript.messages.filter((m) => m.id !== active?.message_id));
+    this._lead.set({
+      data_collected: transcript.data_collected,
+      is_complete: transcript.is_complete,
+      missing_fields: transcript.missing_fields,
+    });
+    this._emailSent.set(transcript.email_status === 'sent');
+    const lastUser = [...transcript.messages].reverse().find((m) => m.role === 'user');
+    this.lastPrompt = lastUser?.content ?? null;
+    if (active) {
+      this.startTurn((signal) => this.api.resumeStream(active.stream_id, 0, signal), active);
+    }
+  }
+
+  private startTurn(
+    open: (signal: AbortSignal) => Promise<Response>,
+    attach?: { stream_id: string; message_id: string },
+  ): void {
+    this.turn?.controller.abort();
+    const turn: Turn = {
+      controller: new AbortController(),
+      streamId: attach?.stream_id ?? null,
+      messageId: attach?.message_id ?? null,
+      buffer: '',
+      stopRequested: false,
+      finished: false,
+    };
+    this.turn = turn;
+    this.failedMessageId = null;
+    this._error.set(null);
+    this._streamingText.set('');
+    this._liveMessageId.set(turn.messageId);
+    this._status.set(attach ? 'streaming' : 'connecting');
+
+    followReply(
+      this.api,
+      { open, streamId: attach?.stream_id, lastEventId: 0, signal: turn.controller.signal },
+      {
+        onEvent: ({ event }) => this.apply(turn, event),
+        onReconnecting: () => {
+          if (this.turn === turn && !turn.finished && this._status() !== 'stopping') this._status.set('reconnecting');
+        },
+      },
+    )
+      .then(() => {
+        // The body ended cleanly after its terminal event, or the turn was abandoned.
+      })
+      .catch((error: unknown) => {
+        if (turn.controller.signal.aborted || turn.finished || this.turn !== turn) return;
+        this.fail(turn, error instanceof ApiRequestError ? error.chatError : chatError('connection_lost'));
+      });
+  }
+
+  private apply(turn: Turn, event: ChatEvent): void {
+    if (event.type === 'email_sent') {
+      this._emailSent.set(true);
+      return;
+    }
+    if (this.turn !== turn || turn.finished) return;
+    switch (event.type) {
+      case 'start':
+        turn.streamId = event.stream_id;
+        turn.messageId = event.message_id;
+        this._liveMessageId.set(event.message_id);
+        this._model.set(event.model);
+        if (turn.stopRequested) this.requestCancel(turn);
+        else this._status.set('streaming');
+        break;
+      case 'chunk':
+        turn.buffer += event.content;
+        if (this._status() === 'reconnecting' || this._status() === 'connecting') this._status.set('streaming');
+        this.scheduleFlush();
+        break;
+      case 'done':
+        this.finish(turn, event);
+        break;
+      case 'error':
+        this.fail(turn, { ...chatError(event.code ?? 'internal_error'), retryable: event.retryable ?? true });
+        break;
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    nextFrame(() => {
+      this.flushScheduled = false;
+      const current = this.turn;
+      if (current && !current.finished) this._streamingText.set(current.buffer);
+    });
+  }
+
+  private finish(turn: Turn, done: DoneEvent): void {
+    turn.finished = true;
+    const content = turn.buffer;
+    this._messages.update((list) => [
+      ...list,
+      {
+        id: done.message_id ?? turn.messageId ?? `reply-${list.length}`,
+        role: 'assistant',
+        content,
+        created_at: new Date().toISOString(),
+        finish_reason: done.finish_reason,
+      },
+    ]);
+    this._lead.set({
+      data_collected: done.data_collected,
+      is_complete: done.is_complete,
+      missing_fields: done.missing_fields ?? [],
+    });
+    this.endLive('idle');
+    this._announcement.set(
+      done.finish_reason === 'cancelled' ? `Reply stopped. ${content}` : `Assistant replied: ${content}`,
+    );
+  }
+
+  private fail(turn: Turn, error: ChatError): void {
+    turn.finished = true;
+    if (turn.buffer) {
+      const id = turn.messageId ?? `failed-${Date.now()}`;
+      this.failedMessageId = id;
+      this._messages.update((list) => [
+        ...list,
+        { id, role: 'assistant', content: turn.buffer, created_at: new Date().toISOString(), finish_reason: 'error' },
+      ]);
+    }
+    this._error.set(error);
+    this.endLive('error');
+    this._announcement.set(`Reply failed. ${error.message}`);
+  }
+
+  private endLive(status: ChatStatus): void {
+    this._streamingText.set('');
+    this._liveMessageId.set(null);
+    this._status.set(status);
+  }
+
+  private requestCancel(turn: Turn): void {
+    const streamId = turn.streamId as string;
+    this.api.cancelStream(streamId).catch(() => {
+      // The reply may have just ended, or the server forgot it: end it here with what arrived.
+      if (this.turn !== turn || turn.finished) return;
+      turn.controller.abort();
+      this.finish(turn, {
+        type: 'done',
+        message_id: turn.messageId ?? streamId,
+        finish_reason: 'cancelled',
+        ...this._lead(),
+      });
+    });
+  }
+}

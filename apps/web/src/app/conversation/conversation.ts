@@ -1,0 +1,72 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
+import type { TranscriptMessage } from '@chat/contracts';
+import type { ChatStatus, LiveReply } from '../chat/chat-store';
+import { FinishedMessage } from '../finished-message/finished-message';
+import { StreamingReply } from '../streaming-reply/streaming-reply';
+
+/** How close to the bottom (px) still counts as reading the latest. */
+const FOLLOW_THRESHOLD = 48;
+
+/** The message list; follows the reply as it grows unless the reader scrolled up. */
+@Component({
+  selector: 'chat-conversation',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [FinishedMessage, StreamingReply],
+  templateUrl: './conversation.html',
+  styleUrl: './conversation.css',
+})
+export class Conversation {
+  readonly messages = input.required<readonly TranscriptMessage[]>();
+  readonly live = input<LiveReply | null>(null);
+  readonly status = input<ChatStatus>('idle');
+  readonly greeting = input('');
+
+  protected readonly following = signal(true);
+  private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
+  private readonly content = viewChild.required<ElementRef<HTMLElement>>('content');
+
+  constructor() {
+    effect((onCleanup) => {
+      const content = this.content().nativeElement;
+      if (typeof ResizeObserver === 'undefined') return;
+      // Content grows as tokens arrive; keep the latest in view while the reader follows.
+      const observer = new ResizeObserver(() => {
+        if (this.following()) this.scrollToEnd();
+      });
+      observer.observe(content);
+      onCleanup(() => observer.disconnect());
+    });
+    effect(() => {
+      const list = this.messages();
+      // Sending a message means the reader wants to see the answer.
+      if (list.at(-1)?.role === 'user') {
+        this.following.set(true);
+        queueMicrotask(() => this.scrollToEnd());
+      }
+    });
+  }
+
+  protected onScroll(): void {
+    const el = this.scroller().nativeElement;
+    this.following.set(el.scrollHeight - el.scrollTop - el.clientHeight <= FOLLOW_THRESHOLD);
+  }
+
+  protected jumpToLatest(): void {
+    this.following.set(true);
+    this.scrollToEnd();
+  }
+
+  private scrollToEnd(): void {
+    const el = this.scroller().nativeElement;
+    el.scrollTop = el.scrollHeight;
+  }
+}

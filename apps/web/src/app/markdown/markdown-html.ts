@@ -1,0 +1,77 @@
+import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import css from 'highlight.js/lib/languages/css';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import python from 'highlight.js/lib/languages/python';
+import sql from 'highlight.js/lib/languages/sql';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import { Marked, type Token, type TokensList } from 'marked';
+
+// A few languages keep the bundle small; others are shown as plain escaped code.
+hljs.registerLanguage('bash', bash);
+hljs.registerLanguage('css', css);
+hljs.registerLanguage('javascript', javascript);
+hljs.registerLanguage('json', json);
+hljs.registerLanguage('python', python);
+hljs.registerLanguage('sql', sql);
+hljs.registerLanguage('typescript', typescript);
+hljs.registerLanguage('xml', xml);
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const marked = new Marked({
+  gfm: true,
+  renderer: {
+    code({ text, lang }) {
+      const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
+      const known = language && hljs.getLanguage(language);
+      const body = known ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
+      const label = known ? ` language-${escapeHtml(language)}` : '';
+      return `<pre><code class="hljs${label}">${body}\n</code></pre>\n`;
+    },
+  },
+});
+
+let hooksInstalled = false;
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  // Links in a reply open outside the chat and cannot reach back into it.
+  DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+    if (node.tagName === 'A' && node.hasAttribute('href')) {
+      node.setAttribute('target', '_blank');
+      node.setAttribute('rel', 'noopener noreferrer');
+    }
+  });
+}
+
+/** Sanitises HTML produced from a reply: no script, handlers, `javascript:` URLs, forms or styles. */
+export function sanitize(html: string): string {
+  installHooks();
+  return DOMPurify.sanitize(html, {
+    ADD_ATTR: ['target'],
+    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+    FORBID_ATTR: ['style'],
+  });
+}
+
+/** Splits markdown into top-level blocks (their `raw` texts add up to the source). */
+export function lexBlocks(markdown: string): TokensList {
+  return marked.lexer(markdown);
+}
+
+/** Renders top-level blocks (with the source's link definitions) to sanitised HTML. */
+export function renderBlocks(tokens: Token[], links: TokensList['links']): string {
+  const list = Object.assign([...tokens], { links }) as TokensList;
+  return sanitize(marked.parser(list));
+}
+
+/** Renders a whole finished reply to sanitised HTML. */
+export function renderMarkdown(markdown: string): string {
+  return sanitize(marked.parse(markdown, { async: false }));
+}

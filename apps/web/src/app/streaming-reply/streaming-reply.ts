@@ -1,0 +1,55 @@
+import { ChangeDetectionStrategy, Component, effect, ElementRef, inject, input, viewChild } from '@angular/core';
+import { ReplyHtml } from '../markdown/reply-html';
+
+/**
+ * The reply being written. Finished markdown blocks are appended to the DOM once; only the
+ * last, unfinished block is replaced on each frame, so the cost per update stays flat.
+ */
+@Component({
+  selector: 'chat-streaming-reply',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `<div class="markdown" #finished></div>
+    <div class="markdown tail" #tail></div>`,
+  host: { class: 'streaming-reply', 'aria-busy': 'true' },
+})
+export class StreamingReply {
+  readonly messageId = input.required<string>();
+  readonly text = input.required<string>();
+
+  private readonly replyHtml = inject(ReplyHtml);
+  private readonly finishedEl = viewChild.required<ElementRef<HTMLElement>>('finished');
+  private readonly tailEl = viewChild.required<ElementRef<HTMLElement>>('tail');
+  private attachedTo: string | null = null;
+
+  constructor() {
+    effect(() => {
+      const renderer = this.replyHtml.streamingRenderer(this.messageId());
+      const finished = this.finishedEl().nativeElement;
+      const tail = this.tailEl().nativeElement;
+      if (this.attachedTo !== this.messageId()) {
+        // A view created mid-reply starts from the blocks already rendered.
+        this.attachedTo = this.messageId();
+        finished.innerHTML = renderer.finishedSoFar();
+      }
+      const update = renderer.update(this.text());
+      for (const html of update.finishedBlocks) finished.insertAdjacentHTML('beforeend', html);
+      // Sanitised by DOMPurify in the renderer.
+      tail.innerHTML = update.tail;
+      appendCursor(tail);
+    });
+  }
+}
+
+const NO_CHILDREN = new Set(['BR', 'HR', 'IMG', 'INPUT']);
+
+/** Puts the blinking cursor at the end of the deepest last element, where the next word goes. */
+function appendCursor(container: HTMLElement): void {
+  let target: Element = container;
+  while (target.lastElementChild && !NO_CHILDREN.has(target.lastElementChild.tagName)) {
+    target = target.lastElementChild;
+  }
+  const cursor = document.createElement('span');
+  cursor.className = 'cursor';
+  cursor.setAttribute('aria-hidden', 'true');
+  target.appendChild(cursor);
+}
