@@ -3,7 +3,6 @@ import {
   Component,
   effect,
   ElementRef,
-  inject,
   input,
   signal,
   viewChild,

@@ -1,0 +1,140 @@
+import { TestBed } from '@angular/core/testing';
+import type { AssistantProfile } from '@chat/contracts';
+import type { ServerResponse } from 'node:http';
+import { API_BASE_URL } from '../api-config';
+import { chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '../../testing/scripted-sse-server';
+import { ChatPage } from './chat-page';
+
+const PROFILE: AssistantProfile = {
+  name: 'Trading Coach',
+  greeting: 'Ask me about trading.',
+  model: 'demo',
+  demo: true,
+  fields: [
+    { name: 'name', label: 'Name', description: 'Your name', required: true },
+    { name: 'email', label: 'Email', description: 'Your email', required: true },
+    { name: 'goals', label: 'Goals', description: 'Your goals', required: false },
+  ],
+};
+
+describe('ChatPage', () => {
+  let server: ScriptedServer;
+
+  beforeEach(async () => {
+    localStorage.clear();
+    server = await new ScriptedServer().start();
+    server.on('GET /api/chat/profile', (_req, res) => json(res, 200, PROFILE));
+    TestBed.configureTestingModule({ providers: [{ provide: API_BASE_URL, useValue: server.url }] });
+  });
+
+  afterEach(() => server.stop());
+
+  async function render() {
+    const fixture = TestBed.createComponent(ChatPage);
+    const root = fixture.nativeElement as HTMLElement;
+    await waitFor(() => {
+      fixture.detectChanges();
+      return root.textContent?.includes('Trading Coach') ?? false;
+    });
+    return { fixture, root, settle: () => fixture.whenStable() };
+  }
+
+  function type(root: HTMLElement, text: string, key = 'Enter', shiftKey = false) {
+    const input = root.querySelector('textarea') as HTMLTextAreaElement;
+    input.value = text;
+    input.dispatchEvent(new Event('input'));
+    input.dispatchEvent(new KeyboardEvent('keydown', { key, shiftKey, cancelable: true }));
+  }
+
+  it('sends on Enter, streams the reply with a cursor and finalises it as markdown', async () => {
+    let streamRes!: ServerResponse;
+    let writer!: ReturnType<typeof sse>;
+    server.on('POST /api/chat/stream', (_req, res) => {
+      streamRes = res;
+      writer = sse(res);
+      writer.send(start({ model: 'demo' }));
+      writer.send(chunk('## Momentum\n\nIt **follows** '));
+    });
+    const { fixture, root } = await render();
+    expect(root.querySelector('.demo-badge')?.textContent).toContain('Demo model');
+    expect(root.textContent).toContain('Ask me about trading.');
+
+    type(root, 'What is momentum?', 'Enter', true);
+    await fixture.whenStable();
+    expect(server.requests.some((r) => r.method === 'POST')).toBe(false); // Shift+Enter is a new line
+
+    type(root, 'What is momentum?');
+    await waitFor(() => {
+      fixture.detectChanges();
+      return root.querySelector('chat-streaming-reply .cursor') !== null;
+    });
+    expect(root.querySelector('.user')?.textContent).toContain('What is momentum?');
+    expect(root.querySelector('chat-streaming-reply h2')?.textContent).toBe('Momentum');
+    const textarea = root.querySelector('textarea') as HTMLTextAreaElement;
+    expect(textarea.readOnly).toBe(true);
+    expect(root.querySelector('#composer-hint')?.textContent).toContain('The assistant is replying');
+    expect(root.querySelector('button.stop')).not.toBeNull();
+
+    writer.send(chunk('trends.'));
+    writer.send(done({ data_collected: { name: 'Ada' }, missing_fields: ['email'] }));
+    streamRes.end();
+    await waitFor(() => {
+      fixture.detectChanges();
+      return root.querySelector('chat-streaming-reply') === null && root.querySelector('.assistant strong') !== null;
+    });
+    expect(root.querySelector('.assistant')?.textContent).toContain('It follows trends.');
+    expect(root.querySelector('.cursor')).toBeNull();
+    expect(root.querySelector('[aria-live="polite"]')?.textContent).toContain('It **follows** trends.');
+    expect(root.querySelector('[data-field="name"]')?.textContent).toContain('Ada');
+    expect(root.querySelector('[data-field="email"]')?.textContent).toContain('Missing');
+    expect(root.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')).toBe('1');
+  });
+
+  it('shows the error of a failed reply and a retry that works', async () => {
+    server
+      .on('POST /api/chat/stream', (_req, res) =>
+        json(res, 502, { statusCode: 502, code: 'upstream_unavailable', message: 'upstream said 500' }),
+      )
+      .on('POST /api/chat/stream', streamOf([start(), chunk('Recovered.'), done()]));
+    const { fixture, root } = await render();
+
+    type(root, 'hello');
+    await waitFor(() => {
+      fixture.detectChanges();
+      return root.querySelector('[role="alert"]') !== null;
+    });
+    const alert = root.querySelector('[role="alert"]') as HTMLElement;
+    expect(alert.textContent).toContain('The assistant is unavailable right now');
+    expect(alert.textContent).not.toContain('upstream said 500');
+
+    (alert.querySelector('button') as HTMLButtonElement).click();
+    await waitFor(() => {
+      fixture.detectChanges();
+      return root.querySelector('.assistant')?.textContent?.includes('Recovered.') ?? false;
+    });
+    expect(root.querySelector('[role="alert"]')).toBeNull();
+    expect(root.querySelectorAll('.user')).toHaveLength(1);
+  });
+
+  it('shows the lead as complete and the email as sent after a reload', async () => {
+    localStorage.setItem('chat.session_id', 'done-session');
+    server.on('GET /api/chat/sessions/done-session', (_req, res) =>
+      json(res, 200, {
+        session_id: 'done-session',
+        messages: [{ id: 'u1', role: 'user', content: 'I am Ada, ada@example.com', created_at: '2026-01-01T00:00:00Z' }],
+        data_collected: { name: 'Ada', email: 'ada@example.com' },
+        is_complete: true,
+        missing_fields: [],
+        email_status: 'sent',
+        active_stream: null,
+      }),
+    );
+    const { fixture, root } = await render();
+    await waitFor(() => {
+      fixture.detectChanges();
+      return root.querySelector('.email-sent') !== null;
+    });
+    expect(root.textContent).toContain('All required details are collected.');
+    expect(root.querySelector('.user')?.textContent).toContain('I am Ada');
+  });
+});

@@ -1,0 +1,238 @@
+import { TestBed } from '@angular/core/testing';
+import { SESSION_ID_PATTERN, type SessionTranscript } from '@chat/contracts';
+import { API_BASE_URL } from '../api-config';
+import { breakAfterFlush, chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '../../testing/scripted-sse-server';
+import { ChatStore } from './chat-store';
+
+describe('ChatStore', () => {
+  let server: ScriptedServer;
+  let store: ChatStore;
+
+  beforeEach(async () => {
+    localStorage.clear();
+    server = await new ScriptedServer().start();
+    TestBed.configureTestingModule({ providers: [{ provide: API_BASE_URL, useValue: server.url }] });
+    store = TestBed.inject(ChatStore);
+  });
+
+  afterEach(async () => {
+    store.newConversation();
+    await server.stop();
+  });
+
+  const body = (index: number) => JSON.parse(server.requests[index].body);
+
+  it('shows the message at once, then the reply, the lead state and the email notice', async () => {
+    server.on(
+      'POST /api/chat/stream',
+      streamOf([
+        start(),
+        chunk('Momentum '),
+        chunk('trading **follows** trends.'),
+        done({ data_collected: { name: 'Ada' }, missing_fields: ['email'] }),
+        { type: 'email_sent', message: 'sent' },
+      ]),
+    );
+
+    expect(store.send('  What is momentum trading?  ')).toBe(true);
+    expect(store.messages()).toEqual([expect.objectContaining({ role: 'user', content: 'What is momentum trading?' })]);
+    expect(store.status()).toBe('connecting');
+
+    await waitFor(() => store.emailSent());
+    expect(store.status()).toBe('idle');
+    expect(store.messages()[1]).toEqual(
+      expect.objectContaining({ id: 'm1', role: 'assistant', content: 'Momentum trading **follows** trends.' }),
+    );
+    expect(store.dataCollected()).toEqual({ name: 'Ada' });
+    expect(store.missingFields()).toEqual(['email']);
+    expect(store.announcement()).toContain('Momentum trading');
+    expect(body(0)).toEqual({ message: 'What is momentum trading?', session_id: store.sessionId() });
+  });
+
+  it('publishes the growing text while the reply streams and refuses a second message', async () => {
+    let writer!: ReturnType<typeof sse>;
+    let finish!: () => void;
+    server.on('POST /api/chat/stream', (_req, res) => {
+      writer = sse(res);
+      writer.send(start());
+      writer.send(chunk('Hello'));
+      finish = () => {
+        writer.send(done());
+        res.end();
+      };
+    });
+
+    store.send('hi');
+    await waitFor(() => store.streamingText() === 'Hello');
+    expect(store.status()).toBe('streaming');
+    expect(store.liveReply()).toEqual({ messageId: 'm1', text: 'Hello' });
+    expect(store.send('another')).toBe(false);
+
+    finish();
+    await waitFor(() => store.status() === 'idle');
+    expect(store.liveReply()).toBeNull();
+  });
+
+  it('shows an error event with its code and retries the same message', async () => {
+    server
+      .on(
+        'POST /api/chat/stream',
+        streamOf([
+          start(),
+          chunk('Partial'),
+          { type: 'error', message: 'x', code: 'upstream_unavailable', retryable: true },
+        ]),
+      )
+      .on('POST /api/chat/stream', streamOf([start({ message_id: 'm2' }), chunk('Full answer'), done({ message_id: 'm2' })]));
+
+    store.send('question');
+    await waitFor(() => store.status() === 'error');
+    expect(store.error()).toEqual(expect.objectContaining({ code: 'upstream_unavailable', retryable: true }));
+    expect(store.error()?.message).toMatch(/unavailable/i);
+    expect(store.messages().map((m) => m.finish_reason)).toEqual([undefined, 'error']);
+
+    store.retry();
+    await waitFor(() => store.status() === 'idle');
+    expect(store.error()).toBeNull();
+    expect(store.messages().map((m) => [m.role, m.content])).toEqual([
+      ['user', 'question'],
+      ['assistant', 'Full answer'],
+    ]);
+    expect(body(1)).toEqual(body(0));
+  });
+
+  it('says when to try again after a 429', async () => {
+    server.on('POST /api/chat/stream', (_req, res) =>
+      json(res, 429, { statusCode: 429, code: 'rate_limited', message: 'slow down' }, { 'Retry-After': '30' }),
+    );
+
+    store.send('hi');
+    await waitFor(() => store.status() === 'error');
+    expect(store.error()).toEqual(expect.objectContaining({ code: 'rate_limited', retryAfterSeconds: 30 }));
+    expect(store.error()?.message).toContain('Try again in 30 s');
+  });
+
+  it('resumes a dropped connection from the last event id without losing or repeating words', async () => {
+    server
+      .on('POST /api/chat/stream', (_req, res) => {
+        const writer = sse(res);
+        writer.send(start());
+        writer.send(chunk('one '));
+        writer.send(chunk('two '));
+        breakAfterFlush(res); // the connection breaks mid-reply
+      })
+      .on('GET /api/chat/streams/st1/events', streamOf([chunk('three'), done()], 4));
+
+    const statuses: string[] = [];
+    store.send('count');
+    await waitFor(() => {
+      statuses.push(store.status());
+      return store.status() === 'idle';
+    });
+    expect(statuses).toContain('reconnecting');
+    expect(store.messages()[1].content).toBe('one two three');
+    expect(server.requests[1].headers['last-event-id']).toBe('3');
+  });
+
+  it('keeps retrying the resume while the server is unreachable for a moment', async () => {
+    server
+      .on('POST /api/chat/stream', (_req, res) => {
+        const writer = sse(res);
+        writer.send(start());
+        writer.send(chunk('a'));
+        breakAfterFlush(res);
+      })
+      .on('GET /api/chat/streams/st1/events', (_req, res) => res.destroy())
+      .on('GET /api/chat/streams/st1/events', streamOf([chunk('b'), done()], 3));
+
+    store.send('x');
+    await waitFor(() => store.status() === 'idle', 8000);
+    expect(store.messages()[1].content).toBe('ab');
+  }, 10_000);
+
+  it('stops a reply through the cancel endpoint and keeps what was written', async () => {
+    let writer!: ReturnType<typeof sse>;
+    let streamRes!: import('node:http').ServerResponse;
+    server
+      .on('POST /api/chat/stream', (_req, res) => {
+        streamRes = res;
+        writer = sse(res);
+        writer.send(start());
+        writer.send(chunk('Half a'));
+      })
+      .on('POST /api/chat/streams/st1/cancel', (_req, res) => {
+        json(res, 200, { stream_id: 'st1', cancelled: true });
+        writer.send(done({ finish_reason: 'cancelled' }));
+        streamRes.end();
+      });
+
+    store.send('long story');
+    await waitFor(() => store.streamingText() === 'Half a');
+    store.stop();
+    expect(store.status()).toBe('stopping');
+    await waitFor(() => store.status() === 'idle');
+    expect(store.messages()[1]).toEqual(expect.objectContaining({ content: 'Half a', finish_reason: 'cancelled' }));
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toContain('POST /api/chat/streams/st1/cancel');
+  });
+
+  it('restores the transcript after a reload and re-attaches to the running reply', async () => {
+    localStorage.setItem('chat.session_id', 'saved-session');
+    const transcript: SessionTranscript = {
+      session_id: 'saved-session',
+      messages: [
+        { id: 'u1', role: 'user', content: 'Earlier question', created_at: '2026-01-01T00:00:00Z' },
+        { id: 'a1', role: 'assistant', content: 'Earlier answer', created_at: '2026-01-01T00:00:01Z' },
+        { id: 'u2', role: 'user', content: 'Current question', created_at: '2026-01-01T00:00:02Z' },
+      ],
+      data_collected: { name: 'Ada' },
+      is_complete: false,
+      missing_fields: ['email'],
+      email_status: 'not_sent',
+      active_stream: { stream_id: 'live1', message_id: 'a2' },
+    };
+    server
+      .on('GET /api/chat/profile', (_req, res) =>
+        json(res, 200, { name: 'Coach', greeting: 'Hi', model: 'demo', demo: true, fields: [] }),
+      )
+      .on('GET /api/chat/sessions/saved-session', (_req, res) => json(res, 200, transcript))
+      .on(
+        'GET /api/chat/streams/live1/events',
+        streamOf([start({ stream_id: 'live1', message_id: 'a2' }), chunk('Current '), chunk('answer'), done({ message_id: 'a2' })]),
+      );
+
+    // A fresh store (a reloaded page) reads the saved id.
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({ providers: [{ provide: API_BASE_URL, useValue: server.url }] });
+    store = TestBed.inject(ChatStore);
+    expect(store.sessionId()).toBe('saved-session');
+
+    await store.restore();
+    expect(store.isDemo()).toBe(true);
+    expect(store.dataCollected()).toEqual({ name: 'Ada' });
+    await waitFor(() => store.messages().length === 4);
+    expect(store.messages().at(-1)).toEqual(expect.objectContaining({ id: 'a2', content: 'Current answer' }));
+    const resume = server.requests.find((r) => r.path.includes('/streams/live1/events'));
+    expect(resume?.headers['last-event-id']).toBe('0');
+  });
+
+  it('starts a new conversation under a fresh valid session id', async () => {
+    server.on('GET /api/chat/profile', (_req, res) => json(res, 500, {}));
+    const before = store.sessionId();
+    store.newConversation();
+    expect(store.sessionId()).not.toBe(before);
+    expect(store.sessionId()).toMatch(SESSION_ID_PATTERN);
+    expect(localStorage.getItem('chat.session_id')).toBe(store.sessionId());
+    expect(store.messages()).toEqual([]);
+  });
+
+  it('reports an unreachable server as a network error', async () => {
+    await server.stop();
+    server = await new ScriptedServer().start();
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({ providers: [{ provide: API_BASE_URL, useValue: 'http://127.0.0.1:9' }] });
+    store = TestBed.inject(ChatStore);
+    store.send('anyone?');
+    await waitFor(() => store.status() === 'error');
+    expect(store.error()).toEqual(expect.objectContaining({ code: 'network_error', retryable: true }));
+  });
+});

@@ -1,0 +1,85 @@
+import { renderMarkdown } from './markdown-html';
+import { closeOpenFence, StreamingMarkdown } from './streaming-markdown';
+
+const REPLY = [
+  '# Momentum',
+  '',
+  'Momentum trading **follows** trends. See [the guide](https://example.com/guide).',
+  '',
+  '- buy strength',
+  '- sell weakness',
+  '',
+  '```python',
+  'def signal(prices):',
+  '    return prices[-1] > prices[-20]',
+  '```',
+  '',
+  '| Term | Meaning |',
+  '| --- | --- |',
+  '| RSI | Relative strength |',
+  '',
+  'That is all.',
+].join('\n');
+
+describe('StreamingMarkdown', () => {
+  it('renders the same HTML streamed piece by piece as rendered whole', () => {
+    const renderer = new StreamingMarkdown();
+    const container = document.createElement('div');
+    for (let end = 1; end <= REPLY.length; end += 7) {
+      const update = renderer.update(REPLY.slice(0, end));
+      container.insertAdjacentHTML('beforeend', update.finishedBlocks.join(''));
+    }
+    const html = renderer.finish(REPLY);
+    expect(html).toBe(renderMarkdown(REPLY));
+    expect(html).toContain('<h1>Momentum</h1>');
+    expect(html).toContain('<table>');
+    expect(html).toContain('class="hljs language-python"');
+    expect(html).toContain('<span class="hljs-keyword">def</span>');
+  });
+
+  it('re-renders only the unfinished last block', () => {
+    const renderer = new StreamingMarkdown();
+    const first = renderer.update('First paragraph.\n\nSecond para');
+    expect(first.finishedBlocks.join('')).toContain('First paragraph.');
+    expect(first.tail).toBe('<p>Second para</p>\n');
+    const second = renderer.update('First paragraph.\n\nSecond paragraph grows');
+    expect(second.finishedBlocks).toEqual([]);
+    expect(second.tail).toBe('<p>Second paragraph grows</p>\n');
+  });
+
+  it('shows a half-written code block as code, not as text', () => {
+    const renderer = new StreamingMarkdown();
+    const { tail } = renderer.update('Here:\n\n```js\nconst a = 1;\nconst b');
+    expect(tail).toContain('<pre><code class="hljs language-js">');
+    expect(tail).toMatch(/const<\/span> b/);
+    expect(tail).not.toContain('```');
+  });
+
+  it('makes links open safely in a new tab', () => {
+    const html = renderMarkdown('[guide](https://example.com)');
+    expect(html).toContain('target="_blank"');
+    expect(html).toContain('rel="noopener noreferrer"');
+  });
+
+  it('renders hostile HTML and links inert', () => {
+    const html = renderMarkdown(
+      [
+        '<img src=x onerror="window.__pwned=1">',
+        '<script>window.__pwned=1</script>',
+        '[click](javascript:window.__pwned=1)',
+        '<a href="javascript:alert(1)">x</a> <iframe src="https://evil.example"></iframe>',
+        '<div onclick="alert(1)" style="position:fixed">y</div>',
+      ].join('\n\n'),
+    );
+    expect(html).not.toMatch(/onerror|onclick|<script|javascript:|<iframe|style=/i);
+  });
+});
+
+describe('closeOpenFence', () => {
+  it('closes an open fence and leaves closed ones alone', () => {
+    expect(closeOpenFence('```ts\nconst a')).toBe('```ts\nconst a\n```\n');
+    expect(closeOpenFence('~~~~\nx\n')).toBe('~~~~\nx\n~~~~\n');
+    expect(closeOpenFence('```\na\n```\ntext')).toBe('```\na\n```\ntext');
+    expect(closeOpenFence('inline ```code``` only')).toBe('inline ```code``` only');
+  });
+});
