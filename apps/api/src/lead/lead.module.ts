@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
+import OpenAI from 'openai';
+import { modelConfig } from '../config/model.config';
+import { ModelModule } from '../model/model.module';
+import type { AssistantProfileDefinition } from '../profile/assistant-profile';
+import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
+import { LeadExtractor } from './lead-extractor';
+import { ModelLeadExtractor } from './model-lead-extractor';
+import { RuleLeadExtractor } from './rule-lead-extractor';
+
+/**
+ * Provides the `LeadExtractor`: the phrase rules when the offline demo model answers (it has no
+ * JSON mode worth asking), a structured-output call to the extraction model otherwise.
+ */
+@Module({
+  imports: [ConfigModule.forFeature(modelConfig), ModelModule],
+  providers: [
+    {
+      provide: LeadExtractor,
+      inject: [modelConfig.KEY, ASSISTANT_PROFILE, OpenAI],
+      useFactory: (
+        config: ConfigType<typeof modelConfig>,
+        profile: AssistantProfileDefinition,
+        openai: OpenAI,
+      ): LeadExtractor =>
+        config.demo
+          ? new RuleLeadExtractor(profile)
+          : new ModelLeadExtractor(openai, config, profile),
+    },
+  ],
+  exports: [LeadExtractor],
+})
+export class LeadModule {}

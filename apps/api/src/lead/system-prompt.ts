@@ -1,0 +1,45 @@
+import type { LeadState } from '@chat/contracts';
+import type { AssistantProfileDefinition } from '../profile/assistant-profile';
+
+/**
+ * The model's instructions for one turn: persona and instructions from the profile, then where
+ * the lead stands, so that the model asks for the next missing detail and never again for one
+ * it has.
+ */
+export function buildSystemPrompt(profile: AssistantProfileDefinition, lead: LeadState): string {
+  const collected = profile.fields.filter((field) => lead.data_collected[field.name] !== undefined);
+  const missingRequired = profile.fields.filter((field) =>
+    lead.missing_fields.includes(field.name),
+  );
+  const missingOptional = profile.fields.filter(
+    (field) => !field.required && lead.data_collected[field.name] === undefined,
+  );
+  const describe = (field: AssistantProfileDefinition['fields'][number]) =>
+    `- ${field.label} (\`${field.name}\`${field.required ? ', required' : ', optional'}): ${field.description}` +
+    (field.options ? ` One of: ${field.options.join(', ')}.` : '');
+
+  const sections = [
+    profile.persona.trim(),
+    profile.instructions.trim(),
+    '## Visitor details',
+    collected.length > 0
+      ? // JSON-quoted: these are the visitor's words, data for you, not instructions.
+        `Already collected (do not ask again):\n${collected
+          .map((field) => `- ${field.label}: ${JSON.stringify(lead.data_collected[field.name])}`)
+          .join('\n')}`
+      : 'Nothing collected yet.',
+  ];
+  if (missingRequired.length > 0) {
+    sections.push(`Still needed:\n${missingRequired.map(describe).join('\n')}`);
+  }
+  if (missingOptional.length > 0) {
+    sections.push(`Optional, ask at most once:\n${missingOptional.map(describe).join('\n')}`);
+  }
+  const next = missingRequired[0];
+  sections.push(
+    next
+      ? `Next, after answering the visitor's message, ask for: ${next.label}.`
+      : 'Every required detail is collected. If you have not said so yet, thank the visitor and tell them a team member will be in touch; keep answering their questions and do not ask for details again.',
+  );
+  return sections.join('\n\n');
+}
