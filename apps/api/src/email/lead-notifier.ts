@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { createTransport, type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import { mailConfig } from '../config/mail.config';
+import { composeLeadEmail } from './lead-email';
+import type { LeadNotification, LeadNotificationResult } from './lead-notification';
+import { describeSmtpFailure, formatMailFailure, mailFailureOf } from './mail-failure';
+import { outboxFileName, writeToOutbox } from './mail-outbox';
+
+export type { LeadNotification, LeadNotificationResult } from './lead-notification';
+
+/**
+ * Sends the lead notification to the sales team: over SMTP when `SMTP_URL` is set, otherwise
+ * into the outbox folder as an `.eml` file, so that a local run loses no lead and needs no
+ * mail server. A failure is a result, never an exception: the chat goes on either way.
+ */
+@Injectable()
+export class LeadNotifier implements OnModuleDestroy {
+  private readonly logger = new Logger(LeadNotifier.name);
+  private readonly transport: Transporter;
+
+  constructor(@Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>) {
+    this.transport = config.smtpUrl
+      ? createTransport({
+          url: config.smtpUrl,
+          connectionTimeout: config.smtpTimeoutMs,
+          greetingTimeout: config.smtpTimeoutMs,
+          socketTimeout: config.smtpTimeoutMs,
+          dnsTimeout: config.smtpTimeoutMs,
+        })
+      : createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  }
+
+  async notify(lead: LeadNotification): Promise<LeadNotificationResult> {
+    let message: Mail.Options;
+    try {
+      const email = composeLeadEmail(lead);
+      message = { from: this.config.from, to: this.config.leadNotifyTo, ...email };
+    } catch (error) {
+      this.logger.error(`Lead notification for session ${lead.sessionId} could not be composed: ${formatMailFailure(mailFailureOf(error))}`);
+      return { status: 'failed', message: 'Lead notification failed: the message could not be composed' };
+    }
+    return this.config.smtpUrl ? this.sendBySmtp(lead, message) : this.writeToOutbox(lead, message);
+  }
+
+  onModuleDestroy(): void {
+    this.transport.close();
+  }
+
+  private async sendBySmtp(lead: LeadNotification, message: Mail.Options): Promise<LeadNotificationResult> {
+    try {
+      const info = await this.transport.sendMail(message);
+      const rejected = Array.isArray(info.rejected) ? info.rejected.length : 0;
+      if (rejected > 0) {
+        this.logger.warn(`Lead notification for session ${lead.sessionId}: ${rejected} recipient(s) refused by the mail server`);
+      }
+      this.logger.log(`Lead notification for session ${lead.sessionId} sent by SMTP (${info.messageId})`);
+      return {
+        status: 'sent',
+        transport: 'smtp',
+        messageId: info.messageId,
+        message: `Lead notification sent to ${this.config.leadNotifyTo.join(', ')}`,
+      };
+    } catch (error) {
+      const failure = mailFailureOf(error);
+      this.logger.error(`Lead notification for session ${lead.sessionId} failed over SMTP: ${formatMailFailure(failure)}`);
+      return { status: 'failed', message: describeSmtpFailure(failure) };
+    }
+  }
+
+  private async writeToOutbox(lead: LeadNotification, message: Mail.Options): Promise<LeadNotificationResult> {
+    const fileName = outboxFileName(lead.sessionId);
+    // Shown as configured (relative to the working directory by default), as an operator would type it.
+    const shownPath = join(this.config.outboxDir, fileName);
+    try {
+      const info = await this.transport.sendMail(message);
+      await writeToOutbox(this.config.outboxDir, fileName, info.message as Buffer);
+      this.logger.warn(`No SMTP server configured: lead notification for session ${lead.sessionId} written to ${shownPath}`);
+      return {
+        status: 'sent',
+        transport: 'outbox',
+        messageId: info.messageId,
+        message: `No SMTP server configured: lead notification written to ${shownPath}`,
+      };
+    } catch (error) {
+      const failure = mailFailureOf(error);
+      this.logger.error(`Lead notification for session ${lead.sessionId} could not be written to the outbox: ${formatMailFailure(failure)}`);
+      return { status: 'failed', message: `Lead notification failed: it could not be written to the outbox${failure.code ? ` (${failure.code})` : ''}` };
+    }
+  }
+}
