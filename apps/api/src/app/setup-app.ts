@@ -1,0 +1,64 @@
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { ApiExceptionFilter } from '../common/api-exception.filter';
+import type { AppConfig } from '../config/app.config';
+
+export const API_PREFIX = 'api';
+
+/**
+ * Applies everything global: logging, body limits, security headers, CORS, validation, the
+ * error filter, the WebSocket adapter and the OpenAPI document. `main.ts` and the integration
+ * tests both call it, so tests run the real app. The app must be created with `bodyParser: false`.
+ */
+export function setupApp(app: NestExpressApplication): INestApplication {
+  const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          // Angular and Swagger UI set inline styles; scripts stay same-origin only.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          // The portal is also served over plain HTTP on a developer's machine.
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.corsOrigins === '*' ? true : config.corsOrigins,
+    exposedHeaders: ['Retry-After', 'X-Request-Id'],
+  });
+  app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true }),
+  );
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useWebSocketAdapter(new WsAdapter(app));
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Chat streaming API')
+      .setDescription(
+        'Streams assistant replies as server-sent events (also over WebSocket at `/api/chat/ws`) and ' +
+          'collects lead data. Errors before a stream starts are JSON `{statusCode, code, message}`; ' +
+          'after it starts they are `error` events. See PROTOCOL.md.',
+      )
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
+  return app;
+}

@@ -1,0 +1,132 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  type MessageEvent,
+  Param,
+  Post,
+  Query,
+  RequestMethod,
+  Sse,
+  UseGuards,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Observable } from 'rxjs';
+import type { AssistantProfile, CancelReply, ChatReply, SessionTranscript } from '@chat/contracts';
+import { chatConfig } from '../config/chat.config';
+import { ChatService } from './chat.service';
+import { ChatRequestDto } from './dto/chat-request.dto';
+import {
+  ApiErrorDto,
+  AssistantProfileDto,
+  CancelReplyDto,
+  CHAT_EVENT_DTOS,
+  ChatReplyDto,
+  SessionTranscriptDto,
+  SSE_RESPONSE_CONTENT,
+} from './dto/chat-responses.dto';
+import { SessionParamsDto, StreamParamsDto } from './dto/params.dto';
+import { GenerationRegistry } from './generation/generation-registry';
+import { parseLastEventId, toServerSentEvents } from './server-sent-events';
+
+@ApiTags('chat')
+@ApiExtraModels(...CHAT_EVENT_DTOS, ApiErrorDto)
+@ApiBadRequestResponse({ type: ApiErrorDto, description: '`invalid_request`' })
+@Controller('chat')
+export class ChatController {
+  constructor(
+    private readonly chat: ChatService,
+    private readonly generations: GenerationRegistry,
+    @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
+  ) {}
+
+  @Sse('stream', { method: RequestMethod.POST })
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  @ApiOperation({
+    summary: 'Send a message and stream the reply',
+    description: 'Server-sent events: `start`, `chunk`*, then `done` or `error`, then `email_sent` at most once.',
+  })
+  @ApiOkResponse({ content: SSE_RESPONSE_CONTENT })
+  @ApiConflictResponse({ type: ApiErrorDto, description: '`generation_in_progress`' })
+  @ApiPayloadTooLargeResponse({ type: ApiErrorDto, description: '`payload_too_large`' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: '`rate_limited`, with `Retry-After`' })
+  stream(@Body() request: ChatRequestDto): Observable<MessageEvent> {
+    const generation = this.chat.startTurn(request);
+    return toServerSentEvents(generation.events$(), this.config.heartbeatMs);
+  }
+
+  @Sse('streams/:streamId/events')
+  @ApiOperation({
+    summary: 'Resume a stream',
+    description: 'Replays the events after `Last-Event-ID`, then continues live. An `EventSource` can open it directly.',
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received' })
+  @ApiQuery({ name: 'last_event_id', required: false, type: Number })
+  @ApiOkResponse({ content: SSE_RESPONSE_CONTENT })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`: unknown or expired stream' })
+  resume(
+    @Param() { streamId }: StreamParamsDto,
+    @Headers('last-event-id') lastEventIdHeader?: string,
+    @Query('last_event_id') lastEventIdQuery?: string,
+  ): Observable<MessageEvent> {
+    const generation = this.generations.get(streamId);
+    const lastEventId = parseLastEventId(lastEventIdHeader ?? lastEventIdQuery);
+    return toServerSentEvents(generation.events$(lastEventId), this.config.heartbeatMs);
+  }
+
+  @Post('streams/:streamId/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop a generation', description: 'The stream ends with `done` and `finish_reason: "cancelled"`.' })
+  @ApiOkResponse({ type: CancelReplyDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
+  cancel(@Param() { streamId }: StreamParamsDto): CancelReply {
+    const generation = this.generations.get(streamId);
+    const running = !generation.isFinished;
+    generation.abort('cancelled');
+    return { stream_id: streamId, cancelled: running };
+  }
+
+  @Post()
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  @ApiOperation({ summary: 'Send a message and get the whole reply (non-streaming)' })
+  @ApiOkResponse({ type: ChatReplyDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: '`generation_in_progress`' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: '`rate_limited`' })
+  reply(@Body() request: ChatRequestDto): Promise<ChatReply> {
+    return this.chat.reply(request);
+  }
+
+  @Get('sessions/:sessionId')
+  @ApiOperation({ summary: 'The transcript and collected data of a session, for a page reload' })
+  @ApiOkResponse({ type: SessionTranscriptDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
+  session(@Param() { sessionId }: SessionParamsDto): Promise<SessionTranscript> {
+    return this.chat.transcript(sessionId);
+  }
+
+  @Get('profile')
+  @ApiOperation({ summary: 'The assistant: its name, model (`demo` offline) and the fields it collects' })
+  @ApiOkResponse({ type: AssistantProfileDto })
+  profile(): AssistantProfile {
+    return this.chat.clientProfile();
+  }
+}

@@ -1,0 +1,89 @@
+import { Logger } from '@nestjs/common';
+import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { Subscription } from 'rxjs';
+import type { RawData, WebSocket } from 'ws';
+import type { ErrorEvent, WsClientMessage } from '@chat/contracts';
+import { ApiError } from '../common/api-error';
+import { toApiErrorBody } from '../common/api-exception.filter';
+import { ChatService } from './chat.service';
+import { ChatRequestDto } from './dto/chat-request.dto';
+import { StreamParamsDto } from './dto/params.dto';
+import { GenerationRegistry } from './generation/generation-registry';
+
+/**
+ * The WebSocket path of the protocol: the client sends `message` and `cancel` objects, the server
+ * sends the same event objects as the SSE stream. Closing the socket is an SSE disconnect: the
+ * generations it watched keep running until their orphan timeout.
+ */
+@WebSocketGateway({ path: '/api/chat/ws' })
+export class ChatGateway implements OnGatewayConnection {
+  private readonly logger = new Logger(ChatGateway.name);
+
+  constructor(
+    private readonly chat: ChatService,
+    private readonly generations: GenerationRegistry,
+  ) {}
+
+  handleConnection(socket: WebSocket): void {
+    const watching = new Set<Subscription>();
+    socket.on('message', (data) => this.onMessage(socket, data, watching));
+    socket.once('close', () => {
+      for (const subscription of watching) subscription.unsubscribe();
+      watching.clear();
+    });
+  }
+
+  private onMessage(socket: WebSocket, data: RawData, watching: Set<Subscription>): void {
+    try {
+      const message = parseClientMessage(data);
+      if (message.type === 'cancel') {
+        this.generations.get(validated(StreamParamsDto, { streamId: message.stream_id }).streamId).abort('cancelled');
+        return;
+      }
+      const { type: _type, ...request } = message;
+      const generation = this.chat.startTurn(validated(ChatRequestDto, request));
+      const subscription = generation.events$().subscribe({
+        next: (event) => socket.send(event.json),
+        complete: () => watching.delete(subscription),
+      });
+      if (!subscription.closed) watching.add(subscription);
+    } catch (error) {
+      const body = toApiErrorBody(error);
+      if (body.code === 'internal_error') this.logger.error({ err: error }, 'WebSocket message failed');
+      const event: ErrorEvent = {
+        type: 'error',
+        code: body.code,
+        message: body.message,
+        retryable: error instanceof ApiError ? error.retryable : body.code !== 'invalid_request',
+      };
+      socket.send(JSON.stringify(event));
+    }
+  }
+}
+
+function parseClientMessage(data: RawData): WsClientMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(data.toString());
+  } catch {
+    throw new ApiError('invalid_request', 'Messages must be JSON objects.');
+  }
+  const type = (value as { type?: unknown } | null)?.type;
+  if (type !== 'message' && type !== 'cancel') {
+    throw new ApiError('invalid_request', 'type must be "message" or "cancel".');
+  }
+  return value as WsClientMessage;
+}
+
+/** The same class-validator rules as the HTTP routes' ValidationPipe. */
+function validated<T extends object>(dto: new () => T, plain: object): T {
+  const instance = plainToInstance(dto, plain);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const message = errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ');
+    throw new ApiError('invalid_request', message);
+  }
+  return instance;
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { ChatbotService } from '../chatbot/chatbot.service';
+import { chatConfig } from '../config/chat.config';
+import { EmailModule } from '../email/email.module';
+import { LeadModule } from '../lead/lead.module';
+import { ModelModule } from '../model/model.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { ChatController } from './chat.controller';
+import { ChatGateway } from './chat.gateway';
+import { ChatService } from './chat.service';
+import { GenerationRegistry } from './generation/generation-registry';
+
+@Module({
+  imports: [ConfigModule.forFeature(chatConfig), ModelModule, LeadModule, EmailModule, SessionsModule],
+  controllers: [ChatController],
+  providers: [ChatService, ChatbotService, GenerationRegistry, ChatGateway],
+  exports: [GenerationRegistry],
+})
+export class ChatModule {}

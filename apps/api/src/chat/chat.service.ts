@@ -1,0 +1,248 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { lastValueFrom, toArray } from 'rxjs';
+import {
+  type AssistantProfile,
+  type ChatEvent,
+  type ChatReply,
+  type ChatRequest,
+  type FinishReason,
+  type LeadState,
+  type SessionTranscript,
+  type TokenUsage,
+  type TranscriptMessage,
+} from '@chat/contracts';
+import { ApiError } from '../common/api-error';
+import { ChatbotService } from '../chatbot/chatbot.service';
+import { toUpstreamApiError } from '../chatbot/upstream-errors';
+import { chatConfig } from '../config/chat.config';
+import { LeadNotifier } from '../email/lead-notifier';
+import { assessLead } from '../lead/lead-assessment';
+import { LeadExtractor } from '../lead/lead-extractor';
+import { buildSystemPrompt } from '../lead/system-prompt';
+import type { AssistantProfileDefinition } from '../profile/assistant-profile';
+import { toClientProfile } from '../profile/client-profile';
+import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
+import { type ChatSession, newChatSession } from '../sessions/chat-session';
+import { SessionStore } from '../sessions/session-store';
+import type { Generation } from './generation/generation';
+import { GenerationRegistry } from './generation/generation-registry';
+
+/**
+ * Runs the turns of a conversation: the user's message in, the reply streamed out as protocol
+ * events, then data extraction and, on the turn that completes the lead, the notification.
+ * A turn that fails is not kept (nothing half-written); a cancelled one keeps what was said.
+ */
+@Injectable()
+export class ChatService {
+  private readonly logger = new Logger(ChatService.name);
+
+  constructor(
+    private readonly generations: GenerationRegistry,
+    private readonly sessions: SessionStore,
+    private readonly chatbot: ChatbotService,
+    private readonly extractor: LeadExtractor,
+    private readonly notifier: LeadNotifier,
+    @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
+    @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
+  ) {}
+
+  /** Starts a reply to `request`; its events flow through the returned generation. */
+  startTurn(request: ChatRequest): Generation {
+    if (request.message.trim().length === 0) {
+      throw new ApiError('invalid_request', 'message must not be empty.');
+    }
+    if (request.message.length > this.config.messageMaxLength) {
+      throw new ApiError(
+        'invalid_request',
+        `message must be at most ${this.config.messageMaxLength} characters.`,
+      );
+    }
+    const generation = this.generations.start(request.session_id ?? randomUUID());
+    void this.runTurn(generation, request.message);
+    return generation;
+  }
+
+  /** The non-streaming call: the same turn, answered once it is over. */
+  async reply(request: ChatRequest): Promise<ChatReply> {
+    const generation = this.startTurn(request);
+    const events = await lastValueFrom(generation.events$().pipe(toArray()));
+    const reply: ChatReply = {
+      session_id: generation.sessionId,
+      message_id: generation.messageId,
+      reply: '',
+      data_collected: {},
+      is_complete: false,
+      missing_fields: [],
+      email_sent: false,
+    };
+    for (const { json } of events) {
+      const event = JSON.parse(json) as ChatEvent;
+      switch (event.type) {
+        case 'chunk':
+          reply.reply += event.content;
+          break;
+        case 'done':
+          reply.data_collected = event.data_collected;
+          reply.is_complete = event.is_complete;
+          reply.missing_fields = event.missing_fields;
+          break;
+        case 'email_sent':
+          reply.email_sent = true;
+          break;
+        case 'error':
+          throw new ApiError(event.code, event.message);
+      }
+    }
+    return reply;
+  }
+
+  async transcript(sessionId: string): Promise<SessionTranscript> {
+    const session = await this.sessions.get(sessionId);
+    if (!session) throw new ApiError('not_found', 'No such session.');
+    const running = this.generations.runningForSession(sessionId);
+    return {
+      session_id: session.id,
+      messages: session.messages,
+      ...assessLead(this.profile, session.lead),
+      email_status: session.emailStatus,
+      active_stream: running ? { stream_id: running.streamId, message_id: running.messageId } : null,
+    };
+  }
+
+  clientProfile(): AssistantProfile {
+    return toClientProfile(this.profile, { model: this.chatbot.modelName, demo: this.chatbot.isDemo });
+  }
+
+  private async runTurn(generation: Generation, message: string): Promise<void> {
+    let session: ChatSession | undefined;
+    try {
+      session = (await this.sessions.get(generation.sessionId)) ?? newChatSession(generation.sessionId);
+      const before = structuredClone(session);
+      session.messages.push(transcriptMessage('user', message));
+      session.activeStreamId = generation.streamId;
+      await this.sessions.save(session);
+      generation.emit({
+        type: 'start',
+        session_id: session.id,
+        message_id: generation.messageId,
+        stream_id: generation.streamId,
+        model: this.chatbot.modelName,
+      });
+      const outcome = await this.streamReply(generation, session);
+      if (outcome.error) {
+        // The turn failed: the conversation goes back to how it was, so a retry starts clean.
+        await this.sessions.save({ ...before, updatedAt: new Date().toISOString() });
+        generation.emit(outcome.error.toEvent());
+        return;
+      }
+      await this.completeTurn(generation, session, outcome);
+    } catch (error) {
+      this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
+      generation.emit(toUpstreamApiError(error).toEvent());
+    } finally {
+      generation.finish();
+    }
+  }
+
+  /** Streams the model's reply into the generation until it finishes, fails or is aborted. */
+  private streamReply(generation: Generation, session: ChatSession): Promise<ReplyOutcome> {
+    const lead = assessLead(this.profile, session.lead);
+    const request = {
+      systemPrompt: buildSystemPrompt(this.profile, lead),
+      conversation: session.messages.map(({ role, content }) => ({ role, content })),
+    };
+    return new Promise<ReplyOutcome>((resolve) => {
+      let text = '';
+      const onAbort = () => {
+        subscription.unsubscribe();
+        resolve({ text, finishReason: 'cancelled' });
+      };
+      const subscription = this.chatbot.streamReply(request).subscribe({
+        next: (output) => {
+          if (output.kind === 'delta') {
+            text += output.content;
+            generation.emit({ type: 'chunk', content: output.content });
+          } else {
+            generation.signal.removeEventListener('abort', onAbort);
+            resolve({ text, finishReason: output.finishReason, usage: output.usage });
+          }
+        },
+        error: (error: unknown) => {
+          generation.signal.removeEventListener('abort', onAbort);
+          resolve({ text, finishReason: 'stop', error: toUpstreamApiError(error) });
+        },
+      });
+      if (generation.signal.aborted) onAbort();
+      else generation.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private async completeTurn(generation: Generation, session: ChatSession, outcome: ReplyOutcome): Promise<void> {
+    if (outcome.text.length > 0) {
+      session.messages.push(
+        transcriptMessage('assistant', outcome.text, generation.messageId, outcome.finishReason),
+      );
+    }
+    session.lead = await this.extractor.extract(
+      session.messages.map(({ role, content }) => ({ role, content })),
+      session.lead,
+    );
+    const lead: LeadState = assessLead(this.profile, session.lead);
+    session.activeStreamId = null;
+    session.updatedAt = new Date().toISOString();
+    const notify = lead.is_complete && session.emailStatus !== 'sent';
+    await this.sessions.save(session);
+    generation.emit({
+      type: 'done',
+      message_id: generation.messageId,
+      finish_reason: outcome.finishReason,
+      ...lead,
+      ...(outcome.usage && { usage: outcome.usage }),
+    });
+    if (notify) await this.notifyLead(generation, session);
+  }
+
+  private async notifyLead(generation: Generation, session: ChatSession): Promise<void> {
+    const result = await this.notifier.notify({
+      sessionId: session.id,
+      profileName: this.profile.name,
+      fields: this.profile.fields.map((field) => ({
+        name: field.name,
+        label: field.label,
+        value: session.lead[field.name],
+      })),
+      transcript: session.messages.map(({ role, content, created_at }) => ({ role, content, created_at })),
+    });
+    session.emailStatus = result.status;
+    await this.sessions.save(session);
+    if (result.status === 'sent') {
+      generation.emit({ type: 'email_sent', message: result.message });
+    } else {
+      this.logger.warn(`Lead notification for session ${session.id} failed: ${result.message}`);
+    }
+  }
+}
+
+interface ReplyOutcome {
+  text: string;
+  finishReason: FinishReason;
+  usage?: TokenUsage;
+  error?: ApiError;
+}
+
+function transcriptMessage(
+  role: TranscriptMessage['role'],
+  content: string,
+  id: string = randomUUID(),
+  finishReason?: FinishReason,
+): TranscriptMessage {
+  return {
+    id,
+    role,
+    content,
+    created_at: new Date().toISOString(),
+    ...(finishReason && { finish_reason: finishReason }),
+  };
+}

@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { type ChatRequest, DEFAULT_MESSAGE_MAX_LENGTH, SESSION_ID_PATTERN } from '@chat/contracts';
+
+/** Hard cap on what validation even looks at; the configured limit (MESSAGE_MAX_LENGTH) is checked by the service. */
+const MESSAGE_HARD_CAP = 100_000;
+
+export class ChatRequestDto implements ChatRequest {
+  @ApiProperty({
+    description: `The visitor's message (at most ${DEFAULT_MESSAGE_MAX_LENGTH} characters by default).`,
+    example: 'What is momentum trading?',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MESSAGE_HARD_CAP)
+  message: string;
+
+  @ApiPropertyOptional({
+    description: 'The conversation to continue; a new random one is started when absent.',
+    example: 'test-123',
+    pattern: SESSION_ID_PATTERN.source,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SESSION_ID_PATTERN, { message: 'session_id must be 1-128 of A-Za-z0-9_-' })
+  session_id?: string;
+}

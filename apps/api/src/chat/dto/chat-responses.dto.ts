@@ -1,0 +1,163 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type {
+  ActiveStream,
+  ApiErrorBody,
+  AssistantProfile,
+  CancelReply,
+  ChatReply,
+  ChunkEvent,
+  DoneEvent,
+  EmailSentEvent,
+  ErrorCode,
+  ErrorEvent,
+  FinishReason,
+  LeadData,
+  LeadEmailStatus,
+  LeadFieldDescriptor,
+  SessionTranscript,
+  StartEvent,
+  TokenUsage,
+  TranscriptMessage,
+} from '@chat/contracts';
+import { ERROR_CODES } from '@chat/contracts';
+
+// OpenAPI descriptions of the contract's shapes. Each class implements its contract type, so the
+// compiler keeps the documentation and the wire in step.
+
+const LEAD_EXAMPLE: LeadData = { name: 'Ana Silva', email: 'ana@example.com', experience: 'beginner' };
+
+export class ApiErrorDto implements ApiErrorBody {
+  @ApiProperty({ example: 400 }) statusCode: number;
+  @ApiProperty({ enum: ERROR_CODES, example: 'invalid_request' }) code: ErrorCode;
+  @ApiProperty({ example: 'message must not be empty.' }) message: string;
+}
+
+export class StartEventDto implements StartEvent {
+  @ApiProperty({ enum: ['start'] }) type: 'start';
+  @ApiProperty({ example: 'test-123' }) session_id: string;
+  @ApiProperty({ format: 'uuid' }) message_id: string;
+  @ApiProperty({ format: 'uuid' }) stream_id: string;
+  @ApiProperty({ example: 'demo', description: '`demo` for the offline demo model' }) model: string;
+}
+
+export class ChunkEventDto implements ChunkEvent {
+  @ApiProperty({ enum: ['chunk'] }) type: 'chunk';
+  @ApiProperty({ example: 'Momentum trading ' }) content: string;
+}
+
+export class TokenUsageDto implements TokenUsage {
+  @ApiProperty({ example: 412 }) prompt_tokens: number;
+  @ApiProperty({ example: 96 }) completion_tokens: number;
+}
+
+export class DoneEventDto implements DoneEvent {
+  @ApiProperty({ enum: ['done'] }) type: 'done';
+  @ApiProperty({ format: 'uuid' }) message_id: string;
+  @ApiProperty({ enum: ['stop', 'length', 'cancelled'] }) finish_reason: FinishReason;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: LEAD_EXAMPLE })
+  data_collected: LeadData;
+  @ApiProperty({ example: false }) is_complete: boolean;
+  @ApiProperty({ type: [String], example: [] }) missing_fields: string[];
+  @ApiPropertyOptional({ type: TokenUsageDto }) usage?: TokenUsage;
+}
+
+export class ErrorEventDto implements ErrorEvent {
+  @ApiProperty({ enum: ['error'] }) type: 'error';
+  @ApiProperty({ example: 'The model provider failed to answer. Please try again.' }) message: string;
+  @ApiProperty({ enum: ERROR_CODES, example: 'upstream_unavailable' }) code: ErrorCode;
+  @ApiProperty({ example: true }) retryable: boolean;
+}
+
+export class EmailSentEventDto implements EmailSentEvent {
+  @ApiProperty({ enum: ['email_sent'] }) type: 'email_sent';
+  @ApiProperty({ example: 'Lead notification sent to leads@example.com' }) message: string;
+}
+
+export const CHAT_EVENT_DTOS = [StartEventDto, ChunkEventDto, DoneEventDto, ErrorEventDto, EmailSentEventDto];
+
+const EXAMPLE_STREAM = [
+  `id: 1\ndata: {"type":"start","session_id":"test-123","message_id":"6f1c…","stream_id":"0b7e…","model":"demo"}\n\n`,
+  `id: 2\ndata: {"type":"chunk","content":"Momentum "}\n\n`,
+  `id: 3\ndata: {"type":"chunk","content":"trading "}\n\n`,
+  `id: 4\ndata: {"type":"done","message_id":"6f1c…","finish_reason":"stop","data_collected":{},"is_complete":false,"missing_fields":["name","email","experience"]}\n\n`,
+].join('');
+
+/** The `text/event-stream` body of the streaming endpoints, for `@ApiOkResponse`. */
+export const SSE_RESPONSE_CONTENT = {
+  'text/event-stream': {
+    schema: {
+      type: 'string' as const,
+      description:
+        'Frames `id: <n>\\ndata: <one-line JSON>\\n\\n`; the JSON is one of the event schemas ' +
+        '(StartEventDto, ChunkEventDto, DoneEventDto, ErrorEventDto, EmailSentEventDto), discriminated by `type`. ' +
+        'A `: ping` comment is sent every 15 s. Clients ignore unknown types.',
+    },
+    examples: {
+      reply: { summary: 'A short reply', value: EXAMPLE_STREAM },
+      failure: {
+        summary: 'The model provider failed mid-reply',
+        value:
+          'id: 1\ndata: {"type":"start",…}\n\nid: 2\ndata: {"type":"chunk","content":"Momentum"}\n\n' +
+          'id: 3\ndata: {"type":"error","code":"upstream_timeout","message":"The model stopped answering mid-reply. Please try again.","retryable":true}\n\n',
+      },
+    },
+  },
+};
+
+export class ChatReplyDto implements ChatReply {
+  @ApiProperty({ example: 'test-123' }) session_id: string;
+  @ApiProperty({ format: 'uuid' }) message_id: string;
+  @ApiProperty({ example: 'Momentum trading is a strategy…' }) reply: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: LEAD_EXAMPLE })
+  data_collected: LeadData;
+  @ApiProperty() is_complete: boolean;
+  @ApiProperty({ type: [String] }) missing_fields: string[];
+  @ApiProperty() email_sent: boolean;
+}
+
+export class TranscriptMessageDto implements TranscriptMessage {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['user', 'assistant'] }) role: 'user' | 'assistant';
+  @ApiProperty() content: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiPropertyOptional({ enum: ['stop', 'length', 'cancelled', 'error'] })
+  finish_reason?: 'stop' | 'length' | 'cancelled' | 'error';
+}
+
+export class ActiveStreamDto implements ActiveStream {
+  @ApiProperty({ format: 'uuid' }) stream_id: string;
+  @ApiProperty({ format: 'uuid' }) message_id: string;
+}
+
+export class SessionTranscriptDto implements SessionTranscript {
+  @ApiProperty({ example: 'test-123' }) session_id: string;
+  @ApiProperty({ type: [TranscriptMessageDto] }) messages: TranscriptMessage[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: LEAD_EXAMPLE })
+  data_collected: LeadData;
+  @ApiProperty() is_complete: boolean;
+  @ApiProperty({ type: [String] }) missing_fields: string[];
+  @ApiProperty({ enum: ['not_sent', 'sent', 'failed'] }) email_status: LeadEmailStatus;
+  @ApiProperty({ type: ActiveStreamDto, nullable: true, description: 'A generation still running, to re-attach to' })
+  active_stream: ActiveStream | null;
+}
+
+export class LeadFieldDto implements LeadFieldDescriptor {
+  @ApiProperty({ example: 'email' }) name: string;
+  @ApiProperty({ example: 'Email' }) label: string;
+  @ApiProperty() description: string;
+  @ApiProperty() required: boolean;
+  @ApiPropertyOptional({ type: [String] }) options?: string[];
+}
+
+export class AssistantProfileDto implements AssistantProfile {
+  @ApiProperty({ example: 'Trading education assistant' }) name: string;
+  @ApiProperty() greeting: string;
+  @ApiProperty({ example: 'demo' }) model: string;
+  @ApiProperty({ description: 'True when the offline demo model answers' }) demo: boolean;
+  @ApiProperty({ type: [LeadFieldDto] }) fields: LeadFieldDescriptor[];
+}
+
+export class CancelReplyDto implements CancelReply {
+  @ApiProperty({ format: 'uuid' }) stream_id: string;
+  @ApiProperty({ description: 'False when the generation had already finished' }) cancelled: boolean;
+}

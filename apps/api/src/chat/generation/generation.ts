@@ -1,0 +1,96 @@
+import { Observable, type Subscriber } from 'rxjs';
+import type { ChatEvent } from '@chat/contracts';
+
+/** An event of a stream as sent: its id (1, 2, …) and its one-line JSON, encoded once. */
+export interface StreamEvent {
+  readonly id: number;
+  readonly json: string;
+}
+
+export interface GenerationLifecycle {
+  /** Called when the last client detaches from a running generation. */
+  onOrphaned(generation: Generation): void;
+  /** Called when a client attaches to a running generation. */
+  onAdopted(generation: Generation): void;
+  onFinished(generation: Generation): void;
+}
+
+/**
+ * One assistant reply being generated. It belongs to the server, not to a connection: every
+ * event is kept (the resume buffer) so that a client that reconnects gets exactly what it
+ * missed, in order, then the live events.
+ */
+export class Generation {
+  private readonly events: StreamEvent[] = [];
+  private readonly clients = new Set<Subscriber<StreamEvent>>();
+  private readonly abortController = new AbortController();
+  private finishedAt: number | undefined;
+
+  constructor(
+    readonly streamId: string,
+    readonly sessionId: string,
+    readonly messageId: string,
+    private readonly lifecycle: GenerationLifecycle,
+  ) {}
+
+  /** Aborted by an explicit cancel, the orphan timeout or shutdown. */
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+
+  get isFinished(): boolean {
+    return this.finishedAt !== undefined;
+  }
+
+  get finishedAtMs(): number | undefined {
+    return this.finishedAt;
+  }
+
+  get lastEventId(): number {
+    return this.events.length;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  emit(event: ChatEvent): void {
+    if (this.isFinished) return;
+    const entry: StreamEvent = { id: this.events.length + 1, json: JSON.stringify(event) };
+    this.events.push(entry);
+    for (const client of this.clients) client.next(entry);
+  }
+
+  /** No more events: every attached client completes. */
+  finish(): void {
+    if (this.isFinished) return;
+    this.finishedAt = Date.now();
+    for (const client of this.clients) client.complete();
+    this.clients.clear();
+    this.lifecycle.onFinished(this);
+  }
+
+  abort(reason: string): void {
+    if (!this.isFinished && !this.signal.aborted) this.abortController.abort(reason);
+  }
+
+  /** The events after `lastEventId`, then the live ones until the generation finishes. */
+  events$(lastEventId = 0): Observable<StreamEvent> {
+    return new Observable<StreamEvent>((client) => {
+      for (let i = Math.max(0, lastEventId); i < this.events.length; i++) {
+        client.next(this.events[i]);
+      }
+      if (this.isFinished) {
+        client.complete();
+        return undefined;
+      }
+      this.clients.add(client);
+      if (this.clients.size === 1) this.lifecycle.onAdopted(this);
+      return () => {
+        if (this.clients.delete(client) && this.clients.size === 0 && !this.isFinished) {
+          this.lifecycle.onOrphaned(this);
+        }
+      };
+    });
+  }
+}

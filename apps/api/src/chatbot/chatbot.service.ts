@@ -1,0 +1,163 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { Observable, type Subscriber } from 'rxjs';
+import { modelConfig } from '../config/model.config';
+import type { ModelOutput, ReplyRequest } from './model-output';
+import {
+  isRetryableUpstreamError,
+  retryAfterSeconds,
+  toUpstreamApiError,
+  UpstreamTimeout,
+} from './upstream-errors';
+
+const MAX_RETRY_AFTER_MS = 10_000;
+
+/**
+ * Streams the assistant's replies from the configured OpenAI-compatible model through the
+ * official SDK. A failed call is retried with backoff only before the first token; after that a
+ * failure ends the reply with an error, as re-running it would repeat text already shown.
+ * Unsubscribing aborts the upstream request, which closes its connection.
+ */
+@Injectable()
+export class ChatbotService {
+  private readonly logger = new Logger(ChatbotService.name);
+
+  constructor(
+    private readonly openai: OpenAI,
+    @Inject(modelConfig.KEY) private readonly config: ConfigType<typeof modelConfig>,
+  ) {}
+
+  get modelName(): string {
+    return this.config.model;
+  }
+
+  get isDemo(): boolean {
+    return this.config.demo;
+  }
+
+  streamReply(request: ReplyRequest): Observable<ModelOutput> {
+    return new Observable<ModelOutput>((subscriber) => {
+      const abort = new AbortController();
+      this.generate(request, abort.signal, subscriber).then(
+        () => subscriber.complete(),
+        (error: unknown) => {
+          if (!abort.signal.aborted) subscriber.error(toUpstreamApiError(error));
+        },
+      );
+      return () => abort.abort();
+    });
+  }
+
+  private async generate(
+    request: ReplyRequest,
+    signal: AbortSignal,
+    subscriber: Subscriber<ModelOutput>,
+  ): Promise<void> {
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: request.systemPrompt },
+      ...request.conversation.map((turn) => ({ role: turn.role, content: turn.content })),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      let started = false;
+      try {
+        await this.streamAttempt(messages, signal, (output) => {
+          started = true;
+          subscriber.next(output);
+        });
+        return;
+      } catch (error) {
+        if (signal.aborted || started || attempt >= this.config.maxAttempts || !isRetryableUpstreamError(error)) {
+          throw error;
+        }
+        const delayMs = this.backoffMs(attempt, error);
+        this.logger.warn(
+          `Upstream attempt ${attempt} failed (${describe(error)}); retrying in ${delayMs} ms`,
+        );
+        await sleep(delayMs, signal);
+      }
+    }
+  }
+
+  /** One upstream call; `emit` is called for every delta and the finish. */
+  private async streamAttempt(
+    messages: ChatCompletionMessageParam[],
+    outer: AbortSignal,
+    emit: (output: ModelOutput) => void,
+  ): Promise<void> {
+    const attempt = new AbortController();
+    const onOuterAbort = () => attempt.abort(outer.reason);
+    outer.addEventListener('abort', onOuterAbort, { once: true });
+    let timeout: UpstreamTimeout | undefined;
+    const arm = (phase: UpstreamTimeout['phase'], ms: number) =>
+      setTimeout(() => {
+        timeout = new UpstreamTimeout(phase);
+        attempt.abort(timeout);
+      }, ms);
+    let timer = arm('first_token', this.config.firstTokenTimeoutMs);
+    try {
+      const stream = await this.openai.chat.completions.create(
+        {
+          model: this.config.model,
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          max_tokens: this.config.maxTokens,
+        },
+        { signal: attempt.signal },
+      );
+      let finishReason: 'stop' | 'length' = 'stop';
+      let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const content = choice?.delta?.content;
+        if (content) {
+          clearTimeout(timer);
+          timer = arm('stall', this.config.stallTimeoutMs);
+          emit({ kind: 'delta', content });
+        }
+        if (choice?.finish_reason) {
+          finishReason = choice.finish_reason === 'length' ? 'length' : 'stop';
+        }
+        if (chunk.usage) {
+          usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
+        }
+      }
+      emit({ kind: 'finish', finishReason, usage });
+    } catch (error) {
+      throw timeout ?? error;
+    } finally {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  private backoffMs(attempt: number, error: unknown): number {
+    const asked = retryAfterSeconds(error);
+    if (asked !== undefined) return Math.min(asked * 1000, MAX_RETRY_AFTER_MS);
+    const base = this.config.retryBaseDelayMs * 2 ** (attempt - 1);
+    // Jitter spreads the retries of many clients hit by the same outage.
+    return Math.round(base / 2 + Math.random() * (base / 2));
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof OpenAI.APIError) return `HTTP ${error.status ?? 'network'}`;
+  return error instanceof Error ? error.name : 'unknown error';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

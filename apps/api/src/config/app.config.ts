@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { registerAs } from '@nestjs/config';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { validateEnv } from './validate-env';
+
+class AppEnv {
+  @IsOptional() @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() HOST?: string;
+  /** Comma-separated origins allowed by CORS; `*` allows any. */
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
+  @IsOptional() @IsInt() @Min(1024) @Max(10_485_760) BODY_LIMIT_BYTES?: number;
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  /** Folder of the built portal; served at `/` when it exists. */
+  @IsOptional() @IsString() WEB_ROOT?: string;
+  @IsOptional() @IsIn(['true', 'false']) TRUST_PROXY?: string;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  corsOrigins: string[] | '*';
+  bodyLimitBytes: number;
+  logLevel: string;
+  webRoot: string | undefined;
+  trustProxy: boolean;
+}
+
+/** The built portal beside the built API (`dist/apps/api` → `dist/apps/web/browser`), or from the workspace root. */
+function defaultWebRoot(): string | undefined {
+  return [join(__dirname, '../web/browser'), resolve('dist/apps/web/browser')].find((dir) =>
+    existsSync(join(dir, 'index.html')),
+  );
+}
+
+export const appConfig = registerAs('app', (): AppConfig => {
+  const env = validateEnv(AppEnv);
+  const origins = env.CORS_ORIGINS ?? 'http://localhost:4200,http://localhost:8000';
+  return {
+    port: env.PORT ?? 8000,
+    host: env.HOST ?? '0.0.0.0',
+    corsOrigins: origins.trim() === '*' ? '*' : origins.split(',').map((o) => o.trim()).filter(Boolean),
+    bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 64 * 1024,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    webRoot: env.WEB_ROOT ? resolve(env.WEB_ROOT) : defaultWebRoot(),
+    trustProxy: env.TRUST_PROXY === 'true',
+  };
+});

@@ -1,0 +1,43 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { GenerationRegistry } from '../chat/generation/generation-registry';
+import { SessionStore } from '../sessions/session-store';
+
+interface Readiness {
+  status: 'ready' | 'unavailable';
+  checks: { sessions: 'up' | 'down'; generations: 'accepting' | 'draining' };
+  running_generations: number;
+}
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly generations: GenerationRegistry,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the session store answers and new generations are accepted' })
+  @ApiOkResponse({ schema: { example: { status: 'ready', checks: { sessions: 'up', generations: 'accepting' }, running_generations: 0 } } })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down, or the instance is shutting down' })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
+    const sessionsUp = await this.sessions.isReady().catch(() => false);
+    const accepting = !this.generations.isDraining;
+    const ready = sessionsUp && accepting;
+    if (!ready) response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return {
+      status: ready ? 'ready' : 'unavailable',
+      checks: { sessions: sessionsUp ? 'up' : 'down', generations: accepting ? 'accepting' : 'draining' },
+      running_generations: this.generations.runningCount,
+    };
+  }
+}

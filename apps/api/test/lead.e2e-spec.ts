@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type RunningApi, startApi } from './support/api-server';
+import { postChatStream, type SseReader } from './support/sse-client';
+import { startSmtpListener } from './support/smtp-listener';
+
+/** A visitor answering the demo model's questions one by one. */
+const CONVERSATION = [
+  'What is momentum trading?',
+  'My name is Ana Silva',
+  'ana.silva@example.com',
+  "I'm a beginner",
+];
+
+async function converse(api: RunningApi, sessionId: string): Promise<SseReader[]> {
+  const turns: SseReader[] = [];
+  for (const message of CONVERSATION) {
+    const turn = await postChatStream(api.baseUrl, { message, session_id: sessionId });
+    await turn.finished;
+    turns.push(turn);
+  }
+  return turns;
+}
+
+describe('a conversation to a complete lead', () => {
+  it('collects the fields, completes the lead and mails the notification over SMTP', async () => {
+    const smtp = await startSmtpListener();
+    const api = await startApi({ SMTP_URL: smtp.url, LEAD_NOTIFY_TO: 'sales@example.com' });
+    try {
+      const turns = await converse(api, 'lead-smtp');
+      const dones = turns.map((turn) => turn.find('done')!);
+      expect(dones.slice(0, -1).every((done) => !done.is_complete)).toBe(true);
+      expect(dones[1].data_collected).toMatchObject({ name: 'Ana Silva' });
+      const last = turns.at(-1)!;
+      expect(last.find('done')).toMatchObject({
+        is_complete: true,
+        missing_fields: [],
+        data_collected: { name: 'Ana Silva', email: 'ana.silva@example.com', experience: 'beginner' },
+      });
+      expect(last.types.slice(-2)).toEqual(['done', 'email_sent']);
+      expect(turns.slice(0, -1).every((turn) => !turn.types.includes('email_sent'))).toBe(true);
+
+      expect(smtp.mails).toHaveLength(1);
+      const mail = smtp.mails[0];
+      expect(mail.to).toEqual(['sales@example.com']);
+      expect(mail.raw).toMatch(/^Subject: .*Ana Silva/m);
+      expect(mail.raw).toContain('ana.silva@example.com');
+      expect(mail.raw).toContain('beginner');
+      expect(mail.raw).toContain('What is momentum trading?');
+
+      // The lead is complete: a later turn sends no second email.
+      const after = await postChatStream(api.baseUrl, { message: 'Thanks!', session_id: 'lead-smtp' });
+      await after.finished;
+      expect(after.types).not.toContain('email_sent');
+      expect(smtp.mails).toHaveLength(1);
+
+      const session = await (await fetch(`${api.baseUrl}/api/chat/sessions/lead-smtp`)).json();
+      expect(session).toMatchObject({ is_complete: true, email_status: 'sent' });
+      expect(session.messages).toHaveLength(10);
+    } finally {
+      await api.close();
+      await smtp.close();
+    }
+  });
+
+  it('writes the notification to the outbox when no SMTP server is configured', async () => {
+    const api = await startApi({ SMTP_URL: undefined });
+    try {
+      const turns = await converse(api, 'lead-outbox');
+      const sent = turns.at(-1)!.find('email_sent');
+      expect(sent?.message).toMatch(/outbox/i);
+      const files = readdirSync(api.outboxDir).filter((name) => name.endsWith('.eml'));
+      expect(files).toHaveLength(1);
+      const eml = readFileSync(join(api.outboxDir, files[0]), 'utf8');
+      expect(eml).toContain('ana.silva@example.com');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a refused mail never fails the chat and shows in the session state', async () => {
+    const smtp = await startSmtpListener({ refuse: true });
+    const api = await startApi({ SMTP_URL: smtp.url });
+    try {
+      const turns = await converse(api, 'lead-refused');
+      const last = turns.at(-1)!;
+      expect(last.find('done')?.is_complete).toBe(true);
+      expect(last.types).not.toContain('email_sent');
+      expect(last.types).not.toContain('error');
+      const session = await (await fetch(`${api.baseUrl}/api/chat/sessions/lead-refused`)).json();
+      expect(session.email_status).toBe('failed');
+    } finally {
+      await api.close();
+      await smtp.close();
+    }
+  });
+});

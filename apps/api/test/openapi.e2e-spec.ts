@@ -1,0 +1,46 @@
+import { type RunningApi, startApi } from './support/api-server';
+
+describe('OpenAPI document', () => {
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.close());
+
+  it('lists every REST and SSE route with its error shape and the event union', async () => {
+    const response = await fetch(`${api.baseUrl}/api/docs-json`);
+    expect(response.status).toBe(200);
+    const document = await response.json();
+    const routes = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(
+      [
+        'POST /api/chat/stream',
+        'GET /api/chat/streams/{streamId}/events',
+        'POST /api/chat/streams/{streamId}/cancel',
+        'POST /api/chat',
+        'GET /api/chat/sessions/{sessionId}',
+        'GET /api/chat/profile',
+        'GET /api/health',
+        'GET /api/health/ready',
+      ].sort(),
+    );
+    const schemas = Object.keys(document.components.schemas);
+    expect(schemas).toEqual(
+      expect.arrayContaining(['StartEventDto', 'ChunkEventDto', 'DoneEventDto', 'ErrorEventDto', 'EmailSentEventDto', 'ApiErrorDto']),
+    );
+    const stream = document.paths['/api/chat/stream'].post;
+    expect(Object.keys(stream.responses['200'].content)).toEqual(['text/event-stream']);
+    expect(stream.responses['200'].content['text/event-stream'].examples.reply.value).toContain('"type":"chunk"');
+    expect(stream.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/ChatRequestDto');
+    expect(stream.responses['409'].content['application/json'].schema.$ref).toBe('#/components/schemas/ApiErrorDto');
+  });
+
+  it('serves the interactive docs', async () => {
+    const response = await fetch(`${api.baseUrl}/api/docs`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('swagger-ui');
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../../src/app/create-app';
+
+export interface RunningApi {
+  app: NestExpressApplication;
+  /** e.g. `http://127.0.0.1:41234` */
+  baseUrl: string;
+  outboxDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application, configured through environment variables as in production, listening
+ * on a free loopback port. Settings are read when the app is created, so the environment is
+ * restored right after.
+ */
+export async function startApi(env: Record<string, string | undefined> = {}): Promise<RunningApi> {
+  const outboxDir = mkdtempSync(join(tmpdir(), 'chat-outbox-'));
+  const settings: Record<string, string | undefined> = {
+    LOG_LEVEL: 'silent',
+    MAIL_OUTBOX_DIR: outboxDir,
+    DEMO_MODEL_WORD_DELAY_MS: '0',
+    RATE_LIMIT_MESSAGES: '10000',
+    OPENAI_RETRY_BASE_DELAY_MS: '10',
+    ...env,
+  };
+  const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(settings);
+  let app: NestExpressApplication;
+  try {
+    app = await createApp();
+    await app.listen(0, '127.0.0.1');
+  } finally {
+    apply(saved);
+  }
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    outboxDir,
+    close: () => app.close(),
+  };
+}

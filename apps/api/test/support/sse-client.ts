@@ -1,0 +1,99 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import type { ChatEvent, ChatRequest } from '@chat/contracts';
+import { isChatEvent } from '@chat/contracts';
+
+export interface ReceivedEvent {
+  id: number;
+  event: ChatEvent;
+}
+
+/** An SSE response read as a browser client would: parsed by eventsource-parser. */
+export class SseReader {
+  readonly events: ReceivedEvent[] = [];
+  readonly comments: string[] = [];
+  readonly finished: Promise<void>;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    readonly response: Response,
+    private readonly abortController: AbortController,
+  ) {
+    if (!response.body) throw new Error('response has no body');
+    const parsed = response.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream({ onComment: (comment) => this.comments.push(comment.trim()) }));
+    this.finished = (async () => {
+      try {
+        for await (const message of parsed) {
+          const value: unknown = JSON.parse(message.data);
+          if (!isChatEvent(value)) throw new Error(`not a chat event: ${message.data}`);
+          this.events.push({ id: Number(message.id), event: value });
+          this.notify();
+        }
+      } catch (error) {
+        if (!abortController.signal.aborted) throw error;
+      } finally {
+        this.notify();
+      }
+    })();
+  }
+
+  get types(): string[] {
+    return this.events.map((e) => e.event.type);
+  }
+
+  get text(): string {
+    return this.events.map(({ event }) => (event.type === 'chunk' ? event.content : '')).join('');
+  }
+
+  get lastId(): number {
+    return this.events.at(-1)?.id ?? 0;
+  }
+
+  find<T extends ChatEvent['type']>(type: T): Extract<ChatEvent, { type: T }> | undefined {
+    return this.events.find((e) => e.event.type === type)?.event as Extract<ChatEvent, { type: T }> | undefined;
+  }
+
+  /** Resolves once `predicate` holds for the events received so far. */
+  async waitUntil(predicate: (events: ReceivedEvent[]) => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.events)) {
+      if (Date.now() > deadline) throw new Error(`timed out; received ${this.types.join(',')}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  /** Drops the connection, as a client whose network failed. */
+  abort(): void {
+    this.abortController.abort();
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+export async function openSse(url: string, init: RequestInit = {}): Promise<SseReader> {
+  const abortController = new AbortController();
+  const response = await fetch(url, { ...init, signal: abortController.signal });
+  return new SseReader(response, abortController);
+}
+
+export function postChatStream(baseUrl: string, body: ChatRequest | Record<string, unknown>): Promise<SseReader> {
+  return openSse(`${baseUrl}/api/chat/stream`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+export function resumeStream(baseUrl: string, streamId: string, lastEventId: number): Promise<SseReader> {
+  return openSse(`${baseUrl}/api/chat/streams/${streamId}/events`, {
+    headers: { 'Last-Event-ID': String(lastEventId) },
+  });
+}

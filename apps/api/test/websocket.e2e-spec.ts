@@ -1,0 +1,87 @@
+import WebSocket from 'ws';
+import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
+import type { ChatEvent } from '@chat/contracts';
+import { type RunningApi, startApi } from './support/api-server';
+import { resumeStream } from './support/sse-client';
+
+/** A WebSocket client collecting the events the server sends. */
+async function connect(api: RunningApi): Promise<{ socket: WebSocket; events: ChatEvent[]; until(type: string): Promise<void> }> {
+  const socket = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`);
+  const events: ChatEvent[] = [];
+  socket.on('message', (data) => events.push(JSON.parse(data.toString())));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const until = async (type: string) => {
+    const deadline = Date.now() + 10_000;
+    while (!events.some((e) => e.type === type)) {
+      if (Date.now() > deadline) throw new Error(`no ${type}; got ${events.map((e) => e.type)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { socket, events, until };
+}
+
+describe('WebSocket /api/chat/ws', () => {
+  let fake: FakeOpenAiServer;
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    api = await startApi({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: fake.url, GENERATION_ORPHAN_TIMEOUT_MS: '5000' });
+  });
+  afterAll(async () => {
+    await api.close();
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it('streams the same event objects as SSE', async () => {
+    fake.enqueue({ text: 'Hello over the socket' });
+    const client = await connect(api);
+    client.socket.send(JSON.stringify({ type: 'message', message: 'hi', session_id: 'ws-1' }));
+    await client.until('done');
+    expect(client.events.map((e) => e.type)).toEqual(['start', 'chunk', 'chunk', 'chunk', 'chunk', 'done']);
+    expect(client.events[0]).toMatchObject({ type: 'start', session_id: 'ws-1', model: expect.any(String) });
+    const text = client.events.map((e) => (e.type === 'chunk' ? e.content : '')).join('');
+    expect(text).toBe('Hello over the socket');
+    client.socket.close();
+  });
+
+  it('cancels over the socket', async () => {
+    fake.enqueue({ text: 'a b c d e f g h i j', tokenDelayMs: 150 });
+    const client = await connect(api);
+    client.socket.send(JSON.stringify({ type: 'message', message: 'hi' }));
+    await client.until('chunk');
+    const start = client.events[0] as Extract<ChatEvent, { type: 'start' }>;
+    client.socket.send(JSON.stringify({ type: 'cancel', stream_id: start.stream_id }));
+    await client.until('done');
+    expect(client.events.at(-1)).toMatchObject({ type: 'done', finish_reason: 'cancelled' });
+    await fake.waitForSocketsClosed(2_000);
+    client.socket.close();
+  });
+
+  it('answers bad messages with an invalid_request error event', async () => {
+    const client = await connect(api);
+    client.socket.send('not json');
+    client.socket.send(JSON.stringify({ type: 'message', message: '' }));
+    client.socket.send(JSON.stringify({ type: 'dance' }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(client.events).toHaveLength(3);
+    for (const event of client.events) {
+      expect(event).toMatchObject({ type: 'error', code: 'invalid_request', retryable: false });
+    }
+    client.socket.close();
+  });
+
+  it('closing the socket leaves the generation running and resumable over SSE', async () => {
+    fake.enqueue({ text: 'one two three four five six', tokenDelayMs: 60 });
+    const client = await connect(api);
+    client.socket.send(JSON.stringify({ type: 'message', message: 'hi' }));
+    await client.until('chunk');
+    client.socket.close();
+    const start = client.events[0] as Extract<ChatEvent, { type: 'start' }>;
+    const resumed = await resumeStream(api.baseUrl, start.stream_id, 0);
+    await resumed.finished;
+    expect(resumed.text).toBe('one two three four five six');
+    expect(resumed.find('done')?.finish_reason).toBe('stop');
+  });
+});
