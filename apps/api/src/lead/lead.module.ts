@@ -10,8 +10,8 @@ import { ModelLeadExtractor } from './model-lead-extractor';
 import { RuleLeadExtractor } from './rule-lead-extractor';
 
 /**
- * Provides the `LeadExtractor`: the phrase rules when the offline demo model answers (it has no
- * JSON mode worth asking), a structured-output call to the extraction model otherwise.
+ * Provides the `LeadExtractor`: the phrase rules when the offline demo model answers (it speaks
+ * prose only, no JSON mode), a structured-output call to the extraction model otherwise.
  */
 @Module({
   imports: [ConfigModule.forFeature(modelConfig), ModelModule],
