@@ -1,0 +1,156 @@
+import type { LeadData } from '@chat/contracts';
+import type { ConversationTurn } from '../lead/conversation';
+import { assessLead } from '../lead/lead-assessment';
+import { isRefusal } from '../lead/lead-phrases';
+import { askedField, findLeadInConversation } from '../lead/lead-rules';
+import type {
+  AssistantProfileDefinition,
+  KnowledgeEntry,
+  LeadFieldSpec,
+} from '../profile/assistant-profile';
+
+/*
+ * What the offline demo model says: deterministic, so tests and demos can rely on it. It answers
+ * from the profile's knowledge base, acknowledges the details the visitor just gave, and asks
+ * for the next one with the field's question (which names the field, so that the rule-based
+ * extractor understands a bare answer).
+ */
+
+const SMALL_TALK =
+  /^\s*(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|thanks|thank you|cheers|ok|okay|cool|great|nice)\b/i;
+const THANKS = /^\s*(?:thanks|thank you|cheers)\b/i;
+
+export const DEMO_COMPLETION_MESSAGE =
+  "That's everything I need - a member of our team will be in touch soon. In the meantime, ask me anything else about trading.";
+
+/** The demo model's reply to the last user turn of a conversation. */
+export function demoReply(
+  profile: AssistantProfileDefinition,
+  conversation: readonly ConversationTurn[],
+): string {
+  const lastUser = conversation.findLastIndex((turn) => turn.role === 'user');
+  if (lastUser < 0) {
+    return joinParagraphs(profile.greeting, questionFor(nextField(profile, conversation, {})));
+  }
+  const turn = readTurn(profile, conversation.slice(0, lastUser + 1));
+
+  const complete = assessLead(profile, turn.after).is_complete;
+  const completedNow = complete && !assessLead(profile, turn.before).is_complete;
+  // Once complete, the notification has gone out: no more questions. A field just declined is
+  // not asked for again in the same breath.
+  const next = complete
+    ? undefined
+    : nextField(profile, turn.conversation, turn.after, turn.declined?.name);
+  const acknowledgement =
+    turn.given.length === 0
+      ? undefined
+      : turn.given.some((field) => field.name === 'name')
+        ? `Thanks, ${turn.after['name'].split(' ')[0]}!`
+        : 'Thanks, got it.';
+
+  const closing = [
+    acknowledgement,
+    completedNow ? DEMO_COMPLETION_MESSAGE : undefined,
+    questionFor(next),
+  ]
+    .filter((part) => part !== undefined)
+    .join(' ');
+  return joinParagraphs(answerTo(profile, turn), closing);
+}
+
+interface Turn {
+  /** The conversation up to and including the visitor's message. */
+  conversation: readonly ConversationTurn[];
+  message: string;
+  /** The field the assistant asked for just before. */
+  asked: LeadFieldSpec | undefined;
+  /** That field, if the visitor declined to give it. */
+  declined: LeadFieldSpec | undefined;
+  before: LeadData;
+  after: LeadData;
+  /** Fields the message gave or corrected. */
+  given: LeadFieldSpec[];
+}
+
+function readTurn(
+  profile: AssistantProfileDefinition,
+  conversation: readonly ConversationTurn[],
+): Turn {
+  const message = conversation[conversation.length - 1].content;
+  const previous = conversation.slice(0, -1).findLast((turn) => turn.role === 'assistant');
+  const asked = previous ? askedField(profile, previous.content) : undefined;
+  const before = findLeadInConversation(profile, conversation.slice(0, -1));
+  const after = findLeadInConversation(profile, conversation);
+  const given = profile.fields.filter(
+    (field) => after[field.name] !== undefined && after[field.name] !== before[field.name],
+  );
+  const declined = asked && given.length === 0 && isRefusal(message) ? asked : undefined;
+  return { conversation, message, asked, declined, before, after, given };
+}
+
+/** The part of the reply that answers what the visitor said, if anything needs answering. */
+function answerTo(profile: AssistantProfileDefinition, turn: Turn): string | undefined {
+  const isQuestion = turn.message.includes('?');
+  const entry = bestKnowledge(profile.knowledge, turn.message);
+  if (entry && (isQuestion || turn.given.length === 0)) return entry.answer;
+  if (turn.given.length > 0) return undefined;
+  if (SMALL_TALK.test(turn.message) && turn.message.split(/\s+/).length <= 6) {
+    return THANKS.test(turn.message) ? "You're welcome!" : profile.greeting;
+  }
+  if (turn.declined) return 'No problem.';
+  if (turn.asked && !isQuestion) {
+    return `Hmm, that doesn't look like a valid ${turn.asked.label.toLowerCase()}.`;
+  }
+  return profile.fallback_answer;
+}
+
+/** The knowledge entry whose keywords the message mentions most (longer phrases weigh more). */
+export function bestKnowledge(
+  knowledge: readonly KnowledgeEntry[],
+  message: string,
+): KnowledgeEntry | undefined {
+  const text = message.toLowerCase().replace(/’/g, "'");
+  let best: { entry: KnowledgeEntry; score: number } | undefined;
+  for (const entry of knowledge) {
+    const score = entry.keywords
+      .filter((keyword) =>
+        new RegExp(`\\b${escapeRegExp(keyword.toLowerCase())}(?:s|es)?\\b`).test(text),
+      )
+      .reduce((sum, keyword) => sum + keyword.split(/\s+/).length, 0);
+    if (score > 0 && (best === undefined || score > best.score)) best = { entry, score };
+  }
+  return best?.entry;
+}
+
+/** The first field, in profile order, still missing and required or never asked for. */
+function nextField(
+  profile: AssistantProfileDefinition,
+  conversation: readonly ConversationTurn[],
+  data: LeadData,
+  skip?: string,
+): LeadFieldSpec | undefined {
+  const asked = new Set(
+    conversation
+      .filter((turn) => turn.role === 'assistant')
+      .map((turn) => askedField(profile, turn.content)?.name),
+  );
+  return profile.fields.find(
+    (field) =>
+      field.name !== skip &&
+      data[field.name] === undefined &&
+      (field.required || !asked.has(field.name)),
+  );
+}
+
+function questionFor(field: LeadFieldSpec | undefined): string | undefined {
+  if (!field) return undefined;
+  return field.question ?? `Could you share your ${field.label.toLowerCase()}?`;
+}
+
+function joinParagraphs(...parts: (string | undefined)[]): string {
+  return parts.filter((part) => part !== undefined && part !== '').join('\n\n');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
