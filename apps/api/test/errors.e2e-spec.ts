@@ -99,7 +99,7 @@ describe('errors before a stream starts are JSON with the contract codes', () =>
     const stream = await postChatStream(api.baseUrl, { message: 'hi' });
     await stream.finished;
     expect(stream.text).toBe('recovered fine');
-    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests.filter((r) => r.stream)).toHaveLength(2);
   });
 
   it('a failure after the first token is an error event, not a retry', async () => {
@@ -108,7 +108,7 @@ describe('errors before a stream starts are JSON with the contract codes', () =>
     await stream.finished;
     expect(stream.types.slice(-1)).toEqual(['error']);
     expect(stream.find('error')).toMatchObject({ code: 'upstream_unavailable', retryable: true });
-    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.stream)).toHaveLength(1);
   });
 
   it('never leaks the API key or provider internals in error messages', async () => {
@@ -153,7 +153,7 @@ describe('timeouts and malformed upstream answers', () => {
     fake.enqueue({ text: 'one two three', stallAfterTokens: 1 });
     const stream = await postChatStream(api.baseUrl, { message: 'hi' });
     await stream.finished;
-    expect(stream.text).toBe('one ');
+    expect(stream.text).toMatch(/^one ?$/);
     expect(stream.find('error')).toMatchObject({ code: 'upstream_timeout', retryable: true });
     await fake.waitForSocketsClosed(2_000);
   });

@@ -38,7 +38,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
     ThrottlerModule.forRootAsync({
       inject: [chatConfig.KEY],
       useFactory: (chat: ConfigType<typeof chatConfig>) => [
-        { name: 'messages', ttl: chat.rateLimitWindowMs, limit: chat.rateLimitMessages },
+        // Named `default` so that the headers are the standard `Retry-After` and `X-RateLimit-*`.
+        { name: 'default', ttl: chat.rateLimitWindowMs, limit: chat.rateLimitMessages },
       ],
     }),
     ServeStaticModule.forRootAsync({

@@ -5,7 +5,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { ApiExceptionFilter } from '../common/api-exception.filter';
+import { answerBodyParserErrors, ApiExceptionFilter } from '../common/api-exception.filter';
 import type { AppConfig } from '../config/app.config';
 
 export const API_PREFIX = 'api';
@@ -20,6 +20,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  // Body parser errors (bad JSON, too large) happen before Nest's router and its filters.
+  app.use(answerBodyParserErrors);
   app.use(
     helmet({
       contentSecurityPolicy: {

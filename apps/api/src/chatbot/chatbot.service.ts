@@ -9,6 +9,7 @@ import {
   isRetryableUpstreamError,
   retryAfterSeconds,
   toUpstreamApiError,
+  UpstreamStreamBroken,
   UpstreamTimeout,
 } from './upstream-errors';
 
@@ -124,9 +125,14 @@ export class ChatbotService {
           usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
         }
       }
+      // An aborted SDK stream ends its loop quietly instead of throwing.
+      if (attempt.signal.aborted) throw timeout ?? attempt.signal.reason;
       emit({ kind: 'finish', finishReason, usage });
     } catch (error) {
-      throw timeout ?? error;
+      if (timeout) throw timeout;
+      // Errors of the SDK's own classes keep their meaning; anything else thrown while reading
+      // the body (a reset socket, a garbled chunk) means the provider's stream broke off.
+      throw error instanceof OpenAI.OpenAIError || outer.aborted ? error : new UpstreamStreamBroken(error);
     } finally {
       clearTimeout(timer);
       outer.removeEventListener('abort', onOuterAbort);

@@ -8,8 +8,16 @@ export class UpstreamTimeout extends Error {
   }
 }
 
+/** The provider's stream broke off or sent something unreadable after it started. */
+export class UpstreamStreamBroken extends Error {
+  constructor(cause: unknown) {
+    super('the model stream broke off', { cause });
+  }
+}
+
 /** Whether a failure before the first token is worth another attempt (429, 5xx, network). */
 export function isRetryableUpstreamError(error: unknown): boolean {
+  if (error instanceof UpstreamStreamBroken) return true;
   if (error instanceof OpenAI.APIConnectionTimeoutError) return false;
   if (error instanceof OpenAI.APIConnectionError) return true;
   if (error instanceof OpenAI.APIError) {
@@ -39,7 +47,7 @@ export function toUpstreamApiError(error: unknown): ApiError {
       { cause: error },
     );
   }
-  if (error instanceof OpenAI.APIConnectionError) {
+  if (error instanceof OpenAI.APIConnectionError || error instanceof UpstreamStreamBroken) {
     return new ApiError('upstream_unavailable', 'The model provider could not be reached. Please try again.', {
       cause: error,
     });

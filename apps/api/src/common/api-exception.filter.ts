@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { type ApiErrorBody, ERROR_HTTP_STATUS } from '@chat/contracts';
 import { ApiError, errorCodeForStatus } from './api-error';
 
@@ -83,4 +83,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     response.status(body.statusCode).json(body);
   }
+}
+
+/** Express error middleware for what fails before Nest's router: the body parser. */
+export function answerBodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent || !isBodyParserError(error)) return next(error);
+  const body = toApiErrorBody(error);
+  res.status(body.statusCode).json(body);
 }

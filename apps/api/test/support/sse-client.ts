@@ -25,6 +25,8 @@ export class SseReader {
     this.finished = (async () => {
       try {
         for await (const message of parsed) {
+          // What was already buffered when the connection dropped is not "received".
+          if (abortController.signal.aborted) break;
           const value: unknown = JSON.parse(message.data);
           if (!isChatEvent(value)) throw new Error(`not a chat event: ${message.data}`);
           this.events.push({ id: Number(message.id), event: value });

@@ -20,8 +20,13 @@ export interface FakeOpenAiServer {
   port: number;
   /** Every chat completion request, in order. */
   requests: FakeOpenAiRequestRecord[];
-  /** Scripts consumed one per request, first in first out. */
+  /** Scripts consumed one per reply request, first in first out (structured-output calls excepted). */
   enqueue(...scripts: FakeReplyScript[]): void;
+  /**
+   * The answer to structured-output calls (`response_format` set, e.g. lead extraction), which
+   * never take from the queue so that a test's scripted replies stay in step. Default `{ json: {} }`.
+   */
+  setStructuredReply(script: FakeReplyScript | ((body: any) => FakeReplyScript)): void; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The script used when the queue is empty. */
   setDefault(script: FakeReplyScript | ((body: any) => FakeReplyScript)): void; // eslint-disable-line @typescript-eslint/no-explicit-any
   /**
@@ -50,6 +55,7 @@ export interface FakeOpenAiOptions {
 type DefaultScript = FakeReplyScript | ((body: any) => FakeReplyScript); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const BUILT_IN_DEFAULT: FakeReplyScript = { text: DEFAULT_REPLY_TEXT };
+const STRUCTURED_DEFAULT: FakeReplyScript = { json: {} };
 const DEFAULT_MODEL = 'gpt-4o-mini';
 const DEFAULT_WAIT_MS = 3000;
 
@@ -66,6 +72,7 @@ class FakeOpenAi implements FakeOpenAiServer {
   readonly requests: FakeOpenAiRequestRecord[] = [];
   private readonly queue: FakeReplyScript[] = [];
   private defaultScript: DefaultScript;
+  private structuredScript: DefaultScript = STRUCTURED_DEFAULT;
   private readonly sockets = new Map<Socket, SocketState>();
   /** Sockets whose `active` is above 0. */
   private busySockets = 0;
@@ -95,6 +102,10 @@ class FakeOpenAi implements FakeOpenAiServer {
     return this;
   }
 
+  setStructuredReply(script: DefaultScript): void {
+    this.structuredScript = script;
+  }
+
   enqueue(...scripts: FakeReplyScript[]): void {
     this.queue.push(...scripts);
   }
@@ -119,6 +130,7 @@ class FakeOpenAi implements FakeOpenAiServer {
     this.queue.length = 0;
     this.requests.length = 0;
     this.defaultScript = this.options.defaultScript ?? BUILT_IN_DEFAULT;
+    this.structuredScript = STRUCTURED_DEFAULT;
   }
 
   close(): Promise<void> {
@@ -209,7 +221,10 @@ class FakeOpenAi implements FakeOpenAiServer {
     else record.socketClosedAt = record.receivedAt; // the client hung up while sending the body
     this.notify();
 
-    const script = this.queue.shift() ?? (typeof this.defaultScript === 'function' ? this.defaultScript(body) : this.defaultScript);
+    const pick = (script: DefaultScript) => (typeof script === 'function' ? script(body) : script);
+    const script = body?.response_format
+      ? pick(this.structuredScript)
+      : (this.queue.shift() ?? pick(this.defaultScript));
     const ctx: ReplyContext = {
       id: `chatcmpl-${this.idPrefix}${n}`,
       requestId: `req_${this.idPrefix}${n}`,
