@@ -13,11 +13,10 @@ import {
   Matches,
   Max,
   Min,
-  registerDecorator,
   ValidateIf,
   ValidateNested,
-  type ValidationArguments,
 } from 'class-validator';
+import { MentionsField, NotBelow, OnlyOnKind, UniqueBy } from './profile-validators';
 
 /*
  * The assistant profile as written in its YAML file. Keys keep the file's snake_case so that a
@@ -67,82 +66,6 @@ export interface AssistantProfileDefinition {
 }
 
 const IDENTIFIER = /^[a-z][a-z0-9_-]*$/;
-
-/** Rejects an array in which two items share the value of `key`. */
-function UniqueBy(key: string): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'uniqueBy',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown) => {
-          if (!Array.isArray(value)) return true;
-          const seen = value.map((item) => (item as Record<string, unknown>)?.[key]);
-          return new Set(seen).size === seen.length;
-        },
-        defaultMessage: (args?: ValidationArguments) => {
-          const items = Array.isArray(args?.value) ? (args.value as Record<string, unknown>[]) : [];
-          const names = items.map((item) => item?.[key]);
-          const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
-          return `duplicate ${key}: ${[...new Set(duplicates)].join(', ')}`;
-        },
-      },
-    });
-}
-
-/** Rejects a value smaller than the sibling property `other` (when both are set). */
-function NotBelow(other: string): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'notBelow',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      constraints: [other],
-      validator: {
-        validate: (value: unknown, args?: ValidationArguments) => {
-          const bound = (args?.object as Record<string, unknown>)[other];
-          return typeof value !== 'number' || typeof bound !== 'number' || value >= bound;
-        },
-        defaultMessage: () => `must not be below ${other}`,
-      },
-    });
-}
-
-/** Rejects a property set on a field of another kind (options on a text field, say). */
-function OnlyOnKind(kind: LeadFieldKind): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'onlyOnKind',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown, args?: ValidationArguments) =>
-          value === undefined || (args?.object as LeadFieldSpec).kind === kind,
-        defaultMessage: () => `only allowed on a field of kind ${kind}`,
-      },
-    });
-}
-
-/** The demo model recognises a bare answer by the field its question mentions. */
-function MentionsField(): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'mentionsField',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown, args?: ValidationArguments) => {
-          const field = args?.object as LeadFieldSpec;
-          const text = String(value).toLowerCase();
-          return [field.label, field.name].some(
-            (word) => typeof word === 'string' && text.includes(word.toLowerCase()),
-          );
-        },
-        defaultMessage: () => 'must mention the field label or name',
-      },
-    });
-}
 
 export class LeadFieldSpecSchema implements LeadFieldSpec {
   @Matches(IDENTIFIER, { message: 'must be an identifier (lower case letters, digits, _ or -)' })
