@@ -33,7 +33,7 @@ export class ApiErrorDto implements ApiErrorBody {
 }
 
 export class StartEventDto implements StartEvent {
-  @ApiProperty({ enum: ['start'] }) type: 'start';
+  @ApiProperty({ enum: ['start'] }) type: StartEvent['type'];
   @ApiProperty({ example: 'test-123' }) session_id: string;
   @ApiProperty({ format: 'uuid' }) message_id: string;
   @ApiProperty({ format: 'uuid' }) stream_id: string;
@@ -41,7 +41,7 @@ export class StartEventDto implements StartEvent {
 }
 
 export class ChunkEventDto implements ChunkEvent {
-  @ApiProperty({ enum: ['chunk'] }) type: 'chunk';
+  @ApiProperty({ enum: ['chunk'] }) type: ChunkEvent['type'];
   @ApiProperty({ example: 'Momentum trading ' }) content: string;
 }
 
@@ -51,7 +51,7 @@ export class TokenUsageDto implements TokenUsage {
 }
 
 export class DoneEventDto implements DoneEvent {
-  @ApiProperty({ enum: ['done'] }) type: 'done';
+  @ApiProperty({ enum: ['done'] }) type: DoneEvent['type'];
   @ApiProperty({ format: 'uuid' }) message_id: string;
   @ApiProperty({ enum: ['stop', 'length', 'cancelled'] }) finish_reason: FinishReason;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: LEAD_EXAMPLE })
@@ -62,14 +62,14 @@ export class DoneEventDto implements DoneEvent {
 }
 
 export class ErrorEventDto implements ErrorEvent {
-  @ApiProperty({ enum: ['error'] }) type: 'error';
+  @ApiProperty({ enum: ['error'] }) type: ErrorEvent['type'];
   @ApiProperty({ example: 'The model provider failed to answer. Please try again.' }) message: string;
   @ApiProperty({ enum: ERROR_CODES, example: 'upstream_unavailable' }) code: ErrorCode;
   @ApiProperty({ example: true }) retryable: boolean;
 }
 
 export class EmailSentEventDto implements EmailSentEvent {
-  @ApiProperty({ enum: ['email_sent'] }) type: 'email_sent';
+  @ApiProperty({ enum: ['email_sent'] }) type: EmailSentEvent['type'];
   @ApiProperty({ example: 'Lead notification sent to leads@example.com' }) message: string;
 }
 
