@@ -100,7 +100,9 @@ describe('fake OpenAI server: replies', () => {
 
   it('answers non-streaming calls with a chat.completion, JSON content in json mode', async () => {
     const lead = { name: 'Ada <b>', email: 'ada@example.com', experience: 'beginner' };
-    server.enqueue({ json: lead, usage: { prompt_tokens: 40, completion_tokens: 12 } }, { text: 'Plain answer.' });
+    // Structured-output calls have their own script and leave the reply queue alone.
+    server.setStructuredReply({ json: lead, usage: { prompt_tokens: 40, completion_tokens: 12 } });
+    server.enqueue({ text: 'Plain answer.' });
     const completion = await client.chat.completions.create({
       model: 'gpt-test',
       messages: [{ role: 'user', content: 'extract' }],
