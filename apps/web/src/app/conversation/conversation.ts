@@ -30,6 +30,7 @@ export class Conversation {
   readonly greeting = input('');
 
   protected readonly following = signal(true);
+  private lastScrollTop = 0;
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
   private readonly content = viewChild.required<ElementRef<HTMLElement>>('content');
 
@@ -42,6 +43,7 @@ export class Conversation {
         if (this.following()) this.scrollToEnd();
       });
       observer.observe(content);
+      observer.observe(this.scroller().nativeElement);
       onCleanup(() => observer.disconnect());
     });
     effect(() => {
@@ -56,7 +58,11 @@ export class Conversation {
 
   protected onScroll(): void {
     const el = this.scroller().nativeElement;
-    this.following.set(el.scrollHeight - el.scrollTop - el.clientHeight <= FOLLOW_THRESHOLD);
+    const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+    // Only scrolling up stops following; a list that shrinks or grows under the reader does not.
+    if (distance <= FOLLOW_THRESHOLD) this.following.set(true);
+    else if (el.scrollTop < this.lastScrollTop) this.following.set(false);
+    this.lastScrollTop = el.scrollTop;
   }
 
   protected jumpToLatest(): void {

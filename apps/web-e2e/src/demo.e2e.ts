@@ -1,0 +1,42 @@
+import type { Browser, Page } from 'playwright-core';
+import { DESKTOP, lastReply, launchBrowser, openPortal, PHONE, screenshot, send } from './support/browser';
+
+/** A whole conversation with the offline demo model, up to the lead notification email. */
+describe('demo conversation', () => {
+  const api = () => process.env['WEB_E2E_DEMO_API'] as string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(() => browser?.close());
+
+  afterEach(() => page?.context().close());
+
+  it.each([
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ])('collects the details and shows the email as sent (%s)', async (name, viewport) => {
+    page = await openPortal(browser, api(), viewport);
+    await page.getByText('Demo model').waitFor();
+
+    const turns = ['What is momentum trading?', 'My name is Ada Lovelace', 'ada@example.com', 'I am a beginner'];
+    for (const [index, text] of turns.entries()) {
+      await send(page, text);
+      await page.locator('chat-finished-message .assistant').nth(index).waitFor();
+      await page.getByRole('button', { name: 'Send' }).waitFor();
+    }
+
+    if (viewport === PHONE) await page.getByRole('button', { name: /Details/ }).click();
+    const panel = page.getByRole('complementary', { name: 'Details collected' });
+    await panel.getByText('Your details were sent to our team by email.').waitFor();
+    await panel.getByText('All required details are collected.').waitFor();
+    await expect(panel.locator('[data-field="name"]').textContent()).resolves.toContain('Ada Lovelace');
+    await expect(panel.locator('[data-field="email"]').textContent()).resolves.toContain('ada@example.com');
+    await expect(panel.getByRole('progressbar').getAttribute('aria-valuenow')).resolves.toBe('3');
+    await expect(lastReply(page).textContent()).resolves.toBeTruthy();
+    await screenshot(page, `lead-complete-${name}`);
+  });
+});

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const ARTIFACTS_DIR = join(process.cwd(), 'e2e-artifacts');
+
+/** Debian's Chromium, headless, with nothing running in the background. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A fresh page (its own storage, so its own session) on the portal served by `baseUrl`. */
+export async function openPortal(browser: Browser, baseUrl: string, viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport, baseURL: baseUrl });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Your message' }).waitFor();
+  return page;
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  const input = page.getByRole('textbox', { name: 'Your message' });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** The text of the last finished assistant reply. */
+export function lastReply(page: Page) {
+  return page.locator('chat-finished-message .assistant').last();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`) });
+}

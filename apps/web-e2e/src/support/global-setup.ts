@@ -1,0 +1,36 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApi, startProcess } from './processes';
+
+/**
+ * Starts what the browser tests talk to: the fake OpenAI server, one built API on it, and one
+ * built API on the offline demo model. Both APIs serve the built portal. Their addresses reach
+ * the tests through the environment.
+ */
+export default async function globalSetup(): Promise<void> {
+  const fake = await startProcess(
+    'node',
+    ['-r', '@swc-node/register', '-r', 'tsconfig-paths/register', 'apps/web-e2e/src/support/fake-model.ts'],
+    { TS_NODE_PROJECT: 'tsconfig.base.json' },
+    /READY (\S+)/,
+  );
+  const outbox = mkdtempSync(join(tmpdir(), 'web-e2e-outbox-'));
+  const [modelApi, demoApi] = await Promise.all([
+    startApi({
+      OPENAI_API_KEY: 'test',
+      OPENAI_BASE_URL: fake.match[1],
+      OPENAI_MAX_ATTEMPTS: '1',
+      MAIL_OUTBOX_DIR: join(outbox, 'model'),
+    }),
+    startApi({ DEMO_MODEL_WORD_DELAY_MS: '15', MAIL_OUTBOX_DIR: join(outbox, 'demo') }),
+  ]);
+  process.env['WEB_E2E_MODEL_API'] = modelApi.url;
+  process.env['WEB_E2E_DEMO_API'] = demoApi.url;
+  process.env['WEB_E2E_OUTBOX'] = outbox;
+  globalThis.__WEB_E2E_PROCESSES__ = [fake.child, modelApi.child, demoApi.child];
+}
+
+declare global {
+  var __WEB_E2E_PROCESSES__: import('node:child_process').ChildProcess[] | undefined;
+}
