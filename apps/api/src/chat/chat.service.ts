@@ -116,31 +116,34 @@ export class ChatService {
   }
 
   private async runTurn(generation: Generation, message: string): Promise<void> {
-    let session: ChatSession | undefined;
+    generation.emit({
+      type: 'start',
+      session_id: generation.sessionId,
+      message_id: generation.messageId,
+      stream_id: generation.streamId,
+      model: this.chatbot.modelName,
+    });
+    let before: ChatSession | undefined;
     try {
-      session = (await this.sessions.get(generation.sessionId)) ?? newChatSession(generation.sessionId);
-      const before = structuredClone(session);
+      const session = (await this.sessions.get(generation.sessionId)) ?? newChatSession(generation.sessionId);
+      before = structuredClone(session);
       session.messages.push(transcriptMessage('user', message));
-      session.activeStreamId = generation.streamId;
       await this.sessions.save(session);
-      generation.emit({
-        type: 'start',
-        session_id: session.id,
-        message_id: generation.messageId,
-        stream_id: generation.streamId,
-        model: this.chatbot.modelName,
-      });
       const outcome = await this.streamReply(generation, session);
-      if (outcome.error) {
-        // The turn failed: the conversation goes back to how it was, so a retry starts clean.
-        await this.sessions.save({ ...before, updatedAt: new Date().toISOString() });
-        generation.emit(outcome.error.toEvent());
-        return;
-      }
+      if (outcome.error) throw outcome.error;
       await this.completeTurn(generation, session, outcome);
     } catch (error) {
-      this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
-      generation.emit(toUpstreamApiError(error).toEvent());
+      const apiError = toUpstreamApiError(error);
+      if (apiError.code === 'internal_error') {
+        this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
+      }
+      // The turn failed: the conversation goes back to how it was, so a retry starts clean.
+      if (before) {
+        await this.sessions
+          .save({ ...before, updatedAt: new Date().toISOString() })
+          .catch((saveError: unknown) => this.logger.error({ err: saveError }, 'Could not roll back a failed turn'));
+      }
+      generation.emit(apiError.toEvent());
     } finally {
       generation.finish();
     }
@@ -171,7 +174,7 @@ export class ChatService {
         },
         error: (error: unknown) => {
           generation.signal.removeEventListener('abort', onAbort);
-          resolve({ text, finishReason: 'stop', error: toUpstreamApiError(error) });
+          resolve({ text, finishReason: 'stop', error });
         },
       });
       if (generation.signal.aborted) onAbort();
@@ -190,7 +193,6 @@ export class ChatService {
       session.lead,
     );
     const lead: LeadState = assessLead(this.profile, session.lead);
-    session.activeStreamId = null;
     session.updatedAt = new Date().toISOString();
     const notify = lead.is_complete && session.emailStatus !== 'sent';
     await this.sessions.save(session);
@@ -201,7 +203,12 @@ export class ChatService {
       ...lead,
       ...(outcome.usage && { usage: outcome.usage }),
     });
-    if (notify) await this.notifyLead(generation, session);
+    if (notify) {
+      // The reply is complete: nothing after `done` may turn it into a failure.
+      await this.notifyLead(generation, session).catch((error: unknown) =>
+        this.logger.error({ err: error, sessionId: session.id }, 'Lead notification step failed'),
+      );
+    }
   }
 
   private async notifyLead(generation: Generation, session: ChatSession): Promise<void> {
@@ -229,7 +236,7 @@ interface ReplyOutcome {
   text: string;
   finishReason: FinishReason;
   usage?: TokenUsage;
-  error?: ApiError;
+  error?: unknown;
 }
 
 function transcriptMessage(

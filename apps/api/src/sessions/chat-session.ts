@@ -6,8 +6,6 @@ export interface ChatSession {
   messages: TranscriptMessage[];
   lead: LeadData;
   emailStatus: LeadEmailStatus;
-  /** The generation running for this session, if any (one at a time). */
-  activeStreamId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -19,7 +17,6 @@ export function newChatSession(id: string, now = new Date()): ChatSession {
     messages: [],
     lead: {},
     emailStatus: 'not_sent',
-    activeStreamId: null,
     createdAt: timestamp,
     updatedAt: timestamp,
   };
