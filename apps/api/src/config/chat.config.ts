@@ -13,6 +13,8 @@ class ChatEnv {
   /** Messages a client (by IP) may send per window. */
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) RATE_LIMIT_MESSAGES?: number;
   @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) RATE_LIMIT_WINDOW_MS?: number;
+  /** A session nobody wrote to for this long is forgotten (in-memory store) (ms). */
+  @IsOptional() @IsInt() @Min(60_000) @Max(31_536_000_000) SESSION_IDLE_TTL_MS?: number;
   /** How long SIGTERM waits for running generations before aborting them (ms). */
   @IsOptional() @IsInt() @Min(0) @Max(600_000) SHUTDOWN_GRACE_MS?: number;
 }
@@ -25,6 +27,7 @@ export interface ChatConfig {
   rateLimitMessages: number;
   rateLimitWindowMs: number;
   shutdownGraceMs: number;
+  sessionIdleTtlMs: number;
 }
 
 export const chatConfig = registerAs('chat', (): ChatConfig => {
@@ -37,5 +40,6 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
     rateLimitMessages: env.RATE_LIMIT_MESSAGES ?? 30,
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS ?? 60_000,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
+    sessionIdleTtlMs: env.SESSION_IDLE_TTL_MS ?? 24 * 60 * 60_000,
   };
 });
