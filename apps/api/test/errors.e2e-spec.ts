@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
 import { type RunningApi, startApi } from './support/api-server';
 import { postChatStream } from './support/sse-client';
@@ -192,5 +193,22 @@ describe('rate limiting', () => {
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ statusCode: 429, code: 'rate_limited' });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('limits messages over the WebSocket too', async () => {
+    const socket = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`);
+    const events: Array<{ type: string; code?: string; message?: string }> = [];
+    socket.on('message', (data) => events.push(JSON.parse(data.toString())));
+    await new Promise((resolve) => socket.once('open', resolve));
+    for (const session_id of ['ws-a', 'ws-b', 'ws-c']) {
+      socket.send(JSON.stringify({ type: 'message', message: 'hello', session_id }));
+    }
+    const deadline = Date.now() + 10_000;
+    while (events.filter((e) => e.type === 'done' || e.type === 'error').length < 3 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    socket.close();
+    expect(events.filter((e) => e.type === 'done')).toHaveLength(2);
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/try again in \d+ s/i) });
   });
 });

@@ -1,4 +1,7 @@
-import { Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { Inject, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -6,6 +9,7 @@ import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
 import type { ErrorEvent, WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
+import { chatConfig } from '../config/chat.config';
 import { toApiErrorBody } from '../common/api-exception.filter';
 import { ChatService } from './chat.service';
 import { ChatRequestDto } from './dto/chat-request.dto';
@@ -24,18 +28,21 @@ export class ChatGateway implements OnGatewayConnection {
   constructor(
     private readonly chat: ChatService,
     private readonly generations: GenerationRegistry,
+    @InjectThrottlerStorage() private readonly throttler: ThrottlerStorage,
+    @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
-  handleConnection(socket: WebSocket): void {
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
     const watching = new Set<Subscription>();
-    socket.on('message', (data) => this.onMessage(socket, data, watching));
+    const client = request.socket.remoteAddress ?? 'unknown';
+    socket.on('message', (data) => void this.onMessage(socket, client, data, watching));
     socket.once('close', () => {
       for (const subscription of watching) subscription.unsubscribe();
       watching.clear();
     });
   }
 
-  private onMessage(socket: WebSocket, data: RawData, watching: Set<Subscription>): void {
+  private async onMessage(socket: WebSocket, client: string, data: RawData, watching: Set<Subscription>): Promise<void> {
     try {
       const message = parseClientMessage(data);
       if (message.type === 'cancel') {
@@ -43,6 +50,7 @@ export class ChatGateway implements OnGatewayConnection {
         return;
       }
       const { type: _type, ...request } = message;
+      await this.limitMessages(client);
       const generation = this.chat.startTurn(validated(ChatRequestDto, request));
       const subscription = generation.events$().subscribe({
         next: (event) => socket.send(event.json),
@@ -59,6 +67,18 @@ export class ChatGateway implements OnGatewayConnection {
         retryable: error instanceof ApiError ? error.retryable : body.code !== 'invalid_request',
       };
       socket.send(JSON.stringify(event));
+    }
+  }
+
+  /** The same per-client message limit as the HTTP routes' ThrottlerGuard. */
+  private async limitMessages(client: string): Promise<void> {
+    const { rateLimitWindowMs: ttl, rateLimitMessages: limit } = this.config;
+    const record = await this.throttler.increment(`ws-messages:${client}`, ttl, limit, ttl, 'default');
+    if (record.isBlocked) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(record.timeToBlockExpire));
+      throw new ApiError('rate_limited', `Too many messages. Try again in ${retryAfterSeconds} s.`, {
+        retryAfterSeconds,
+      });
     }
   }
 }
