@@ -1,0 +1,236 @@
+/**
+ * The streaming benchmark: the API against a raw `node:http` relay of the same upstream, on the
+ * same load, in the same run. Every figure is printed beside the baseline's and as a ratio.
+ *   npm run bench [-- --quick] [--reps 3] [--levels 1,50,500] [--duration-ms 3000]
+ *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
+ * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
+ * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
+ */
+import { execFileSync, execSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort, startNode, waitForHttp, type BenchProcess } from './processes';
+import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
+import {
+  measureCancel,
+  measureIdle,
+  measureLoad,
+  startSlowUpstream,
+  type LoadFigures,
+} from './scenarios';
+import { median } from './stream-client';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    reps: { type: 'string' },
+    levels: { type: 'string' },
+    'duration-ms': { type: 'string' },
+    idle: { type: 'string' },
+    cancel: { type: 'string' },
+    'skip-load': { type: 'boolean', default: false },
+    'skip-idle': { type: 'boolean', default: false },
+    'skip-cancel': { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick ?? false;
+const list = (value: string | undefined, fallback: number[]) =>
+  value ? value.split(',').map(Number) : fallback;
+const reps = Number(values.reps ?? (quick ? 1 : 3));
+const levels = list(values.levels, [1, 50, 500]);
+const durationMs = Number(values['duration-ms'] ?? (quick ? 1500 : 3000));
+const fileLimit =
+  Number(execSync('ulimit -Hn', { shell: '/bin/bash' }).toString().trim()) || 20_000;
+// A stream through a relay holds two sockets in the server (client and upstream), plus a few spare.
+const maxIdle = Math.floor((fileLimit - 100) / 2);
+const idleLevels = list(values.idle, quick ? [1000] : [1000, 5000, 10_000]).map((n) =>
+  Math.min(n, maxIdle),
+);
+const cancelSamples = Number(values.cancel ?? (quick ? 50 : 200));
+
+const root = process.cwd();
+const outboxDir = mkdtempSync(path.join(os.tmpdir(), 'bench-outbox-'));
+
+/** A 200-token reply with quotes, escapes, a line break and non-ASCII text, to check byte-identical relay. */
+function replyText(): string {
+  const words = [
+    'Momentum',
+    'trading',
+    'buys',
+    '"strength"',
+    'and',
+    'sells',
+    'weakness;',
+    'café',
+    'naïve',
+    '→',
+    '😀',
+    'back\\slash',
+    'tab\there',
+    '<b>bold</b>',
+    'line\nbreak',
+  ];
+  return Array.from({ length: 200 }, (_, i) => (i === 0 ? '' : ' ') + words[i % words.length]).join(
+    '',
+  );
+}
+const text = replyText();
+
+function startFake(extra: string[]): Promise<BenchProcess> {
+  return freePort().then(async (port) => {
+    const fake = startNode(
+      1,
+      [
+        '-r',
+        '@swc-node/register',
+        'tools/fake-openai/src/main.ts',
+        '--port',
+        String(port),
+        '--text',
+        text,
+        ...extra,
+      ],
+      {},
+      port,
+    );
+    await waitForHttp(port, '/v1/models');
+    return fake;
+  });
+}
+
+async function startServer(kind: ServerKind, upstreamPort: number): Promise<BenchProcess> {
+  const port = await freePort();
+  const upstream = `http://127.0.0.1:${upstreamPort}/v1`;
+  const server =
+    kind === 'api'
+      ? startNode(
+          0,
+          [path.join(root, 'dist/apps/api/main.js')],
+          {
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            LOG_LEVEL: 'warn',
+            OPENAI_API_KEY: 'x',
+            OPENAI_BASE_URL: upstream,
+            RATE_LIMIT_MESSAGES: '1000000',
+            MAIL_OUTBOX_DIR: outboxDir,
+            OPENAI_FIRST_TOKEN_TIMEOUT_MS: '600000',
+            OPENAI_STALL_TIMEOUT_MS: '600000',
+          },
+          port,
+        )
+      : startNode(
+          0,
+          ['-r', '@swc-node/register', 'tools/bench/src/baseline-relay.ts'],
+          { PORT: String(port), UPSTREAM_URL: upstream },
+          port,
+        );
+  await waitForHttp(port, '/api/health');
+  return server;
+}
+
+function medianFigures(runs: LoadFigures[]): LoadFigures {
+  const out = { ...runs[0] };
+  for (const key of Object.keys(out) as (keyof LoadFigures)[]) {
+    if (typeof out[key] === 'number')
+      (out as Record<string, unknown>)[key] = median(runs.map((r) => r[key] as number));
+  }
+  out.errors = runs.reduce((sum, r) => sum + r.errors, 0);
+  out.firstError = runs.find((r) => r.firstError)?.firstError;
+  return out;
+}
+
+async function main(): Promise<void> {
+  try {
+    execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    console.warn('taskset failed: the load generator is not pinned');
+  }
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cpus: os.cpus().length, node: process.version, fileLimit },
+    settings: { levels, reps, durationMs, tokens: 200 },
+    load: {} as BenchResults['load'],
+    runs: [],
+    idle: [],
+    cancel: {},
+  };
+  const servers: ServerKind[] = ['baseline', 'api'];
+  if (!values['skip-load']) {
+    for (const mode of ['burst', 'tick'] as Mode[]) {
+      const fake = await startFake(mode === 'tick' ? ['--tick'] : []);
+      results.load[mode] = {};
+      for (const level of levels) {
+        const byServer: Record<ServerKind, LoadFigures[]> = { api: [], baseline: [] };
+        for (let rep = 1; rep <= reps; rep++) {
+          // Alternate who goes first, so neither always runs on a warmer machine.
+          for (const kind of rep % 2 ? servers : [...servers].reverse()) {
+            const server = await startServer(kind, fake.port);
+            const figures = await measureLoad(server, level, durationMs, text);
+            await server.stop();
+            byServer[kind].push(figures);
+            results.runs.push({ mode, level, rep, server: kind, figures });
+            console.log(
+              `${mode} @${level} rep ${rep} ${kind}: ${figures.streamsPerSec.toFixed(0)} streams/s, ${figures.eventsPerSec.toFixed(0)} events/s, ttfe p50 ${figures.firstEventP50.toFixed(1)} ms, errors ${figures.errors}`,
+            );
+          }
+        }
+        results.load[mode][level] = {
+          api: medianFigures(byServer.api),
+          baseline: medianFigures(byServer.baseline),
+        };
+      }
+      await fake.stop();
+    }
+  }
+  if (!values['skip-idle']) {
+    const fake = await startFake(['--token-delay-ms', '10000']);
+    for (const level of idleLevels) {
+      for (const kind of servers) {
+        const server = await startServer(kind, fake.port);
+        const figures = await measureIdle(server, level);
+        await server.stop();
+        results.idle.push({ level, server: kind, figures });
+        console.log(
+          `idle ${level} ${kind}: held ${figures.held}, ${figures.kibPerStream.toFixed(1)} KiB/stream, errors ${figures.errors}`,
+        );
+      }
+    }
+    await fake.stop();
+  }
+  if (!values['skip-cancel']) {
+    const upstream = await startSlowUpstream();
+    for (const kind of servers) {
+      const server = await startServer(kind, upstream.port);
+      results.cancel[kind] = await measureCancel(server, upstream.closedAt, cancelSamples);
+      await server.stop();
+      console.log(
+        `cancel ${kind}: p50 ${results.cancel[kind]?.p50.toFixed(2)} ms, p99 ${results.cancel[kind]?.p99.toFixed(2)} ms`,
+      );
+    }
+    upstream.close();
+  }
+  const tables = renderTables(results);
+  console.log(`\n${tables}`);
+  const dir = path.join(root, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify(results, null, 2);
+  writeFileSync(path.join(dir, `${results.startedAt.replace(/[:.]/g, '-')}.json`), json);
+  writeFileSync(path.join(dir, 'latest.json'), json);
+  writeFileSync(
+    path.join(dir, 'latest.md'),
+    `${tables}\nCommand: \`${results.command}\` (${results.startedAt}, Node ${process.version}, ${os.cpus().length} cores)\n`,
+  );
+  console.log(`Results: ${path.relative(root, dir)}/latest.json, latest.md`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

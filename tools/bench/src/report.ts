@@ -1,0 +1,92 @@
+import type { CancelFigures, IdleFigures, LoadFigures } from './scenarios';
+
+export type Mode = 'burst' | 'tick';
+export type ServerKind = 'api' | 'baseline';
+
+export interface BenchResults {
+  startedAt: string;
+  command: string;
+  machine: { cpus: number; node: string; fileLimit: number };
+  settings: { levels: number[]; reps: number; durationMs: number; tokens: number };
+  /** Medians of the repetitions, by mode, level and server. */
+  load: Record<Mode, Record<string, Record<ServerKind, LoadFigures>>>;
+  runs: { mode: Mode; level: number; rep: number; server: ServerKind; figures: LoadFigures }[];
+  idle: { level: number; server: ServerKind; figures: IdleFigures }[];
+  cancel: Partial<Record<ServerKind, CancelFigures>>;
+}
+
+const METRICS: { key: keyof LoadFigures; label: string; digits: number }[] = [
+  { key: 'streamsPerSec', label: 'streams/s', digits: 0 },
+  { key: 'eventsPerSec', label: 'events/s', digits: 0 },
+  { key: 'firstEventP50', label: 'first event p50 ms', digits: 1 },
+  { key: 'firstEventP99', label: 'first event p99 ms', digits: 1 },
+  { key: 'firstChunkP50', label: 'first chunk p50 ms', digits: 1 },
+  { key: 'firstChunkP99', label: 'first chunk p99 ms', digits: 1 },
+  { key: 'totalP50', label: 'total p50 ms', digits: 1 },
+  { key: 'totalP99', label: 'total p99 ms', digits: 1 },
+  { key: 'errors', label: 'errors', digits: 0 },
+  { key: 'peakRssMiB', label: 'peak RSS MiB', digits: 0 },
+  { key: 'cpuPercent', label: 'CPU %', digits: 0 },
+];
+
+const fmt = (value: number | undefined, digits: number) =>
+  value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
+const ratio = (api: number, base: number) =>
+  Number.isFinite(api) && Number.isFinite(base) && base !== 0 ? (api / base).toFixed(2) : '-';
+
+/** Markdown tables (they read well on a terminal too): API | baseline | API / baseline. */
+export function renderTables(results: BenchResults): string {
+  const lines: string[] = [];
+  for (const mode of Object.keys(results.load) as Mode[]) {
+    const levels = Object.keys(results.load[mode]);
+    lines.push(
+      `### Upstream ${mode === 'burst' ? 'burst (all tokens at once)' : 'tick (one token per event-loop turn)'}`,
+      '',
+    );
+    lines.push(`| metric | ${levels.map((l) => `@${l}: API | baseline | ratio`).join(' | ')} |`);
+    lines.push(`|---|${levels.map(() => '---:|---:|---:').join('|')}|`);
+    for (const { key, label, digits } of METRICS) {
+      const cells = levels.map((level) => {
+        const { api, baseline } = results.load[mode][level];
+        return `${fmt(api?.[key] as number, digits)} | ${fmt(baseline?.[key] as number, digits)} | ${ratio(api?.[key] as number, baseline?.[key] as number)}`;
+      });
+      lines.push(`| ${label} | ${cells.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  if (results.idle.length > 0) {
+    lines.push('### Open connections (upstream: one token per 10 s)', '');
+    lines.push(
+      '| streams | server | held | errors | RSS before MiB | RSS held MiB | KiB per stream | open time s |',
+    );
+    lines.push('|---:|---|---:|---:|---:|---:|---:|---:|');
+    for (const { level, server, figures: f } of results.idle) {
+      lines.push(
+        `| ${level} | ${server} | ${f.held} | ${f.errors} | ${fmt(f.rssBeforeMiB, 0)} | ${fmt(f.rssHeldMiB, 0)} | ${fmt(f.kibPerStream, 1)} | ${fmt(f.openSec, 1)} |`,
+      );
+    }
+    lines.push('');
+  }
+  const cancels = Object.entries(results.cancel);
+  if (cancels.length > 0) {
+    lines.push('### Cancel → upstream socket closed', '');
+    lines.push('| server | samples | p50 ms | p99 ms | errors |', '|---|---:|---:|---:|---:|');
+    for (const [server, f] of cancels)
+      lines.push(
+        `| ${server} | ${f.samples} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${f.errors} |`,
+      );
+    lines.push('');
+  }
+  const errors = [
+    ...results.runs
+      .filter((r) => r.figures.firstError)
+      .map((r) => `${r.server} ${r.mode} @${r.level}: ${r.figures.firstError}`),
+    ...results.idle
+      .filter((r) => r.figures.firstError)
+      .map((r) => `${r.server} idle ${r.level}: ${r.figures.firstError}`),
+    ...cancels.filter(([, f]) => f.firstError).map(([s, f]) => `${s} cancel: ${f.firstError}`),
+  ];
+  if (errors.length > 0)
+    lines.push('First errors:', ...errors.slice(0, 10).map((e) => `- ${e}`), '');
+  return lines.join('\n');
+}

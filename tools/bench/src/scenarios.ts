@@ -1,0 +1,300 @@
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { cpuSeconds, rssKiB, watchRss, type BenchProcess } from './processes';
+import { percentile, runStream, type StreamOutcome } from './stream-client';
+
+export interface LoadFigures {
+  streams: number;
+  streamsPerSec: number;
+  eventsPerSec: number;
+  firstEventP50: number;
+  firstEventP99: number;
+  firstChunkP50: number;
+  firstChunkP99: number;
+  totalP50: number;
+  totalP99: number;
+  errors: number;
+  firstError?: string;
+  peakRssMiB: number;
+  cpuPercent: number;
+}
+
+let sessionCounter = 0;
+const nextSession = (prefix: string) => `${prefix}-${process.pid}-${++sessionCounter}`;
+
+/** `concurrency` clients, each opening one stream after another, for `durationMs` (then the last ones finish). */
+async function drive(
+  server: BenchProcess,
+  concurrency: number,
+  durationMs: number,
+  expectedText: string,
+): Promise<StreamOutcome[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const outcomes: StreamOutcome[] = [];
+  const deadline = performance.now() + durationMs;
+  const client = async () => {
+    while (performance.now() < deadline) {
+      outcomes.push(
+        await runStream({
+          port: server.port,
+          agent,
+          message: 'Tell me about momentum trading.',
+          sessionId: nextSession('load'),
+          expectedText,
+          timeoutMs: 60_000,
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  agent.destroy();
+  return outcomes;
+}
+
+export async function measureLoad(
+  server: BenchProcess,
+  concurrency: number,
+  durationMs: number,
+  expectedText: string,
+): Promise<LoadFigures> {
+  await drive(server, concurrency, Math.min(1000, durationMs), expectedText); // warm-up: JIT, pools, lazy modules
+  const rss = watchRss(server.pid);
+  const cpuBefore = cpuSeconds(server.pid);
+  const started = performance.now();
+  const outcomes = await drive(server, concurrency, durationMs, expectedText);
+  const elapsedSec = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const peakRssKiB = rss.stop();
+  const ok = outcomes.filter((o) => o.ok);
+  const failed = outcomes.filter((o) => !o.ok);
+  return {
+    streams: outcomes.length,
+    streamsPerSec: ok.length / elapsedSec,
+    eventsPerSec: ok.reduce((sum, o) => sum + o.events, 0) / elapsedSec,
+    firstEventP50: percentile(
+      ok.map((o) => o.firstEventMs),
+      50,
+    ),
+    firstEventP99: percentile(
+      ok.map((o) => o.firstEventMs),
+      99,
+    ),
+    firstChunkP50: percentile(
+      ok.map((o) => o.firstChunkMs),
+      50,
+    ),
+    firstChunkP99: percentile(
+      ok.map((o) => o.firstChunkMs),
+      99,
+    ),
+    totalP50: percentile(
+      ok.map((o) => o.totalMs),
+      50,
+    ),
+    totalP99: percentile(
+      ok.map((o) => o.totalMs),
+      99,
+    ),
+    errors: failed.length,
+    firstError: failed[0]?.error,
+    peakRssMiB: peakRssKiB / 1024,
+    cpuPercent: (cpu / elapsedSec) * 100,
+  };
+}
+
+export interface IdleFigures {
+  target: number;
+  held: number;
+  errors: number;
+  firstError?: string;
+  rssBeforeMiB: number;
+  rssHeldMiB: number;
+  kibPerStream: number;
+  openSec: number;
+}
+
+/**
+ * Opens `count` streams against an upstream that sends one token per 10 s and keeps them all open,
+ * then reads the server's RSS. Opening is paced (at most 200 handshakes in flight).
+ */
+export async function measureIdle(server: BenchProcess, count: number): Promise<IdleFigures> {
+  const requests: http.ClientRequest[] = [];
+  const rssBefore = rssKiB(server.pid);
+  let held = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  let next = 0;
+  const opener = async () => {
+    while (next < count) {
+      next++;
+      await new Promise<void>((opened) => {
+        void runStream({
+          port: server.port,
+          agent: false,
+          message: 'Hold this stream open.',
+          sessionId: nextSession('idle'),
+          timeoutMs: 600_000,
+          onOpen: (request) => {
+            requests.push(request);
+            held++;
+            opened();
+          },
+        }).then((outcome) => {
+          // A stream that ends while the test holds it is an error, as is one that never opened.
+          if (outcome.firstEventMs >= 0) held--;
+          if (!stopping) {
+            errors++;
+            firstError ??= outcome.error ?? 'ended early';
+          }
+          opened();
+        });
+      });
+    }
+  };
+  let stopping = false;
+  await Promise.all(Array.from({ length: 200 }, opener));
+  const openSec = (performance.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 3000)); // let the server settle (lazy allocations, GC)
+  const rssHeld = rssKiB(server.pid);
+  const stillHeld = held;
+  stopping = true;
+  for (const request of requests) request.destroy();
+  return {
+    target: count,
+    held: stillHeld,
+    errors,
+    firstError,
+    rssBeforeMiB: rssBefore / 1024,
+    rssHeldMiB: rssHeld / 1024,
+    kibPerStream: (rssHeld - rssBefore) / Math.max(1, stillHeld),
+    openSec,
+  };
+}
+
+export interface CancelFigures {
+  samples: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  firstError?: string;
+}
+
+/**
+ * A slow upstream in this process (one token per 20 ms), so that the moment its socket closes is
+ * read on the same clock as the moment the client sent the cancel. Requests are told apart by
+ * the user message (`cancel-<n>`).
+ */
+export function startSlowUpstream(): Promise<{
+  port: number;
+  closedAt: Map<string, number>;
+  close(): void;
+}> {
+  const closedAt = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (text: string) => (raw += text));
+    req.on('end', () => {
+      const body = JSON.parse(raw || '{}');
+      const messages: { content?: string }[] = body.messages ?? [];
+      const marker = messages.map((m) => /cancel-\d+/.exec(String(m.content))?.[0]).find(Boolean);
+      if (!body.stream) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(
+          JSON.stringify({
+            id: 'x',
+            object: 'chat.completion',
+            created: 0,
+            model: 'bench',
+            choices: [
+              { index: 0, message: { role: 'assistant', content: '{}' }, finish_reason: 'stop' },
+            ],
+            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+          }),
+        );
+      }
+      if (marker) req.socket.once('close', () => closedAt.set(marker, performance.now()));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = (delta: object) =>
+        `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'bench', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+      res.write(chunk({ role: 'assistant', content: '' }));
+      const timer = setInterval(() => res.write(chunk({ content: ' word' })), 20);
+      res.once('close', () => clearInterval(timer));
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as { port: number }).port,
+        closedAt,
+        close: () => {
+          server.closeAllConnections();
+          server.close();
+        },
+      }),
+    ),
+  );
+}
+
+/** Opens streams (10 at a time), cancels each after its first chunk, and times cancel → upstream socket closed. */
+export async function measureCancel(
+  server: BenchProcess,
+  closedAt: Map<string, number>,
+  samples: number,
+): Promise<CancelFigures> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const worker = async () => {
+    while (next < samples) {
+      const marker = `cancel-${++next}`;
+      let cancelledAt = NaN;
+      let streamId = '';
+      const outcome = await runStream({
+        port: server.port,
+        agent: false,
+        message: `Please stop me: ${marker}`,
+        sessionId: nextSession('cancel'),
+        timeoutMs: 10_000,
+        onEvent: (event) => {
+          if (event.type === 'start') streamId = event.stream_id ?? '';
+          if (event.type !== 'chunk' || !Number.isNaN(cancelledAt)) return;
+          cancelledAt = performance.now();
+          http
+            .request({
+              host: '127.0.0.1',
+              port: server.port,
+              method: 'POST',
+              agent: false,
+              path: `/api/chat/streams/${streamId}/cancel`,
+            })
+            .on('response', (res) => res.resume())
+            .on('error', () => undefined)
+            .end();
+        },
+      });
+      // The upstream socket may close just after the stream ends: give it a moment (bounded).
+      for (let i = 0; i < 20 && !closedAt.has(marker); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const closed = closedAt.get(marker);
+      if (!outcome.ok || closed === undefined || Number.isNaN(cancelledAt)) {
+        errors++;
+        firstError ??=
+          outcome.error ??
+          (closed === undefined
+            ? 'upstream socket still open 1 s after the stream ended'
+            : 'no chunk');
+      } else latencies.push(closed - cancelledAt);
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  return {
+    samples: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+    firstError,
+  };
+}
