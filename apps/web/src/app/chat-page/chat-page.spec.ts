@@ -84,7 +84,7 @@ describe('ChatPage', () => {
     });
     expect(root.querySelector('.assistant')?.textContent).toContain('It follows trends.');
     expect(root.querySelector('.cursor')).toBeNull();
-    expect(root.querySelector('[aria-live="polite"]')?.textContent).toContain('It **follows** trends.');
+    expect(root.querySelector('[aria-live="polite"]')?.textContent).toContain('Momentum It follows trends.');
     expect(root.querySelector('[data-field="name"]')?.textContent).toContain('Ada');
     expect(root.querySelector('[data-field="email"]')?.textContent).toContain('Missing');
     expect(root.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')).toBe('1');

@@ -101,6 +101,30 @@ describe('ChatStore', () => {
     expect(body(1)).toEqual(body(0));
   });
 
+  it('still shows the email notice when the next message was sent before it arrived', async () => {
+    let sendEmail!: () => void;
+    server
+      .on('POST /api/chat/stream', (_req, res) => {
+        const writer = sse(res);
+        writer.send(start());
+        writer.send(chunk('Thanks, got it.'));
+        writer.send(done({ is_complete: true, missing_fields: [] }));
+        sendEmail = () => {
+          writer.send({ type: 'email_sent', message: 'sent' });
+          res.end();
+        };
+      })
+      .on('POST /api/chat/stream', streamOf([start({ message_id: 'm2' }), chunk('More.'), done({ message_id: 'm2' })]));
+
+    store.send('ada@example.com');
+    await waitFor(() => store.isComplete());
+    store.send('One more question');
+    await waitFor(() => store.messages().length === 4);
+    expect(store.emailSent()).toBe(false);
+    sendEmail();
+    await waitFor(() => store.emailSent());
+  });
+
   it('says when to try again after a 429', async () => {
     server.on('POST /api/chat/stream', (_req, res) =>
       json(res, 429, { statusCode: 429, code: 'rate_limited', message: 'slow down' }, { 'Retry-After': '30' }),

@@ -32,6 +32,16 @@ interface Turn {
 
 const EMPTY_LEAD: LeadState = { data_collected: {}, is_complete: false, missing_fields: [] };
 
+/** Markdown without its markup characters, for screen readers. */
+function plainText(markdown: string): string {
+  return markdown
+    .replace(/```[^\n]*\n?/g, ' ')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`#>|~]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 const nextFrame: (callback: () => void) => void =
   typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(cb, 16);
 
@@ -82,6 +92,7 @@ export class ChatStore {
   private lastPrompt: string | null = null;
   private failedMessageId: string | null = null;
   private flushScheduled = false;
+  private restoreFailed = false;
 
   /** Sends a message; `false` when it is empty or a reply is still being written. */
   send(text: string): boolean {
@@ -98,6 +109,10 @@ export class ChatStore {
 
   /** Asks again for the reply that failed, without repeating the reader's message in the list. */
   retry(): void {
+    if (this.restoreFailed) {
+      void this.restore();
+      return;
+    }
     const prompt = this.lastPrompt;
     if (!prompt || this.isReplying()) return;
     const failedId = this.failedMessageId;
@@ -123,6 +138,7 @@ export class ChatStore {
     this.turn = null;
     this.lastPrompt = null;
     this.failedMessageId = null;
+    this.restoreFailed = false;
     this._sessionId.set(this.sessionIds.renew());
     this._messages.set([]);
     this._streamingText.set('');
@@ -138,6 +154,9 @@ export class ChatStore {
   /** Loads the assistant's profile and the stored conversation, re-attaching to a running reply. */
   async restore(): Promise<void> {
     this._restoring.set(true);
+    this.restoreFailed = false;
+    this._error.set(null);
+    if (this._status() === 'error') this._status.set('idle');
     const sessionId = this._sessionId();
     const profile = this.api.getProfile().then(
       (p) => this._profile.set(p),
@@ -147,6 +166,7 @@ export class ChatStore {
       const transcript = await this.api.getSession(sessionId);
       if (transcript && sessionId === this._sessionId()) this.applyTranscript(transcript);
     } catch (error) {
+      this.restoreFailed = true;
       this._error.set(error instanceof ApiRequestError ? error.chatError : chatError('network_error'));
       this._status.set('error');
     } finally {
@@ -175,7 +195,8 @@ export class ChatStore {
     open: (signal: AbortSignal) => Promise<Response>,
     attach?: { stream_id: string; message_id: string },
   ): void {
-    this.turn?.controller.abort();
+    // A finished turn keeps reading: its `email_sent` may still be on the way.
+    if (this.turn && !this.turn.finished) this.turn.controller.abort();
     const turn: Turn = {
       controller: new AbortController(),
       streamId: attach?.stream_id ?? null,
@@ -268,9 +289,8 @@ export class ChatStore {
       missing_fields: done.missing_fields ?? [],
     });
     this.endLive('idle');
-    this._announcement.set(
-      done.finish_reason === 'cancelled' ? `Reply stopped. ${content}` : `Assistant replied: ${content}`,
-    );
+    const spoken = plainText(content);
+    this._announcement.set(done.finish_reason === 'cancelled' ? `Reply stopped. ${spoken}` : `Assistant replied: ${spoken}`);
   }
 
   private fail(turn: Turn, error: ChatError): void {
