@@ -9,6 +9,30 @@ import { StreamingMarkdown } from './streaming-markdown';
 @Injectable({ providedIn: 'root' })
 export class ReplyHtml {
   private readonly streaming = new Map<string, StreamingMarkdown>();
+  private readonly liveDom = new Map<string, { finished: HTMLElement; tail: HTMLElement }>();
+
+  /** Where the streaming view draws a reply, so that its finished view can adopt the nodes. */
+  attachLiveDom(messageId: string, finished: HTMLElement, tail: HTMLElement): void {
+    this.liveDom.set(messageId, { finished, tail });
+  }
+
+  /**
+   * The nodes the streaming view drew, completed with the reply's last words, for the finished
+   * view to move in: drawing a long reply again from HTML would be one long task.
+   */
+  takeFinishedDom(messageId: string, content: string): DocumentFragment | null {
+    const live = this.liveDom.get(messageId);
+    const renderer = this.streaming.get(messageId);
+    this.liveDom.delete(messageId);
+    if (!live || !renderer) return null;
+    this.streaming.delete(messageId);
+    const { finishedBlocks, tail } = renderer.update(content);
+    for (const html of finishedBlocks) live.finished.insertAdjacentHTML('beforeend', html);
+    live.tail.innerHTML = tail;
+    const fragment = document.createDocumentFragment();
+    fragment.append(...Array.from(live.finished.childNodes), ...Array.from(live.tail.childNodes));
+    return fragment;
+  }
 
   /** The incremental renderer of a reply being written. */
   streamingRenderer(messageId: string): StreamingMarkdown {

@@ -30,6 +30,7 @@ export class StreamingReply {
         // A view created mid-reply starts from the blocks already rendered.
         this.attachedTo = this.messageId();
         finished.innerHTML = renderer.finishedSoFar();
+        this.replyHtml.attachLiveDom(this.messageId(), finished, tail);
       }
       const update = renderer.update(this.text());
       for (const html of update.finishedBlocks) finished.insertAdjacentHTML('beforeend', html);
