@@ -12,6 +12,7 @@ import {
   RequestMethod,
   Sse,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import {
@@ -45,6 +46,7 @@ import {
 import { SessionParamsDto, StreamParamsDto } from './dto/params.dto';
 import { GenerationRegistry } from './generation/generation-registry';
 import { parseLastEventId, toServerSentEvents } from './server-sent-events';
+import { SseResponseInterceptor } from './sse/sse-response.interceptor';
 
 @ApiTags('chat')
 @ApiExtraModels(...CHAT_EVENT_DTOS, ApiErrorDto)
@@ -60,25 +62,36 @@ export class ChatController {
   @Sse('stream', { method: RequestMethod.POST })
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
+  @UseInterceptors(SseResponseInterceptor)
   @ApiOperation({
     summary: 'Send a message and stream the reply',
-    description: 'Server-sent events: `start`, `chunk`*, then `done` or `error`, then `email_sent` at most once.',
+    description:
+      'Server-sent events: `start`, `chunk`*, then `done` or `error`, then `email_sent` at most once.',
   })
   @ApiOkResponse({ content: SSE_RESPONSE_CONTENT })
   @ApiConflictResponse({ type: ApiErrorDto, description: '`generation_in_progress`' })
   @ApiPayloadTooLargeResponse({ type: ApiErrorDto, description: '`payload_too_large`' })
-  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: '`rate_limited`, with `Retry-After`' })
+  @ApiTooManyRequestsResponse({
+    type: ApiErrorDto,
+    description: '`rate_limited`, with `Retry-After`',
+  })
   stream(@Body() request: ChatRequestDto): Observable<MessageEvent> {
     const generation = this.chat.startTurn(request);
     return toServerSentEvents(generation.events$(), this.config.heartbeatMs);
   }
 
   @Sse('streams/:streamId/events')
+  @UseInterceptors(SseResponseInterceptor)
   @ApiOperation({
     summary: 'Resume a stream',
-    description: 'Replays the events after `Last-Event-ID`, then continues live. An `EventSource` can open it directly.',
+    description:
+      'Replays the events after `Last-Event-ID`, then continues live. An `EventSource` can open it directly.',
   })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received',
+  })
   @ApiQuery({ name: 'last_event_id', required: false, type: Number })
   @ApiOkResponse({ content: SSE_RESPONSE_CONTENT })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`: unknown or expired stream' })
@@ -94,7 +107,10 @@ export class ChatController {
 
   @Post('streams/:streamId/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stop a generation', description: 'The stream ends with `done` and `finish_reason: "cancelled"`.' })
+  @ApiOperation({
+    summary: 'Stop a generation',
+    description: 'The stream ends with `done` and `finish_reason: "cancelled"`.',
+  })
   @ApiOkResponse({ type: CancelReplyDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
   cancel(@Param() { streamId }: StreamParamsDto): CancelReply {
@@ -124,7 +140,9 @@ export class ChatController {
   }
 
   @Get('profile')
-  @ApiOperation({ summary: 'The assistant: its name, model (`demo` offline) and the fields it collects' })
+  @ApiOperation({
+    summary: 'The assistant: its name, model (`demo` offline) and the fields it collects',
+  })
   @ApiOkResponse({ type: AssistantProfileDto })
   profile(): AssistantProfile {
     return this.chat.clientProfile();

@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { Observable, type Subscriber } from 'rxjs';
+import { eventAlignedFetch } from '../chat/sse/event-aligned-fetch';
 import { modelConfig } from '../config/model.config';
 import type { ModelOutput, ReplyRequest } from './model-output';
 import {
@@ -24,11 +25,17 @@ const MAX_RETRY_AFTER_MS = 10_000;
 @Injectable()
 export class ChatbotService {
   private readonly logger = new Logger(ChatbotService.name);
+  private readonly openai: OpenAI;
 
   constructor(
-    private readonly openai: OpenAI,
+    openai: OpenAI,
     @Inject(modelConfig.KEY) private readonly config: ConfigType<typeof modelConfig>,
-  ) {}
+  ) {
+    // The client's own fetch (the global one, or the demo model's) is a private field of the SDK.
+    const inner =
+      (openai as unknown as { fetch?: typeof globalThis.fetch }).fetch ?? globalThis.fetch;
+    this.openai = openai.withOptions({ fetch: eventAlignedFetch(inner) });
+  }
 
   get modelName(): string {
     return this.config.model;
@@ -69,7 +76,12 @@ export class ChatbotService {
         });
         return;
       } catch (error) {
-        if (signal.aborted || started || attempt >= this.config.maxAttempts || !isRetryableUpstreamError(error)) {
+        if (
+          signal.aborted ||
+          started ||
+          attempt >= this.config.maxAttempts ||
+          !isRetryableUpstreamError(error)
+        ) {
           throw error;
         }
         const delayMs = this.backoffMs(attempt, error);
@@ -122,7 +134,10 @@ export class ChatbotService {
           finishReason = choice.finish_reason === 'length' ? 'length' : 'stop';
         }
         if (chunk.usage) {
-          usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
+          usage = {
+            prompt_tokens: chunk.usage.prompt_tokens,
+            completion_tokens: chunk.usage.completion_tokens,
+          };
         }
       }
       // An aborted SDK stream ends its loop quietly instead of throwing.
@@ -132,7 +147,9 @@ export class ChatbotService {
       if (timeout) throw timeout;
       // Errors of the SDK's own classes keep their meaning; anything else thrown while reading
       // the body (a reset socket, a garbled chunk) means the provider's stream broke off.
-      throw error instanceof OpenAI.OpenAIError || outer.aborted ? error : new UpstreamStreamBroken(error);
+      throw error instanceof OpenAI.OpenAIError || outer.aborted
+        ? error
+        : new UpstreamStreamBroken(error);
     } finally {
       clearTimeout(timer);
       outer.removeEventListener('abort', onOuterAbort);

@@ -1,0 +1,40 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type MessageEvent,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { Observable } from 'rxjs';
+import { encodeSseFrame } from './sse-frame';
+import { SseFrameWriter } from './sse-frame-writer';
+
+/**
+ * For `@Sse()` routes: the handler's events are framed and written to the response here, in one
+ * write per turn of the event loop, rather than by Nest's writer, which makes one write (one
+ * system call) per event. Nest still owns the route: its status, headers (committed as before),
+ * client-disconnect handling and the end of the response, and its error handling, as errors
+ * reach it as before: one before any event becomes an HTTP error answer, one after is an event.
+ * Nest's own stream is left with nothing to write.
+ */
+@Injectable()
+export class SseResponseInterceptor implements NestInterceptor<MessageEvent, never> {
+  intercept(context: ExecutionContext, next: CallHandler<MessageEvent>): Observable<never> {
+    const response = context
+      .switchToHttp()
+      .getResponse<{ raw?: ServerResponse } & ServerResponse>();
+    const writer = new SseFrameWriter(response.raw ?? response);
+    return new Observable<never>((subscriber) => {
+      const subscription = next.handle().subscribe({
+        next: (message) => writer.write(encodeSseFrame(message)),
+        error: (error: unknown) => writer.settle(() => subscriber.error(error)),
+        complete: () => writer.settle(() => subscriber.complete()),
+      });
+      return () => {
+        subscription.unsubscribe();
+        writer.dispose();
+      };
+    });
+  }
+}
