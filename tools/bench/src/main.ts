@@ -3,6 +3,7 @@
  * same load, in the same run. Every figure is printed beside the baseline's and as a ratio.
  *   npm run bench [-- --quick] [--reps 3] [--levels 1,50,500] [--duration-ms 3000]
  *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
+ *                 [--api-main dist/apps/api/main.js]
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
  */
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     'skip-load': { type: 'boolean', default: false },
     'skip-idle': { type: 'boolean', default: false },
     'skip-cancel': { type: 'boolean', default: false },
+    /** Another build of the API, e.g. one from before a change, for before-and-after figures. */
+    'api-main': { type: 'string', default: 'dist/apps/api/main.js' },
   },
 });
 const quick = values.quick ?? false;
