@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { validateEnv } from './validate-env';
@@ -26,10 +26,11 @@ export interface AppConfig {
   trustProxy: boolean;
 }
 
-/** The built portal beside the built API (`dist/apps/api` → `dist/apps/web/browser`), or from the workspace root. */
+/** The built portal beside the built API (`dist/apps/api/main.js` → `dist/apps/web/browser`), or from the workspace root. */
 function defaultWebRoot(): string | undefined {
-  return [join(__dirname, '../web/browser'), resolve('dist/apps/web/browser')].find((dir) =>
-    existsSync(join(dir, 'index.html')),
+  const besideApi = require.main ? join(dirname(require.main.filename), '../web/browser') : undefined;
+  return [besideApi, resolve('dist/apps/web/browser')].find(
+    (dir): dir is string => dir !== undefined && existsSync(join(dir, 'index.html')),
   );
 }
 
