@@ -32,14 +32,24 @@ interface Turn {
 
 const EMPTY_LEAD: LeadState = { data_collected: {}, is_complete: false, missing_fields: [] };
 
-/** Markdown without its markup characters, for screen readers. */
+/**
+ * How much of a reply the live region reads out: the whole reply stays in the list, and a long
+ * announcement is both useless to listen to and one long layout of a single hidden line.
+ */
+const ANNOUNCED_CHARACTERS = 600;
+
+/** The start of a reply without its markup characters, for screen readers. */
 function plainText(markdown: string): string {
-  return markdown
+  const text = markdown
+    .slice(0, ANNOUNCED_CHARACTERS * 2)
     .replace(/```[^\n]*\n?/g, ' ')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_`#>|~]+/g, '')
     .replace(/\s+/g, ' ')
     .trim();
+  return text.length > ANNOUNCED_CHARACTERS || markdown.length > ANNOUNCED_CHARACTERS * 2
+    ? `${text.slice(0, ANNOUNCED_CHARACTERS)}…`
+    : text;
 }
 
 const nextFrame: (callback: () => void) => void =

@@ -1,5 +1,6 @@
 import { Injectable } from '@angular/core';
 import { renderMarkdown } from './markdown-html';
+import { appendFinishedBlocks } from './reply-sections';
 import { StreamingMarkdown } from './streaming-markdown';
 
 /**
@@ -27,7 +28,7 @@ export class ReplyHtml {
     if (!live || !renderer) return null;
     this.streaming.delete(messageId);
     const { finishedBlocks, tail } = renderer.update(content);
-    for (const html of finishedBlocks) live.finished.insertAdjacentHTML('beforeend', html);
+    for (const html of finishedBlocks) appendFinishedBlocks(live.finished, html);
     live.tail.innerHTML = tail;
     const fragment = document.createDocumentFragment();
     fragment.append(...Array.from(live.finished.childNodes), ...Array.from(live.tail.childNodes));

@@ -38,9 +38,9 @@ export class StreamingMarkdown {
     return { finishedBlocks, tail: renderBlocks(tokens, tokens.links) };
   }
 
-  /** HTML of every block finished so far (for a view attached mid-reply). */
-  finishedSoFar(): string {
-    return this.finishedHtml.join('');
+  /** HTML of the blocks finished so far, batch by batch (for a view attached mid-reply). */
+  finishedSoFar(): readonly string[] {
+    return this.finishedHtml;
   }
 
   /** The full HTML of the reply once it is complete (renders only the last block again). */

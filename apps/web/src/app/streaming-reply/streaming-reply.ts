@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, effect, ElementRef, inject, input, viewChild } from '@angular/core';
 import { ReplyHtml } from '../markdown/reply-html';
+import { appendFinishedBlocks } from '../markdown/reply-sections';
 
 /**
  * The reply being written. Finished markdown blocks are appended to the DOM once; only the
@@ -10,6 +11,8 @@ import { ReplyHtml } from '../markdown/reply-html';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `<div class="markdown" #finished></div>
     <div class="markdown tail" #tail></div>`,
+  // Contained: the tail redrawn every frame is laid out and painted within this box.
+  styles: ':host { display: block; contain: content; }',
   host: { class: 'streaming-reply', 'aria-busy': 'true' },
 })
 export class StreamingReply {
@@ -29,11 +32,12 @@ export class StreamingReply {
       if (this.attachedTo !== this.messageId()) {
         // A view created mid-reply starts from the blocks already rendered.
         this.attachedTo = this.messageId();
-        finished.innerHTML = renderer.finishedSoFar();
+        finished.replaceChildren();
+        for (const html of renderer.finishedSoFar()) appendFinishedBlocks(finished, html);
         this.replyHtml.attachLiveDom(this.messageId(), finished, tail);
       }
       const update = renderer.update(this.text());
-      for (const html of update.finishedBlocks) finished.insertAdjacentHTML('beforeend', html);
+      for (const html of update.finishedBlocks) appendFinishedBlocks(finished, html);
       // Sanitised by DOMPurify in the renderer.
       tail.innerHTML = update.tail;
       appendCursor(tail);
