@@ -2,7 +2,8 @@
  * Rendering benchmark of the portal: a 20,000-token markdown reply streamed at 200 chunks/s from
  * the fake OpenAI server through the built API into headless Chromium. Prints figures, asserts
  * nothing. Run with `npx nx run web:bench` (or `npm run bench:web`).
- * Options (env): BENCH_TOKENS (20000), BENCH_CHUNKS_PER_SECOND (200).
+ * Options (env): BENCH_TOKENS (20000), BENCH_CHUNKS_PER_SECOND (200), BENCH_TRACE (a path: writes a
+ * Chromium trace of the page with the Performance panel's categories, to find what the long tasks are).
  */
 import { startFakeOpenAi } from '@chat/fake-openai';
 import { launchBrowser } from '../support/browser';
@@ -11,6 +12,7 @@ import { benchTokens } from './bench-reply';
 
 const TOKENS = Number(process.env['BENCH_TOKENS'] ?? 20_000);
 const RATE = Number(process.env['BENCH_CHUNKS_PER_SECOND'] ?? 200);
+const TRACE = process.env['BENCH_TRACE'];
 const WINDOW = 1000;
 
 interface Sample {
@@ -81,6 +83,12 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.addInitScript(instrumentPage);
+    if (TRACE) {
+      await browser.startTracing(page, {
+        path: TRACE,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'],
+      });
+    }
     await page.goto(`${api.url}/`);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
@@ -105,6 +113,7 @@ async function main(): Promise<void> {
     await page.locator('chat-finished-message .assistant').last().waitFor({ timeout: 60_000 });
     await page.waitForTimeout(500);
     await sample();
+    if (TRACE) await browser.stopTracing();
 
     const result = await page.evaluate(() => (window as unknown as { __bench: { sentAt: number; doneAt: number; longTasks: { start: number; duration: number }[]; frameGaps: number[] } }).__bench);
     const frameMs = 1000 / 60;
