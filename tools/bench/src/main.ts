@@ -110,7 +110,7 @@ async function startServer(kind: ServerKind, upstreamPort: number): Promise<Benc
     kind === 'api'
       ? startNode(
           0,
-          [path.join(root, 'dist/apps/api/main.js')],
+          [path.resolve(root, values['api-main'] ?? 'dist/apps/api/main.js')],
           {
             PORT: String(port),
             HOST: '127.0.0.1',

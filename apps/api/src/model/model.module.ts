@@ -5,6 +5,7 @@ import { modelConfig } from '../config/model.config';
 import { createDemoModelFetch, DEMO_MODEL_BASE_URL } from '../demo-model/demo-model.fetch';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
+import { createNodeHttpFetch } from './node-http-fetch';
 
 /**
  * Provides the official `openai` SDK client for any OpenAI-compatible endpoint. With no key and no
@@ -38,6 +39,8 @@ import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
           // ChatbotService retries itself, and only before the first token.
           maxRetries: 0,
           timeout: config.firstTokenTimeoutMs,
+          // One keep-alive connection pool for the replies and the lead extraction calls.
+          fetch: createNodeHttpFetch(),
         });
       },
     },
