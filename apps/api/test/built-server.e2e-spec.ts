@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startFakeOpenAi } from '@chat/fake-openai';
 import { postChatStream } from './support/sse-client';
 
 const MAIN = resolve(__dirname, '../../../dist/apps/api/main.js');
@@ -82,5 +83,38 @@ describe('the built API (dist/apps/api/main.js)', () => {
     const api = run({ PORT: 'eighty' });
     expect((await api.exited).code).toBe(1);
     expect(api.output()).toContain('PORT');
+  });
+
+  it('keeps secrets out of its logs and answers when the provider refuses the key', async () => {
+    const secret = 'sk-live-THIS-MUST-NOT-APPEAR-0123456789';
+    const fake = await startFakeOpenAi();
+    fake.setDefault({ status: 401 });
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const api = run({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'trace',
+      OPENAI_API_KEY: secret,
+      OPENAI_BASE_URL: fake.url,
+      SMTP_URL: 'smtp://lead-user:smtp-password-SECRET@127.0.0.1:1',
+    });
+    try {
+      await waitReady(baseUrl, api);
+      const stream = await postChatStream(baseUrl, { message: 'hello' }).then(async (s) => {
+        await s.finished;
+        return s;
+      });
+      expect(stream.find('error')?.code).toBe('upstream_unavailable');
+      expect(fake.requests[0].headers.authorization).toBe(`Bearer ${secret}`);
+      await fetch(`${baseUrl}/api/chat/sessions/unknown`, { headers: { Authorization: `Bearer ${secret}`, Cookie: `sid=${secret}` } });
+      const logs = api.output();
+      expect(logs).toContain('"url":"/api/chat/stream"');
+      expect(logs).not.toContain(secret);
+      expect(logs).not.toContain('smtp-password-SECRET');
+    } finally {
+      api.child.kill('SIGKILL');
+      await fake.close();
+    }
   });
 });
