@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     if (TRACE) {
       await browser.startTracing(page, {
         path: TRACE,
-        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'],
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler'],
       });
     }
     await page.goto(`${api.url}/`);
