@@ -4,9 +4,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { answerBodyParserErrors, ApiExceptionFilter } from '../common/api-exception.filter';
 import type { AppConfig } from '../config/app.config';
+import { AppLogger } from '../logging/app-logger';
+import { createPino, httpLogger } from '../logging/http-logger';
 
 export const API_PREFIX = 'api';
 
@@ -17,7 +18,10 @@ export const API_PREFIX = 'api';
  */
 export function setupApp(app: NestExpressApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
-  app.useLogger(app.get(Logger));
+  const pino = createPino(config.logLevel);
+  app.useLogger(new AppLogger(pino));
+  // Plain pino-http rather than nestjs-pino: see AppLogger for why there is no per-request context.
+  app.use(httpLogger(pino));
   app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   // Body parser errors (bad JSON, too large) happen before Nest's router and its filters.
