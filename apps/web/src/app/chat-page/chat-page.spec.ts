@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import type { AssistantProfile } from '@chat/contracts';
 import type { ServerResponse } from 'node:http';
 import { API_BASE_URL } from '../api-config';
+import { provideChatHttp } from '../chat/api-error-interceptor';
 import { chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '../../testing/scripted-sse-server';
 import { ChatPage } from './chat-page';
 
@@ -24,7 +25,7 @@ describe('ChatPage', () => {
     localStorage.clear();
     server = await new ScriptedServer().start();
     server.on('GET /api/chat/profile', (_req, res) => json(res, 200, PROFILE));
-    TestBed.configureTestingModule({ providers: [{ provide: API_BASE_URL, useValue: server.url }] });
+    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
   });
 
   afterEach(() => server.stop());

@@ -1,13 +1,20 @@
+import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type { AssistantProfile, CancelReply, ChatRequest, SessionTranscript } from '@chat/contracts';
+import { firstValueFrom } from 'rxjs';
 import { API_BASE_URL, FETCH } from '../api-config';
 import { ApiRequestError, chatError } from './chat-error';
 
-/** The chat API's HTTP endpoints (PROTOCOL.md, "Endpoints"). Non-2xx answers throw `ApiRequestError`. */
+/**
+ * The chat API's HTTP endpoints (PROTOCOL.md, "Endpoints"). Non-2xx answers throw `ApiRequestError`.
+ * The REST calls go through HttpClient (errors mapped by `apiErrorInterceptor`); the streams use
+ * fetch, whose body can be read as it arrives.
+ */
 @Injectable({ providedIn: 'root' })
 export class ChatApi {
   private readonly baseUrl = inject(API_BASE_URL);
   private readonly fetch = inject(FETCH);
+  private readonly http = inject(HttpClient);
 
   /** Starts a reply; the response body is the SSE stream. */
   openStream(request: ChatRequest, signal: AbortSignal): Promise<Response> {
@@ -27,25 +34,28 @@ export class ChatApi {
     });
   }
 
-  async cancelStream(streamId: string): Promise<CancelReply> {
-    const response = await this.send(`/api/chat/streams/${encodeURIComponent(streamId)}/cancel`, { method: 'POST' });
-    return response.json();
+  cancelStream(streamId: string): Promise<CancelReply> {
+    return firstValueFrom(
+      this.http.post<CancelReply>(`${this.baseUrl}/api/chat/streams/${encodeURIComponent(streamId)}/cancel`, null),
+    );
   }
 
   /** The transcript of a session, or `null` when the server does not know it. */
-  async getSession(sessionId: string, signal?: AbortSignal): Promise<SessionTranscript | null> {
+  async getSession(sessionId: string): Promise<SessionTranscript | null> {
     try {
-      const response = await this.send(`/api/chat/sessions/${encodeURIComponent(sessionId)}`, { signal });
-      return await response.json();
+      return await firstValueFrom(
+        this.http.get<SessionTranscript>(`${this.baseUrl}/api/chat/sessions/${encodeURIComponent(sessionId)}`, {
+          cache: 'no-store',
+        }),
+      );
     } catch (error) {
       if (error instanceof ApiRequestError && error.status === 404) return null;
       throw error;
     }
   }
 
-  async getProfile(signal?: AbortSignal): Promise<AssistantProfile> {
-    const response = await this.send('/api/chat/profile', { signal });
-    return response.json();
+  getProfile(): Promise<AssistantProfile> {
+    return firstValueFrom(this.http.get<AssistantProfile>(`${this.baseUrl}/api/chat/profile`, { cache: 'no-store' }));
   }
 
   private async send(path: string, init: RequestInit): Promise<Response> {

@@ -1,4 +1,4 @@
-import { ERROR_RETRYABLE, type ErrorCode, isErrorCode } from '@chat/contracts';
+import { type ApiErrorBody, ERROR_RETRYABLE, type ErrorCode, isErrorCode } from '@chat/contracts';
 
 /** Failures the portal detects itself, beside the protocol's codes. */
 export type ClientErrorCode = 'network_error' | 'connection_lost';
@@ -53,17 +53,29 @@ export class ApiRequestError extends Error {
     this.name = 'ApiRequestError';
   }
 
+  /** The error of a fetch response (the streaming calls). */
   static async from(response: Response): Promise<ApiRequestError> {
-    let code: ErrorCode = response.status === 404 ? 'not_found' : 'internal_error';
+    let body: unknown;
     try {
-      const body: unknown = await response.json();
-      const bodyCode = (body as { code?: unknown } | null)?.code;
-      if (isErrorCode(bodyCode)) code = bodyCode;
+      body = await response.json();
     } catch {
       // Not JSON (a proxy page, say): the status alone decides.
-      if (response.status === 429) code = 'rate_limited';
     }
-    return new ApiRequestError(response.status, chatError(code, parseRetryAfter(response.headers.get('Retry-After'))));
+    return ApiRequestError.fromBody(response.status, body, response.headers.get('Retry-After'));
+  }
+
+  /** The error of a status, an error body (`ApiErrorBody` when it is ours) and `Retry-After`. */
+  static fromBody(status: number, body: unknown, retryAfter: string | null): ApiRequestError {
+    if (status === 0) return new ApiRequestError(0, chatError('network_error'));
+    const bodyCode = (body as Partial<ApiErrorBody> | null | undefined)?.code;
+    const code: ErrorCode = isErrorCode(bodyCode)
+      ? bodyCode
+      : status === 404
+        ? 'not_found'
+        : status === 429
+          ? 'rate_limited'
+          : 'internal_error';
+    return new ApiRequestError(status, chatError(code, parseRetryAfter(retryAfter)));
   }
 }
 

@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { SESSION_ID_PATTERN, type SessionTranscript } from '@chat/contracts';
 import { API_BASE_URL } from '../api-config';
+import { provideChatHttp } from './api-error-interceptor';
 import { breakAfterFlush, chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '../../testing/scripted-sse-server';
 import { ChatStore } from './chat-store';
 
@@ -11,7 +12,7 @@ describe('ChatStore', () => {
   beforeEach(async () => {
     localStorage.clear();
     server = await new ScriptedServer().start();
-    TestBed.configureTestingModule({ providers: [{ provide: API_BASE_URL, useValue: server.url }] });
+    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
     store = TestBed.inject(ChatStore);
   });
 
@@ -226,7 +227,7 @@ describe('ChatStore', () => {
 
     // A fresh store (a reloaded page) reads the saved id.
     TestBed.resetTestingModule();
-    TestBed.configureTestingModule({ providers: [{ provide: API_BASE_URL, useValue: server.url }] });
+    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
     store = TestBed.inject(ChatStore);
     expect(store.sessionId()).toBe('saved-session');
 
