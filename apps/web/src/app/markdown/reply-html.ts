@@ -1,7 +1,7 @@
 import { Injectable } from '@angular/core';
 import { renderMarkdown } from './markdown-html';
 import { appendFinishedBlocks } from './reply-sections';
-import { StreamingMarkdown } from './streaming-markdown';
+import { StreamingMarkdown, type StreamingUpdate } from './streaming-markdown';
 
 /**
  * Rendered HTML of replies, shared between the streaming view and the finished one: when a reply
@@ -27,9 +27,12 @@ export class ReplyHtml {
     this.liveDom.delete(messageId);
     if (!live || !renderer) return null;
     this.streaming.delete(messageId);
-    const { finishedBlocks, tail } = renderer.update(content);
-    for (const html of finishedBlocks) appendFinishedBlocks(live.finished, html);
-    live.tail.innerHTML = tail;
+    let update: StreamingUpdate;
+    do {
+      update = renderer.update(content);
+      for (const html of update.finishedBlocks) appendFinishedBlocks(live.finished, html);
+    } while (update.behind);
+    live.tail.innerHTML = update.tail;
     const fragment = document.createDocumentFragment();
     fragment.append(...Array.from(live.finished.childNodes), ...Array.from(live.tail.childNodes));
     return fragment;

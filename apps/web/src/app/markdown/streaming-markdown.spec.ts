@@ -1,5 +1,5 @@
 import { renderMarkdown } from './markdown-html';
-import { closeOpenFence, StreamingMarkdown } from './streaming-markdown';
+import { closeOpenFence, MAX_CHARACTERS_PER_UPDATE, StreamingMarkdown } from './streaming-markdown';
 
 const REPLY = [
   '# Momentum',
@@ -81,5 +81,37 @@ describe('closeOpenFence', () => {
     expect(closeOpenFence('~~~~\nx\n')).toBe('~~~~\nx\n~~~~\n');
     expect(closeOpenFence('```\na\n```\ntext')).toBe('```\na\n```\ntext');
     expect(closeOpenFence('inline ```code``` only')).toBe('inline ```code``` only');
+  });
+});
+
+describe('StreamingMarkdown catching up with a long text', () => {
+  const long = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} about **risk** and [sizing](https://example.com/${i}).`).join('\n\n');
+
+  it('draws it a bounded slice per update, to the same HTML as rendered whole', () => {
+    const renderer = new StreamingMarkdown();
+    let html = '';
+    let updates = 0;
+    let update;
+    do {
+      update = renderer.update(long);
+      html += update.finishedBlocks.join('');
+      updates++;
+    } while (update.behind);
+    expect(updates).toBeGreaterThanOrEqual(Math.floor(long.length / MAX_CHARACTERS_PER_UPDATE));
+    expect(html + update.tail).toBe(renderMarkdown(long));
+  });
+
+  it('draws a single block longer than the budget whole', () => {
+    const code = '```\n' + 'x = 1\n'.repeat(3000) + '```\n\nAfter.';
+    const renderer = new StreamingMarkdown();
+    const first = renderer.update(code);
+    expect(first.behind).toBe(false);
+    expect(first.finishedBlocks.join('') + first.tail).toBe(renderMarkdown(code));
+  });
+
+  it('finishes with the whole reply even when updates were behind', () => {
+    const renderer = new StreamingMarkdown();
+    expect(renderer.update(long).behind).toBe(true);
+    expect(renderer.finish(long)).toBe(renderMarkdown(long));
   });
 });

@@ -6,7 +6,16 @@ export interface StreamingUpdate {
   finishedBlocks: string[];
   /** HTML of the unfinished last block; replaces the previous tail. */
   tail: string;
+  /** Text is left for the next update: this one stopped at its budget (see `update`). */
+  behind: boolean;
 }
+
+/**
+ * Most characters of new text one update lexes and renders. A reply received in a hidden tab
+ * (no animation frames) or joined mid-way arrives as one long text; drawing it a slice per frame
+ * keeps every frame short.
+ */
+export const MAX_CHARACTERS_PER_UPDATE = 8192;
 
 /**
  * Renders a growing markdown reply at a cost that does not grow with its length: top-level
@@ -18,6 +27,17 @@ export class StreamingMarkdown {
   private readonly finishedHtml: string[] = [];
 
   update(source: string): StreamingUpdate {
+    const end = this.finishedLength + MAX_CHARACTERS_PER_UPDATE;
+    if (end < source.length) {
+      // A slice of the text is the reply as it was earlier in the stream: its blocks before the
+      // last one are final. A single block longer than the slice is drawn whole.
+      const update = this.render(source.slice(0, end));
+      if (update.finishedBlocks.length > 0) return { ...update, behind: true };
+    }
+    return { ...this.render(source), behind: false };
+  }
+
+  private render(source: string): Omit<StreamingUpdate, 'behind'> {
     const tailSource = source.slice(this.finishedLength);
     const tokens = lexBlocks(closeOpenFence(tailSource));
     const finishedBlocks: string[] = [];
@@ -43,9 +63,9 @@ export class StreamingMarkdown {
     return this.finishedHtml;
   }
 
-  /** The full HTML of the reply once it is complete (renders only the last block again). */
+  /** The full HTML of the reply once it is complete (renders only the text not rendered yet). */
   finish(source: string): string {
-    const { tail } = this.update(source);
+    const { tail } = this.render(source);
     return this.finishedHtml.join('') + tail;
   }
 }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, effect, ElementRef, inject, input, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, ElementRef, inject, input, signal, viewChild } from '@angular/core';
 import { ReplyHtml } from '../markdown/reply-html';
 import { appendFinishedBlocks } from '../markdown/reply-sections';
 
@@ -23,9 +23,12 @@ export class StreamingReply {
   private readonly finishedEl = viewChild.required<ElementRef<HTMLElement>>('finished');
   private readonly tailEl = viewChild.required<ElementRef<HTMLElement>>('tail');
   private attachedTo: string | null = null;
+  /** Bumped to draw the next slice of text an update left behind (a long text drawn over frames). */
+  private readonly catchUp = signal(0);
 
   constructor() {
-    effect(() => {
+    effect((onCleanup) => {
+      this.catchUp();
       const renderer = this.replyHtml.streamingRenderer(this.messageId());
       const finished = this.finishedEl().nativeElement;
       const tail = this.tailEl().nativeElement;
@@ -41,6 +44,10 @@ export class StreamingReply {
       // Sanitised by DOMPurify in the renderer.
       tail.innerHTML = update.tail;
       appendCursor(tail);
+      if (update.behind) {
+        const frame = requestAnimationFrame(() => this.catchUp.update((n) => n + 1));
+        onCleanup(() => cancelAnimationFrame(frame));
+      }
     });
   }
 }
