@@ -3,7 +3,6 @@ import type { ConfigType } from '@nestjs/config';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { Observable, type Subscriber } from 'rxjs';
-import { eventAlignedFetch } from '../chat/sse/event-aligned-fetch';
 import { modelConfig } from '../config/model.config';
 import type { ModelOutput, ReplyRequest } from './model-output';
 import {
@@ -25,17 +24,11 @@ const MAX_RETRY_AFTER_MS = 10_000;
 @Injectable()
 export class ChatbotService {
   private readonly logger = new Logger(ChatbotService.name);
-  private readonly openai: OpenAI;
 
   constructor(
-    openai: OpenAI,
+    private readonly openai: OpenAI,
     @Inject(modelConfig.KEY) private readonly config: ConfigType<typeof modelConfig>,
-  ) {
-    // The client's own fetch (the global one, or the demo model's) is a private field of the SDK.
-    const inner =
-      (openai as unknown as { fetch?: typeof globalThis.fetch }).fetch ?? globalThis.fetch;
-    this.openai = openai.withOptions({ fetch: eventAlignedFetch(inner) });
-  }
+  ) {}
 
   get modelName(): string {
     return this.config.model;

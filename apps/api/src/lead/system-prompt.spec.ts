@@ -47,3 +47,17 @@ describe('buildSystemPrompt', () => {
     expect(prompt).toContain('a team member will be in touch');
   });
 });
+
+describe('buildSystemPrompt for a lead state seen before', () => {
+  const profile = loadAssistantProfile(defaultProfilePath());
+
+  it('gives the same prompt as composing it anew, for equal and for different states', () => {
+    const empty = buildSystemPrompt(profile, assessLead(profile, {}));
+    const named = buildSystemPrompt(profile, assessLead(profile, { name: 'Ada' }));
+
+    expect(buildSystemPrompt(profile, assessLead(profile, {}))).toBe(empty);
+    expect(buildSystemPrompt(profile, assessLead(profile, { name: 'Ada' }))).toBe(named);
+    expect(named).not.toBe(empty);
+    expect(buildSystemPrompt(profile, assessLead(profile, { name: 'Bob' }))).toContain('- Name: "Bob"');
+  });
+});

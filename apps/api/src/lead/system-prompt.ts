@@ -7,6 +7,30 @@ import type { AssistantProfileDefinition } from '../profile/assistant-profile';
  * it has.
  */
 export function buildSystemPrompt(profile: AssistantProfileDefinition, lead: LeadState): string {
+  let prompts = promptsByProfile.get(profile);
+  if (!prompts) {
+    prompts = new Map();
+    promptsByProfile.set(profile, prompts);
+  }
+  const key = JSON.stringify([lead.data_collected, lead.missing_fields]);
+  let prompt = prompts.get(key);
+  if (prompt === undefined) {
+    prompt = composeSystemPrompt(profile, lead);
+    if (prompts.size >= MAX_CACHED_PROMPTS) prompts.delete(prompts.keys().next().value as string);
+    prompts.set(key, prompt);
+  }
+  return prompt;
+}
+
+/**
+ * Prompts already composed, by profile and lead state. Most turns share a few lead states (every
+ * new visitor has collected nothing), so a turn neither composes its prompt again nor holds a copy
+ * of its own while it streams. Bounded: the oldest state is dropped first.
+ */
+const promptsByProfile = new WeakMap<AssistantProfileDefinition, Map<string, string>>();
+const MAX_CACHED_PROMPTS = 256;
+
+function composeSystemPrompt(profile: AssistantProfileDefinition, lead: LeadState): string {
   const collected = profile.fields.filter((field) => lead.data_collected[field.name] !== undefined);
   const missingRequired = profile.fields.filter((field) =>
     lead.missing_fields.includes(field.name),

@@ -5,6 +5,7 @@ import { modelConfig } from '../config/model.config';
 import { createDemoModelFetch, DEMO_MODEL_BASE_URL } from '../demo-model/demo-model.fetch';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
+import { eventAlignedFetch } from './event-aligned-fetch';
 import { createNodeHttpFetch } from './node-http-fetch';
 
 /**
@@ -28,7 +29,10 @@ import { createNodeHttpFetch } from './node-http-fetch';
             apiKey: 'demo',
             baseURL: DEMO_MODEL_BASE_URL,
             maxRetries: 0,
-            fetch: createDemoModelFetch({ profile, wordDelayMs: config.demoWordDelayMs }),
+            // Streamed bodies reach the SDK one event at a time (see eventAlignedFetch).
+            fetch: eventAlignedFetch(
+              createDemoModelFetch({ profile, wordDelayMs: config.demoWordDelayMs }),
+            ),
           });
         }
         logger.log(`Model provider: ${config.baseURL ?? 'OpenAI'} (model ${config.model})`);
@@ -39,7 +43,8 @@ import { createNodeHttpFetch } from './node-http-fetch';
           // ChatbotService retries itself, and only before the first token.
           maxRetries: 0,
           timeout: config.firstTokenTimeoutMs,
-          // One keep-alive connection pool for the replies and the lead extraction calls.
+          // One keep-alive connection pool for the replies and the lead extraction calls; it cuts
+          // streamed bodies at events itself, as eventAlignedFetch does.
           fetch: createNodeHttpFetch(),
         });
       },

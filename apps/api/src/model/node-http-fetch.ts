@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
-import { forEachEventPiece, markEventAligned } from '../chat/sse/event-aligned-fetch';
+import { forEachEventPiece, markEventAligned } from './event-aligned-fetch';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -32,106 +32,124 @@ export function createNodeHttpFetch(fallback: Fetch = globalThis.fetch): Fetch {
   return (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
     const body = init?.body;
-    if (url === undefined || !(body == null || typeof body === 'string' || body instanceof Uint8Array)) {
+    if (
+      url === undefined ||
+      !(body == null || typeof body === 'string' || body instanceof Uint8Array)
+    ) {
       return fallback(input, init);
     }
     const parsed = new URL(url);
     const agent = agents[parsed.protocol as keyof typeof agents];
     if (!agent) return fallback(input, init);
-    return new Promise<Response>((resolve, reject) => {
-      const signal = init?.signal;
-      if (signal?.aborted) return reject(abortError(signal));
-      const request = (parsed.protocol === 'https:' ? https : http).request(parsed, {
-        method: init?.method ?? 'GET',
-        headers: headerRecord(init?.headers),
-        agent,
-      });
-      let settled = false;
-      let body$: ReadableStreamDefaultController<Uint8Array> | undefined;
-      const onAbort = () => {
-        const error = abortError(signal);
-        // Destroying the request destroys its socket now, rather than returning it to the pool.
-        request.destroy(error);
-        if (!settled) {
-          settled = true;
-          reject(error);
-        }
-        fail(error);
-      };
-      const fail = (error: unknown) => {
-        if (!body$) return;
-        const controller = body$;
-        body$ = undefined;
-        try {
-          controller.error(error);
-        } catch {
-          // the SDK cancelled the body already
-        }
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const done = () => signal?.removeEventListener('abort', onAbort);
-      request.once('error', (error) => {
-        done();
-        if (!settled) {
-          settled = true;
-          reject(error);
-        }
-        fail(error);
-      });
-      request.once('response', (response) => {
-        settled = true;
-        const decoded = decode(response);
-        const aligned = String(response.headers['content-type']).startsWith('text/event-stream');
-        const headers = new Headers();
-        const raw = response.rawHeaders;
-        for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-        const stream = new ReadableStream<Uint8Array>(
-          {
-            start(controller) {
-              body$ = controller;
-              const enqueue = (piece: Uint8Array) => controller.enqueue(piece);
-              decoded.on('data', (chunk: Buffer) => {
-                if (!body$) return;
-                if (aligned) forEachEventPiece(chunk, enqueue);
-                else controller.enqueue(chunk);
-                if ((controller.desiredSize ?? 1) <= 0) decoded.pause();
-              });
-              decoded.once('end', () => {
-                done();
-                if (!body$) return;
-                body$ = undefined;
-                controller.close();
-              });
-              decoded.once('error', (error) => {
-                done();
-                fail(error);
-              });
-              // A socket closed before the end of the body (a reset provider) fails the body.
-              response.once('close', () => {
-                if (!response.complete) fail(new Error('upstream connection closed mid-body'));
-              });
-            },
-            pull() {
-              decoded.resume();
-            },
-            cancel() {
-              body$ = undefined;
-              done();
-              request.destroy();
-            },
-          },
-          { highWaterMark: BODY_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
-        );
-        const result = new Response(
-          response.statusCode === 204 || response.statusCode === 304 ? null : stream,
-          { status: response.statusCode, statusText: response.statusMessage, headers },
-        );
-        if (aligned) markEventAligned(result);
-        resolve(result);
-      });
-      request.end(body ?? undefined);
-    });
+    return send(
+      parsed,
+      { method: init?.method ?? 'GET', headers: headerRecord(init?.headers), agent },
+      body,
+      init?.signal,
+    );
   };
+}
+
+/**
+ * One request. The request body and `init` are not captured by the closures that live as long as
+ * the response (an idle stream can stay open for minutes): each reply's JSON body, with its
+ * system prompt and conversation, would otherwise stay in memory until the stream ends.
+ */
+function send(
+  url: URL,
+  options: http.RequestOptions,
+  body: string | Uint8Array | null | undefined,
+  signal: AbortSignal | null | undefined,
+): Promise<Response> {
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  const request = (url.protocol === 'https:' ? https : http).request(url, options);
+  const response = new Promise<Response>((resolve, reject) => {
+    let settled = false;
+    let body$: ReadableStreamDefaultController<Uint8Array> | undefined;
+    const onAbort = () => {
+      const error = abortError(signal);
+      // Destroying the request destroys its socket now, rather than returning it to the pool.
+      request.destroy(error);
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+      fail(error);
+    };
+    const fail = (error: unknown) => {
+      if (!body$) return;
+      const controller = body$;
+      body$ = undefined;
+      try {
+        controller.error(error);
+      } catch {
+        // the SDK cancelled the body already
+      }
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    request.once('error', (error) => {
+      done();
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+      fail(error);
+    });
+    request.once('response', (response) => {
+      settled = true;
+      const decoded = decode(response);
+      const aligned = String(response.headers['content-type']).startsWith('text/event-stream');
+      const headers = new Headers();
+      const raw = response.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          start(controller) {
+            body$ = controller;
+            const enqueue = (piece: Uint8Array) => controller.enqueue(piece);
+            decoded.on('data', (chunk: Buffer) => {
+              if (!body$) return;
+              if (aligned) forEachEventPiece(chunk, enqueue);
+              else controller.enqueue(chunk);
+              if ((controller.desiredSize ?? 1) <= 0) decoded.pause();
+            });
+            decoded.once('end', () => {
+              done();
+              if (!body$) return;
+              body$ = undefined;
+              controller.close();
+            });
+            decoded.once('error', (error) => {
+              done();
+              fail(error);
+            });
+            // A socket closed before the end of the body (a reset provider) fails the body.
+            response.once('close', () => {
+              if (!response.complete) fail(new Error('upstream connection closed mid-body'));
+            });
+          },
+          pull() {
+            decoded.resume();
+          },
+          cancel() {
+            body$ = undefined;
+            done();
+            request.destroy();
+          },
+        },
+        { highWaterMark: BODY_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
+      );
+      const result = new Response(
+        response.statusCode === 204 || response.statusCode === 304 ? null : stream,
+        { status: response.statusCode, statusText: response.statusMessage, headers },
+      );
+      if (aligned) markEventAligned(result);
+      resolve(result);
+    });
+  });
+  request.end(body ?? undefined);
+  return response;
 }
 
 function headerRecord(headers: HeadersInit | undefined): Record<string, string> {

@@ -1,6 +1,6 @@
 import type { MessageEvent } from '@nestjs/common';
 import { SseStream } from '@nestjs/core/router/sse-stream';
-import { eventAlignedFetch } from './event-aligned-fetch';
+import { eventAlignedFetch } from '../../model/event-aligned-fetch';
 import { encodeSseFrame } from './sse-frame';
 
 /** What Nest's own writer makes of `message` (without the blank line it writes after the headers). */

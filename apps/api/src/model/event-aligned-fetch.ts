@@ -39,7 +39,11 @@ function splitAtEvents(): TransformStream<Uint8Array, Uint8Array> {
 export function eventAlignedFetch(inner: Fetch): Fetch {
   return async (input, init) => {
     const response = await inner(input, init);
-    if (!response.body || alignedResponses.has(response) || !response.headers.get('content-type')?.startsWith('text/event-stream'))
+    if (
+      !response.body ||
+      alignedResponses.has(response) ||
+      !response.headers.get('content-type')?.startsWith('text/event-stream')
+    )
       return response;
     return new Response(response.body.pipeThrough(splitAtEvents()), {
       status: response.status,
