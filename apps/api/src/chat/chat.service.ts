@@ -126,7 +126,9 @@ export class ChatService {
     let before: ChatSession | undefined;
     try {
       const session = (await this.sessions.get(generation.sessionId)) ?? newChatSession(generation.sessionId);
-      before = structuredClone(session);
+      // The store hands out a copy, and a turn only appends messages and replaces `lead`: a copy
+      // of the list is what a rollback needs, not a deep clone held for the whole reply.
+      before = { ...session, messages: [...session.messages] };
       session.messages.push(transcriptMessage('user', message));
       await this.sessions.save(session);
       const outcome = await this.streamReply(generation, session);
