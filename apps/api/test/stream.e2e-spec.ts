@@ -22,6 +22,7 @@ describe('POST /api/chat/stream on the demo model', () => {
     expect(response.headers.get('cache-control')).toContain('no-cache');
     expect(response.headers.get('x-accel-buffering')).toBe('no');
     expect(response.headers.get('content-encoding')).toBeNull();
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
     const body = await response.text();
     const frames = body.split('\n\n').filter((frame) => frame.trim() !== '');

@@ -21,9 +21,12 @@ export function createPino(level: string): Pino {
 export function httpLogger(logger: Pino): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
   return pinoHttp({
     logger,
-    genReqId: (req: IncomingMessage) => {
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      // Echoed so that a client can quote it when reporting a problem.
+      res.setHeader('X-Request-Id', id);
+      return id;
     },
     autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/api/health') ?? false },
     serializers: {
