@@ -71,30 +71,9 @@ export async function measureLoad(
     streams: outcomes.length,
     streamsPerSec: ok.length / elapsedSec,
     eventsPerSec: ok.reduce((sum, o) => sum + o.events, 0) / elapsedSec,
-    firstEventP50: percentile(
-      ok.map((o) => o.firstEventMs),
-      50,
-    ),
-    firstEventP99: percentile(
-      ok.map((o) => o.firstEventMs),
-      99,
-    ),
-    firstChunkP50: percentile(
-      ok.map((o) => o.firstChunkMs),
-      50,
-    ),
-    firstChunkP99: percentile(
-      ok.map((o) => o.firstChunkMs),
-      99,
-    ),
-    totalP50: percentile(
-      ok.map((o) => o.totalMs),
-      50,
-    ),
-    totalP99: percentile(
-      ok.map((o) => o.totalMs),
-      99,
-    ),
+    ...percentiles('firstEvent', ok.map((o) => o.firstEventMs)),
+    ...percentiles('firstChunk', ok.map((o) => o.firstChunkMs)),
+    ...percentiles('total', ok.map((o) => o.totalMs)),
     errors: failed.length,
     firstError: failed[0]?.error,
     peakRssMiB: peakRssKiB / 1024,
@@ -297,4 +276,12 @@ export async function measureCancel(
     errors,
     firstError,
   };
+}
+
+/** `<name>P50` and `<name>P99` of `values`. */
+function percentiles<N extends string>(name: N, values: number[]): Record<`${N}P50` | `${N}P99`, number> {
+  return { [`${name}P50`]: percentile(values, 50), [`${name}P99`]: percentile(values, 99) } as Record<
+    `${N}P50` | `${N}P99`,
+    number
+  >;
 }
