@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import OpenAI from 'openai';
@@ -81,7 +82,7 @@ export class ChatbotService {
         this.logger.warn(
           `Upstream attempt ${attempt} failed (${describe(error)}); retrying in ${delayMs} ms`,
         );
-        await sleep(delayMs, signal);
+        await delay(delayMs, undefined, { signal });
       }
     }
   }
@@ -161,19 +162,4 @@ export class ChatbotService {
 function describe(error: unknown): string {
   if (error instanceof OpenAI.APIError) return `HTTP ${error.status ?? 'network'}`;
   return error instanceof Error ? error.name : 'unknown error';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
