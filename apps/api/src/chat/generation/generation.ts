@@ -42,18 +42,6 @@ export class Generation {
     return this.finishedAt !== undefined;
   }
 
-  get finishedAtMs(): number | undefined {
-    return this.finishedAt;
-  }
-
-  get lastEventId(): number {
-    return this.events.length;
-  }
-
-  get clientCount(): number {
-    return this.clients.size;
-  }
-
   emit(event: ChatEvent): void {
     if (this.isFinished) return;
     const entry: StreamEvent = { id: this.events.length + 1, json: JSON.stringify(event) };
