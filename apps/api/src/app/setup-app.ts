@@ -1,10 +1,11 @@
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { answerBodyParserErrors, ApiExceptionFilter } from '../common/api-exception.filter';
+import { requestValidation } from '../common/validation';
 import type { AppConfig } from '../config/app.config';
 import { AppLogger } from '../logging/app-logger';
 import { createPino, httpLogger } from '../logging/http-logger';
@@ -46,9 +47,7 @@ export function setupApp(app: NestExpressApplication): INestApplication {
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
   });
   app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true }),
-  );
+  app.useGlobalPipes(requestValidation);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useWebSocketAdapter(new WsAdapter(app));
   app.enableShutdownHooks();

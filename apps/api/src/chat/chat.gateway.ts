@@ -3,14 +3,13 @@ import { Inject, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
-import type { ErrorEvent, WsClientMessage } from '@chat/contracts';
+import { ERROR_RETRYABLE, type ErrorEvent, type WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { chatConfig } from '../config/chat.config';
 import { toApiErrorBody } from '../common/api-exception.filter';
+import { validateAs } from '../common/validation';
 import { ChatService } from './chat.service';
 import { ChatRequestDto } from './dto/chat-request.dto';
 import { StreamParamsDto } from './dto/params.dto';
@@ -46,12 +45,13 @@ export class ChatGateway implements OnGatewayConnection {
     try {
       const message = parseClientMessage(data);
       if (message.type === 'cancel') {
-        this.generations.get(validated(StreamParamsDto, { streamId: message.stream_id }).streamId).abort('cancelled');
+        const { streamId } = await validateAs(StreamParamsDto, { streamId: message.stream_id });
+        this.generations.get(streamId).abort('cancelled');
         return;
       }
       const { type: _type, ...request } = message;
       await this.limitMessages(client);
-      const generation = this.chat.startTurn(validated(ChatRequestDto, request));
+      const generation = this.chat.startTurn(await validateAs(ChatRequestDto, request));
       const subscription = generation.events$().subscribe({
         next: (event) => socket.send(event.json),
         complete: () => watching.delete(subscription),
@@ -64,7 +64,7 @@ export class ChatGateway implements OnGatewayConnection {
         type: 'error',
         code: body.code,
         message: body.message,
-        retryable: error instanceof ApiError ? error.retryable : body.code !== 'invalid_request',
+        retryable: ERROR_RETRYABLE[body.code],
       };
       socket.send(JSON.stringify(event));
     }
@@ -95,15 +95,4 @@ function parseClientMessage(data: RawData): WsClientMessage {
     throw new ApiError('invalid_request', 'type must be "message" or "cancel".');
   }
   return value as WsClientMessage;
-}
-
-/** The same class-validator rules as the HTTP routes' ValidationPipe. */
-function validated<T extends object>(dto: new () => T, plain: object): T {
-  const instance = plainToInstance(dto, plain);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) {
-    const message = errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ');
-    throw new ApiError('invalid_request', message);
-  }
-  return instance;
 }
