@@ -1,22 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { Test } from '@nestjs/testing';
-import { mailConfig, type MailConfig } from '../config/mail.config';
-import { EmailModule } from './email.module';
-import { LeadNotifier } from './lead-notifier';
-import { leadNotification, LogCollector, mailSettings } from './testing/lead-fixtures';
+import { leadNotification, mailSettings, notifierWith } from './testing/lead-fixtures';
 import { parseRawMail } from './testing/raw-mail';
-
-async function notifierWith(config: MailConfig) {
-  const logs = new LogCollector();
-  const moduleRef = await Test.createTestingModule({ imports: [EmailModule] })
-    .overrideProvider(mailConfig.KEY)
-    .useValue(config)
-    .setLogger(logs)
-    .compile();
-  return { notifier: moduleRef.get(LeadNotifier), logs, close: () => moduleRef.close() };
-}
 
 describe('LeadNotifier without an SMTP server', () => {
   let root: string;

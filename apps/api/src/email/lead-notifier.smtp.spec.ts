@@ -1,10 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Test } from '@nestjs/testing';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { mailConfig, type MailConfig } from '../config/mail.config';
-import { EmailModule } from './email.module';
-import { LeadNotifier } from './lead-notifier';
-import { leadNotification, LogCollector, mailSettings } from './testing/lead-fixtures';
+import { leadNotification, mailSettings, notifierWith } from './testing/lead-fixtures';
 import { parseRawMail } from './testing/raw-mail';
 
 interface ReceivedMail {
@@ -45,16 +41,6 @@ async function startSmtp(options: Partial<SMTPServerOptions> = {}) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-async function notifierWith(config: MailConfig) {
-  const logs = new LogCollector();
-  const moduleRef = await Test.createTestingModule({ imports: [EmailModule] })
-    .overrideProvider(mailConfig.KEY)
-    .useValue(config)
-    .setLogger(logs)
-    .compile();
-  return { notifier: moduleRef.get(LeadNotifier), logs, close: () => moduleRef.close() };
 }
 
 describe('LeadNotifier over SMTP', () => {

@@ -1,5 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
-import type { MailConfig } from '../../config/mail.config';
+import { Test } from '@nestjs/testing';
+import { mailConfig, type MailConfig } from '../../config/mail.config';
+import { EmailModule } from '../email.module';
+import { LeadNotifier } from '../lead-notifier';
 import type { LeadNotification } from '../lead-notification';
 
 export function leadNotification(overrides: { name?: string; email?: string; content?: string } = {}): LeadNotification {
@@ -51,4 +54,15 @@ export class LogCollector implements LoggerService {
   fatal(message: unknown): void {
     this.lines.push(`fatal ${String(message)}`);
   }
+}
+
+/** The real EmailModule with `config` as its settings, logging into a {@link LogCollector}. */
+export async function notifierWith(config: MailConfig) {
+  const logs = new LogCollector();
+  const moduleRef = await Test.createTestingModule({ imports: [EmailModule] })
+    .overrideProvider(mailConfig.KEY)
+    .useValue(config)
+    .setLogger(logs)
+    .compile();
+  return { notifier: moduleRef.get(LeadNotifier), logs, close: () => moduleRef.close() };
 }
