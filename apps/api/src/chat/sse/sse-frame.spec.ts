@@ -1,7 +1,7 @@
 import type { MessageEvent } from '@nestjs/common';
 import { SseStream } from '@nestjs/core/router/sse-stream';
 import { eventAlignedFetch } from '../../model/event-aligned-fetch';
-import { encodeSseFrame } from './sse-frame';
+import { frameMessageEvent } from './sse-frame';
 
 /** What Nest's own writer makes of `message` (without the blank line it writes after the headers). */
 function nestFrame(message: MessageEvent): Promise<string> {
@@ -12,7 +12,7 @@ function nestFrame(message: MessageEvent): Promise<string> {
   });
 }
 
-describe('encodeSseFrame', () => {
+describe('frameMessageEvent', () => {
   const messages: MessageEvent[] = [
     { id: '1', data: '{"type":"chunk","content":"a \\"b\\" ✓ 📈"}' },
     { id: '12', data: 'two\nlines\r\nand\rthree' },
@@ -23,7 +23,7 @@ describe('encodeSseFrame', () => {
   ];
 
   it.each(messages)('frames %j byte for byte as Nest does', async (message) => {
-    expect(encodeSseFrame(message)).toBe(await nestFrame(message));
+    expect(frameMessageEvent(message)).toBe(await nestFrame(message));
   });
 });
 

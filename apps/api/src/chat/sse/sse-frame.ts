@@ -18,7 +18,7 @@ const oneLine = (value: unknown): string => String(value).replace(/[\r\n]/g, '')
  * (`event`, `id`, `retry`, comment, `data`, blank line), so that taking over the writing changes
  * no byte. The protocol's events take the first branch: an id and one line of JSON.
  */
-export function encodeSseFrame(message: MessageEvent): string {
+export function frameMessageEvent(message: MessageEvent): string {
   const { id, data, type, retry, comment } = message;
   if (
     type === undefined &&

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { Observable } from 'rxjs';
-import { encodeSseFrame } from './sse-frame';
+import { frameMessageEvent } from './sse-frame';
 import { SseFrameWriter } from './sse-frame-writer';
 
 /**
@@ -27,7 +27,7 @@ export class SseResponseInterceptor implements NestInterceptor<MessageEvent, nev
     const writer = new SseFrameWriter(response.raw ?? response);
     return new Observable<never>((subscriber) => {
       const subscription = next.handle().subscribe({
-        next: (message) => writer.write(encodeSseFrame(message)),
+        next: (message) => writer.write(frameMessageEvent(message)),
         error: (error: unknown) => writer.settle(() => subscriber.error(error)),
         complete: () => writer.settle(() => subscriber.complete()),
       });
