@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ChatbotService } from '../chatbot/chatbot.service';
 import { chatConfig } from '../config/chat.config';
@@ -10,6 +10,7 @@ import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
 import { ChatService } from './chat.service';
 import { GenerationRegistry } from './generation/generation-registry';
+import { trackSseStream } from './sse/sse-stream-tracker';
 
 @Module({
   imports: [ConfigModule.forFeature(chatConfig), ModelModule, LeadModule, EmailModule, SessionsModule],
@@ -17,4 +18,13 @@ import { GenerationRegistry } from './generation/generation-registry';
   providers: [ChatService, ChatbotService, GenerationRegistry, ChatGateway],
   exports: [GenerationRegistry],
 })
-export class ChatModule {}
+export class ChatModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(trackSseStream)
+      .forRoutes(
+        { path: 'chat/stream', method: RequestMethod.POST },
+        { path: 'chat/streams/:streamId/events', method: RequestMethod.GET },
+      );
+  }
+}

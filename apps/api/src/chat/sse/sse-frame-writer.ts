@@ -15,12 +15,20 @@ function flushDueWriters(): void {
 }
 
 /**
+ * Sends the response's headers (and whatever the framework writes with them) now. It returns
+ * false when it cannot yet, and the writer then waits for the framework to send them itself.
+ */
+export type CommitHeaders = () => boolean;
+
+/**
  * Writes the SSE frames of one response, coalescing those produced in one turn of the event loop
  * into one `res.write()` (one `writev`), as raw Node does, instead of one write per event, each
- * waiting for the previous one's callback. It writes only once the response's headers are out
- * (Nest commits them on a timer) and waits for `drain` when the client reads slower than the
- * server produces; a client that stops reading altogether is dropped past
- * {@link MAX_PENDING_SSE_CHARS}.
+ * waiting for the previous one's callback. The first frames go out with the headers as soon as
+ * the code that produced them has run (a microtask), rather than when the framework's timer
+ * commits the headers: a busy server runs that timer only after all the I/O of the turn, which
+ * made the first event wait for whole bursts of other streams. It waits for `drain` when the
+ * client reads slower than the server produces; a client that stops reading altogether is
+ * dropped past {@link MAX_PENDING_SSE_CHARS}.
  */
 export class SseFrameWriter {
   private pending = '';
@@ -28,7 +36,10 @@ export class SseFrameWriter {
   private headersTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly response: ServerResponse) {}
+  constructor(
+    private readonly response: ServerResponse,
+    private readonly commitHeaders: CommitHeaders = () => false,
+  ) {}
 
   write(frame: string): void {
     if (this.closed) return;
@@ -40,7 +51,12 @@ export class SseFrameWriter {
     }
     if (this.waiting !== 'nothing' || due.has(this)) return;
     due.add(this);
-    if (!flushScheduled) {
+    if (!this.response.headersSent) {
+      // The first frames: what the producer emits synchronously (a replay) goes with them.
+      queueMicrotask(() => {
+        if (due.delete(this)) this.flush();
+      });
+    } else if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flushDueWriters);
     }
@@ -53,17 +69,18 @@ export class SseFrameWriter {
     const { response } = this;
     if (response.destroyed || response.writableEnded) return this.dispose();
     if (!response.headersSent) {
-      // Nest sends the headers on a timer set before this writer's first frame: this one runs after it.
+      // One system call for the headers and the first frames.
+      response.cork();
+      const committed = this.commitHeaders();
+      if (committed) this.send();
+      response.uncork();
+      if (committed) return;
+      // The framework sends the headers on a timer set before this writer's first frame.
       this.waiting = 'headers';
       this.headersTimer = setTimeout(() => this.flush(), 0);
       return;
     }
-    const frames = this.pending;
-    this.pending = '';
-    if (!response.write(frames)) {
-      this.waiting = 'drain';
-      response.once('drain', () => this.flush());
-    }
+    this.send();
   }
 
   /**
@@ -72,7 +89,7 @@ export class SseFrameWriter {
    */
   settle(then: () => void): void {
     if (this.closed || this.pending === '') return then();
-    if (this.response.headersSent) {
+    if (this.response.headersSent || this.commitHeaders()) {
       // Backpressure no longer matters: what is left is bounded, and the response ends next.
       due.delete(this);
       clearTimeout(this.headersTimer);
@@ -90,5 +107,14 @@ export class SseFrameWriter {
     this.pending = '';
     due.delete(this);
     clearTimeout(this.headersTimer);
+  }
+
+  private send(): void {
+    const frames = this.pending;
+    this.pending = '';
+    if (!this.response.write(frames)) {
+      this.waiting = 'drain';
+      this.response.once('drain', () => this.flush());
+    }
   }
 }

@@ -9,22 +9,29 @@ import type { ServerResponse } from 'node:http';
 import { Observable } from 'rxjs';
 import { frameMessageEvent } from './sse-frame';
 import { SseFrameWriter } from './sse-frame-writer';
+import { sseStreamOf } from './sse-stream-tracker';
 
 /**
  * For `@Sse()` routes: the handler's events are framed and written to the response here, in one
  * write per turn of the event loop, rather than by Nest's writer, which makes one write (one
- * system call) per event. Nest still owns the route: its status, headers (committed as before),
- * client-disconnect handling and the end of the response, and its error handling, as errors
- * reach it as before: one before any event becomes an HTTP error answer, one after is an event.
- * Nest's own stream is left with nothing to write.
+ * system call) per event. Nest still owns the route: its status, headers, client-disconnect
+ * handling and the end of the response, and its error handling, as errors reach it as before:
+ * one before any event becomes an HTTP error answer, one after is an event. Nest's own stream is
+ * left with nothing to write; the headers are committed through it (its public `commitHeaders()`,
+ * the stream found by the `trackSseStream` middleware) with the first event rather than on
+ * its timer, which a busy event loop runs late.
  */
 @Injectable()
 export class SseResponseInterceptor implements NestInterceptor<MessageEvent, never> {
   intercept(context: ExecutionContext, next: CallHandler<MessageEvent>): Observable<never> {
-    const response = context
-      .switchToHttp()
-      .getResponse<{ raw?: ServerResponse } & ServerResponse>();
-    const writer = new SseFrameWriter(response.raw ?? response);
+    const http = context.switchToHttp().getResponse<{ raw?: ServerResponse } & ServerResponse>();
+    const response = http.raw ?? http;
+    const writer = new SseFrameWriter(response, () => {
+      const sseStream = sseStreamOf(response);
+      if (!sseStream) return false;
+      sseStream.commitHeaders();
+      return sseStream.headersCommitted;
+    });
     return new Observable<never>((subscriber) => {
       const subscription = next.handle().subscribe({
         next: (message) => writer.write(frameMessageEvent(message)),
