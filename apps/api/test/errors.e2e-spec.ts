@@ -159,6 +159,16 @@ describe('timeouts and malformed upstream answers', () => {
     await fake.waitForSocketsClosed(2_000);
   });
 
+  it('a reply slower in total than the stall period is not a stall while its tokens keep coming', async () => {
+    // 8 tokens 100 ms apart: 800 ms in all against a 300 ms stall period.
+    fake.enqueue({ text: 'a b c d e f g h', tokenDelayMs: 100 });
+    const stream = await postChatStream(api.baseUrl, { message: 'hi' });
+    await stream.finished;
+    expect(stream.find('error')).toBeUndefined();
+    expect(stream.text).toBe('a b c d e f g h');
+    expect(stream.find('done')?.finish_reason).toBe('stop');
+  });
+
   it('upstream_timeout when no first token comes in time', async () => {
     fake.enqueue({ text: 'late', firstTokenDelayMs: 2_000 });
     const stream = await postChatStream(api.baseUrl, { message: 'hi' });

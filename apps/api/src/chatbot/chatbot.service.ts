@@ -97,12 +97,21 @@ export class ChatbotService {
     const onOuterAbort = () => attempt.abort(outer.reason);
     outer.addEventListener('abort', onOuterAbort, { once: true });
     let timeout: UpstreamTimeout | undefined;
-    const arm = (phase: UpstreamTimeout['phase'], ms: number) =>
-      setTimeout(() => {
-        timeout = new UpstreamTimeout(phase);
-        attempt.abort(timeout);
-      }, ms);
-    let timer = arm('first_token', this.config.firstTokenTimeoutMs);
+    // One timer per call rather than one per token: each token only notes the time, and the
+    // timer, when it fires, sleeps again for whatever is left of the stall period.
+    let lastTokenAt: number | undefined;
+    const check = () => {
+      const phase = lastTokenAt === undefined ? 'first_token' : 'stall';
+      const left =
+        lastTokenAt === undefined ? 0 : lastTokenAt + this.config.stallTimeoutMs - performance.now();
+      if (left > 0) {
+        timer = setTimeout(check, left);
+        return;
+      }
+      timeout = new UpstreamTimeout(phase);
+      attempt.abort(timeout);
+    };
+    let timer = setTimeout(check, this.config.firstTokenTimeoutMs);
     try {
       const stream = await this.openai.chat.completions.create(
         {
@@ -120,8 +129,11 @@ export class ChatbotService {
         const choice = chunk.choices[0];
         const content = choice?.delta?.content;
         if (content) {
-          clearTimeout(timer);
-          timer = arm('stall', this.config.stallTimeoutMs);
+          if (lastTokenAt === undefined) {
+            clearTimeout(timer);
+            timer = setTimeout(check, this.config.stallTimeoutMs);
+          }
+          lastTokenAt = performance.now();
           emit({ kind: 'delta', content });
         }
         if (choice?.finish_reason) {
