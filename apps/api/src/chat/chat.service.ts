@@ -8,6 +8,7 @@ import {
   type ChatReply,
   type ChatRequest,
   type FinishReason,
+  type LeadData,
   type LeadState,
   type SessionTranscript,
   type TokenUsage,
@@ -131,9 +132,16 @@ export class ChatService {
       before = { ...session, messages: [...session.messages] };
       session.messages.push(transcriptMessage('user', message));
       await this.sessions.save(session);
-      const outcome = await this.streamReply(generation, session);
+      const reply = this.streamReply(generation, session);
+      // The details are taken from what the visitor wrote, so they are read from the conversation
+      // up to this message while the reply streams: `done` does not wait for a second call.
+      const lead = this.extractor.extract(
+        session.messages.map(({ role, content }) => ({ role, content })),
+        session.lead,
+      );
+      const outcome = await reply;
       if (outcome.error) throw outcome.error;
-      await this.completeTurn(generation, session, outcome);
+      await this.completeTurn(generation, session, outcome, await lead);
     } catch (error) {
       const apiError = toUpstreamApiError(error);
       if (apiError.code === 'internal_error') {
@@ -184,16 +192,18 @@ export class ChatService {
     });
   }
 
-  private async completeTurn(generation: Generation, session: ChatSession, outcome: ReplyOutcome): Promise<void> {
+  private async completeTurn(
+    generation: Generation,
+    session: ChatSession,
+    outcome: ReplyOutcome,
+    collected: LeadData,
+  ): Promise<void> {
     if (outcome.text.length > 0) {
       session.messages.push(
         transcriptMessage('assistant', outcome.text, generation.messageId, outcome.finishReason),
       );
     }
-    session.lead = await this.extractor.extract(
-      session.messages.map(({ role, content }) => ({ role, content })),
-      session.lead,
-    );
+    session.lead = collected;
     const lead: LeadState = assessLead(this.profile, session.lead);
     session.updatedAt = new Date().toISOString();
     const notify = lead.is_complete && session.emailStatus !== 'sent';
