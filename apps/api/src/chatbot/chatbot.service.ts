@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { Observable, type Subscriber } from 'rxjs';
 import { modelConfig } from '../config/model.config';
+import { readCompletionChunks } from './completion-chunks';
 import type { ModelOutput, ReplyRequest } from './model-output';
 import {
   isRetryableUpstreamError,
@@ -103,7 +104,9 @@ export class ChatbotService {
     const check = () => {
       const phase = lastTokenAt === undefined ? 'first_token' : 'stall';
       const left =
-        lastTokenAt === undefined ? 0 : lastTokenAt + this.config.stallTimeoutMs - performance.now();
+        lastTokenAt === undefined
+          ? 0
+          : lastTokenAt + this.config.stallTimeoutMs - performance.now();
       if (left > 0) {
         timer = setTimeout(check, left);
         return;
@@ -113,20 +116,22 @@ export class ChatbotService {
     };
     let timer = setTimeout(check, this.config.firstTokenTimeoutMs);
     try {
-      const stream = await this.openai.chat.completions.create(
-        {
-          model: this.config.model,
-          messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          max_tokens: this.config.maxTokens,
-        },
-        { signal: attempt.signal },
-      );
+      const response = await this.openai.chat.completions
+        .create(
+          {
+            model: this.config.model,
+            messages,
+            stream: true,
+            stream_options: { include_usage: true },
+            max_tokens: this.config.maxTokens,
+          },
+          { signal: attempt.signal },
+        )
+        .asResponse();
       let finishReason: 'stop' | 'length' = 'stop';
       let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
-      for await (const chunk of stream) {
-        const choice = chunk.choices[0];
+      await readCompletionChunks(response, (chunk) => {
+        const choice = chunk.choices?.[0];
         const content = choice?.delta?.content;
         if (content) {
           if (lastTokenAt === undefined) {
@@ -145,8 +150,7 @@ export class ChatbotService {
             completion_tokens: chunk.usage.completion_tokens,
           };
         }
-      }
-      // An aborted SDK stream ends its loop quietly instead of throwing.
+      });
       if (attempt.signal.aborted) throw timeout ?? attempt.signal.reason;
       emit({ kind: 'finish', finishReason, usage });
     } catch (error) {

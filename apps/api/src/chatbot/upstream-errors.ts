@@ -48,9 +48,13 @@ export function toUpstreamApiError(error: unknown): ApiError {
     );
   }
   if (error instanceof OpenAI.APIConnectionError || error instanceof UpstreamStreamBroken) {
-    return new ApiError('upstream_unavailable', 'The model provider could not be reached. Please try again.', {
-      cause: error,
-    });
+    return new ApiError(
+      'upstream_unavailable',
+      'The model provider could not be reached. Please try again.',
+      {
+        cause: error,
+      },
+    );
   }
   if (error instanceof OpenAI.APIError) {
     const message =
@@ -59,5 +63,7 @@ export function toUpstreamApiError(error: unknown): ApiError {
         : 'The model provider failed to answer. Please try again.';
     return new ApiError('upstream_unavailable', message, { cause: error });
   }
-  return new ApiError('internal_error', 'Something went wrong while generating the reply.', { cause: error });
+  return new ApiError('internal_error', 'Something went wrong while generating the reply.', {
+    cause: error,
+  });
 }

@@ -5,7 +5,6 @@ import { modelConfig } from '../config/model.config';
 import { createDemoModelFetch, DEMO_MODEL_BASE_URL } from '../demo-model/demo-model.fetch';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
-import { eventAlignedFetch } from './event-aligned-fetch';
 import { createNodeHttpFetch } from './node-http-fetch';
 
 /**
@@ -29,10 +28,7 @@ import { createNodeHttpFetch } from './node-http-fetch';
             apiKey: 'demo',
             baseURL: DEMO_MODEL_BASE_URL,
             maxRetries: 0,
-            // Streamed bodies reach the SDK one event at a time (see eventAlignedFetch).
-            fetch: eventAlignedFetch(
-              createDemoModelFetch({ profile, wordDelayMs: config.demoWordDelayMs }),
-            ),
+            fetch: createDemoModelFetch({ profile, wordDelayMs: config.demoWordDelayMs }),
           });
         }
         logger.log(`Model provider: ${config.baseURL ?? 'OpenAI'} (model ${config.model})`);
@@ -43,8 +39,7 @@ import { createNodeHttpFetch } from './node-http-fetch';
           // ChatbotService retries itself, and only before the first token.
           maxRetries: 0,
           timeout: config.firstTokenTimeoutMs,
-          // One keep-alive connection pool for the replies and the lead extraction calls; it cuts
-          // streamed bodies at events itself, as eventAlignedFetch does.
+          // One keep-alive connection pool for the replies and the lead extraction calls.
           fetch: createNodeHttpFetch(),
         });
       },

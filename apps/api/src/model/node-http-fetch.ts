@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
-import { forEachEventPiece, markEventAligned } from './event-aligned-fetch';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -18,8 +17,7 @@ const BODY_HIGH_WATER_MARK = 64 * 1024;
  * - `init.signal`: aborting destroys the request at once, which closes the upstream socket in
  *   the same turn (an aborted generation stops the provider's billing now, not at its next token);
  * - a `Response` whose body is a stream that pauses the socket when the SDK reads slower than
- *   the provider writes; `text/event-stream` bodies come out one event per chunk, as
- *   {@link eventAlignedFetch} would cut them;
+ *   the provider writes;
  * - `gzip`, `deflate` and `br` bodies are decoded, as `fetch` does.
  * Bodies it cannot send itself (form data, streams) and redirects are not the SDK's chat calls;
  * such requests go to `fallback`.
@@ -99,7 +97,6 @@ function send(
     request.once('response', (response) => {
       settled = true;
       const decoded = decode(response);
-      const aligned = String(response.headers['content-type']).startsWith('text/event-stream');
       const headers = new Headers();
       const raw = response.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
@@ -107,11 +104,9 @@ function send(
         {
           start(controller) {
             body$ = controller;
-            const enqueue = (piece: Uint8Array) => controller.enqueue(piece);
             decoded.on('data', (chunk: Buffer) => {
               if (!body$) return;
-              if (aligned) forEachEventPiece(chunk, enqueue);
-              else controller.enqueue(chunk);
+              controller.enqueue(chunk);
               if ((controller.desiredSize ?? 1) <= 0) decoded.pause();
             });
             decoded.once('end', () => {
@@ -140,12 +135,13 @@ function send(
         },
         { highWaterMark: BODY_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
       );
-      const result = new Response(
-        response.statusCode === 204 || response.statusCode === 304 ? null : stream,
-        { status: response.statusCode, statusText: response.statusMessage, headers },
+      resolve(
+        new Response(response.statusCode === 204 || response.statusCode === 304 ? null : stream, {
+          status: response.statusCode,
+          statusText: response.statusMessage,
+          headers,
+        }),
       );
-      if (aligned) markEventAligned(result);
-      resolve(result);
     });
   });
   request.end(body ?? undefined);
