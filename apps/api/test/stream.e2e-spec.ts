@@ -75,6 +75,18 @@ describe('streams outlive their connection (local model server)', () => {
 
   const REPLY = 'Momentum trading buys what is rising,\n\n- and **sells** what is falling: "trend" ✓ 📈 end.';
 
+  it('leaves the upstream connection of a finished reply open for the next call', async () => {
+    // The body ends 100 ms after `[DONE]`, as providers' bodies often do.
+    fake.enqueue({ text: REPLY, tokenDelayMs: 5, endDelayMs: 100 });
+    const stream = await postChatStream(api.baseUrl, { message: 'hi', session_id: 'pool-1' });
+    await stream.finished;
+    expect(stream.text).toBe(REPLY);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const upstream = fake.requests.find((request) => request.stream);
+    expect(upstream).toBeDefined();
+    expect(upstream?.socketClosedAt).toBeUndefined();
+  });
+
   it('resumes after a dropped connection with byte-identical text', async () => {
     fake.enqueue({ text: REPLY, tokenDelayMs: 0 }, { text: REPLY, tokenDelayMs: 25 });
     const reference = await postChatStream(api.baseUrl, { message: 'hi', session_id: 'resume-ref' });

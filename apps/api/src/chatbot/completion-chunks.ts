@@ -49,15 +49,16 @@ export async function readCompletionChunks(
   const decoder = new TextDecoder();
   const reader = response.body.getReader();
   try {
+    // Read to the end of the body, as the SDK does, even after `[DONE]`: a body read to its end
+    // leaves the connection to the keep-alive pool, a cancelled one closes it.
     for (;;) {
       const { value, done: ended } = await reader.read();
-      if (ended) break;
+      if (ended) return;
       parser.feed(decoder.decode(value, { stream: true }));
       if (failure !== undefined) throw failure;
-      if (done) break;
     }
-  } finally {
-    // Stops reading (and the connection, if the body is not over) after `[DONE]`, an error or an abort.
+  } catch (error) {
     reader.cancel().catch(() => undefined);
+    throw error;
   }
 }

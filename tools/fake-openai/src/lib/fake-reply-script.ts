@@ -18,6 +18,8 @@ export interface FakeReplyScript {
   stallAfterTokens?: number;
   /** Send this many tokens, then destroy the socket (a network fault). */
   breakAfterTokens?: number;
+  /** Delay between `[DONE]` and the end of the body, which providers often send apart. */
+  endDelayMs?: number;
   finishReason?: 'stop' | 'length';
   usage?: { prompt_tokens: number; completion_tokens: number };
   /** For non-streaming calls (e.g. `response_format: json_schema`): message content = `JSON.stringify(json)`. */

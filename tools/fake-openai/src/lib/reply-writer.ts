@@ -57,6 +57,9 @@ export function writeStream(res: ServerResponse, ctx: ReplyContext, script: Fake
     if (script.breakAfterTokens !== undefined) breakAfter(res, rest);
     else if (script.stallAfterTokens !== undefined) {
       if (rest) res.write(rest);
+    } else if (script.endDelayMs) {
+      res.write(rest);
+      later(res, script.endDelayMs, () => res.end());
     } else res.end(rest);
   };
 
