@@ -96,7 +96,7 @@ describe('streams outlive their connection (local model server)', () => {
     const first = await postChatStream(api.baseUrl, { message: 'hi', session_id: 'resume-1' });
     await first.waitUntil((events) => events.filter((e) => e.event.type === 'chunk').length >= 4);
     first.abort();
-    const streamId = first.find('start')!.stream_id;
+    const streamId = first.get('start').stream_id;
     const missedFrom = first.lastId;
 
     const resumed = await resumeStream(api.baseUrl, streamId, missedFrom);
@@ -113,7 +113,7 @@ describe('streams outlive their connection (local model server)', () => {
     fake.enqueue({ text: REPLY });
     const stream = await postChatStream(api.baseUrl, { message: 'hi', session_id: 'replay' });
     await stream.finished;
-    const streamId = stream.find('start')!.stream_id;
+    const streamId = stream.get('start').stream_id;
     const replay = await fetch(`${api.baseUrl}/api/chat/streams/${streamId}/events?last_event_id=1`);
     const body = await replay.text();
     expect(body).toContain('id: 2\n');
@@ -126,7 +126,7 @@ describe('streams outlive their connection (local model server)', () => {
     const stream = await postChatStream(api.baseUrl, { message: 'hi', session_id: 'cancel-1' });
     await stream.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
     expect(fake.openSockets()).toBe(1);
-    const streamId = stream.find('start')!.stream_id;
+    const streamId = stream.get('start').stream_id;
 
     const cancel = await fetch(`${api.baseUrl}/api/chat/streams/${streamId}/cancel`, { method: 'POST' });
     expect(cancel.status).toBe(200);
@@ -146,7 +146,7 @@ describe('streams outlive their connection (local model server)', () => {
     fake.enqueue({ text: 'a b c d e f g h i j k l m n o p', tokenDelayMs: 150 });
     const stream = await postChatStream(api.baseUrl, { message: 'hi', session_id: 'orphan-1' });
     await stream.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
-    const streamId = stream.find('start')!.stream_id;
+    const streamId = stream.get('start').stream_id;
     // The client goes away: the server must notice the POST stream's disconnect.
     stream.abort();
     await fake.waitForSocketsClosed(3_000);
@@ -162,7 +162,7 @@ describe('streams outlive their connection (local model server)', () => {
     const stream = await postChatStream(api.baseUrl, { message: 'hi', session_id: 'orphan-2' });
     await stream.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
     stream.abort();
-    const resumed = await resumeStream(api.baseUrl, stream.find('start')!.stream_id, stream.lastId);
+    const resumed = await resumeStream(api.baseUrl, stream.get('start').stream_id, stream.lastId);
     await resumed.finished;
     expect(resumed.find('done')?.finish_reason).toBe('stop');
     expect(stream.text + resumed.text).toBe('a b c d e f g h');

@@ -56,6 +56,13 @@ export class SseReader {
     return this.events.find((e) => e.event.type === type)?.event as Extract<ChatEvent, { type: T }> | undefined;
   }
 
+  /** The first event of `type`; fails the test, naming what came instead, when there is none. */
+  get<T extends ChatEvent['type']>(type: T): Extract<ChatEvent, { type: T }> {
+    const event = this.find(type);
+    if (!event) throw new Error(`no ${type} event; got: ${this.types.join(', ') || 'nothing'}`);
+    return event;
+  }
+
   /** Resolves once `predicate` holds for the events received so far. */
   async waitUntil(predicate: (events: ReceivedEvent[]) => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
