@@ -11,7 +11,8 @@ const port = Number(process.env['PORT'] ?? 8300);
 const upstream = new URL(
   `${process.env['UPSTREAM_URL'] ?? 'http://127.0.0.1:8100/v1'}/chat/completions`,
 );
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+// As the API's: idle sockets kept for the next calls beyond Node's default of 256.
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096 });
 const running = new Map<string, () => void>();
 
 const frame = (id: number, event: object): string =>

@@ -43,13 +43,21 @@ export class ChatbotService {
   streamReply(request: ReplyRequest): Observable<ModelOutput> {
     return new Observable<ModelOutput>((subscriber) => {
       const abort = new AbortController();
+      let settled = false;
       this.generate(request, abort.signal, subscriber).then(
-        () => subscriber.complete(),
+        () => {
+          settled = true;
+          subscriber.complete();
+        },
         (error: unknown) => {
+          settled = true;
           if (!abort.signal.aborted) subscriber.error(toUpstreamApiError(error));
         },
       );
-      return () => abort.abort();
+      // A finished call has nothing to abort (and an abort costs an exception object).
+      return () => {
+        if (!settled) abort.abort();
+      };
     });
   }
 

@@ -23,9 +23,14 @@ const BODY_HIGH_WATER_MARK = 64 * 1024;
  * such requests go to `fallback`.
  */
 export function createNodeHttpFetch(fallback: Fetch = globalThis.fetch): Fetch {
+  // Node keeps at most 256 idle sockets per host by default: with more replies and extraction
+  // calls in flight than that, every burst of finishing calls closed sockets that the next
+  // burst reconnected (a measured 4% of the CPU at 500 streams). Idle sockets cost little, and
+  // the provider closes those it does not want.
+  const options = { keepAlive: true, scheduling: 'lifo', maxFreeSockets: 4096 } as const;
   const agents = {
-    'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
-    'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
+    'http:': new http.Agent(options),
+    'https:': new https.Agent(options),
   };
   return (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
