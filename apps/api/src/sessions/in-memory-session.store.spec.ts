@@ -27,6 +27,23 @@ describe('InMemorySessionStore', () => {
     expect((await store.get('s'))?.messages).toEqual([]);
   });
 
+  it('shares no message or lead object with what it hands out or was given', async () => {
+    const session = newChatSession('deep');
+    session.messages.push({ id: '1', role: 'user', content: 'hi', created_at: '' });
+    session.lead = { name: 'Ada' };
+    await store.save(session);
+    session.messages[0].content = 'changed after saving';
+    session.lead['name'] = 'Bob';
+    const copy = await store.get('deep');
+    if (copy) {
+      copy.messages[0].content = 'changed in a copy';
+      copy.lead['name'] = 'Eve';
+    }
+    const stored = await store.get('deep');
+    expect(stored?.messages[0].content).toBe('hi');
+    expect(stored?.lead).toEqual({ name: 'Ada' });
+  });
+
   it('forgets sessions idle for longer than the TTL', async () => {
     await store.save(newChatSession('idle'));
     jest.advanceTimersByTime(30 * 60_000);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { chatConfig } from '../config/chat.config';
-import type { ChatSession } from './chat-session';
+import { type ChatSession, copyChatSession } from './chat-session';
 import { SessionStore } from './session-store';
 
 const MAX_SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -23,11 +23,11 @@ export class InMemorySessionStore extends SessionStore implements OnModuleDestro
 
   async get(id: string): Promise<ChatSession | undefined> {
     const entry = this.sessions.get(id);
-    return entry && structuredClone(entry.session);
+    return entry && copyChatSession(entry.session);
   }
 
   async save(session: ChatSession): Promise<void> {
-    this.sessions.set(session.id, { session: structuredClone(session), touchedAt: Date.now() });
+    this.sessions.set(session.id, { session: copyChatSession(session), touchedAt: Date.now() });
   }
 
   async isReady(): Promise<boolean> {
