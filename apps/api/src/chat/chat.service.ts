@@ -135,10 +135,15 @@ export class ChatService {
       const reply = this.streamReply(generation, session);
       // The details are taken from what the visitor wrote, so they are read from the conversation
       // up to this message while the reply streams: `done` does not wait for a second call.
-      const lead = this.extractor.extract(
-        session.messages.map(({ role, content }) => ({ role, content })),
-        session.lead,
-      );
+      const current = session.lead;
+      const lead = this.extractor
+        .extract(session.messages.map(({ role, content }) => ({ role, content })), current)
+        // Extractors do not throw; should one, the chat goes on, and a failed reply, which
+        // leaves this promise unawaited, cannot turn it into an unhandled rejection.
+        .catch((error: unknown) => {
+          this.logger.error({ err: error }, 'Lead extraction threw');
+          return current;
+        });
       const outcome = await reply;
       if (outcome.error) throw outcome.error;
       await this.completeTurn(generation, session, outcome, await lead);
