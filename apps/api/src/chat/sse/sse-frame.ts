@@ -11,7 +11,11 @@ function fieldLines(prefix: string, value: string): string {
     .join('');
 }
 
-const oneLine = (value: unknown): string => String(value).replace(/[\r\n]/g, '');
+/** `value` with its line breaks removed; the usual value (an event id) has none, and skips the regex. */
+function oneLine(value: unknown): string {
+  const text = String(value);
+  return text.indexOf('\n') === -1 && text.indexOf('\r') === -1 ? text : text.replace(/[\r\n]/g, '');
+}
 
 /**
  * A `MessageEvent` as the bytes of one SSE frame, field for field as Nest's own writer frames it
