@@ -16,6 +16,7 @@ import {
 } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { ChatbotService } from '../chatbot/chatbot.service';
+import type { ReplyRequest } from '../chatbot/model-output';
 import { toUpstreamApiError } from '../chatbot/upstream-errors';
 import { chatConfig } from '../config/chat.config';
 import { LeadNotifier } from '../email/lead-notifier';
@@ -132,12 +133,13 @@ export class ChatService {
       before = { ...session, messages: [...session.messages] };
       session.messages.push(transcriptMessage('user', message));
       await this.sessions.save(session);
-      const reply = this.streamReply(generation, session);
+      const conversation = session.messages.map(({ role, content }) => ({ role, content }));
+      const current = session.lead;
+      const reply = this.streamReply(generation, current, conversation);
       // The details are taken from what the visitor wrote, so they are read from the conversation
       // up to this message while the reply streams: `done` does not wait for a second call.
-      const current = session.lead;
       const lead = this.extractor
-        .extract(session.messages.map(({ role, content }) => ({ role, content })), current)
+        .extract(conversation, current)
         // Extractors do not throw; should one, the chat goes on, and a failed reply, which
         // leaves this promise unawaited, cannot turn it into an unhandled rejection.
         .catch((error: unknown) => {
@@ -165,11 +167,14 @@ export class ChatService {
   }
 
   /** Streams the model's reply into the generation until it finishes, fails or is aborted. */
-  private streamReply(generation: Generation, session: ChatSession): Promise<ReplyOutcome> {
-    const lead = assessLead(this.profile, session.lead);
-    const request = {
-      systemPrompt: buildSystemPrompt(this.profile, lead),
-      conversation: session.messages.map(({ role, content }) => ({ role, content })),
+  private streamReply(
+    generation: Generation,
+    collected: LeadData,
+    conversation: ReplyRequest['conversation'],
+  ): Promise<ReplyOutcome> {
+    const request: ReplyRequest = {
+      systemPrompt: buildSystemPrompt(this.profile, assessLead(this.profile, collected)),
+      conversation,
     };
     return new Promise<ReplyOutcome>((resolve) => {
       let text = '';
