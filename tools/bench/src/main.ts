@@ -3,6 +3,7 @@
  * same load, in the same run. Every figure is printed beside the baseline's and as a ratio.
  *   npm run bench [-- --quick] [--reps 3] [--levels 1,50,500] [--duration-ms 3000]
  *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
+ *                 [--skip-retained]
  *                 [--api-main dist/apps/api/main.js]
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
@@ -12,12 +13,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { HeapProbe } from './heap-probe';
 import { freePort, startNode, waitForHttp, type BenchProcess } from './processes';
 import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
 import {
   measureCancel,
   measureIdle,
   measureLoad,
+  measureRetained,
   startSlowUpstream,
   type LoadFigures,
 } from './scenarios';
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     'skip-load': { type: 'boolean', default: false },
     'skip-idle': { type: 'boolean', default: false },
     'skip-cancel': { type: 'boolean', default: false },
+    'skip-retained': { type: 'boolean', default: false },
     /** Another build of the API, e.g. one from before a change, for before-and-after figures. */
     'api-main': { type: 'string', default: 'dist/apps/api/main.js' },
   },
@@ -103,14 +107,20 @@ function startFake(extra: string[]): Promise<BenchProcess> {
   });
 }
 
-async function startServer(kind: ServerKind, upstreamPort: number): Promise<BenchProcess> {
+/** A server under test; with `inspectorPort`, its inspector listens there (for a {@link HeapProbe}). */
+async function startServer(
+  kind: ServerKind,
+  upstreamPort: number,
+  inspectorPort?: number,
+): Promise<BenchProcess> {
   const port = await freePort();
   const upstream = `http://127.0.0.1:${upstreamPort}/v1`;
+  const inspect = inspectorPort === undefined ? [] : [`--inspect=127.0.0.1:${inspectorPort}`];
   const server =
     kind === 'api'
       ? startNode(
           0,
-          [path.resolve(root, values['api-main'] ?? 'dist/apps/api/main.js')],
+          [...inspect, path.resolve(root, values['api-main'] ?? 'dist/apps/api/main.js')],
           {
             PORT: String(port),
             HOST: '127.0.0.1',
@@ -126,7 +136,7 @@ async function startServer(kind: ServerKind, upstreamPort: number): Promise<Benc
         )
       : startNode(
           0,
-          ['-r', '@swc-node/register', 'tools/bench/src/baseline-relay.ts'],
+          [...inspect, '-r', '@swc-node/register', 'tools/bench/src/baseline-relay.ts'],
           { PORT: String(port), UPSTREAM_URL: upstream },
           port,
         );
@@ -159,6 +169,7 @@ async function main(): Promise<void> {
     load: {} as BenchResults['load'],
     runs: [],
     idle: [],
+    retained: [],
     cancel: {},
   };
   const servers: ServerKind[] = ['baseline', 'api'];
@@ -193,14 +204,33 @@ async function main(): Promise<void> {
     const fake = await startFake(['--token-delay-ms', '10000']);
     for (const level of idleLevels) {
       for (const kind of servers) {
-        const server = await startServer(kind, fake.port);
-        const figures = await measureIdle(server, level);
+        const inspectorPort = await freePort();
+        const server = await startServer(kind, fake.port, inspectorPort);
+        const probe = await HeapProbe.connect(inspectorPort);
+        const figures = await measureIdle(server, level, probe);
+        probe.close();
         await server.stop();
         results.idle.push({ level, server: kind, figures });
         console.log(
-          `idle ${level} ${kind}: held ${figures.held}, ${figures.kibPerStream.toFixed(1)} KiB/stream, errors ${figures.errors}`,
+          `idle ${level} ${kind}: held ${figures.held}, ${figures.kibPerStream.toFixed(1)} KiB RSS/stream, ${figures.heapKibPerStream?.toFixed(1)} KiB heap/stream, errors ${figures.errors}`,
         );
       }
+    }
+    await fake.stop();
+  }
+  if (!values['skip-retained']) {
+    const fake = await startFake([]);
+    for (const kind of servers) {
+      const inspectorPort = await freePort();
+      const server = await startServer(kind, fake.port, inspectorPort);
+      const probe = await HeapProbe.connect(inspectorPort);
+      const figures = await measureRetained(server, probe, durationMs, text);
+      probe.close();
+      await server.stop();
+      results.retained.push({ server: kind, figures });
+      console.log(
+        `retained ${kind}: ${figures.turns} turns, ${figures.kibPerTurn.toFixed(2)} KiB heap per finished turn, errors ${figures.errors}`,
+      );
     }
     await fake.stop();
   }

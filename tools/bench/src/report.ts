@@ -1,4 +1,4 @@
-import type { CancelFigures, IdleFigures, LoadFigures } from './scenarios';
+import type { CancelFigures, IdleFigures, LoadFigures, RetainedFigures } from './scenarios';
 
 export type Mode = 'burst' | 'tick';
 export type ServerKind = 'api' | 'baseline';
@@ -12,6 +12,7 @@ export interface BenchResults {
   load: Record<Mode, Record<string, Record<ServerKind, LoadFigures>>>;
   runs: { mode: Mode; level: number; rep: number; server: ServerKind; figures: LoadFigures }[];
   idle: { level: number; server: ServerKind; figures: IdleFigures }[];
+  retained: { server: ServerKind; figures: RetainedFigures }[];
   cancel: Partial<Record<ServerKind, CancelFigures>>;
 }
 
@@ -57,14 +58,26 @@ export function renderTables(results: BenchResults): string {
   if (results.idle.length > 0) {
     lines.push('### Open connections (upstream: one token per 10 s)', '');
     lines.push(
-      '| streams | server | held | errors | RSS before MiB | RSS held MiB | KiB per stream | open time s |',
+      '| streams | server | held | errors | RSS before MiB | RSS held MiB | RSS KiB per stream | heap KiB per stream | open time s |',
     );
-    lines.push('|---:|---|---:|---:|---:|---:|---:|---:|');
+    lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const { level, server, figures: f } of results.idle) {
       lines.push(
-        `| ${level} | ${server} | ${f.held} | ${f.errors} | ${fmt(f.rssBeforeMiB, 0)} | ${fmt(f.rssHeldMiB, 0)} | ${fmt(f.kibPerStream, 1)} | ${fmt(f.openSec, 1)} |`,
+        `| ${level} | ${server} | ${f.held} | ${f.errors} | ${fmt(f.rssBeforeMiB, 0)} | ${fmt(f.rssHeldMiB, 0)} | ${fmt(f.kibPerStream, 1)} | ${fmt(f.heapKibPerStream, 1)} | ${fmt(f.openSec, 1)} |`,
       );
     }
+    lines.push('');
+  }
+  if (results.retained.length > 0) {
+    lines.push('### Held after finished turns (live heap after a full collection)', '');
+    lines.push(
+      '| server | turns | errors | heap before MiB | heap after MiB | KiB per finished turn |',
+      '|---|---:|---:|---:|---:|---:|',
+    );
+    for (const { server, figures: f } of results.retained)
+      lines.push(
+        `| ${server} | ${f.turns} | ${f.errors} | ${fmt(f.heapBeforeMiB, 1)} | ${fmt(f.heapAfterMiB, 1)} | ${fmt(f.kibPerTurn, 2)} |`,
+      );
     lines.push('');
   }
   const cancels = Object.entries(results.cancel);
@@ -84,6 +97,9 @@ export function renderTables(results: BenchResults): string {
     ...results.idle
       .filter((r) => r.figures.firstError)
       .map((r) => `${r.server} idle ${r.level}: ${r.figures.firstError}`),
+    ...results.retained
+      .filter((r) => r.figures.firstError)
+      .map((r) => `${r.server} retained: ${r.figures.firstError}`),
     ...cancels.filter(([, f]) => f.firstError).map(([s, f]) => `${s} cancel: ${f.firstError}`),
   ];
   if (errors.length > 0)

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { HeapProbe } from './heap-probe';
 import { cpuSeconds, rssKiB, watchRss, type BenchProcess } from './processes';
 import { percentile, runStream, type StreamOutcome } from './stream-client';
 
@@ -81,6 +82,41 @@ export async function measureLoad(
   };
 }
 
+export interface RetainedFigures {
+  turns: number;
+  errors: number;
+  firstError?: string;
+  heapBeforeMiB: number;
+  heapAfterMiB: number;
+  kibPerTurn: number;
+}
+
+/**
+ * What the server still holds after `durationMs` of finished turns at 50 concurrent streams (each
+ * its own conversation): the live heap after a full collection, before and after, per turn. It is
+ * the cost of a conversation kept for reload and resume (the transcript, the resumable events).
+ */
+export async function measureRetained(
+  server: BenchProcess,
+  probe: HeapProbe,
+  durationMs: number,
+  expectedText: string,
+): Promise<RetainedFigures> {
+  await drive(server, 50, Math.min(1000, durationMs), expectedText); // warm-up: JIT, pools, lazy modules
+  const before = await probe.heapUsedAfterGc();
+  const outcomes = await drive(server, 50, durationMs, expectedText);
+  const after = await probe.heapUsedAfterGc();
+  const failed = outcomes.filter((o) => !o.ok);
+  return {
+    turns: outcomes.length,
+    errors: failed.length,
+    firstError: failed[0]?.error,
+    heapBeforeMiB: before / 2 ** 20,
+    heapAfterMiB: after / 2 ** 20,
+    kibPerTurn: (after - before) / 1024 / Math.max(1, outcomes.length),
+  };
+}
+
 export interface IdleFigures {
   target: number;
   held: number;
@@ -89,6 +125,8 @@ export interface IdleFigures {
   rssBeforeMiB: number;
   rssHeldMiB: number;
   kibPerStream: number;
+  /** Live JS heap after a full collection, per open stream (with a heap probe). */
+  heapKibPerStream?: number;
   openSec: number;
 }
 
@@ -96,8 +134,13 @@ export interface IdleFigures {
  * Opens `count` streams against an upstream that sends one token per 10 s and keeps them all open,
  * then reads the server's RSS. Opening is paced (at most 200 handshakes in flight).
  */
-export async function measureIdle(server: BenchProcess, count: number): Promise<IdleFigures> {
+export async function measureIdle(
+  server: BenchProcess,
+  count: number,
+  probe?: HeapProbe,
+): Promise<IdleFigures> {
   const requests: http.ClientRequest[] = [];
+  const heapBefore = await probe?.heapUsedAfterGc();
   const rssBefore = rssKiB(server.pid);
   let held = 0;
   let errors = 0;
@@ -136,6 +179,7 @@ export async function measureIdle(server: BenchProcess, count: number): Promise<
   const openSec = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 3000)); // let the server settle (lazy allocations, GC)
   const rssHeld = rssKiB(server.pid);
+  const heapHeld = await probe?.heapUsedAfterGc();
   const stillHeld = held;
   stopping = true;
   for (const request of requests) request.destroy();
@@ -147,6 +191,10 @@ export async function measureIdle(server: BenchProcess, count: number): Promise<
     rssBeforeMiB: rssBefore / 1024,
     rssHeldMiB: rssHeld / 1024,
     kibPerStream: (rssHeld - rssBefore) / Math.max(1, stillHeld),
+    heapKibPerStream:
+      heapBefore === undefined || heapHeld === undefined
+        ? undefined
+        : (heapHeld - heapBefore) / 1024 / Math.max(1, stillHeld),
     openSec,
   };
 }
