@@ -1,7 +1,7 @@
 import type { MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { ApiError } from '../common/api-error';
-import type { StreamEvent } from './generation/generation';
+import type { StreamEvent } from './generation/stream-resume-buffer';
 
 const HEARTBEAT: MessageEvent = { comment: 'ping' };
 

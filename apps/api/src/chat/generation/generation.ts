@@ -1,11 +1,6 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { ChatEvent } from '@chat/contracts';
-
-/** An event of a stream as sent: its id (1, 2, …) and its one-line JSON, encoded once. */
-export interface StreamEvent {
-  readonly id: number;
-  readonly json: string;
-}
+import { type StreamEvent, StreamResumeBuffer } from './stream-resume-buffer';
 
 export interface GenerationLifecycle {
   /** Called when the last client detaches from a running generation. */
@@ -21,7 +16,7 @@ export interface GenerationLifecycle {
  * missed, in order, then the live events.
  */
 export class Generation {
-  private readonly events: StreamEvent[] = [];
+  private readonly events = new StreamResumeBuffer();
   private readonly clients = new Set<Subscriber<StreamEvent>>();
   private readonly abortController = new AbortController();
   private finishedAt: number | undefined;
@@ -44,8 +39,7 @@ export class Generation {
 
   emit(event: ChatEvent): void {
     if (this.isFinished) return;
-    const entry: StreamEvent = { id: this.events.length + 1, json: JSON.stringify(event) };
-    this.events.push(entry);
+    const entry = this.events.append(event);
     for (const client of this.clients) client.next(entry);
   }
 
@@ -53,6 +47,7 @@ export class Generation {
   finish(): void {
     if (this.isFinished) return;
     this.finishedAt = Date.now();
+    this.events.seal();
     for (const client of this.clients) client.complete();
     this.clients.clear();
     this.lifecycle.onFinished(this);
@@ -65,8 +60,8 @@ export class Generation {
   /** The events after `lastEventId`, then the live ones until the generation finishes. */
   events$(lastEventId = 0): Observable<StreamEvent> {
     return new Observable<StreamEvent>((client) => {
-      for (let i = Math.max(0, lastEventId); i < this.events.length; i++) {
-        client.next(this.events[i]);
+      for (let id = Math.max(0, lastEventId) + 1; id <= this.events.length; id++) {
+        client.next(this.events.at(id));
       }
       if (this.isFinished) {
         client.complete();
