@@ -177,26 +177,24 @@ export class ChatService {
       conversation,
     };
     return new Promise<ReplyOutcome>((resolve) => {
-      // The pieces are joined once at the end: `text += piece` would keep a tree of one string per
-      // token in the transcript for as long as the session lives (2.8 times the text's size).
-      const pieces: string[] = [];
+      // The reply is what was streamed: the transcript shares the generation's joined text (one
+      // string; `text += piece` would keep a tree of one string per token for the session's life).
       const onAbort = () => {
         subscription.unsubscribe();
-        resolve({ text: pieces.join(''), finishReason: 'cancelled' });
+        resolve({ text: generation.replyText, finishReason: 'cancelled' });
       };
       const subscription = this.chatbot.streamReply(request).subscribe({
         next: (output) => {
           if (output.kind === 'delta') {
-            pieces.push(output.content);
             generation.emit({ type: 'chunk', content: output.content });
           } else {
             generation.signal.removeEventListener('abort', onAbort);
-            resolve({ text: pieces.join(''), finishReason: output.finishReason, usage: output.usage });
+            resolve({ text: generation.replyText, finishReason: output.finishReason, usage: output.usage });
           }
         },
         error: (error: unknown) => {
           generation.signal.removeEventListener('abort', onAbort);
-          resolve({ text: pieces.join(''), finishReason: 'stop', error });
+          resolve({ text: generation.replyText, finishReason: 'stop', error });
         },
       });
       if (generation.signal.aborted) onAbort();

@@ -81,7 +81,9 @@ export class GenerationRegistry
     clearTimeout(this.orphanTimers.get(generation));
     const timer = setTimeout(() => {
       this.orphanTimers.delete(generation);
-      this.logger.log(`Stream ${generation.streamId} has had no client for ${this.config.orphanTimeoutMs} ms: aborting it`);
+      this.logger.log(
+        `Stream ${generation.streamId} has had no client for ${this.config.orphanTimeoutMs} ms: aborting it`,
+      );
       generation.abort('orphaned');
     }, this.config.orphanTimeoutMs);
     timer.unref();
@@ -93,7 +95,10 @@ export class GenerationRegistry
     if (this.runningBySession.get(generation.sessionId) === generation) {
       this.runningBySession.delete(generation.sessionId);
     }
-    setTimeout(() => this.generations.delete(generation.streamId), this.config.streamRetentionMs).unref();
+    setTimeout(
+      () => this.generations.delete(generation.streamId),
+      this.config.streamRetentionMs,
+    ).unref();
     if (this.runningBySession.size === 0) {
       for (const done of [...this.drainWaiters]) done();
     }
@@ -103,7 +108,9 @@ export class GenerationRegistry
   async drain(graceMs: number): Promise<void> {
     this.draining = true;
     if (this.runningBySession.size > 0) {
-      this.logger.log(`Waiting up to ${graceMs} ms for ${this.runningBySession.size} running generation(s)`);
+      this.logger.log(
+        `Waiting up to ${graceMs} ms for ${this.runningBySession.size} running generation(s)`,
+      );
     }
     await this.waitUntilIdle(graceMs);
     if (this.runningBySession.size > 0) {

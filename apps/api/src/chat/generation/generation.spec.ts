@@ -18,7 +18,10 @@ describe('Generation', () => {
     generation.events$().subscribe((e) => seen.push(`${e.id}:${e.json}`));
     generation.emit({ type: 'chunk', content: 'a\nb' });
     generation.emit({ type: 'chunk', content: 'c' });
-    expect(seen).toEqual(['1:{"type":"chunk","content":"a\\nb"}', '2:{"type":"chunk","content":"c"}']);
+    expect(seen).toEqual([
+      '1:{"type":"chunk","content":"a\\nb"}',
+      '2:{"type":"chunk","content":"c"}',
+    ]);
   });
 
   it('replays what a client missed, then continues live, exactly once and in order', async () => {
@@ -35,7 +38,9 @@ describe('Generation', () => {
     generation.emit({ type: 'chunk', content: 'a' });
     generation.finish();
     generation.emit({ type: 'chunk', content: 'ignored' });
-    expect((await lastValueFrom(generation.events$(0).pipe(toArray()))).map((e) => e.id)).toEqual([1]);
+    expect((await lastValueFrom(generation.events$(0).pipe(toArray()))).map((e) => e.id)).toEqual([
+      1,
+    ]);
   });
 
   it('reports when its last client leaves and when one comes back', () => {

@@ -37,6 +37,11 @@ export class Generation {
     return this.finishedAt !== undefined;
   }
 
+  /** The contents of its chunk events so far, joined: the reply as the client received it. */
+  get replyText(): string {
+    return this.events.text;
+  }
+
   emit(event: ChatEvent): void {
     if (this.isFinished) return;
     const entry = this.events.append(event);

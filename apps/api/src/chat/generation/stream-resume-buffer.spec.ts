@@ -48,6 +48,15 @@ describe('StreamResumeBuffer', () => {
     expect(buffer.at(3)).toEqual({ id: 3, json: sent[2] });
   });
 
+  it('answers the chunks joined, the same before and after sealing', () => {
+    const buffer = filled();
+    const expected = EVENTS.flatMap((e) => (e.type === 'chunk' ? [e.content] : [])).join('');
+    const open = buffer.text;
+    expect(open).toBe(expected);
+    buffer.seal();
+    expect(buffer.text).toBe(open);
+  });
+
   it('seals a stream with no chunks, or no events at all', () => {
     const empty = new StreamResumeBuffer();
     empty.seal();

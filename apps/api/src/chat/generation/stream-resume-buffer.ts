@@ -25,11 +25,9 @@ interface SealedEvents {
  * for a 200-token reply, measured by the benchmark's "held after finished turns").
  */
 export class StreamResumeBuffer {
-  private open: { json: string[]; chunks: (string | undefined)[] } | undefined = {
-    json: [],
-    chunks: [],
-  };
+  private open: OpenEvents | undefined = { json: [], texts: [], ends: [], others: new Map() };
   private sealed: SealedEvents | undefined;
+  private joined: { texts: number; text: string } | undefined;
 
   get length(): number {
     return this.open ? this.open.json.length : (this.sealed?.ends.length ?? 0);
@@ -39,14 +37,33 @@ export class StreamResumeBuffer {
     return this.open === undefined;
   }
 
+  /** The contents of the chunks so far, joined: the reply as streamed. */
+  get text(): string {
+    if (this.sealed) return this.sealed.text;
+    const { texts } = this.open as OpenEvents;
+    if (this.joined?.texts !== texts.length)
+      this.joined = { texts: texts.length, text: texts.join('') };
+    return this.joined.text;
+  }
+
   /** Keeps `event` as the next one and answers it as sent. */
   append(event: ChatEvent): StreamEvent {
     if (!this.open) throw new Error('A sealed stream takes no more events.');
-    // A chunk is encoded from its content alone, so that a replay of the sealed form is identical.
-    const json = event.type === 'chunk' ? encodeChunk(event.content) : JSON.stringify(event);
-    this.open.json.push(json);
-    this.open.chunks.push(event.type === 'chunk' ? event.content : undefined);
-    return { id: this.open.json.length, json };
+    const { json, texts, ends, others } = this.open;
+    let length = ends.length === 0 ? 0 : ends[ends.length - 1];
+    let encoded: string;
+    if (event.type === 'chunk') {
+      texts.push(event.content);
+      length += event.content.length;
+      // Encoded from its content alone, so that a replay of the sealed form is identical.
+      encoded = encodeChunk(event.content);
+    } else {
+      encoded = JSON.stringify(event);
+      others.set(json.length, encoded);
+    }
+    json.push(encoded);
+    ends.push(length);
+    return { id: json.length, json: encoded };
   }
 
   /** The event with id `id` (1-based), as sent. */
@@ -62,23 +79,19 @@ export class StreamResumeBuffer {
   /** No more events: from now on the buffer keeps its compact form. */
   seal(): void {
     if (!this.open) return;
-    const { json, chunks } = this.open;
-    const ends = new Uint32Array(json.length);
-    const others = new Map<number, string>();
-    const texts: string[] = [];
-    let length = 0;
-    for (let i = 0; i < json.length; i++) {
-      const chunk = chunks[i];
-      if (chunk === undefined) others.set(i, json[i]);
-      else {
-        texts.push(chunk);
-        length += chunk.length;
-      }
-      ends[i] = length;
-    }
-    this.sealed = { text: texts.join(''), ends, others };
+    const { ends, others } = this.open;
+    this.sealed = { text: this.text, ends: Uint32Array.from(ends), others };
     this.open = undefined;
+    this.joined = undefined;
   }
+}
+
+/** While the stream is open: each event's JSON, and what the sealed form is made of. */
+interface OpenEvents {
+  json: string[];
+  texts: string[];
+  ends: number[];
+  others: Map<number, string>;
 }
 
 function encodeChunk(content: string): string {
