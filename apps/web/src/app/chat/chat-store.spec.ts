@@ -167,7 +167,7 @@ describe('ChatStore', () => {
         writer.send(chunk('a'));
         breakAfterFlush(res);
       })
-      .on('GET /api/chat/streams/st1/events', (_req, res) => res.destroy())
+      .on('GET /api/chat/streams/st1/events', (_req, res) => void res.destroy())
       .on('GET /api/chat/streams/st1/events', streamOf([chunk('b'), done()], 3));
 
     store.send('x');
