@@ -49,6 +49,38 @@ describe('SseFrameWriter', () => {
     expect(body).toBe(frame(1) + frame(2) + frame(3));
   });
 
+  it('sends the last frames and the end of the body, which comes ticks later, in one write', async () => {
+    let writesAfterSettle = -1;
+    const { body } = await serve((response) => {
+      const writer = new SseFrameWriter(response, () => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        return true;
+      });
+      writer.write(frame(1));
+      setImmediate(() => {
+        // Counted where the socket hands its data to the system: one call per write.
+        const socket = response.socket as unknown as Record<
+          '_write' | '_writev',
+          (...args: unknown[]) => void
+        >;
+        let writes = 0;
+        for (const method of ['_write', '_writev'] as const) {
+          const original = socket[method].bind(socket);
+          socket[method] = (...args) => {
+            writes++;
+            original(...args);
+          };
+        }
+        response.once('finish', () => (writesAfterSettle = writes));
+        writer.write(frame(2));
+        // As Nest ends an @Sse() response: a few ticks after its Observable completes.
+        writer.settle(() => process.nextTick(() => process.nextTick(() => response.end())));
+      });
+    });
+    expect(body).toBe(frame(1) + frame(2));
+    expect(writesAfterSettle).toBe(1);
+  });
+
   it('waits for headers the framework sends itself when it cannot commit them', async () => {
     const { body, status } = await serve((response) => {
       const writer = new SseFrameWriter(response);

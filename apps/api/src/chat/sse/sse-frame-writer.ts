@@ -95,7 +95,12 @@ export class SseFrameWriter {
       clearTimeout(this.headersTimer);
       const frames = this.pending;
       this.pending = '';
-      if (!this.response.destroyed) this.response.write(frames);
+      if (!this.response.destroyed) {
+        // The framework ends the response a few ticks later; corked, the last frames and the end
+        // of the body leave in one write (`end()` uncorks the connection fully).
+        this.response.cork();
+        this.response.write(frames);
+      }
       return then();
     }
     clearTimeout(this.headersTimer);
