@@ -3,7 +3,7 @@
  * same load, in the same run. Every figure is printed beside the baseline's and as a ratio.
  *   npm run bench [-- --quick] [--reps 3] [--levels 1,50,500] [--duration-ms 3000]
  *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
- *                 [--skip-retained]
+ *                 [--skip-retained] [--tokens 200]
  *                 [--api-main dist/apps/api/main.js]
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
@@ -38,6 +38,8 @@ const { values } = parseArgs({
     'skip-idle': { type: 'boolean', default: false },
     'skip-cancel': { type: 'boolean', default: false },
     'skip-retained': { type: 'boolean', default: false },
+    /** Tokens per reply: the targets are set for 200; longer replies weigh per-event costs more. */
+    tokens: { type: 'string', default: '200' },
     /** Another build of the API, e.g. one from before a change, for before-and-after figures. */
     'api-main': { type: 'string', default: 'dist/apps/api/main.js' },
   },
@@ -60,7 +62,9 @@ const cancelSamples = Number(values.cancel ?? (quick ? 50 : 200));
 const root = process.cwd();
 const outboxDir = mkdtempSync(path.join(os.tmpdir(), 'bench-outbox-'));
 
-/** A 200-token reply with quotes, escapes, a line break and non-ASCII text, to check byte-identical relay. */
+const tokens = Number(values.tokens);
+
+/** A reply of `tokens` words with quotes, escapes, a line break and non-ASCII text, to check byte-identical relay. */
 function replyText(): string {
   const words = [
     'Momentum',
@@ -79,7 +83,7 @@ function replyText(): string {
     '<b>bold</b>',
     'line\nbreak',
   ];
-  return Array.from({ length: 200 }, (_, i) => (i === 0 ? '' : ' ') + words[i % words.length]).join(
+  return Array.from({ length: tokens }, (_, i) => (i === 0 ? '' : ' ') + words[i % words.length]).join(
     '',
   );
 }
@@ -165,7 +169,7 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     machine: { cpus: os.cpus().length, node: process.version, fileLimit },
-    settings: { levels, reps, durationMs, tokens: 200 },
+    settings: { levels, reps, durationMs, tokens },
     load: {} as BenchResults['load'],
     runs: [],
     idle: [],

@@ -41,7 +41,7 @@ export function renderTables(results: BenchResults): string {
   for (const mode of Object.keys(results.load) as Mode[]) {
     const levels = Object.keys(results.load[mode]);
     lines.push(
-      `### Upstream ${mode === 'burst' ? 'burst (all tokens at once)' : 'tick (one token per event-loop turn)'}`,
+      `### Upstream ${mode === 'burst' ? 'burst (all tokens at once)' : 'tick (one token per event-loop turn)'}, ${results.settings.tokens}-token replies`,
       '',
     );
     lines.push(`| metric | ${levels.map((l) => `@${l}: API | baseline | ratio`).join(' | ')} |`);
