@@ -119,6 +119,11 @@ describe('streams outlive their connection (local model server)', () => {
     expect(body).toContain('id: 2\n');
     expect(body).not.toContain('id: 1\n');
     expect(body).toContain('"type":"done"');
+    // A finished stream keeps its events in a compact form: the replay is still every event as sent.
+    const parsed = await resumeStream(api.baseUrl, streamId, 1);
+    await parsed.finished;
+    expect(parsed.events).toEqual(stream.events.slice(1));
+    expect(parsed.text).toBe(REPLY);
   });
 
   it('cancel aborts the upstream request at once and ends with finish_reason cancelled', async () => {
