@@ -28,6 +28,7 @@ const METRICS: { key: keyof LoadFigures; label: string; digits: number }[] = [
   { key: 'errors', label: 'errors', digits: 0 },
   { key: 'peakRssMiB', label: 'peak RSS MiB', digits: 0 },
   { key: 'cpuPercent', label: 'CPU %', digits: 0 },
+  { key: 'cpuMsPerStream', label: 'CPU ms per stream', digits: 2 },
 ];
 
 const fmt = (value: number | undefined, digits: number) =>

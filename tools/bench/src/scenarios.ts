@@ -18,6 +18,8 @@ export interface LoadFigures {
   firstError?: string;
   peakRssMiB: number;
   cpuPercent: number;
+  /** CPU time of the server per completed stream: its cost, whatever held the load back. */
+  cpuMsPerStream: number;
 }
 
 let sessionCounter = 0;
@@ -79,6 +81,7 @@ export async function measureLoad(
     firstError: failed[0]?.error,
     peakRssMiB: peakRssKiB / 1024,
     cpuPercent: (cpu / elapsedSec) * 100,
+    cpuMsPerStream: (cpu * 1000) / Math.max(1, ok.length),
   };
 }
 
