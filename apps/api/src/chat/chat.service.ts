@@ -177,11 +177,9 @@ export class ChatService {
       conversation,
     };
     return new Promise<ReplyOutcome>((resolve) => {
-      // The reply is what was streamed: the transcript shares the generation's joined text (one
-      // string; `text += piece` would keep a tree of one string per token for the session's life).
       const onAbort = () => {
         subscription.unsubscribe();
-        resolve({ text: generation.replyText, finishReason: 'cancelled' });
+        resolve({ finishReason: 'cancelled' });
       };
       const subscription = this.chatbot.streamReply(request).subscribe({
         next: (output) => {
@@ -189,12 +187,12 @@ export class ChatService {
             generation.emit({ type: 'chunk', content: output.content });
           } else {
             generation.signal.removeEventListener('abort', onAbort);
-            resolve({ text: generation.replyText, finishReason: output.finishReason, usage: output.usage });
+            resolve({ finishReason: output.finishReason, usage: output.usage });
           }
         },
         error: (error: unknown) => {
           generation.signal.removeEventListener('abort', onAbort);
-          resolve({ text: generation.replyText, finishReason: 'stop', error });
+          resolve({ finishReason: 'stop', error });
         },
       });
       if (generation.signal.aborted) onAbort();
@@ -208,10 +206,10 @@ export class ChatService {
     outcome: ReplyOutcome,
     collected: LeadData,
   ): Promise<void> {
-    if (outcome.text.length > 0) {
-      session.messages.push(
-        transcriptMessage('assistant', outcome.text, generation.messageId, outcome.finishReason),
-      );
+    // The reply is what was streamed: the transcript shares the generation's joined text.
+    const text = generation.replyText;
+    if (text.length > 0) {
+      session.messages.push(transcriptMessage('assistant', text, generation.messageId, outcome.finishReason));
     }
     session.lead = collected;
     const lead: LeadState = assessLead(this.profile, session.lead);
@@ -255,7 +253,6 @@ export class ChatService {
 }
 
 interface ReplyOutcome {
-  text: string;
   finishReason: FinishReason;
   usage?: TokenUsage;
   error?: unknown;
