@@ -1,37 +1,24 @@
 import type { MessageEvent } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { interval, Observable, share } from 'rxjs';
 import { ApiError } from '../common/api-error';
 import type { StreamEvent } from './generation/stream-resume-buffer';
 
 const HEARTBEAT: MessageEvent = { comment: 'ping' };
 
-/** The open streams by heartbeat period: one timer per period for all of them, not one per stream. */
-const beating = new Map<number, { timer: NodeJS.Timeout; streams: Set<() => void> }>();
-
 /**
- * Calls `ping` every `periodMs` until the returned function is called. Thousands of idle streams
- * share one interval, which costs a timer, a closure and a list entry less per stream; a stream's
- * first ping comes within one period of its start rather than exactly one period after it.
+ * One interval per heartbeat period, shared by every open stream (`share()` starts it with the
+ * first subscriber and stops it with the last): thousands of idle streams cost one timer, and a
+ * stream's first ping comes within one period of its start rather than exactly one period after.
  */
-function everyPeriod(periodMs: number, ping: () => void): () => void {
-  let group = beating.get(periodMs);
-  if (!group) {
-    const streams = new Set<() => void>();
-    const timer = setInterval(() => {
-      for (const beat of streams) beat();
-    }, periodMs);
-    group = { timer, streams };
-    beating.set(periodMs, group);
+const heartbeats = new Map<number, Observable<unknown>>();
+
+function heartbeatEvery(periodMs: number): Observable<unknown> {
+  let heartbeat = heartbeats.get(periodMs);
+  if (!heartbeat) {
+    heartbeat = interval(periodMs).pipe(share());
+    heartbeats.set(periodMs, heartbeat);
   }
-  const { streams, timer } = group;
-  streams.add(ping);
-  return () => {
-    streams.delete(ping);
-    if (streams.size === 0 && beating.get(periodMs)?.timer === timer) {
-      clearInterval(timer);
-      beating.delete(periodMs);
-    }
-  };
+  return heartbeat;
 }
 
 /**
@@ -41,14 +28,14 @@ function everyPeriod(periodMs: number, ping: () => void): () => void {
  */
 export function toServerSentEvents(events: Observable<StreamEvent>, heartbeatMs: number): Observable<MessageEvent> {
   return new Observable<MessageEvent>((subscriber) => {
-    const stopHeartbeat = everyPeriod(heartbeatMs, () => subscriber.next(HEARTBEAT));
+    const heartbeat = heartbeatEvery(heartbeatMs).subscribe(() => subscriber.next(HEARTBEAT));
     const subscription = events.subscribe({
       next: (event) => subscriber.next({ id: String(event.id), data: event.json }),
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),
     });
     return () => {
-      stopHeartbeat();
+      heartbeat.unsubscribe();
       subscription.unsubscribe();
     };
   });
