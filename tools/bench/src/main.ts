@@ -83,9 +83,10 @@ function replyText(): string {
     '<b>bold</b>',
     'line\nbreak',
   ];
-  return Array.from({ length: tokens }, (_, i) => (i === 0 ? '' : ' ') + words[i % words.length]).join(
-    '',
-  );
+  return Array.from(
+    { length: tokens },
+    (_, i) => (i === 0 ? '' : ' ') + words[i % words.length],
+  ).join('');
 }
 const text = replyText();
 
@@ -148,6 +149,23 @@ async function startServer(
   return server;
 }
 
+/** Runs `measure` against a server started with its inspector open, read by a {@link HeapProbe}. */
+async function withHeapProbe<T>(
+  kind: ServerKind,
+  upstreamPort: number,
+  measure: (server: BenchProcess, probe: HeapProbe) => Promise<T>,
+): Promise<T> {
+  const inspectorPort = await freePort();
+  const server = await startServer(kind, upstreamPort, inspectorPort);
+  const probe = await HeapProbe.connect(inspectorPort);
+  try {
+    return await measure(server, probe);
+  } finally {
+    probe.close();
+    await server.stop();
+  }
+}
+
 function medianFigures(runs: LoadFigures[]): LoadFigures {
   const out = { ...runs[0] };
   for (const key of Object.keys(out) as (keyof LoadFigures)[]) {
@@ -208,12 +226,9 @@ async function main(): Promise<void> {
     const fake = await startFake(['--token-delay-ms', '10000']);
     for (const level of idleLevels) {
       for (const kind of servers) {
-        const inspectorPort = await freePort();
-        const server = await startServer(kind, fake.port, inspectorPort);
-        const probe = await HeapProbe.connect(inspectorPort);
-        const figures = await measureIdle(server, level, probe);
-        probe.close();
-        await server.stop();
+        const figures = await withHeapProbe(kind, fake.port, (server, probe) =>
+          measureIdle(server, level, probe),
+        );
         results.idle.push({ level, server: kind, figures });
         console.log(
           `idle ${level} ${kind}: held ${figures.held}, ${figures.kibPerStream.toFixed(1)} KiB RSS/stream, ${figures.heapKibPerStream?.toFixed(1)} KiB heap/stream, errors ${figures.errors}`,
@@ -225,12 +240,9 @@ async function main(): Promise<void> {
   if (!values['skip-retained']) {
     const fake = await startFake([]);
     for (const kind of servers) {
-      const inspectorPort = await freePort();
-      const server = await startServer(kind, fake.port, inspectorPort);
-      const probe = await HeapProbe.connect(inspectorPort);
-      const figures = await measureRetained(server, probe, durationMs, text);
-      probe.close();
-      await server.stop();
+      const figures = await withHeapProbe(kind, fake.port, (server, probe) =>
+        measureRetained(server, probe, durationMs, text),
+      );
       results.retained.push({ server: kind, figures });
       console.log(
         `retained ${kind}: ${figures.turns} turns, ${figures.kibPerTurn.toFixed(2)} KiB heap per finished turn, errors ${figures.errors}`,
