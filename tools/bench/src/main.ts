@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     runs: [],
     idle: [],
     retained: [],
-    cancel: {},
+    cancel: [],
   };
   const servers: ServerKind[] = ['baseline', 'api'];
   if (!values['skip-load']) {
@@ -252,13 +252,18 @@ async function main(): Promise<void> {
   }
   if (!values['skip-cancel']) {
     const upstream = await startSlowUpstream();
-    for (const kind of servers) {
-      const server = await startServer(kind, upstream.port);
-      results.cancel[kind] = await measureCancel(server, upstream.closedAt, cancelSamples);
-      await server.stop();
-      console.log(
-        `cancel ${kind}: p50 ${results.cancel[kind]?.p50.toFixed(2)} ms, p99 ${results.cancel[kind]?.p99.toFixed(2)} ms`,
-      );
+    // One cycle at a time times the cancel path itself; ten at a time, a cancel among stream starts.
+    for (const workers of [1, 10]) {
+      for (const kind of servers) {
+        const server = await startServer(kind, upstream.port);
+        const samples = workers === 1 ? Math.max(20, Math.round(cancelSamples / 4)) : cancelSamples;
+        const figures = await measureCancel(server, upstream.closedAt, samples, workers);
+        await server.stop();
+        results.cancel.push({ server: kind, figures });
+        console.log(
+          `cancel ×${workers} ${kind}: p50 ${figures.p50.toFixed(2)} ms, p99 ${figures.p99.toFixed(2)} ms, CPU ${figures.cpuPercent.toFixed(0)}%`,
+        );
+      }
     }
     upstream.close();
   }

@@ -13,7 +13,7 @@ export interface BenchResults {
   runs: { mode: Mode; level: number; rep: number; server: ServerKind; figures: LoadFigures }[];
   idle: { level: number; server: ServerKind; figures: IdleFigures }[];
   retained: { server: ServerKind; figures: RetainedFigures }[];
-  cancel: Partial<Record<ServerKind, CancelFigures>>;
+  cancel: { server: ServerKind; figures: CancelFigures }[];
 }
 
 const METRICS: { key: keyof LoadFigures; label: string; digits: number }[] = [
@@ -81,13 +81,15 @@ export function renderTables(results: BenchResults): string {
       );
     lines.push('');
   }
-  const cancels = Object.entries(results.cancel);
-  if (cancels.length > 0) {
-    lines.push('### Cancel → upstream socket closed', '');
-    lines.push('| server | samples | p50 ms | p99 ms | errors |', '|---|---:|---:|---:|---:|');
-    for (const [server, f] of cancels)
+  if (results.cancel.length > 0) {
+    lines.push('### Cancel → upstream socket closed (upstream: one token per 20 ms)', '');
+    lines.push(
+      '| cycles at a time | server | samples | p50 ms | p99 ms | errors | CPU % |',
+      '|---:|---|---:|---:|---:|---:|---:|',
+    );
+    for (const { server, figures: f } of results.cancel)
       lines.push(
-        `| ${server} | ${f.samples} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${f.errors} |`,
+        `| ${f.workers} | ${server} | ${f.samples} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${f.errors} | ${fmt(f.cpuPercent, 0)} |`,
       );
     lines.push('');
   }
@@ -101,7 +103,9 @@ export function renderTables(results: BenchResults): string {
     ...results.retained
       .filter((r) => r.figures.firstError)
       .map((r) => `${r.server} retained: ${r.figures.firstError}`),
-    ...cancels.filter(([, f]) => f.firstError).map(([s, f]) => `${s} cancel: ${f.firstError}`),
+    ...results.cancel
+      .filter((r) => r.figures.firstError)
+      .map((r) => `${r.server} cancel ×${r.figures.workers}: ${r.figures.firstError}`),
   ];
   if (errors.length > 0)
     lines.push('First errors:', ...errors.slice(0, 10).map((e) => `- ${e}`), '');

@@ -74,9 +74,18 @@ export async function measureLoad(
     streams: outcomes.length,
     streamsPerSec: ok.length / elapsedSec,
     eventsPerSec: ok.reduce((sum, o) => sum + o.events, 0) / elapsedSec,
-    ...percentiles('firstEvent', ok.map((o) => o.firstEventMs)),
-    ...percentiles('firstChunk', ok.map((o) => o.firstChunkMs)),
-    ...percentiles('total', ok.map((o) => o.totalMs)),
+    ...percentiles(
+      'firstEvent',
+      ok.map((o) => o.firstEventMs),
+    ),
+    ...percentiles(
+      'firstChunk',
+      ok.map((o) => o.firstChunkMs),
+    ),
+    ...percentiles(
+      'total',
+      ok.map((o) => o.totalMs),
+    ),
     errors: failed.length,
     firstError: failed[0]?.error,
     peakRssMiB: peakRssKiB / 1024,
@@ -203,11 +212,15 @@ export async function measureIdle(
 }
 
 export interface CancelFigures {
+  /** Open-cancel cycles run side by side: 1 times the cancel path alone, 10 under load. */
+  workers: number;
   samples: number;
   p50: number;
   p99: number;
   errors: number;
   firstError?: string;
+  /** The server's CPU while cycling: near 100 means a cancel queued behind other requests. */
+  cpuPercent: number;
 }
 
 /**
@@ -267,12 +280,19 @@ export function startSlowUpstream(): Promise<{
   );
 }
 
-/** Opens streams (10 at a time), cancels each after its first chunk, and times cancel → upstream socket closed. */
+/**
+ * Opens streams (`workers` at a time), cancels each after its first chunk, and times cancel →
+ * upstream socket closed. Every cycle starts a stream, so with several workers the figure
+ * includes the wait behind other streams' starts once those saturate the server's core.
+ */
 export async function measureCancel(
   server: BenchProcess,
   closedAt: Map<string, number>,
   samples: number,
+  workers: number,
 ): Promise<CancelFigures> {
+  const cpuBefore = cpuSeconds(server.pid);
+  const started = performance.now();
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -319,8 +339,11 @@ export async function measureCancel(
       } else latencies.push(closed - cancelledAt);
     }
   };
-  await Promise.all(Array.from({ length: 10 }, worker));
+  await Promise.all(Array.from({ length: workers }, worker));
+  const elapsedSec = (performance.now() - started) / 1000;
   return {
+    workers,
+    cpuPercent: ((cpuSeconds(server.pid) - cpuBefore) / elapsedSec) * 100,
     samples: latencies.length,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -330,9 +353,12 @@ export async function measureCancel(
 }
 
 /** `<name>P50` and `<name>P99` of `values`. */
-function percentiles<N extends string>(name: N, values: number[]): Record<`${N}P50` | `${N}P99`, number> {
-  return { [`${name}P50`]: percentile(values, 50), [`${name}P99`]: percentile(values, 99) } as Record<
-    `${N}P50` | `${N}P99`,
-    number
-  >;
+function percentiles<N extends string>(
+  name: N,
+  values: number[],
+): Record<`${N}P50` | `${N}P99`, number> {
+  return {
+    [`${name}P50`]: percentile(values, 50),
+    [`${name}P99`]: percentile(values, 99),
+  } as Record<`${N}P50` | `${N}P99`, number>;
 }
