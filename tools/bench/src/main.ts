@@ -3,7 +3,7 @@
  * same load, in the same run. Every figure is printed beside the baseline's and as a ratio.
  *   npm run bench [-- --quick] [--reps 3] [--levels 1,50,500] [--duration-ms 3000]
  *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
- *                 [--skip-retained] [--tokens 200]
+ *                 [--skip-retained] [--skip-split] [--tokens 200]
  *                 [--api-main dist/apps/api/main.js]
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
@@ -26,6 +26,19 @@ import {
 } from './scenarios';
 import { median } from './stream-client';
 
+/** CPU per stream as a fixed cost per turn plus a cost per event, from two reply lengths. */
+function splitCost(
+  short: LoadFigures,
+  long: LoadFigures,
+): { perTurnMs: number; perEventUs: number } {
+  const events = (f: LoadFigures) => f.eventsPerSec / f.streamsPerSec;
+  const perEventMs = (long.cpuMsPerStream - short.cpuMsPerStream) / (events(long) - events(short));
+  return {
+    perTurnMs: short.cpuMsPerStream - events(short) * perEventMs,
+    perEventUs: perEventMs * 1000,
+  };
+}
+
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -38,6 +51,7 @@ const { values } = parseArgs({
     'skip-idle': { type: 'boolean', default: false },
     'skip-cancel': { type: 'boolean', default: false },
     'skip-retained': { type: 'boolean', default: false },
+    'skip-split': { type: 'boolean', default: false },
     /** Tokens per reply: the targets are set for 200; longer replies weigh per-event costs more. */
     tokens: { type: 'string', default: '200' },
     /** Another build of the API, e.g. one from before a change, for before-and-after figures. */
@@ -65,7 +79,7 @@ const outboxDir = mkdtempSync(path.join(os.tmpdir(), 'bench-outbox-'));
 const tokens = Number(values.tokens);
 
 /** A reply of `tokens` words with quotes, escapes, a line break and non-ASCII text, to check byte-identical relay. */
-function replyText(): string {
+function replyText(tokens: number): string {
   const words = [
     'Momentum',
     'trading',
@@ -88,9 +102,9 @@ function replyText(): string {
     (_, i) => (i === 0 ? '' : ' ') + words[i % words.length],
   ).join('');
 }
-const text = replyText();
+const text = replyText(tokens);
 
-function startFake(extra: string[]): Promise<BenchProcess> {
+function startFake(extra: string[], reply = text): Promise<BenchProcess> {
   return freePort().then(async (port) => {
     const fake = startNode(
       1,
@@ -101,7 +115,7 @@ function startFake(extra: string[]): Promise<BenchProcess> {
         '--port',
         String(port),
         '--text',
-        text,
+        reply,
         ...extra,
       ],
       {},
@@ -192,6 +206,7 @@ async function main(): Promise<void> {
     runs: [],
     idle: [],
     retained: [],
+    split: [],
     cancel: [],
   };
   const servers: ServerKind[] = ['baseline', 'api'];
@@ -220,6 +235,39 @@ async function main(): Promise<void> {
         };
       }
       await fake.stop();
+    }
+  }
+  if (!values['skip-split']) {
+    // CPU per stream at two reply lengths (50 streams at a time, burst): a line through the two
+    // points splits it into what a turn costs whatever its length and what each event adds.
+    const lengths = [Math.max(1, Math.round(tokens / 10)), tokens * 5];
+    const runs = new Map<string, LoadFigures[]>();
+    for (const length of lengths) {
+      const reply = replyText(length);
+      const fake = await startFake([], reply);
+      for (let rep = 1; rep <= reps; rep++) {
+        for (const kind of rep % 2 ? servers : [...servers].reverse()) {
+          const server = await startServer(kind, fake.port);
+          const key = `${kind}:${length}`;
+          runs.set(key, [
+            ...(runs.get(key) ?? []),
+            await measureLoad(server, 50, durationMs, reply),
+          ]);
+          await server.stop();
+        }
+      }
+      await fake.stop();
+    }
+    for (const kind of servers) {
+      const points = lengths.map((length) => ({
+        tokens: length,
+        figures: medianFigures(runs.get(`${kind}:${length}`) ?? []),
+      }));
+      const split = splitCost(points[0].figures, points[1].figures);
+      results.split.push({ server: kind, points, ...split });
+      console.log(
+        `split ${kind}: ${split.perTurnMs.toFixed(2)} ms per turn + ${split.perEventUs.toFixed(1)} µs per event`,
+      );
     }
   }
   if (!values['skip-idle']) {

@@ -13,6 +13,13 @@ export interface BenchResults {
   runs: { mode: Mode; level: number; rep: number; server: ServerKind; figures: LoadFigures }[];
   idle: { level: number; server: ServerKind; figures: IdleFigures }[];
   retained: { server: ServerKind; figures: RetainedFigures }[];
+  /** CPU per stream at two reply lengths, split into a cost per turn and one per event. */
+  split: {
+    server: ServerKind;
+    points: { tokens: number; figures: LoadFigures }[];
+    perTurnMs: number;
+    perEventUs: number;
+  }[];
   cancel: { server: ServerKind; figures: CancelFigures }[];
 }
 
@@ -81,6 +88,36 @@ export function renderTables(results: BenchResults): string {
       );
     lines.push('');
   }
+  if (results.split.length > 0) {
+    const [short, long] = results.split[0].points.map((p) => p.tokens);
+    lines.push(
+      `### Where the CPU goes: per turn and per event (burst, 50 streams at a time, ${short}- and ${long}-token replies)`,
+      '',
+      `| server | CPU ms per ${short}-token stream | CPU ms per ${long}-token stream | ms per turn | µs per event |`,
+      '|---|---:|---:|---:|---:|',
+    );
+    for (const { server, points, perTurnMs, perEventUs } of results.split)
+      lines.push(
+        `| ${server} | ${points.map((p) => fmt(p.figures.cpuMsPerStream, 2)).join(' | ')} | ${fmt(perTurnMs, 2)} | ${fmt(perEventUs, 1)} |`,
+      );
+    const api = results.split.find((s) => s.server === 'api');
+    const base = results.split.find((s) => s.server === 'baseline');
+    if (api && base) {
+      lines.push(
+        `| ratio | ${api.points.map((p, i) => ratio(p.figures.cpuMsPerStream, base.points[i].figures.cpuMsPerStream)).join(' | ')} | ${ratio(api.perTurnMs, base.perTurnMs)} | ${ratio(api.perEventUs, base.perEventUs)} |`,
+      );
+      // The turn cost at which the API would stream 0.7x the baseline's events per CPU-second.
+      const events = results.settings.tokens + 2;
+      const budget =
+        (base.perTurnMs + (events * base.perEventUs) / 1000) / 0.7 -
+        (events * api.perEventUs) / 1000;
+      lines.push(
+        '',
+        `At ${results.settings.tokens}-token replies, 0.7x the baseline's events per CPU-second leaves the API ${fmt(budget, 2)} ms per turn at its cost per event (it spends ${fmt(api.perTurnMs, 2)}).`,
+      );
+    }
+    lines.push('');
+  }
   if (results.cancel.length > 0) {
     lines.push('### Cancel → upstream socket closed (upstream: one token per 20 ms)', '');
     lines.push(
@@ -103,6 +140,11 @@ export function renderTables(results: BenchResults): string {
     ...results.retained
       .filter((r) => r.figures.firstError)
       .map((r) => `${r.server} retained: ${r.figures.firstError}`),
+    ...results.split.flatMap((r) =>
+      r.points
+        .filter((p) => p.figures.firstError)
+        .map((p) => `${r.server} split ${p.tokens} tokens: ${p.figures.firstError}`),
+    ),
     ...results.cancel
       .filter((r) => r.figures.firstError)
       .map((r) => `${r.server} cancel ×${r.figures.workers}: ${r.figures.firstError}`),
