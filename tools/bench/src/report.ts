@@ -43,93 +43,157 @@ const fmt = (value: number | undefined, digits: number) =>
 const ratio = (api: number, base: number) =>
   Number.isFinite(api) && Number.isFinite(base) && base !== 0 ? (api / base).toFixed(2) : '-';
 
+/**
+ * A `### title`, then a markdown table: `header` names the columns, `text` those holding words
+ * (left-aligned; the others are figures, right-aligned); then `notes`, one paragraph each.
+ */
+function section(
+  title: string,
+  header: string[],
+  text: string[],
+  rows: (string | number)[][],
+  ...notes: string[]
+): string[] {
+  return [
+    `### ${title}`,
+    '',
+    `| ${header.join(' | ')} |`,
+    `|${header.map((column) => (text.includes(column) ? '---' : '---:')).join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ...notes.flatMap((note) => ['', note]),
+    '',
+  ];
+}
+
 /** Markdown tables (they read well on a terminal too): API | baseline | API / baseline. */
 export function renderTables(results: BenchResults): string {
   const lines: string[] = [];
   for (const mode of Object.keys(results.load) as Mode[]) {
     const levels = Object.keys(results.load[mode]);
     lines.push(
-      `### Upstream ${mode === 'burst' ? 'burst (all tokens at once)' : 'tick (one token per event-loop turn)'}, ${results.settings.tokens}-token replies`,
-      '',
+      ...section(
+        `Upstream ${mode === 'burst' ? 'burst (all tokens at once)' : 'tick (one token per event-loop turn)'}, ${results.settings.tokens}-token replies`,
+        ['metric', ...levels.flatMap((l) => [`@${l}: API`, 'baseline', 'ratio'])],
+        ['metric'],
+        METRICS.map(({ key, label, digits }) => [
+          label,
+          ...levels.flatMap((level) => {
+            const { api, baseline } = results.load[mode][level];
+            const [a, b] = [api?.[key] as number, baseline?.[key] as number];
+            return [fmt(a, digits), fmt(b, digits), ratio(a, b)];
+          }),
+        ]),
+      ),
     );
-    lines.push(`| metric | ${levels.map((l) => `@${l}: API | baseline | ratio`).join(' | ')} |`);
-    lines.push(`|---|${levels.map(() => '---:|---:|---:').join('|')}|`);
-    for (const { key, label, digits } of METRICS) {
-      const cells = levels.map((level) => {
-        const { api, baseline } = results.load[mode][level];
-        return `${fmt(api?.[key] as number, digits)} | ${fmt(baseline?.[key] as number, digits)} | ${ratio(api?.[key] as number, baseline?.[key] as number)}`;
-      });
-      lines.push(`| ${label} | ${cells.join(' | ')} |`);
-    }
-    lines.push('');
   }
-  if (results.idle.length > 0) {
-    lines.push('### Open connections (upstream: one token per 10 s)', '');
+  if (results.idle.length > 0)
     lines.push(
-      '| streams | server | held | errors | RSS before MiB | RSS held MiB | RSS KiB per stream | heap KiB per stream | open time s |',
+      ...section(
+        'Open connections (upstream: one token per 10 s)',
+        [
+          'streams',
+          'server',
+          'held',
+          'errors',
+          'RSS before MiB',
+          'RSS held MiB',
+          'RSS KiB per stream',
+          'heap KiB per stream',
+          'open time s',
+        ],
+        ['server'],
+        results.idle.map(({ level, server, figures: f }) => [
+          level,
+          server,
+          f.held,
+          f.errors,
+          fmt(f.rssBeforeMiB, 0),
+          fmt(f.rssHeldMiB, 0),
+          fmt(f.kibPerStream, 1),
+          fmt(f.heapKibPerStream, 1),
+          fmt(f.openSec, 1),
+        ]),
+      ),
     );
-    lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
-    for (const { level, server, figures: f } of results.idle) {
-      lines.push(
-        `| ${level} | ${server} | ${f.held} | ${f.errors} | ${fmt(f.rssBeforeMiB, 0)} | ${fmt(f.rssHeldMiB, 0)} | ${fmt(f.kibPerStream, 1)} | ${fmt(f.heapKibPerStream, 1)} | ${fmt(f.openSec, 1)} |`,
-      );
-    }
-    lines.push('');
-  }
-  if (results.retained.length > 0) {
-    lines.push('### Held after finished turns (live heap after a full collection)', '');
+  if (results.retained.length > 0)
     lines.push(
-      '| server | turns | errors | heap before MiB | heap after MiB | KiB per finished turn |',
-      '|---|---:|---:|---:|---:|---:|',
+      ...section(
+        'Held after finished turns (live heap after a full collection)',
+        ['server', 'turns', 'errors', 'heap before MiB', 'heap after MiB', 'KiB per finished turn'],
+        ['server'],
+        results.retained.map(({ server, figures: f }) => [
+          server,
+          f.turns,
+          f.errors,
+          fmt(f.heapBeforeMiB, 1),
+          fmt(f.heapAfterMiB, 1),
+          fmt(f.kibPerTurn, 2),
+        ]),
+      ),
     );
-    for (const { server, figures: f } of results.retained)
-      lines.push(
-        `| ${server} | ${f.turns} | ${f.errors} | ${fmt(f.heapBeforeMiB, 1)} | ${fmt(f.heapAfterMiB, 1)} | ${fmt(f.kibPerTurn, 2)} |`,
-      );
-    lines.push('');
-  }
   if (results.split.length > 0) {
-    const [short, long] = results.split[0].points.map((p) => p.tokens);
-    lines.push(
-      `### Where the CPU goes: per turn and per event (burst, 50 streams at a time, ${short}- and ${long}-token replies)`,
-      '',
-      `| server | CPU ms per ${short}-token stream | CPU ms per ${long}-token stream | ms per turn | µs per event |`,
-      '|---|---:|---:|---:|---:|',
+    const lengths = results.split[0].points.map((p) => p.tokens);
+    const rows: (string | number)[][] = results.split.map(
+      ({ server, points, perTurnMs, perEventUs }) => [
+        server,
+        ...points.map((p) => fmt(p.figures.cpuMsPerStream, 2)),
+        fmt(perTurnMs, 2),
+        fmt(perEventUs, 1),
+      ],
     );
-    for (const { server, points, perTurnMs, perEventUs } of results.split)
-      lines.push(
-        `| ${server} | ${points.map((p) => fmt(p.figures.cpuMsPerStream, 2)).join(' | ')} | ${fmt(perTurnMs, 2)} | ${fmt(perEventUs, 1)} |`,
-      );
+    const notes: string[] = [];
     const api = results.split.find((s) => s.server === 'api');
     const base = results.split.find((s) => s.server === 'baseline');
     if (api && base) {
-      lines.push(
-        `| ratio | ${api.points.map((p, i) => ratio(p.figures.cpuMsPerStream, base.points[i].figures.cpuMsPerStream)).join(' | ')} | ${ratio(api.perTurnMs, base.perTurnMs)} | ${ratio(api.perEventUs, base.perEventUs)} |`,
-      );
+      rows.push([
+        'ratio',
+        ...api.points.map((p, i) =>
+          ratio(p.figures.cpuMsPerStream, base.points[i].figures.cpuMsPerStream),
+        ),
+        ratio(api.perTurnMs, base.perTurnMs),
+        ratio(api.perEventUs, base.perEventUs),
+      ]);
       // The turn cost at which the API would stream 0.7x the baseline's events per CPU-second.
       const events = results.settings.tokens + 2;
       const budget =
         (base.perTurnMs + (events * base.perEventUs) / 1000) / 0.7 -
         (events * api.perEventUs) / 1000;
-      lines.push(
-        '',
+      notes.push(
         `At ${results.settings.tokens}-token replies, 0.7x the baseline's events per CPU-second leaves the API ${fmt(budget, 2)} ms per turn at its cost per event (it spends ${fmt(api.perTurnMs, 2)}).`,
       );
     }
-    lines.push('');
-  }
-  if (results.cancel.length > 0) {
-    lines.push('### Cancel → upstream socket closed (upstream: one token per 20 ms)', '');
     lines.push(
-      '| cycles at a time | server | samples | p50 ms | p99 ms | errors | CPU % |',
-      '|---:|---|---:|---:|---:|---:|---:|',
+      ...section(
+        `Where the CPU goes: per turn and per event (burst, 50 streams at a time, ${lengths.join('- and ')}-token replies)`,
+        [
+          'server',
+          ...lengths.map((n) => `CPU ms per ${n}-token stream`),
+          'ms per turn',
+          'µs per event',
+        ],
+        ['server'],
+        rows,
+        ...notes,
+      ),
     );
-    for (const { server, figures: f } of results.cancel)
-      lines.push(
-        `| ${f.workers} | ${server} | ${f.samples} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${f.errors} | ${fmt(f.cpuPercent, 0)} |`,
-      );
-    lines.push('');
   }
+  if (results.cancel.length > 0)
+    lines.push(
+      ...section(
+        'Cancel → upstream socket closed (upstream: one token per 20 ms)',
+        ['cycles at a time', 'server', 'samples', 'p50 ms', 'p99 ms', 'errors', 'CPU %'],
+        ['server'],
+        results.cancel.map(({ server, figures: f }) => [
+          f.workers,
+          server,
+          f.samples,
+          fmt(f.p50, 2),
+          fmt(f.p99, 2),
+          f.errors,
+          fmt(f.cpuPercent, 0),
+        ]),
+      ),
+    );
   const errors = [
     ...results.runs
       .filter((r) => r.figures.firstError)
