@@ -78,8 +78,8 @@ const outboxDir = mkdtempSync(path.join(os.tmpdir(), 'bench-outbox-'));
 
 const tokens = Number(values.tokens);
 
-/** A reply of `tokens` words with quotes, escapes, a line break and non-ASCII text, to check byte-identical relay. */
-function replyText(tokens: number): string {
+/** A reply of `count` words with quotes, escapes, a line break and non-ASCII text, to check byte-identical relay. */
+function replyText(count: number): string {
   const words = [
     'Momentum',
     'trading',
@@ -98,7 +98,7 @@ function replyText(tokens: number): string {
     'line\nbreak',
   ];
   return Array.from(
-    { length: tokens },
+    { length: count },
     (_, i) => (i === 0 ? '' : ' ') + words[i % words.length],
   ).join('');
 }
@@ -180,6 +180,33 @@ async function withHeapProbe<T>(
   }
 }
 
+const SERVERS: readonly ServerKind[] = ['baseline', 'api'];
+
+/**
+ * `reps` runs of each server on the same load, `concurrency` streams of `reply` from the upstream
+ * at `upstreamPort`; who goes first alternates, so neither always runs on a warmer machine.
+ */
+async function runAlternating(
+  upstreamPort: number,
+  concurrency: number,
+  reply: string,
+  label: string,
+): Promise<Record<ServerKind, LoadFigures[]>> {
+  const byServer: Record<ServerKind, LoadFigures[]> = { api: [], baseline: [] };
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const kind of rep % 2 ? SERVERS : [...SERVERS].reverse()) {
+      const server = await startServer(kind, upstreamPort);
+      const figures = await measureLoad(server, concurrency, durationMs, reply);
+      await server.stop();
+      byServer[kind].push(figures);
+      console.log(
+        `${label} rep ${rep} ${kind}: ${figures.streamsPerSec.toFixed(0)} streams/s, ${figures.eventsPerSec.toFixed(0)} events/s, ttfe p50 ${figures.firstEventP50.toFixed(1)} ms, errors ${figures.errors}`,
+      );
+    }
+  }
+  return byServer;
+}
+
 function medianFigures(runs: LoadFigures[]): LoadFigures {
   const out = { ...runs[0] };
   for (const key of Object.keys(out) as (keyof LoadFigures)[]) {
@@ -209,26 +236,16 @@ async function main(): Promise<void> {
     split: [],
     cancel: [],
   };
-  const servers: ServerKind[] = ['baseline', 'api'];
   if (!values['skip-load']) {
     for (const mode of ['burst', 'tick'] as Mode[]) {
       const fake = await startFake(mode === 'tick' ? ['--tick'] : []);
       results.load[mode] = {};
       for (const level of levels) {
-        const byServer: Record<ServerKind, LoadFigures[]> = { api: [], baseline: [] };
-        for (let rep = 1; rep <= reps; rep++) {
-          // Alternate who goes first, so neither always runs on a warmer machine.
-          for (const kind of rep % 2 ? servers : [...servers].reverse()) {
-            const server = await startServer(kind, fake.port);
-            const figures = await measureLoad(server, level, durationMs, text);
-            await server.stop();
-            byServer[kind].push(figures);
-            results.runs.push({ mode, level, rep, server: kind, figures });
-            console.log(
-              `${mode} @${level} rep ${rep} ${kind}: ${figures.streamsPerSec.toFixed(0)} streams/s, ${figures.eventsPerSec.toFixed(0)} events/s, ttfe p50 ${figures.firstEventP50.toFixed(1)} ms, errors ${figures.errors}`,
-            );
-          }
-        }
+        const byServer = await runAlternating(fake.port, level, text, `${mode} @${level}`);
+        for (const kind of SERVERS)
+          byServer[kind].forEach((figures, i) =>
+            results.runs.push({ mode, level, rep: i + 1, server: kind, figures }),
+          );
         results.load[mode][level] = {
           api: medianFigures(byServer.api),
           baseline: medianFigures(byServer.baseline),
@@ -241,27 +258,17 @@ async function main(): Promise<void> {
     // CPU per stream at two reply lengths (50 streams at a time, burst): a line through the two
     // points splits it into what a turn costs whatever its length and what each event adds.
     const lengths = [Math.max(1, Math.round(tokens / 10)), tokens * 5];
-    const runs = new Map<string, LoadFigures[]>();
+    const byLength: Record<ServerKind, LoadFigures[]>[] = [];
     for (const length of lengths) {
       const reply = replyText(length);
       const fake = await startFake([], reply);
-      for (let rep = 1; rep <= reps; rep++) {
-        for (const kind of rep % 2 ? servers : [...servers].reverse()) {
-          const server = await startServer(kind, fake.port);
-          const key = `${kind}:${length}`;
-          runs.set(key, [
-            ...(runs.get(key) ?? []),
-            await measureLoad(server, 50, durationMs, reply),
-          ]);
-          await server.stop();
-        }
-      }
+      byLength.push(await runAlternating(fake.port, 50, reply, `split ${length} tokens`));
       await fake.stop();
     }
-    for (const kind of servers) {
-      const points = lengths.map((length) => ({
+    for (const kind of SERVERS) {
+      const points = lengths.map((length, i) => ({
         tokens: length,
-        figures: medianFigures(runs.get(`${kind}:${length}`) ?? []),
+        figures: medianFigures(byLength[i][kind]),
       }));
       const split = splitCost(points[0].figures, points[1].figures);
       results.split.push({ server: kind, points, ...split });
@@ -273,7 +280,7 @@ async function main(): Promise<void> {
   if (!values['skip-idle']) {
     const fake = await startFake(['--token-delay-ms', '10000']);
     for (const level of idleLevels) {
-      for (const kind of servers) {
+      for (const kind of SERVERS) {
         const figures = await withHeapProbe(kind, fake.port, (server, probe) =>
           measureIdle(server, level, probe),
         );
@@ -287,7 +294,7 @@ async function main(): Promise<void> {
   }
   if (!values['skip-retained']) {
     const fake = await startFake([]);
-    for (const kind of servers) {
+    for (const kind of SERVERS) {
       const figures = await withHeapProbe(kind, fake.port, (server, probe) =>
         measureRetained(server, probe, durationMs, text),
       );
@@ -302,7 +309,7 @@ async function main(): Promise<void> {
     const upstream = await startSlowUpstream();
     // One cycle at a time times the cancel path itself; ten at a time, a cancel among stream starts.
     for (const workers of [1, 10]) {
-      for (const kind of servers) {
+      for (const kind of SERVERS) {
         const server = await startServer(kind, upstream.port);
         const samples = workers === 1 ? Math.max(20, Math.round(cancelSamples / 4)) : cancelSamples;
         const figures = await measureCancel(server, upstream.closedAt, samples, workers);
