@@ -4,7 +4,7 @@
  *   npm run bench [-- --quick] [--reps 3] [--levels 1,50,500] [--duration-ms 3000]
  *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
  *                 [--skip-retained] [--skip-split] [--tokens 200]
- *                 [--api-main dist/apps/api/main.js]
+ *                 [--api-main dist/apps/api/main.js] [--compare other/build/main.js]
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
  */
@@ -56,12 +56,18 @@ const { values } = parseArgs({
     tokens: { type: 'string', default: '200' },
     /** Another build of the API, e.g. one from before a change, for before-and-after figures. */
     'api-main': { type: 'string', default: 'dist/apps/api/main.js' },
+    /**
+     * A second build of the API, run against `--api-main` in alternating pairs on the same load
+     * (50 burst streams, short and `--tokens` replies) instead of the other scenarios: runs of
+     * one build vary by up to 10% on this machine, so a change's effect is read from pairs.
+     */
+    compare: { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
 const list = (value: string | undefined, fallback: number[]) =>
   value ? value.split(',').map(Number) : fallback;
-const reps = Number(values.reps ?? (quick ? 1 : 3));
+const reps = Number(values.reps ?? (values.compare ? 8 : quick ? 1 : 3));
 const levels = list(values.levels, [1, 50, 500]);
 const durationMs = Number(values['duration-ms'] ?? (quick ? 1500 : 3000));
 const fileLimit =
@@ -131,6 +137,7 @@ async function startServer(
   kind: ServerKind,
   upstreamPort: number,
   inspectorPort?: number,
+  apiMain = values['api-main'] ?? 'dist/apps/api/main.js',
 ): Promise<BenchProcess> {
   const port = await freePort();
   const upstream = `http://127.0.0.1:${upstreamPort}/v1`;
@@ -139,7 +146,7 @@ async function startServer(
     kind === 'api'
       ? startNode(
           0,
-          [...inspect, path.resolve(root, values['api-main'] ?? 'dist/apps/api/main.js')],
+          [...inspect, path.resolve(root, apiMain)],
           {
             PORT: String(port),
             HOST: '127.0.0.1',
@@ -180,31 +187,63 @@ async function withHeapProbe<T>(
   }
 }
 
+/** The servers a run compares, each started against the upstream at the given port. */
+type Contenders<K extends string> = Record<K, (upstreamPort: number) => Promise<BenchProcess>>;
+
 const SERVERS: readonly ServerKind[] = ['baseline', 'api'];
+const API_AND_BASELINE = Object.fromEntries(
+  SERVERS.map((kind) => [kind, (upstreamPort: number) => startServer(kind, upstreamPort)]),
+) as Contenders<ServerKind>;
 
 /**
- * `reps` runs of each server on the same load, `concurrency` streams of `reply` from the upstream
- * at `upstreamPort`; who goes first alternates, so neither always runs on a warmer machine.
+ * `reps` runs of each contender on the same load, `concurrency` streams of `reply` from the
+ * upstream at `upstreamPort`; who goes first alternates, so neither always runs on a warmer machine.
  */
-async function runAlternating(
+async function runAlternating<K extends string>(
+  contenders: Contenders<K>,
   upstreamPort: number,
   concurrency: number,
   reply: string,
   label: string,
-): Promise<Record<ServerKind, LoadFigures[]>> {
-  const byServer: Record<ServerKind, LoadFigures[]> = { api: [], baseline: [] };
+): Promise<Record<K, LoadFigures[]>> {
+  const names = Object.keys(contenders) as K[];
+  const byServer = Object.fromEntries(names.map((name) => [name, []])) as unknown as Record<
+    K,
+    LoadFigures[]
+  >;
   for (let rep = 1; rep <= reps; rep++) {
-    for (const kind of rep % 2 ? SERVERS : [...SERVERS].reverse()) {
-      const server = await startServer(kind, upstreamPort);
+    for (const name of rep % 2 ? names : [...names].reverse()) {
+      const server = await contenders[name](upstreamPort);
       const figures = await measureLoad(server, concurrency, durationMs, reply);
       await server.stop();
-      byServer[kind].push(figures);
+      byServer[name].push(figures);
       console.log(
-        `${label} rep ${rep} ${kind}: ${figures.streamsPerSec.toFixed(0)} streams/s, ${figures.eventsPerSec.toFixed(0)} events/s, ttfe p50 ${figures.firstEventP50.toFixed(1)} ms, errors ${figures.errors}`,
+        `${label} rep ${rep} ${name}: ${figures.streamsPerSec.toFixed(0)} streams/s, ${figures.eventsPerSec.toFixed(0)} events/s, ttfe p50 ${figures.firstEventP50.toFixed(1)} ms, errors ${figures.errors}`,
       );
     }
   }
   return byServer;
+}
+
+/**
+ * `--compare`: the build under test (`--api-main`) and `other` in alternating pairs, 50 burst
+ * streams at a time, at a tenth of the configured reply length (where a turn's fixed cost shows)
+ * and at the configured length.
+ */
+async function compareBuilds(other: string): Promise<NonNullable<BenchResults['compare']>> {
+  const contenders: Contenders<'build' | 'other'> = {
+    build: (upstreamPort) => startServer('api', upstreamPort),
+    other: (upstreamPort) => startServer('api', upstreamPort, undefined, other),
+  };
+  const points: NonNullable<BenchResults['compare']>['points'] = [];
+  for (const length of [Math.max(1, Math.round(tokens / 10)), tokens]) {
+    const reply = replyText(length);
+    const fake = await startFake([], reply);
+    const runs = await runAlternating(contenders, fake.port, 50, reply, `compare ${length} tokens`);
+    await fake.stop();
+    points.push({ tokens: length, ...runs });
+  }
+  return { other, points };
 }
 
 function medianFigures(runs: LoadFigures[]): LoadFigures {
@@ -217,6 +256,10 @@ function medianFigures(runs: LoadFigures[]): LoadFigures {
   out.firstError = runs.find((r) => r.firstError)?.firstError;
   return out;
 }
+
+/** A scenario left out by `--skip-<name>`, or by `--compare`, which runs only its own. */
+const skip = (name: 'load' | 'split' | 'idle' | 'retained' | 'cancel') =>
+  values.compare !== undefined || values[`skip-${name}`] === true;
 
 async function main(): Promise<void> {
   try {
@@ -236,12 +279,18 @@ async function main(): Promise<void> {
     split: [],
     cancel: [],
   };
-  if (!values['skip-load']) {
+  if (!skip('load')) {
     for (const mode of ['burst', 'tick'] as Mode[]) {
       const fake = await startFake(mode === 'tick' ? ['--tick'] : []);
       results.load[mode] = {};
       for (const level of levels) {
-        const byServer = await runAlternating(fake.port, level, text, `${mode} @${level}`);
+        const byServer = await runAlternating(
+          API_AND_BASELINE,
+          fake.port,
+          level,
+          text,
+          `${mode} @${level}`,
+        );
         for (const kind of SERVERS)
           byServer[kind].forEach((figures, i) =>
             results.runs.push({ mode, level, rep: i + 1, server: kind, figures }),
@@ -254,7 +303,7 @@ async function main(): Promise<void> {
       await fake.stop();
     }
   }
-  if (!values['skip-split']) {
+  if (!skip('split')) {
     // CPU per stream at two reply lengths (50 streams at a time, burst): a line through the two
     // points splits it into what a turn costs whatever its length and what each event adds.
     const lengths = [Math.max(1, Math.round(tokens / 10)), tokens * 5];
@@ -262,7 +311,9 @@ async function main(): Promise<void> {
     for (const length of lengths) {
       const reply = replyText(length);
       const fake = await startFake([], reply);
-      byLength.push(await runAlternating(fake.port, 50, reply, `split ${length} tokens`));
+      byLength.push(
+        await runAlternating(API_AND_BASELINE, fake.port, 50, reply, `split ${length} tokens`),
+      );
       await fake.stop();
     }
     for (const kind of SERVERS) {
@@ -277,7 +328,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  if (!values['skip-idle']) {
+  if (!skip('idle')) {
     const fake = await startFake(['--token-delay-ms', '10000']);
     for (const level of idleLevels) {
       for (const kind of SERVERS) {
@@ -292,7 +343,7 @@ async function main(): Promise<void> {
     }
     await fake.stop();
   }
-  if (!values['skip-retained']) {
+  if (!skip('retained')) {
     const fake = await startFake([]);
     for (const kind of SERVERS) {
       const figures = await withHeapProbe(kind, fake.port, (server, probe) =>
@@ -305,7 +356,7 @@ async function main(): Promise<void> {
     }
     await fake.stop();
   }
-  if (!values['skip-cancel']) {
+  if (!skip('cancel')) {
     const upstream = await startSlowUpstream();
     // One cycle at a time times the cancel path itself; ten at a time, a cancel among stream starts.
     for (const workers of [1, 10]) {
@@ -322,6 +373,7 @@ async function main(): Promise<void> {
     }
     upstream.close();
   }
+  if (values.compare) results.compare = await compareBuilds(values.compare);
   const tables = renderTables(results);
   console.log(`\n${tables}`);
   const dir = path.join(root, 'bench-results');

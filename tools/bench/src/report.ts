@@ -1,4 +1,5 @@
 import type { CancelFigures, IdleFigures, LoadFigures, RetainedFigures } from './scenarios';
+import { median } from './stream-client';
 
 export type Mode = 'burst' | 'tick';
 export type ServerKind = 'api' | 'baseline';
@@ -21,6 +22,11 @@ export interface BenchResults {
     perEventUs: number;
   }[];
   cancel: { server: ServerKind; figures: CancelFigures }[];
+  /** `--compare`: the build under test and `other`, run after run in alternating pairs. */
+  compare?: {
+    other: string;
+    points: { tokens: number; build: LoadFigures[]; other: LoadFigures[] }[];
+  };
 }
 
 const METRICS: { key: keyof LoadFigures; label: string; digits: number }[] = [
@@ -194,6 +200,44 @@ export function renderTables(results: BenchResults): string {
         ]),
       ),
     );
+  if (results.compare) {
+    const cpu = (runs: LoadFigures[]) => median(runs.map((f) => f.cpuMsPerStream));
+    const streams = (runs: LoadFigures[]) => median(runs.map((f) => f.streamsPerSec));
+    lines.push(
+      ...section(
+        `Compared with \`${results.compare.other}\` (burst, 50 streams at a time, alternating pairs)`,
+        [
+          'reply tokens',
+          'pairs',
+          'CPU ms per stream: this build',
+          'other',
+          'ratio',
+          'ratio within pairs: median',
+          'min',
+          'max',
+          'streams/s: this build',
+          'other',
+        ],
+        [],
+        results.compare.points.map(({ tokens, build, other }) => {
+          const paired = build.map((f, i) => f.cpuMsPerStream / other[i].cpuMsPerStream);
+          return [
+            tokens,
+            build.length,
+            fmt(cpu(build), 3),
+            fmt(cpu(other), 3),
+            ratio(cpu(build), cpu(other)),
+            fmt(median(paired), 3),
+            fmt(Math.min(...paired), 3),
+            fmt(Math.max(...paired), 3),
+            fmt(streams(build), 0),
+            fmt(streams(other), 0),
+          ];
+        }),
+        'Below 1, this build spends less CPU per stream than the other. A build compared with itself shows what this machine varies by.',
+      ),
+    );
+  }
   const errors = [
     ...results.runs
       .filter((r) => r.figures.firstError)
@@ -212,6 +256,11 @@ export function renderTables(results: BenchResults): string {
     ...results.cancel
       .filter((r) => r.figures.firstError)
       .map((r) => `${r.server} cancel ×${r.figures.workers}: ${r.figures.firstError}`),
+    ...(results.compare?.points ?? []).flatMap(({ tokens, build, other }) =>
+      [...build.map((f) => ['build', f] as const), ...other.map((f) => ['other', f] as const)]
+        .filter(([, f]) => f.firstError)
+        .map(([name, f]) => `compare ${name} ${tokens} tokens: ${f.firstError}`),
+    ),
   ];
   if (errors.length > 0)
     lines.push('First errors:', ...errors.slice(0, 10).map((e) => `- ${e}`), '');
