@@ -257,9 +257,11 @@ export function renderTables(results: BenchResults): string {
       .filter((r) => r.figures.firstError)
       .map((r) => `${r.server} cancel ×${r.figures.workers}: ${r.figures.firstError}`),
     ...(results.compare?.points ?? []).flatMap(({ tokens, build, other }) =>
-      [...build.map((f) => ['build', f] as const), ...other.map((f) => ['other', f] as const)]
-        .filter(([, f]) => f.firstError)
-        .map(([name, f]) => `compare ${name} ${tokens} tokens: ${f.firstError}`),
+      Object.entries({ build, other }).flatMap(([name, runs]) =>
+        runs
+          .filter((f) => f.firstError)
+          .map((f) => `compare ${name} ${tokens} tokens: ${f.firstError}`),
+      ),
     ),
   ];
   if (errors.length > 0)
