@@ -20,7 +20,7 @@ export function createPino(level: string): Pino {
  * excepted. A caller's request id (`X-Request-Id`, when it looks like one) is kept so that logs
  * can be joined across services; otherwise one is made. Either way it is echoed.
  *
- * Request lines are `info` lines. Below that level (`LOG_LEVEL=warn` and up) only the id is
+ * Request lines are `info` lines. Above that level (`LOG_LEVEL=warn` and up) only the id is
  * handled: pino-http would still make two child loggers and two response listeners per request
  * for lines it never writes, about a tenth of the CPU of a short streamed turn (measured).
  * Failures are logged where they happen, at `error`, whatever this does.
