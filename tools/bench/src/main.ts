@@ -83,6 +83,8 @@ const root = process.cwd();
 const outboxDir = mkdtempSync(path.join(os.tmpdir(), 'bench-outbox-'));
 
 const tokens = Number(values.tokens);
+/** A reply a tenth as long, where a turn's fixed cost shows (split and compare). */
+const shortTokens = Math.max(1, Math.round(tokens / 10));
 
 /** A reply of `count` words with quotes, escapes, a line break and non-ASCII text, to check byte-identical relay. */
 function replyText(count: number): string {
@@ -227,8 +229,7 @@ async function runAlternating<K extends string>(
 
 /**
  * `--compare`: the build under test (`--api-main`) and `other` in alternating pairs, 50 burst
- * streams at a time, at a tenth of the configured reply length (where a turn's fixed cost shows)
- * and at the configured length.
+ * streams at a time, at `shortTokens` and at the configured reply length.
  */
 async function compareBuilds(other: string): Promise<NonNullable<BenchResults['compare']>> {
   const contenders: Contenders<'build' | 'other'> = {
@@ -236,7 +237,7 @@ async function compareBuilds(other: string): Promise<NonNullable<BenchResults['c
     other: (upstreamPort) => startServer('api', upstreamPort, undefined, other),
   };
   const points: NonNullable<BenchResults['compare']>['points'] = [];
-  for (const length of [Math.max(1, Math.round(tokens / 10)), tokens]) {
+  for (const length of [shortTokens, tokens]) {
     const reply = replyText(length);
     const fake = await startFake([], reply);
     const runs = await runAlternating(contenders, fake.port, 50, reply, `compare ${length} tokens`);
@@ -306,7 +307,7 @@ async function main(): Promise<void> {
   if (!skip('split')) {
     // CPU per stream at two reply lengths (50 streams at a time, burst): a line through the two
     // points splits it into what a turn costs whatever its length and what each event adds.
-    const lengths = [Math.max(1, Math.round(tokens / 10)), tokens * 5];
+    const lengths = [shortTokens, tokens * 5];
     const byLength: Record<ServerKind, LoadFigures[]>[] = [];
     for (const length of lengths) {
       const reply = replyText(length);
