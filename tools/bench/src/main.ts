@@ -5,6 +5,7 @@
  *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
  *                 [--skip-retained] [--skip-split] [--tokens 200]
  *                 [--api-main dist/apps/api/main.js] [--compare other/build/main.js]
+ * `--api-main tools/bench/src/stack-floor.ts` measures the API's stack without its product features.
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
  */
@@ -54,7 +55,10 @@ const { values } = parseArgs({
     'skip-split': { type: 'boolean', default: false },
     /** Tokens per reply: the targets are set for 200; longer replies weigh per-event costs more. */
     tokens: { type: 'string', default: '200' },
-    /** Another build of the API, e.g. one from before a change, for before-and-after figures. */
+    /**
+     * Another build of the API, e.g. one from before a change, for before-and-after figures, or
+     * `tools/bench/src/stack-floor.ts`: the API's stack without its product features.
+     */
     'api-main': { type: 'string', default: 'dist/apps/api/main.js' },
     /**
      * A second build of the API, run against `--api-main` in alternating pairs on the same load
@@ -134,6 +138,9 @@ function startFake(extra: string[], reply = text): Promise<BenchProcess> {
   });
 }
 
+/** Node's arguments for running a TypeScript entry point (the relay, or `stack-floor.ts` as the API). */
+const TS = ['-r', '@swc-node/register'];
+
 /** A server under test; with `inspectorPort`, its inspector listens there (for a {@link HeapProbe}). */
 async function startServer(
   kind: ServerKind,
@@ -148,7 +155,7 @@ async function startServer(
     kind === 'api'
       ? startNode(
           0,
-          [...inspect, path.resolve(root, apiMain)],
+          [...inspect, ...(apiMain.endsWith('.ts') ? TS : []), path.resolve(root, apiMain)],
           {
             PORT: String(port),
             HOST: '127.0.0.1',
@@ -164,7 +171,7 @@ async function startServer(
         )
       : startNode(
           0,
-          [...inspect, '-r', '@swc-node/register', 'tools/bench/src/baseline-relay.ts'],
+          [...inspect, ...TS, 'tools/bench/src/baseline-relay.ts'],
           { PORT: String(port), UPSTREAM_URL: upstream },
           port,
         );
