@@ -139,7 +139,7 @@ function startFake(extra: string[], reply = text): Promise<BenchProcess> {
 }
 
 /** Node's arguments for running a TypeScript entry point (the relay, or `stack-floor.ts` as the API). */
-const TS = ['-r', '@swc-node/register'];
+const RUN_TYPESCRIPT = ['-r', '@swc-node/register'];
 
 /** A server under test; with `inspectorPort`, its inspector listens there (for a {@link HeapProbe}). */
 async function startServer(
@@ -155,7 +155,11 @@ async function startServer(
     kind === 'api'
       ? startNode(
           0,
-          [...inspect, ...(apiMain.endsWith('.ts') ? TS : []), path.resolve(root, apiMain)],
+          [
+            ...inspect,
+            ...(apiMain.endsWith('.ts') ? RUN_TYPESCRIPT : []),
+            path.resolve(root, apiMain),
+          ],
           {
             PORT: String(port),
             HOST: '127.0.0.1',
@@ -171,7 +175,7 @@ async function startServer(
         )
       : startNode(
           0,
-          [...inspect, ...TS, 'tools/bench/src/baseline-relay.ts'],
+          [...inspect, ...RUN_TYPESCRIPT, 'tools/bench/src/baseline-relay.ts'],
           { PORT: String(port), UPSTREAM_URL: upstream },
           port,
         );
