@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { LeadData } from '@chat/contracts';
 import OpenAI from 'openai';
+import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import { modelConfig } from '../config/model.config';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
@@ -19,6 +20,9 @@ const MAX_TURNS = 30;
 @Injectable()
 export class ModelLeadExtractor extends LeadExtractor {
   private readonly logger = new Logger(ModelLeadExtractor.name);
+  /** The schema and the rules depend on the profile only: built once, sent with every call. */
+  private readonly responseFormat: ResponseFormatJSONSchema;
+  private readonly rules: string;
 
   constructor(
     private readonly openai: OpenAI,
@@ -26,6 +30,11 @@ export class ModelLeadExtractor extends LeadExtractor {
     @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
   ) {
     super();
+    this.responseFormat = {
+      type: 'json_schema',
+      json_schema: { name: 'lead', strict: true, schema: leadSchema(profile) },
+    };
+    this.rules = extractionRules(profile);
   }
 
   async extract(conversation: ConversationTurn[], current: LeadData): Promise<LeadData> {
@@ -34,13 +43,13 @@ export class ModelLeadExtractor extends LeadExtractor {
         {
           model: this.config.extractionModel,
           messages: [
-            { role: 'system', content: this.instructions(current) },
+            {
+              role: 'system',
+              content: `${this.rules}\nDetails already known (JSON): ${JSON.stringify(current)}`,
+            },
             { role: 'user', content: transcript(conversation.slice(-MAX_TURNS)) },
           ],
-          response_format: {
-            type: 'json_schema',
-            json_schema: { name: 'lead', strict: true, schema: this.schema() },
-          },
+          response_format: this.responseFormat,
         },
         { timeout: this.config.firstTokenTimeoutMs, maxRetries: 1 },
       );
@@ -58,43 +67,44 @@ export class ModelLeadExtractor extends LeadExtractor {
       return mergeLead(this.profile, current, {});
     }
   }
+}
 
-  private schema(): Record<string, unknown> {
-    const properties = Object.fromEntries(
-      this.profile.fields.map((field) => [
-        field.name,
-        {
-          type: ['string', 'null'],
-          description: field.options
-            ? `${field.description} One of: ${field.options.join(', ')}.`
-            : field.description,
-        },
-      ]),
-    );
-    return {
-      type: 'object',
-      properties,
-      required: this.profile.fields.map((field) => field.name),
-      additionalProperties: false,
-    };
-  }
+/** The JSON schema of the answer: every field of the profile, a string or null. */
+function leadSchema(profile: AssistantProfileDefinition): Record<string, unknown> {
+  const properties = Object.fromEntries(
+    profile.fields.map((field) => [
+      field.name,
+      {
+        type: ['string', 'null'],
+        description: field.options
+          ? `${field.description} One of: ${field.options.join(', ')}.`
+          : field.description,
+      },
+    ]),
+  );
+  return {
+    type: 'object',
+    properties,
+    required: profile.fields.map((field) => field.name),
+    additionalProperties: false,
+  };
+}
 
-  private instructions(current: LeadData): string {
-    const fields = this.profile.fields
-      .map(
-        (field) =>
-          `- ${field.name}: ${field.description}${field.options ? ` (one of: ${field.options.join(', ')})` : ''}`,
-      )
-      .join('\n');
-    return [
-      'You extract the details a website visitor gave about themselves in a chat transcript.',
-      'Fields:',
-      fields,
-      'Rules: use only what the VISITOR wrote (never the assistant, never a guess); return null for a field the visitor did not give;',
-      'if the visitor corrected a detail, return the corrected value; map experience to one of its allowed values only when the visitor clearly stated it.',
-      `Details already known (JSON): ${JSON.stringify(current)}`,
-    ].join('\n');
-  }
+/** The system prompt's fixed part: the task, the profile's fields and the rules. */
+function extractionRules(profile: AssistantProfileDefinition): string {
+  const fields = profile.fields
+    .map(
+      (field) =>
+        `- ${field.name}: ${field.description}${field.options ? ` (one of: ${field.options.join(', ')})` : ''}`,
+    )
+    .join('\n');
+  return [
+    'You extract the details a website visitor gave about themselves in a chat transcript.',
+    'Fields:',
+    fields,
+    'Rules: use only what the VISITOR wrote (never the assistant, never a guess); return null for a field the visitor did not give;',
+    'if the visitor corrected a detail, return the corrected value; map experience to one of its allowed values only when the visitor clearly stated it.',
+  ].join('\n');
 }
 
 function transcript(conversation: readonly ConversationTurn[]): string {
