@@ -146,7 +146,7 @@ async function startServer(
   kind: ServerKind,
   upstreamPort: number,
   inspectorPort?: number,
-  apiMain = values['api-main'] ?? 'dist/apps/api/main.js',
+  apiMain = values['api-main'],
 ): Promise<BenchProcess> {
   const port = await freePort();
   const upstream = `http://127.0.0.1:${upstreamPort}/v1`;
