@@ -221,12 +221,13 @@ export function renderTables(results: BenchResults): string {
         [],
         results.compare.points.map(({ tokens, build, other }) => {
           const paired = build.map((f, i) => f.cpuMsPerStream / other[i].cpuMsPerStream);
+          const [buildCpu, otherCpu] = [cpu(build), cpu(other)];
           return [
             tokens,
             build.length,
-            fmt(cpu(build), 3),
-            fmt(cpu(other), 3),
-            ratio(cpu(build), cpu(other)),
+            fmt(buildCpu, 3),
+            fmt(otherCpu, 3),
+            ratio(buildCpu, otherCpu),
             fmt(median(paired), 3),
             fmt(Math.min(...paired), 3),
             fmt(Math.max(...paired), 3),
