@@ -6,6 +6,8 @@ import { ChatModule } from '../chat/chat.module';
 import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
 import { HealthModule } from '../health/health.module';
+import { RuleLeadReader } from '../lead/rule-lead-reader';
+import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
 
 @Module({
@@ -24,6 +26,8 @@ import { ProfileModule } from '../profile/profile.module';
         app.webRoot ? [{ rootPath: app.webRoot, exclude: ['/api/{*path}'] }] : [],
     }),
     ProfileModule,
+    // The model layer is below the lead domain: the lead rules reach the demo model from here.
+    ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
     ChatModule,
     HealthModule,
   ],

@@ -32,7 +32,8 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Observable } from 'rxjs';
 import type { AssistantProfile, CancelReply, ChatReply, SessionTranscript } from '@chat/contracts';
 import { chatConfig } from '../config/chat.config';
-import { ChatService } from './chat.service';
+import { CLIENT_PROFILE } from '../profile/profile.tokens';
+import { ChatTurnService } from './chat-turn.service';
 import { ChatRequestDto } from './dto/chat-request.dto';
 import {
   ApiErrorDto,
@@ -54,9 +55,10 @@ import { SseResponseInterceptor } from './sse/sse-response.interceptor';
 @Controller('chat')
 export class ChatController {
   constructor(
-    private readonly chat: ChatService,
+    private readonly turns: ChatTurnService,
     private readonly generations: GenerationRegistry,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
+    @Inject(CLIENT_PROFILE) private readonly clientProfile: AssistantProfile,
   ) {}
 
   @Sse('stream', { method: RequestMethod.POST })
@@ -76,7 +78,7 @@ export class ChatController {
     description: '`rate_limited`, with `Retry-After`',
   })
   stream(@Body() request: ChatRequestDto): Observable<MessageEvent> {
-    const generation = this.chat.startTurn(request);
+    const generation = this.turns.startTurn(request);
     return toServerSentEvents(generation.events$(), this.config.heartbeatMs);
   }
 
@@ -128,7 +130,7 @@ export class ChatController {
   @ApiConflictResponse({ type: ApiErrorDto, description: '`generation_in_progress`' })
   @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: '`rate_limited`' })
   reply(@Body() request: ChatRequestDto): Promise<ChatReply> {
-    return this.chat.reply(request);
+    return this.turns.reply(request);
   }
 
   @Get('sessions/:sessionId')
@@ -136,7 +138,7 @@ export class ChatController {
   @ApiOkResponse({ type: SessionTranscriptDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
   session(@Param() { sessionId }: SessionParamsDto): Promise<SessionTranscript> {
-    return this.chat.transcript(sessionId);
+    return this.turns.transcript(sessionId);
   }
 
   @Get('profile')
@@ -145,6 +147,6 @@ export class ChatController {
   })
   @ApiOkResponse({ type: AssistantProfileDto })
   profile(): AssistantProfile {
-    return this.chat.clientProfile();
+    return this.clientProfile;
   }
 }

@@ -5,12 +5,12 @@ import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
-import { ERROR_RETRYABLE, type ErrorEvent, type WsClientMessage } from '@chat/contracts';
+import type { WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { chatConfig } from '../config/chat.config';
-import { toApiErrorBody } from '../common/api-exception.filter';
+import { toErrorEvent } from '../common/error-event';
 import { validateAs } from '../common/validation';
-import { ChatService } from './chat.service';
+import { ChatTurnService } from './chat-turn.service';
 import { ChatRequestDto } from './dto/chat-request.dto';
 import { StreamParamsDto } from './dto/params.dto';
 import { GenerationRegistry } from './generation/generation-registry';
@@ -25,7 +25,7 @@ export class ChatGateway implements OnGatewayConnection {
   private readonly logger = new Logger(ChatGateway.name);
 
   constructor(
-    private readonly chat: ChatService,
+    private readonly turns: ChatTurnService,
     private readonly generations: GenerationRegistry,
     @InjectThrottlerStorage() private readonly throttler: ThrottlerStorage,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
@@ -51,21 +51,15 @@ export class ChatGateway implements OnGatewayConnection {
       }
       const { type: _type, ...request } = message;
       await this.limitMessages(client);
-      const generation = this.chat.startTurn(await validateAs(ChatRequestDto, request));
+      const generation = this.turns.startTurn(await validateAs(ChatRequestDto, request));
       const subscription = generation.events$().subscribe({
         next: (event) => socket.send(event.json),
         complete: () => watching.delete(subscription),
       });
       if (!subscription.closed) watching.add(subscription);
     } catch (error) {
-      const body = toApiErrorBody(error);
-      if (body.code === 'internal_error') this.logger.error({ err: error }, 'WebSocket message failed');
-      const event: ErrorEvent = {
-        type: 'error',
-        code: body.code,
-        message: body.message,
-        retryable: ERROR_RETRYABLE[body.code],
-      };
+      const event = toErrorEvent(error);
+      if (event.code === 'internal_error') this.logger.error({ err: error }, 'WebSocket message failed');
       socket.send(JSON.stringify(event));
     }
   }

@@ -1,21 +1,19 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { ChatbotService } from '../chatbot/chatbot.service';
 import { chatConfig } from '../config/chat.config';
 import { EmailModule } from '../email/email.module';
 import { LeadModule } from '../lead/lead.module';
-import { ModelModule } from '../model/model.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
-import { ChatService } from './chat.service';
+import { ChatTurnService } from './chat-turn.service';
 import { GenerationRegistry } from './generation/generation-registry';
 import { trackSseStream } from './sse/sse-stream-tracker';
 
 @Module({
-  imports: [ConfigModule.forFeature(chatConfig), ModelModule, LeadModule, EmailModule, SessionsModule],
+  imports: [ConfigModule.forFeature(chatConfig), LeadModule, EmailModule, SessionsModule],
   controllers: [ChatController],
-  providers: [ChatService, ChatbotService, GenerationRegistry, ChatGateway],
+  providers: [ChatTurnService, GenerationRegistry, ChatGateway],
   exports: [GenerationRegistry],
 })
 export class ChatModule implements NestModule {

@@ -4,7 +4,6 @@ import {
   type ErrorCode,
   ERROR_HTTP_STATUS,
   ERROR_RETRYABLE,
-  type ErrorEvent,
 } from '@chat/contracts';
 
 /**
@@ -29,10 +28,6 @@ export class ApiError extends HttpException {
 
   get retryable(): boolean {
     return ERROR_RETRYABLE[this.code];
-  }
-
-  toEvent(): ErrorEvent {
-    return { type: 'error', code: this.code, message: this.message, retryable: this.retryable };
   }
 }
 

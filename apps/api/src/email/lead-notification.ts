@@ -1,3 +1,7 @@
+import type { TranscriptMessage } from '@chat/contracts';
+import type { AssistantProfileDefinition } from '../profile/assistant-profile';
+import type { ChatSession } from '../sessions/chat-session';
+
 /** What the lead notification tells the sales team: the collected fields and the conversation. */
 export interface LeadNotification {
   sessionId: string;
@@ -5,7 +9,7 @@ export interface LeadNotification {
   profileName: string;
   /** In profile order; values come from visitors and are untrusted. */
   fields: { name: string; label: string; value: string | undefined }[];
-  transcript: { role: 'user' | 'assistant'; content: string; created_at: string }[];
+  transcript: Pick<TranscriptMessage, 'role' | 'content' | 'created_at'>[];
 }
 
 export type LeadNotificationResult =
@@ -13,3 +17,16 @@ export type LeadNotificationResult =
   | { status: 'sent'; transport: 'smtp' | 'outbox'; messageId: string; message: string }
   /** `message` is safe to show and log: it never holds the SMTP URL or a password. */
   | { status: 'failed'; message: string };
+
+/** The notification of a session's lead: every field of the profile, and the whole conversation. */
+export function leadNotificationOf(
+  profile: AssistantProfileDefinition,
+  session: Pick<ChatSession, 'id' | 'lead' | 'messages'>,
+): LeadNotification {
+  return {
+    sessionId: session.id,
+    profileName: profile.name,
+    fields: profile.fields.map(({ name, label }) => ({ name, label, value: session.lead[name] })),
+    transcript: session.messages.map(({ role, content, created_at }) => ({ role, content, created_at })),
+  };
+}

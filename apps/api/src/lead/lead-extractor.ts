@@ -1,5 +1,5 @@
 import type { LeadData } from '@chat/contracts';
-import type { ConversationTurn } from './conversation';
+import type { ConversationTurn } from '../model/model-output';
 
 /**
  * Finds the visitor's details in a conversation. Implementations return `current` merged with

@@ -1,6 +1,6 @@
 import type { LeadData } from '@chat/contracts';
 import type { AssistantProfileDefinition, LeadFieldSpec } from '../profile/assistant-profile';
-import type { ConversationTurn } from './conversation';
+import type { ConversationTurn } from '../model/model-output';
 import { mergeLead } from './lead-assessment';
 import {
   bareChoice,

@@ -1,9 +1,11 @@
 import { Test } from '@nestjs/testing';
+import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
 import { LeadExtractor } from './lead-extractor';
 import { LeadModule } from './lead.module';
 import { ModelLeadExtractor } from './model-lead-extractor';
 import { RuleLeadExtractor } from './rule-lead-extractor';
+import { RuleLeadReader } from './rule-lead-reader';
 
 describe('LeadModule', () => {
   const names = ['OPENAI_API_KEY', 'OPENAI_BASE_URL'] as const;
@@ -22,7 +24,7 @@ describe('LeadModule', () => {
       else process.env[name] = env[name];
     }
     const moduleRef = await Test.createTestingModule({
-      imports: [ProfileModule, LeadModule],
+      imports: [ProfileModule, ModelModule.forRoot({ demoLeadReader: RuleLeadReader }), LeadModule],
     }).compile();
     const extractor = moduleRef.get(LeadExtractor);
     await moduleRef.close();

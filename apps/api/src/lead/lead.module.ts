@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import OpenAI from 'openai';
 import { modelConfig } from '../config/model.config';
-import { ModelModule } from '../model/model.module';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { LeadExtractor } from './lead-extractor';
@@ -11,10 +10,11 @@ import { RuleLeadExtractor } from './rule-lead-extractor';
 
 /**
  * Provides the `LeadExtractor`: the phrase rules when the offline demo model answers (it speaks
- * prose only, no JSON mode), a structured-output call to the extraction model otherwise.
+ * prose only, no JSON mode), a structured-output call to the extraction model otherwise. The
+ * model's client comes from the global `ModelModule`.
  */
 @Module({
-  imports: [ConfigModule.forFeature(modelConfig), ModelModule],
+  imports: [ConfigModule.forFeature(modelConfig)],
   providers: [
     {
       provide: LeadExtractor,

@@ -7,7 +7,7 @@ import { modelConfig, type ModelConfig } from '../config/model.config';
 import { defaultProfilePath } from '../config/profile.config';
 import { loadAssistantProfile } from '../profile/profile.loader';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
-import type { ConversationTurn } from './conversation';
+import type { ConversationTurn } from '../model/model-output';
 import { ModelLeadExtractor } from './model-lead-extractor';
 
 /** The model provider, at the network boundary: a local server answering what each test scripts. */

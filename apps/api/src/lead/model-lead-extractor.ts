@@ -6,7 +6,7 @@ import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import { modelConfig } from '../config/model.config';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
-import type { ConversationTurn } from './conversation';
+import type { ConversationTurn } from '../model/model-output';
 import { mergeLead } from './lead-assessment';
 import { LeadExtractor } from './lead-extractor';
 

@@ -1,6 +1,6 @@
 import { defaultProfilePath } from '../config/profile.config';
 import { loadAssistantProfile } from '../profile/profile.loader';
-import type { ConversationTurn } from './conversation';
+import type { ConversationTurn } from '../model/model-output';
 import { askedField, readUserMessage } from './lead-rules';
 import { RuleLeadExtractor } from './rule-lead-extractor';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LeadData } from '@chat/contracts';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
-import type { ConversationTurn } from './conversation';
+import type { ConversationTurn } from '../model/model-output';
 import { mergeLead } from './lead-assessment';
 import { LeadExtractor } from './lead-extractor';
 import { findLeadInConversation } from './lead-rules';

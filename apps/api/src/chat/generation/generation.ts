@@ -18,6 +18,7 @@ export interface GenerationLifecycle {
 export class Generation {
   private readonly events = new StreamResumeBuffer();
   private readonly clients = new Set<Subscriber<StreamEvent>>();
+  private readonly watchers: ((event: ChatEvent) => void)[] = [];
   private readonly abortController = new AbortController();
   private finishedAt: number | undefined;
 
@@ -45,7 +46,16 @@ export class Generation {
   emit(event: ChatEvent): void {
     if (this.isFinished) return;
     const entry = this.events.append(event);
+    for (const watch of this.watchers) watch(event);
     for (const client of this.clients) client.next(entry);
+  }
+
+  /**
+   * Calls `watch` with each event object emitted from now on, for in-process consumers that
+   * want the events themselves rather than their encoded form (the non-streaming reply).
+   */
+  watch(watch: (event: ChatEvent) => void): void {
+    this.watchers.push(watch);
   }
 
   /** No more events: every attached client completes. */

@@ -1,5 +1,5 @@
-import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import type { ConversationTurn } from '../lead/conversation';
+import type { AssistantProfileDefinition } from '../../profile/assistant-profile';
+import type { ConversationTurn } from '../model-output';
 import {
   chunkJson,
   completionJson,
@@ -10,6 +10,7 @@ import {
   type DemoFinishReason,
   type DemoUsage,
 } from './demo-completion';
+import type { DemoLeadReader } from './demo-lead-reader';
 import { demoReply } from './demo-reply';
 
 /** The demo model's base URL; `.invalid` can never resolve, so nothing leaves the process. */
@@ -17,6 +18,8 @@ export const DEMO_MODEL_BASE_URL = 'http://demo-model.invalid/v1';
 
 export interface DemoModelOptions {
   profile: AssistantProfileDefinition;
+  /** What it knows of the visitor's details, to acknowledge them and ask for the next. */
+  leadReader: DemoLeadReader;
   /** Pause between two streamed words (ms); 0 streams as fast as the reader reads. */
   wordDelayMs: number;
 }
@@ -65,7 +68,7 @@ export function createDemoModelFetch(options: DemoModelOptions): typeof fetch {
       return errorResponse(400, '`messages` must be an array', 'invalid_request');
 
     const conversation = toConversation(body.messages);
-    const reply = demoReply(options.profile, conversation);
+    const reply = demoReply(options.profile, options.leadReader, conversation);
     const limit = body.max_completion_tokens ?? body.max_tokens ?? undefined;
     const { words, finish } = limitWords(splitIntoWords(reply), limit);
     const usage: DemoUsage = {

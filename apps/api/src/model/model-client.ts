@@ -4,9 +4,10 @@ import type { ConfigType } from '@nestjs/config';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { Observable, type Subscriber } from 'rxjs';
+import type { TokenUsage } from '@chat/contracts';
 import { modelConfig } from '../config/model.config';
 import { readCompletionChunks } from './completion-chunks';
-import type { ModelOutput, ReplyRequest } from './model-output';
+import type { ModelFinishReason, ModelOutput, ReplyRequest } from './model-output';
 import {
   isRetryableUpstreamError,
   retryAfterSeconds,
@@ -18,14 +19,15 @@ import {
 const MAX_RETRY_AFTER_MS = 10_000;
 
 /**
- * Streams the assistant's replies from the configured OpenAI-compatible model through the
- * official SDK. A failed call is retried with backoff only before the first token; after that a
- * failure ends the reply with an error, as re-running it would repeat text already shown.
- * Unsubscribing aborts the upstream request, which closes its connection.
+ * The model client: streams the assistant's replies from the configured OpenAI-compatible model
+ * through the official SDK. A failed call is retried with backoff only before the first token;
+ * after that a failure ends the reply with an error, as re-running it would repeat text already
+ * shown. Errors reach subscribers as the contract's `ApiError`s. Unsubscribing aborts the
+ * upstream request, which closes its connection.
  */
 @Injectable()
-export class ChatbotService {
-  private readonly logger = new Logger(ChatbotService.name);
+export class ModelClient {
+  private readonly logger = new Logger(ModelClient.name);
 
   constructor(
     private readonly openai: OpenAI,
@@ -34,10 +36,6 @@ export class ChatbotService {
 
   get modelName(): string {
     return this.config.model;
-  }
-
-  get isDemo(): boolean {
-    return this.config.demo;
   }
 
   streamReply(request: ReplyRequest): Observable<ModelOutput> {
@@ -136,8 +134,8 @@ export class ChatbotService {
           { signal: attempt.signal },
         )
         .asResponse();
-      let finishReason: 'stop' | 'length' = 'stop';
-      let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+      let finishReason: ModelFinishReason = 'stop';
+      let usage: TokenUsage | undefined;
       await readCompletionChunks(response, (chunk) => {
         const choice = chunk.choices?.[0];
         const content = choice?.delta?.content;

@@ -1,10 +1,13 @@
-import { defaultProfilePath } from '../config/profile.config';
-import type { ConversationTurn } from '../lead/conversation';
-import { findLeadInConversation } from '../lead/lead-rules';
-import { loadAssistantProfile } from '../profile/profile.loader';
+import { defaultProfilePath } from '../../config/profile.config';
+import type { ConversationTurn } from '../model-output';
+import { findLeadInConversation } from '../../lead/lead-rules';
+import { RuleLeadReader } from '../../lead/rule-lead-reader';
+import { loadAssistantProfile } from '../../profile/profile.loader';
 import { bestKnowledge, DEMO_COMPLETION_MESSAGE, demoReply } from './demo-reply';
 
 const profile = loadAssistantProfile(defaultProfilePath());
+// The lead rules the application gives the demo model (`ModelModule.forRoot`).
+const leadReader = new RuleLeadReader(profile);
 const questionOf = (name: string) =>
   profile.fields.find((field) => field.name === name)?.question as string;
 const knowledge = (id: string) =>
@@ -15,14 +18,14 @@ function play(messages: string[]): ConversationTurn[] {
   const conversation: ConversationTurn[] = [];
   for (const content of messages) {
     conversation.push({ role: 'user', content });
-    conversation.push({ role: 'assistant', content: demoReply(profile, conversation) });
+    conversation.push({ role: 'assistant', content: demoReply(profile, leadReader, conversation) });
   }
   return conversation;
 }
 
 describe('demoReply', () => {
   it('answers the compatibility question from the knowledge base, then asks for the name', () => {
-    const reply = demoReply(profile, [{ role: 'user', content: 'What is momentum trading?' }]);
+    const reply = demoReply(profile, leadReader, [{ role: 'user', content: 'What is momentum trading?' }]);
     expect(reply).toBe(`${knowledge('momentum-trading')}\n\n${questionOf('name')}`);
   });
 
@@ -76,18 +79,18 @@ describe('demoReply', () => {
   });
 
   it('answers a question asked along with the details', () => {
-    const reply = demoReply(profile, [
+    const reply = demoReply(profile, leadReader, [
       { role: 'user', content: "I'm Ana. How does leverage work?" },
     ]);
     expect(reply).toBe(`${knowledge('leverage')}\n\nThanks, Ana! ${questionOf('email')}`);
   });
 
   it('greets small talk and falls back when it has no answer', () => {
-    expect(demoReply(profile, [{ role: 'user', content: 'Hello!' }])).toBe(
+    expect(demoReply(profile, leadReader, [{ role: 'user', content: 'Hello!' }])).toBe(
       `${profile.greeting}\n\n${questionOf('name')}`,
     );
     expect(
-      demoReply(profile, [{ role: 'user', content: 'Can you recommend a pizza place?' }]),
+      demoReply(profile, leadReader, [{ role: 'user', content: 'Can you recommend a pizza place?' }]),
     ).toBe(`${profile.fallback_answer}\n\n${questionOf('name')}`);
   });
 
@@ -129,7 +132,7 @@ describe('demoReply', () => {
   });
 
   it('greets when there is no user message yet', () => {
-    expect(demoReply(profile, [])).toBe(`${profile.greeting}\n\n${questionOf('name')}`);
+    expect(demoReply(profile, leadReader, [])).toBe(`${profile.greeting}\n\n${questionOf('name')}`);
   });
 });
 

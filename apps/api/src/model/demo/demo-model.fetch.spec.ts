@@ -1,13 +1,16 @@
 import OpenAI from 'openai';
-import { defaultProfilePath } from '../config/profile.config';
-import type { ConversationTurn } from '../lead/conversation';
-import { RuleLeadExtractor } from '../lead/rule-lead-extractor';
-import { assessLead } from '../lead/lead-assessment';
-import { loadAssistantProfile } from '../profile/profile.loader';
+import { defaultProfilePath } from '../../config/profile.config';
+import type { ConversationTurn } from '../model-output';
+import { RuleLeadExtractor } from '../../lead/rule-lead-extractor';
+import { assessLead } from '../../lead/lead-assessment';
+import { RuleLeadReader } from '../../lead/rule-lead-reader';
+import { loadAssistantProfile } from '../../profile/profile.loader';
 import { createDemoModelFetch, DEMO_MODEL_BASE_URL } from './demo-model.fetch';
 import { demoReply } from './demo-reply';
 
 const profile = loadAssistantProfile(defaultProfilePath());
+// The lead rules the application gives the demo model (`ModelModule.forRoot`).
+const leadReader = new RuleLeadReader(profile);
 const MOMENTUM = 'What is momentum trading?';
 
 /** The real SDK client, as the API builds it with no key. */
@@ -15,7 +18,7 @@ const demoClient = (wordDelayMs = 0) =>
   new OpenAI({
     apiKey: 'demo',
     baseURL: DEMO_MODEL_BASE_URL,
-    fetch: createDemoModelFetch({ profile, wordDelayMs }),
+    fetch: createDemoModelFetch({ profile, leadReader, wordDelayMs }),
     maxRetries: 0,
   });
 
@@ -44,7 +47,7 @@ describe('createDemoModelFetch through the openai SDK', () => {
       if (chunk.usage) usage = chunk.usage;
     }
 
-    const reply = demoReply(profile, [{ role: 'user', content: MOMENTUM }]);
+    const reply = demoReply(profile, leadReader, [{ role: 'user', content: MOMENTUM }]);
     expect(deltas.join('')).toBe(reply);
     expect(reply).toContain('**Momentum trading**');
     expect(deltas.length).toBe(reply.trim().split(/\s+/).length);
@@ -79,7 +82,7 @@ describe('createDemoModelFetch through the openai SDK', () => {
     expect(completion.model).toBe('demo');
     expect(completion.choices[0].finish_reason).toBe('stop');
     expect(completion.choices[0].message.content).toBe(
-      demoReply(profile, [{ role: 'user', content: MOMENTUM }]),
+      demoReply(profile, leadReader, [{ role: 'user', content: MOMENTUM }]),
     );
   });
 
@@ -98,7 +101,7 @@ describe('createDemoModelFetch through the openai SDK', () => {
     }
     expect(deltas).toHaveLength(5);
     expect(
-      demoReply(profile, [{ role: 'user', content: MOMENTUM }]).startsWith(deltas.join('')),
+      demoReply(profile, leadReader, [{ role: 'user', content: MOMENTUM }]).startsWith(deltas.join('')),
     ).toBe(true);
     expect(finish).toBe('length');
   });
@@ -117,7 +120,7 @@ describe('createDemoModelFetch through the openai SDK', () => {
       if (deltas.length === 3) controller.abort();
     }
 
-    const reply = demoReply(profile, [{ role: 'user', content: MOMENTUM }]);
+    const reply = demoReply(profile, leadReader, [{ role: 'user', content: MOMENTUM }]);
     expect(deltas).toHaveLength(3);
     expect(reply.startsWith(deltas.join(''))).toBe(true);
     expect(deltas.join('').length).toBeLessThan(reply.length);
@@ -183,7 +186,7 @@ describe('createDemoModelFetch through the openai SDK', () => {
 });
 
 describe('createDemoModelFetch as a fetch', () => {
-  const demoFetch = createDemoModelFetch({ profile, wordDelayMs: 20 });
+  const demoFetch = createDemoModelFetch({ profile, leadReader, wordDelayMs: 20 });
   const post = (body: unknown, init: RequestInit = {}) =>
     demoFetch(`${DEMO_MODEL_BASE_URL}/chat/completions`, {
       method: 'POST',
@@ -193,7 +196,7 @@ describe('createDemoModelFetch as a fetch', () => {
     });
 
   it('frames the stream as Server-Sent Events ending with [DONE]', async () => {
-    const response = await createDemoModelFetch({ profile, wordDelayMs: 0 })(
+    const response = await createDemoModelFetch({ profile, leadReader, wordDelayMs: 0 })(
       `${DEMO_MODEL_BASE_URL}/chat/completions`,
       {
         method: 'POST',

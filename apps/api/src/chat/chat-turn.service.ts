@@ -1,33 +1,32 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { lastValueFrom, toArray } from 'rxjs';
-import {
-  type AssistantProfile,
-  type ChatEvent,
-  type ChatReply,
-  type ChatRequest,
-  type FinishReason,
-  type LeadData,
-  type LeadState,
-  type SessionTranscript,
-  type TokenUsage,
-  type TranscriptMessage,
+import { lastValueFrom } from 'rxjs';
+import type {
+  ChatEvent,
+  ChatReply,
+  ChatRequest,
+  DoneEvent,
+  LeadData,
+  SessionTranscript,
+  TokenUsage,
+  TranscriptMessage,
 } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
-import { ChatbotService } from '../chatbot/chatbot.service';
-import type { ReplyRequest } from '../chatbot/model-output';
-import { toUpstreamApiError } from '../chatbot/upstream-errors';
+import { toErrorEvent } from '../common/error-event';
 import { chatConfig } from '../config/chat.config';
+import { leadNotificationOf } from '../email/lead-notification';
 import { LeadNotifier } from '../email/lead-notifier';
 import { assessLead } from '../lead/lead-assessment';
 import { LeadExtractor } from '../lead/lead-extractor';
 import { buildSystemPrompt } from '../lead/system-prompt';
+import { ModelClient } from '../model/model-client';
+import type { ConversationTurn } from '../model/model-output';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import { toClientProfile } from '../profile/client-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { type ChatSession, newChatSession } from '../sessions/chat-session';
 import { SessionStore } from '../sessions/session-store';
+import { ChatReplyCollector } from './chat-reply';
 import type { Generation } from './generation/generation';
 import { GenerationRegistry } from './generation/generation-registry';
 
@@ -37,21 +36,24 @@ import { GenerationRegistry } from './generation/generation-registry';
  * A turn that fails is not kept (nothing half-written); a cancelled one keeps what was said.
  */
 @Injectable()
-export class ChatService {
-  private readonly logger = new Logger(ChatService.name);
+export class ChatTurnService {
+  private readonly logger = new Logger(ChatTurnService.name);
 
   constructor(
     private readonly generations: GenerationRegistry,
     private readonly sessions: SessionStore,
-    private readonly chatbot: ChatbotService,
+    private readonly model: ModelClient,
     private readonly extractor: LeadExtractor,
     private readonly notifier: LeadNotifier,
     @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
-  /** Starts a reply to `request`; its events flow through the returned generation. */
-  startTurn(request: ChatRequest): Generation {
+  /**
+   * Starts a reply to `request`; its events flow through the returned generation, and to
+   * `watch`, if given, as objects from the first one on.
+   */
+  startTurn(request: ChatRequest, watch?: (event: ChatEvent) => void): Generation {
     if (request.message.trim().length === 0) {
       throw new ApiError('invalid_request', 'message must not be empty.');
     }
@@ -62,42 +64,18 @@ export class ChatService {
       );
     }
     const generation = this.generations.start(request.session_id ?? randomUUID());
+    if (watch) generation.watch(watch);
     void this.runTurn(generation, request.message);
     return generation;
   }
 
   /** The non-streaming call: the same turn, answered once it is over. */
   async reply(request: ChatRequest): Promise<ChatReply> {
-    const generation = this.startTurn(request);
-    const events = await lastValueFrom(generation.events$().pipe(toArray()));
-    const reply: ChatReply = {
-      session_id: generation.sessionId,
-      message_id: generation.messageId,
-      reply: '',
-      data_collected: {},
-      is_complete: false,
-      missing_fields: [],
-      email_sent: false,
-    };
-    for (const { json } of events) {
-      const event = JSON.parse(json) as ChatEvent;
-      switch (event.type) {
-        case 'chunk':
-          reply.reply += event.content;
-          break;
-        case 'done':
-          reply.data_collected = event.data_collected;
-          reply.is_complete = event.is_complete;
-          reply.missing_fields = event.missing_fields;
-          break;
-        case 'email_sent':
-          reply.email_sent = true;
-          break;
-        case 'error':
-          throw new ApiError(event.code, event.message);
-      }
-    }
-    return reply;
+    const collector = new ChatReplyCollector();
+    const generation = this.startTurn(request, collector.collect);
+    // Attached as a client, so that the turn is not orphaned while it runs.
+    await lastValueFrom(generation.events$(), { defaultValue: undefined });
+    return collector.result();
   }
 
   async transcript(sessionId: string): Promise<SessionTranscript> {
@@ -113,17 +91,13 @@ export class ChatService {
     };
   }
 
-  clientProfile(): AssistantProfile {
-    return toClientProfile(this.profile, { model: this.chatbot.modelName, demo: this.chatbot.isDemo });
-  }
-
   private async runTurn(generation: Generation, message: string): Promise<void> {
     generation.emit({
       type: 'start',
       session_id: generation.sessionId,
       message_id: generation.messageId,
       stream_id: generation.streamId,
-      model: this.chatbot.modelName,
+      model: this.model.modelName,
     });
     let before: ChatSession | undefined;
     try {
@@ -150,8 +124,8 @@ export class ChatService {
       if (outcome.error) throw outcome.error;
       await this.completeTurn(generation, session, outcome, await lead);
     } catch (error) {
-      const apiError = toUpstreamApiError(error);
-      if (apiError.code === 'internal_error') {
+      const event = toErrorEvent(error);
+      if (event.code === 'internal_error') {
         this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
       }
       // The turn failed: the conversation goes back to how it was, so a retry starts clean.
@@ -160,7 +134,7 @@ export class ChatService {
           .save({ ...before, updatedAt: new Date().toISOString() })
           .catch((saveError: unknown) => this.logger.error({ err: saveError }, 'Could not roll back a failed turn'));
       }
-      generation.emit(apiError.toEvent());
+      generation.emit(event);
     } finally {
       generation.finish();
     }
@@ -170,18 +144,15 @@ export class ChatService {
   private streamReply(
     generation: Generation,
     collected: LeadData,
-    conversation: ReplyRequest['conversation'],
+    conversation: readonly ConversationTurn[],
   ): Promise<ReplyOutcome> {
-    const request: ReplyRequest = {
-      systemPrompt: buildSystemPrompt(this.profile, assessLead(this.profile, collected)),
-      conversation,
-    };
+    const systemPrompt = buildSystemPrompt(this.profile, assessLead(this.profile, collected));
     return new Promise<ReplyOutcome>((resolve) => {
       const onAbort = () => {
         subscription.unsubscribe();
         resolve({ finishReason: 'cancelled' });
       };
-      const subscription = this.chatbot.streamReply(request).subscribe({
+      const subscription = this.model.streamReply({ systemPrompt, conversation }).subscribe({
         next: (output) => {
           if (output.kind === 'delta') {
             generation.emit({ type: 'chunk', content: output.content });
@@ -212,7 +183,7 @@ export class ChatService {
       session.messages.push(transcriptMessage('assistant', text, generation.messageId, outcome.finishReason));
     }
     session.lead = collected;
-    const lead: LeadState = assessLead(this.profile, session.lead);
+    const lead = assessLead(this.profile, session.lead);
     session.updatedAt = new Date().toISOString();
     const notify = lead.is_complete && session.emailStatus !== 'sent';
     await this.sessions.save(session);
@@ -232,16 +203,7 @@ export class ChatService {
   }
 
   private async notifyLead(generation: Generation, session: ChatSession): Promise<void> {
-    const result = await this.notifier.notify({
-      sessionId: session.id,
-      profileName: this.profile.name,
-      fields: this.profile.fields.map((field) => ({
-        name: field.name,
-        label: field.label,
-        value: session.lead[field.name],
-      })),
-      transcript: session.messages.map(({ role, content, created_at }) => ({ role, content, created_at })),
-    });
+    const result = await this.notifier.notify(leadNotificationOf(this.profile, session));
     session.emailStatus = result.status;
     await this.sessions.save(session);
     if (result.status === 'sent') {
@@ -253,7 +215,7 @@ export class ChatService {
 }
 
 interface ReplyOutcome {
-  finishReason: FinishReason;
+  finishReason: DoneEvent['finish_reason'];
   usage?: TokenUsage;
   error?: unknown;
 }
@@ -262,7 +224,7 @@ function transcriptMessage(
   role: TranscriptMessage['role'],
   content: string,
   id: string = randomUUID(),
-  finishReason?: FinishReason,
+  finishReason?: TranscriptMessage['finish_reason'],
 ): TranscriptMessage {
   return {
     id,

@@ -1,4 +1,4 @@
-import { DEMO_MODEL_NAME } from '../config/model.config';
+import { DEMO_MODEL_NAME } from '../../config/model.config';
 
 /*
  * The demo model's answers in the OpenAI Chat Completions wire format, so that the real SDK

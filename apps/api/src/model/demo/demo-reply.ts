@@ -1,13 +1,11 @@
 import type { LeadData } from '@chat/contracts';
-import type { ConversationTurn } from '../lead/conversation';
-import { assessLead } from '../lead/lead-assessment';
-import { isRefusal } from '../lead/lead-phrases';
-import { askedField, findLeadInConversation } from '../lead/lead-rules';
 import type {
   AssistantProfileDefinition,
   KnowledgeEntry,
   LeadFieldSpec,
-} from '../profile/assistant-profile';
+} from '../../profile/assistant-profile';
+import type { ConversationTurn } from '../model-output';
+import type { DemoLeadReader } from './demo-lead-reader';
 
 /*
  * What the offline demo model says: deterministic, so tests and demos can rely on it. It answers
@@ -26,21 +24,22 @@ export const DEMO_COMPLETION_MESSAGE =
 /** The demo model's reply to the last user turn of a conversation. */
 export function demoReply(
   profile: AssistantProfileDefinition,
+  reader: DemoLeadReader,
   conversation: readonly ConversationTurn[],
 ): string {
   const lastUser = conversation.findLastIndex((turn) => turn.role === 'user');
   if (lastUser < 0) {
-    return joinParagraphs(profile.greeting, questionFor(nextField(profile, conversation, {})));
+    return joinParagraphs(profile.greeting, questionFor(nextField(profile, reader, conversation, {})));
   }
-  const turn = readTurn(profile, conversation.slice(0, lastUser + 1));
+  const turn = readTurn(profile, reader, conversation.slice(0, lastUser + 1));
 
-  const complete = assessLead(profile, turn.after).is_complete;
-  const completedNow = complete && !assessLead(profile, turn.before).is_complete;
+  const complete = reader.isComplete(turn.after);
+  const completedNow = complete && !reader.isComplete(turn.before);
   // Once complete, the notification has gone out: no more questions. A field just declined is
   // not asked for again in the same breath.
   const next = complete
     ? undefined
-    : nextField(profile, turn.conversation, turn.after, turn.declined?.name);
+    : nextField(profile, reader, turn.conversation, turn.after, turn.declined?.name);
   const acknowledgement =
     turn.given.length === 0
       ? undefined
@@ -74,17 +73,18 @@ interface Turn {
 
 function readTurn(
   profile: AssistantProfileDefinition,
+  reader: DemoLeadReader,
   conversation: readonly ConversationTurn[],
 ): Turn {
   const message = conversation[conversation.length - 1].content;
   const previous = conversation.slice(0, -1).findLast((turn) => turn.role === 'assistant');
-  const asked = previous ? askedField(profile, previous.content) : undefined;
-  const before = findLeadInConversation(profile, conversation.slice(0, -1));
-  const after = findLeadInConversation(profile, conversation);
+  const asked = previous ? reader.askedField(previous.content) : undefined;
+  const before = reader.detailsIn(conversation.slice(0, -1));
+  const after = reader.detailsIn(conversation);
   const given = profile.fields.filter(
     (field) => after[field.name] !== undefined && after[field.name] !== before[field.name],
   );
-  const declined = asked && given.length === 0 && isRefusal(message) ? asked : undefined;
+  const declined = asked && given.length === 0 && reader.isRefusal(message) ? asked : undefined;
   return { conversation, message, asked, declined, before, after, given };
 }
 
@@ -125,6 +125,7 @@ export function bestKnowledge(
 /** The first field, in profile order, still missing and required or never asked for. */
 function nextField(
   profile: AssistantProfileDefinition,
+  reader: DemoLeadReader,
   conversation: readonly ConversationTurn[],
   data: LeadData,
   skip?: string,
@@ -132,7 +133,7 @@ function nextField(
   const asked = new Set(
     conversation
       .filter((turn) => turn.role === 'assistant')
-      .map((turn) => askedField(profile, turn.content)?.name),
+      .map((turn) => reader.askedField(turn.content)?.name),
   );
   return profile.fields.find(
     (field) =>

@@ -1,0 +1,17 @@
+import type { DoneEvent, TokenUsage, TranscriptMessage } from '@chat/contracts';
+
+/** One message of a conversation, as the model, the lead extractors and the demo model read it. */
+export type ConversationTurn = Pick<TranscriptMessage, 'role' | 'content'>;
+
+/** How a model call finished; a cancel is the turn's doing, never the model's. */
+export type ModelFinishReason = Exclude<DoneEvent['finish_reason'], 'cancelled'>;
+
+/** What the model produces for one reply: text deltas, then how it finished. */
+export type ModelOutput =
+  | { kind: 'delta'; content: string }
+  | { kind: 'finish'; finishReason: ModelFinishReason; usage?: TokenUsage };
+
+export interface ReplyRequest {
+  systemPrompt: string;
+  conversation: readonly ConversationTurn[];
+}
