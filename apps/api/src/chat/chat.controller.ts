@@ -46,7 +46,7 @@ import {
 } from './dto/chat-responses.dto';
 import { SessionParamsDto, StreamParamsDto } from './dto/params.dto';
 import { GenerationRegistry } from './generation/generation-registry';
-import { parseLastEventId, toServerSentEvents } from './server-sent-events';
+import { parseLastEventId, toServerSentEvents } from './sse/server-sent-events';
 import { SseResponseInterceptor } from './sse/sse-response.interceptor';
 
 @ApiTags('chat')

@@ -8,7 +8,7 @@ import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
 import { ChatTurnService } from './chat-turn.service';
 import { GenerationRegistry } from './generation/generation-registry';
-import { trackSseStream } from './sse/sse-stream-tracker';
+import { trackSseStream } from './sse/nest-sse-stream';
 
 @Module({
   imports: [ConfigModule.forFeature(chatConfig), LeadModule, EmailModule, SessionsModule],

@@ -30,13 +30,16 @@ export interface ChatConfig {
   sessionIdleTtlMs: number;
 }
 
+/** Period of the `: ping` heartbeat on open streams unless `SSE_HEARTBEAT_MS` says otherwise. */
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+
 export const chatConfig = registerAs('chat', (): ChatConfig => {
   const env = validateEnv(ChatEnv);
   return {
     messageMaxLength: env.MESSAGE_MAX_LENGTH ?? DEFAULT_MESSAGE_MAX_LENGTH,
     orphanTimeoutMs: env.GENERATION_ORPHAN_TIMEOUT_MS ?? 30_000,
     streamRetentionMs: env.STREAM_RETENTION_MS ?? 10 * 60_000,
-    heartbeatMs: env.SSE_HEARTBEAT_MS ?? 15_000,
+    heartbeatMs: env.SSE_HEARTBEAT_MS ?? DEFAULT_HEARTBEAT_MS,
     rateLimitMessages: env.RATE_LIMIT_MESSAGES ?? 30,
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS ?? 60_000,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,

@@ -8,8 +8,9 @@ type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
  * As with nestjs-pino, an object or an Error given first becomes fields of the line (`{ err }`),
  * and the last extra argument is the context. Unlike nestjs-pino, a line logged while serving a
  * request does not carry that request's id: doing so needs an AsyncLocalStorage around every
- * request, whose promise hooks cost about 7% of the CPU of a streaming turn (the SDK's parsing
- * makes several promises per token). Lines about a stream name its `streamId` instead, and the
+ * request, whose promise hooks run for each of the several promises the SDK makes per token, a
+ * measurable share of a streaming turn's CPU (docs/performance-log.md). Lines about a stream name
+ * its `streamId` instead, and the
  * request line of pino-http carries the request id.
  */
 export class AppLogger implements LoggerService {

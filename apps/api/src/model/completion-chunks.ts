@@ -7,8 +7,8 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
  * and calls `onChunk` for every chunk, with the SDK's own rules: `[DONE]` ends the stream, and an
  * `error` in the stream is thrown as the SDK's `APIError`. The SSE format is parsed by
  * `eventsource-parser`, one callback per event, rather than by the SDK's `Stream`, whose three
- * nested async generators, two copies and a promise per event were a quarter of the API's CPU
- * when streams were many (issue 3's profile). Everything else — the request, its headers and
+ * nested async generators, two copies and a promise per event were a large share of the API's CPU
+ * when streams were many (docs/performance-log.md). Everything else — the request, its headers and
  * key, HTTP errors as `APIError`s — stays the SDK's.
  *
  * Resolves when the body ends; rejects with what reading or parsing it threw (an `AbortError`

@@ -9,10 +9,10 @@ const BODY_HIGH_WATER_MARK = 64 * 1024;
 
 /**
  * The `fetch` the openai SDK is given for a real provider: one `node:http(s)` request on a
- * keep-alive agent instead of undici's `fetch`. Measured at 500 concurrent streams, undici's
- * fetch (its request/response state machines, the WHATWG body piped through a transform) cost
- * about a quarter of the API's CPU and several KiB per open stream; this costs a fraction of it.
- * It does what the SDK needs and no more:
+ * keep-alive agent instead of undici's `fetch`, whose request/response state machines and WHATWG
+ * body piped through a transform were a large share of the API's CPU and memory per open stream
+ * when streams were many (figures: docs/performance-log.md). It does what the SDK needs and no
+ * more:
  * - the method, headers and a string or byte body of `init`;
  * - `init.signal`: aborting destroys the request at once, which closes the upstream socket in
  *   the same turn (an aborted generation stops the provider's billing now, not at its next token);
@@ -23,10 +23,10 @@ const BODY_HIGH_WATER_MARK = 64 * 1024;
  * such requests go to `fallback`.
  */
 export function createNodeHttpFetch(fallback: Fetch = globalThis.fetch): Fetch {
-  // Node keeps at most 256 idle sockets per host by default: with more replies and extraction
-  // calls in flight than that, every burst of finishing calls closed sockets that the next
-  // burst reconnected (a measured 4% of the CPU at 500 streams). Idle sockets cost little, and
-  // the provider closes those it does not want.
+  // Node keeps a bounded number of idle sockets per host by default: with more replies and
+  // extraction calls in flight than that, every burst of finishing calls closed sockets that the
+  // next burst reconnected. Idle sockets cost little, and the provider closes those it does not
+  // want.
   const options = { keepAlive: true, scheduling: 'lifo', maxFreeSockets: 4096 } as const;
   const agents = {
     'http:': new http.Agent(options),

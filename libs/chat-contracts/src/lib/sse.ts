@@ -1,10 +1,25 @@
 import type { ChatEvent } from './events';
 
-/** Comment line sent while a stream is open so that proxies keep it (clients ignore it). */
-export const SSE_HEARTBEAT = ': ping\n\n';
+/** The comment a server sends while a stream is open so that proxies keep it (clients ignore it). */
+export const SSE_HEARTBEAT_COMMENT = 'ping';
 
-/** Encodes one event as the protocol frames it: `id: <n>\ndata: <one-line JSON>\n\n`. */
+/** The heartbeat as framed on the wire. */
+export const SSE_HEARTBEAT = `: ${SSE_HEARTBEAT_COMMENT}\n\n`;
+
+/**
+ * An event's `data` payload: its JSON, always one line (`JSON.stringify` escapes the line breaks
+ * inside strings). Encoded once per event, however many clients receive or replay it.
+ */
+export function encodeEventData(event: ChatEvent): string {
+  return JSON.stringify(event);
+}
+
+/** One protocol frame from an event's id and its encoded data: `id: <n>\ndata: <json>\n\n`. */
+export function sseFrame(id: number | string, data: string): string {
+  return `id: ${id}\ndata: ${data}\n\n`;
+}
+
+/** Encodes one event as the protocol frames it. */
 export function encodeSseFrame(id: number, event: ChatEvent): string {
-  // JSON.stringify escapes line breaks inside strings, so the payload is always one line.
-  return `id: ${id}\ndata: ${JSON.stringify(event)}\n\n`;
+  return sseFrame(id, encodeEventData(event));
 }

@@ -20,6 +20,7 @@ import type {
   TranscriptMessage,
 } from '@chat/contracts';
 import { ERROR_CODES } from '@chat/contracts';
+import { DEFAULT_HEARTBEAT_MS } from '../../config/chat.config';
 
 // OpenAPI descriptions of the contract's shapes. Each class implements its contract type, so the
 // compiler keeps the documentation and the wire in step.
@@ -90,7 +91,8 @@ export const SSE_RESPONSE_CONTENT = {
       description:
         'Frames `id: <n>\\ndata: <one-line JSON>\\n\\n`; the JSON is one of the event schemas ' +
         '(StartEventDto, ChunkEventDto, DoneEventDto, ErrorEventDto, EmailSentEventDto), discriminated by `type`. ' +
-        'A `: ping` comment is sent every 15 s. Clients ignore unknown types.',
+        `A \`: ping\` comment is sent while the stream is open, every ${DEFAULT_HEARTBEAT_MS / 1000} s unless the server's \`SSE_HEARTBEAT_MS\` says otherwise. ` +
+        'Clients ignore comments and unknown types.',
     },
     examples: {
       reply: { summary: 'A short reply', value: EXAMPLE_STREAM },

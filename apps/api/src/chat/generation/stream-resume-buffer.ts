@@ -1,4 +1,4 @@
-import type { ChatEvent } from '@chat/contracts';
+import { type ChatEvent, encodeEventData } from '@chat/contracts';
 
 /** An event of a stream as sent: its id (1, 2, …) and its one-line JSON, encoded once. */
 export interface StreamEvent {
@@ -12,8 +12,8 @@ export interface StreamEvent {
  * after each event; their frames are encoded again, to the same bytes, for a client that replays
  * them. The few other events (start, done, email_sent, error) keep their JSON. When the stream
  * ends, the texts are joined into one string. A finished stream stays resumable for minutes, and
- * one JSON string and record per chunk was most of what each turn left in memory (24 of 38 KiB
- * for a 200-token reply, measured by the benchmark's "held after finished turns").
+ * one JSON string and record per chunk was most of what each turn left in memory (measured by the
+ * benchmark's "held after finished turns"; figures in docs/performance-log.md).
  */
 export class StreamResumeBuffer {
   /** The chunks' texts while the stream is open; once sealed, only their join is kept. */
@@ -58,7 +58,7 @@ export class StreamResumeBuffer {
       // Encoded from its content alone, as a replay encodes it.
       json = encodeChunk(event.content);
     } else {
-      json = JSON.stringify(event);
+      json = encodeEventData(event);
       this.others.set(index, json);
     }
     ends.push(length);
@@ -84,5 +84,5 @@ export class StreamResumeBuffer {
 }
 
 function encodeChunk(content: string): string {
-  return JSON.stringify({ type: 'chunk', content });
+  return encodeEventData({ type: 'chunk', content });
 }

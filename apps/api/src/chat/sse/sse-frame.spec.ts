@@ -1,5 +1,5 @@
 import type { MessageEvent } from '@nestjs/common';
-import { SseStream } from '@nestjs/core/router/sse-stream';
+import { SseStream } from './nest-sse-stream';
 import { frameMessageEvent } from './sse-frame';
 
 /** What Nest's own writer makes of `message` (without the blank line it writes after the headers). */

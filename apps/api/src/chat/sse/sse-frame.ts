@@ -1,4 +1,5 @@
 import type { MessageEvent } from '@nestjs/common';
+import { SSE_HEARTBEAT, SSE_HEARTBEAT_COMMENT, sseFrame } from '@chat/contracts';
 
 const LINE_BREAK = /\r\n|\r|\n/;
 
@@ -20,19 +21,17 @@ function oneLine(value: unknown): string {
 /**
  * A `MessageEvent` as the bytes of one SSE frame, field for field as Nest's own writer frames it
  * (`event`, `id`, `retry`, comment, `data`, blank line), so that taking over the writing changes
- * no byte. The protocol's events take the first branch: an id and one line of JSON.
+ * no byte. The protocol's events and heartbeats take the first branches, the contracts' frames;
+ * the rest is for any other `@Sse()` route.
  */
 export function frameMessageEvent(message: MessageEvent): string {
   const { id, data, type, retry, comment } = message;
-  if (
-    type === undefined &&
-    retry === undefined &&
-    comment === undefined &&
-    typeof data === 'string' &&
-    id !== undefined
-  ) {
-    if (data.indexOf('\n') === -1 && data.indexOf('\r') === -1)
-      return `id: ${oneLine(id)}\ndata: ${data}\n\n`;
+  if (type === undefined && retry === undefined) {
+    if (comment === undefined && typeof data === 'string' && id !== undefined) {
+      if (data.indexOf('\n') === -1 && data.indexOf('\r') === -1) return sseFrame(oneLine(id), data);
+    } else if (comment === SSE_HEARTBEAT_COMMENT && data === undefined && id === undefined) {
+      return SSE_HEARTBEAT;
+    }
   }
   let frame = type ? `event: ${oneLine(type)}\n` : '';
   if (id !== undefined && id !== null) frame += `id: ${oneLine(id)}\n`;

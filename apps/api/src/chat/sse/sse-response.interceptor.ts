@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { Observable } from 'rxjs';
 import { frameMessageEvent } from './sse-frame';
 import { SseFrameWriter } from './sse-frame-writer';
-import { sseStreamOf } from './sse-stream-tracker';
+import { commitNestSseHeaders } from './nest-sse-stream';
 
 /**
  * For `@Sse()` routes: the handler's events are framed and written to the response here, in one
@@ -18,7 +18,7 @@ import { sseStreamOf } from './sse-stream-tracker';
  * handling and the end of the response, and its error handling, as errors reach it as before:
  * one before any event becomes an HTTP error answer, one after is an event. Nest's own stream is
  * left with nothing to write; the headers are committed through it (its public `commitHeaders()`,
- * the stream found by the `trackSseStream` middleware) with the first event rather than on
+ * the stream found by the `trackSseStream` middleware, `nest-sse-stream.ts`) with the first event rather than on
  * its timer, which a busy event loop runs late.
  */
 @Injectable()
@@ -26,12 +26,7 @@ export class SseResponseInterceptor implements NestInterceptor<MessageEvent, nev
   intercept(context: ExecutionContext, next: CallHandler<MessageEvent>): Observable<never> {
     const http = context.switchToHttp().getResponse<{ raw?: ServerResponse } & ServerResponse>();
     const response = http.raw ?? http;
-    const writer = new SseFrameWriter(response, () => {
-      const sseStream = sseStreamOf(response);
-      if (!sseStream) return false;
-      sseStream.commitHeaders();
-      return sseStream.headersCommitted;
-    });
+    const writer = new SseFrameWriter(response, () => commitNestSseHeaders(response));
     return new Observable<never>((subscriber) => {
       const subscription = next.handle().subscribe({
         next: (message) => writer.write(frameMessageEvent(message)),

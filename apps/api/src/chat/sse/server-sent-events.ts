@@ -1,9 +1,11 @@
 import type { MessageEvent } from '@nestjs/common';
 import { interval, Observable, share } from 'rxjs';
-import { ApiError } from '../common/api-error';
-import type { StreamEvent } from './generation/stream-resume-buffer';
+import { SSE_HEARTBEAT_COMMENT } from '@chat/contracts';
+import { ApiError } from '../../common/api-error';
+import type { StreamEvent } from '../generation/stream-resume-buffer';
 
-const HEARTBEAT: MessageEvent = { comment: 'ping' };
+/** The heartbeat as Nest's `MessageEvent`; framed as the contracts' `SSE_HEARTBEAT`. */
+export const HEARTBEAT: MessageEvent = { comment: SSE_HEARTBEAT_COMMENT };
 
 /**
  * One interval per heartbeat period, shared by every open stream (`share()` starts it with the

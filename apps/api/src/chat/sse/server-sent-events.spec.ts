@@ -1,6 +1,6 @@
 import type { MessageEvent } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { StreamEvent } from './generation/stream-resume-buffer';
+import type { StreamEvent } from '../generation/stream-resume-buffer';
 import { toServerSentEvents } from './server-sent-events';
 
 describe('toServerSentEvents', () => {
