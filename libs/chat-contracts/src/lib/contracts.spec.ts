@@ -26,7 +26,6 @@ describe('isChatEvent', () => {
     { type: 'chunk', content: '' },
     { type: 'done', message_id: 'm', finish_reason: 'stop', data_collected: {}, is_complete: false, missing_fields: [] },
     { type: 'error', message: 'boom', code: 'internal_error', retryable: true },
-    { type: 'error', message: 'legacy error without a code' },
     { type: 'email_sent', message: 'sent' },
   ])('accepts $type', (event) => {
     expect(isChatEvent(event)).toBe(true);
@@ -40,6 +39,11 @@ describe('isChatEvent', () => {
     { type: 'chunk', content: 1 },
     { type: 'done', data_collected: [], is_complete: false },
     { type: 'error', message: 'x', code: 'teapot' },
+    { type: 'error', message: 'an error without a code', retryable: true },
+    { type: 'error', message: 'an error without retryable', code: 'internal_error' },
+    { type: 'done', message_id: 'm', finish_reason: 'exploded', data_collected: {}, is_complete: false, missing_fields: [] },
+    { type: 'done', message_id: 'm', finish_reason: 'stop', data_collected: { name: 1 }, is_complete: false, missing_fields: [] },
+    { type: 'done', message_id: 'm', finish_reason: 'stop', data_collected: {}, is_complete: false },
     { type: 'future_event', content: 'x' },
   ])('rejects %p', (value) => {
     expect(isChatEvent(value)).toBe(false);

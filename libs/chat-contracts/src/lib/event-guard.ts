@@ -1,14 +1,24 @@
 import { isErrorCode } from './errors';
-import type { ChatEvent } from './events';
+import { type ChatEvent, FINISH_REASONS } from './events';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string';
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
+
+function isTokenUsage(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value['prompt_tokens'] === 'number' &&
+    typeof value['completion_tokens'] === 'number'
+  );
+}
 
 /**
- * Whether a parsed JSON value is an event this version of the protocol knows, with the fields
+ * Whether a parsed JSON value is an event this version of the protocol knows, with every field
  * its type requires. Clients must ignore anything else (unknown types are allowed on the wire).
  */
 export function isChatEvent(value: unknown): value is ChatEvent {
@@ -24,9 +34,17 @@ export function isChatEvent(value: unknown): value is ChatEvent {
     case 'chunk':
       return isString(value['content']);
     case 'done':
-      return isRecord(value['data_collected']) && typeof value['is_complete'] === 'boolean';
+      return (
+        isString(value['message_id']) &&
+        (FINISH_REASONS as readonly unknown[]).includes(value['finish_reason']) &&
+        isRecord(value['data_collected']) &&
+        Object.values(value['data_collected']).every(isString) &&
+        isBoolean(value['is_complete']) &&
+        isStringArray(value['missing_fields']) &&
+        (value['usage'] === undefined || isTokenUsage(value['usage']))
+      );
     case 'error':
-      return isString(value['message']) && (value['code'] === undefined || isErrorCode(value['code']));
+      return isString(value['message']) && isErrorCode(value['code']) && isBoolean(value['retryable']);
     case 'email_sent':
       return isString(value['message']);
     default:

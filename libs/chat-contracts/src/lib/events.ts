@@ -1,7 +1,9 @@
 import type { ErrorCode } from './errors';
 import type { LeadState } from './lead';
 
-export type FinishReason = 'stop' | 'length' | 'cancelled';
+/** How a reply ended: the model stopped, hit its token limit, or the client cancelled it. */
+export const FINISH_REASONS = ['stop', 'length', 'cancelled'] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
 
 export interface TokenUsage {
   prompt_tokens: number;
@@ -48,15 +50,6 @@ export interface EmailSentEvent {
 /** Every event of a chat stream, discriminated by `type`. */
 export type ChatEvent = StartEvent | ChunkEvent | DoneEvent | ErrorEvent | EmailSentEvent;
 
-export type ChatEventType = ChatEvent['type'];
-
-export const CHAT_EVENT_TYPES: readonly ChatEventType[] = [
-  'start',
-  'chunk',
-  'done',
-  'error',
-  'email_sent',
-];
 
 /** Events after which a stream has nothing more to say about the reply. */
 export function isTerminalEvent(event: ChatEvent): event is DoneEvent | ErrorEvent {

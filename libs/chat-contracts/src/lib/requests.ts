@@ -1,4 +1,4 @@
-import type { ChatEvent } from './events';
+import { FINISH_REASONS } from './events';
 import type { LeadEmailStatus, LeadFieldDescriptor, LeadState } from './lead';
 
 /** Limits of the protocol's defaults; a server may be configured tighter or looser. */
@@ -19,7 +19,12 @@ export interface ChatReply extends LeadState {
   email_sent: boolean;
 }
 
-export type TranscriptRole = 'user' | 'assistant';
+export const TRANSCRIPT_ROLES = ['user', 'assistant'] as const;
+export type TranscriptRole = (typeof TRANSCRIPT_ROLES)[number];
+
+/** How a stored assistant reply ended: a reply's finish reason, or `error` for one that failed. */
+export const TRANSCRIPT_FINISH_REASONS = [...FINISH_REASONS, 'error'] as const;
+export type TranscriptFinishReason = (typeof TRANSCRIPT_FINISH_REASONS)[number];
 
 export interface TranscriptMessage {
   id: string;
@@ -27,7 +32,7 @@ export interface TranscriptMessage {
   content: string;
   created_at: string;
   /** For assistant messages: how the reply ended (`cancelled` replies keep what was streamed). */
-  finish_reason?: 'stop' | 'length' | 'cancelled' | 'error';
+  finish_reason?: TranscriptFinishReason;
 }
 
 /** A generation still running for a session, for a client to re-attach to after a reload. */
@@ -59,10 +64,7 @@ export interface CancelReply {
   cancelled: boolean;
 }
 
-/** What a WebSocket client sends on `/api/chat/ws`. */
+/** What a WebSocket client sends on `/api/chat/ws`; the server answers with `ChatEvent` objects. */
 export type WsClientMessage =
   | ({ type: 'message' } & ChatRequest)
   | { type: 'cancel'; stream_id: string };
-
-/** What the server sends on the WebSocket: the same event objects as the SSE stream. */
-export type WsServerMessage = ChatEvent;

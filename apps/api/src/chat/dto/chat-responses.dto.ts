@@ -17,9 +17,11 @@ import type {
   SessionTranscript,
   StartEvent,
   TokenUsage,
+  TranscriptFinishReason,
   TranscriptMessage,
+  TranscriptRole,
 } from '@chat/contracts';
-import { ERROR_CODES } from '@chat/contracts';
+import { ERROR_CODES, FINISH_REASONS, TRANSCRIPT_FINISH_REASONS, TRANSCRIPT_ROLES } from '@chat/contracts';
 import { DEFAULT_HEARTBEAT_MS } from '../../config/chat.config';
 
 // OpenAPI descriptions of the contract's shapes. Each class implements its contract type, so the
@@ -54,7 +56,7 @@ export class TokenUsageDto implements TokenUsage {
 export class DoneEventDto implements DoneEvent {
   @ApiProperty({ enum: ['done'] }) type: DoneEvent['type'];
   @ApiProperty({ format: 'uuid' }) message_id: string;
-  @ApiProperty({ enum: ['stop', 'length', 'cancelled'] }) finish_reason: FinishReason;
+  @ApiProperty({ enum: FINISH_REASONS }) finish_reason: FinishReason;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: LEAD_EXAMPLE })
   data_collected: LeadData;
   @ApiProperty({ example: false }) is_complete: boolean;
@@ -119,11 +121,11 @@ export class ChatReplyDto implements ChatReply {
 
 export class TranscriptMessageDto implements TranscriptMessage {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['user', 'assistant'] }) role: 'user' | 'assistant';
+  @ApiProperty({ enum: TRANSCRIPT_ROLES }) role: TranscriptRole;
   @ApiProperty() content: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
-  @ApiPropertyOptional({ enum: ['stop', 'length', 'cancelled', 'error'] })
-  finish_reason?: 'stop' | 'length' | 'cancelled' | 'error';
+  @ApiPropertyOptional({ enum: TRANSCRIPT_FINISH_REASONS })
+  finish_reason?: TranscriptFinishReason;
 }
 
 export class ActiveStreamDto implements ActiveStream {

@@ -1,17 +1,14 @@
+import type { TokenUsage } from '@chat/contracts';
 import { DEMO_MODEL_NAME } from '../../config/model.config';
+import type { ModelFinishReason } from '../model-output';
 
 /*
  * The demo model's answers in the OpenAI Chat Completions wire format, so that the real SDK
  * parses them exactly as it parses a provider's.
  */
 
-export type DemoFinishReason = 'stop' | 'length';
-
-export interface DemoUsage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
+/** Usage as the Chat Completions wire carries it: the protocol's counts and their total. */
+export type DemoUsage = TokenUsage & { total_tokens: number };
 
 /** The reply cut into words, each keeping the spaces and newlines after it, so they join back exactly. */
 export function splitIntoWords(reply: string): string[] {
@@ -27,7 +24,7 @@ export function completionJson(
   id: string,
   created: number,
   content: string,
-  finish: DemoFinishReason,
+  finish: ModelFinishReason,
   usage: DemoUsage,
 ) {
   return {
@@ -51,7 +48,7 @@ export function chunkJson(
   id: string,
   created: number,
   delta: { role?: 'assistant'; content?: string },
-  finish: DemoFinishReason | null = null,
+  finish: ModelFinishReason | null = null,
 ) {
   return {
     id,

@@ -1,5 +1,5 @@
 import type { AssistantProfileDefinition } from '../../profile/assistant-profile';
-import type { ConversationTurn } from '../model-output';
+import type { ConversationTurn, ModelFinishReason } from '../model-output';
 import {
   chunkJson,
   completionJson,
@@ -7,7 +7,6 @@ import {
   errorResponse,
   splitIntoWords,
   usageChunkJson,
-  type DemoFinishReason,
   type DemoUsage,
 } from './demo-completion';
 import type { DemoLeadReader } from './demo-lead-reader';
@@ -123,7 +122,7 @@ function contentText(content: unknown): string {
 function limitWords(
   words: string[],
   limit: number | undefined,
-): { words: string[]; finish: DemoFinishReason } {
+): { words: string[]; finish: ModelFinishReason } {
   return limit !== undefined && limit > 0 && words.length > limit
     ? { words: words.slice(0, limit), finish: 'length' }
     : { words, finish: 'stop' };

@@ -265,7 +265,7 @@ export class ChatStore {
         this.finish(turn, event);
         break;
       case 'error':
-        this.fail(turn, { ...chatError(event.code ?? 'internal_error'), retryable: event.retryable ?? true });
+        this.fail(turn, { ...chatError(event.code), retryable: event.retryable });
         break;
     }
   }
