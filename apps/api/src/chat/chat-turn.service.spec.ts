@@ -1,0 +1,228 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigModule } from '@nestjs/config';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { lastValueFrom } from 'rxjs';
+import type { ChatEvent } from '@chat/contracts';
+import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
+import { appConfig } from '../config/app.config';
+import { chatConfig } from '../config/chat.config';
+import { RuleLeadReader } from '../lead/rule-lead-reader';
+import { ModelModule } from '../model/model.module';
+import { ProfileModule } from '../profile/profile.module';
+import { SessionStore } from '../sessions/session-store';
+import { ChatModule } from './chat.module';
+import { ChatTurnService } from './chat-turn.service';
+import type { Generation } from './generation/generation';
+
+/**
+ * A turn through the real chat module and every collaborator it has in production (sessions,
+ * the model client over the SDK, the model lead extractor, the outbox notifier), with the model
+ * provider, the one thing outside our control, played by the local OpenAI-compatible server.
+ */
+describe('ChatTurnService', () => {
+  const ADA = { name: 'Ada Lovelace', email: 'ada@example.com', experience: 'beginner' };
+  let fake: FakeOpenAiServer;
+  let outbox: string;
+  let moduleRef: TestingModule;
+  let turns: ChatTurnService;
+  let sessions: SessionStore;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    outbox = mkdtempSync(join(tmpdir(), 'turn-outbox-'));
+    const env: Record<string, string> = {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_MAX_ATTEMPTS: '1',
+      OPENAI_STALL_TIMEOUT_MS: '5000',
+      MAIL_OUTBOX_DIR: outbox,
+      LOG_LEVEL: 'silent',
+    };
+    const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, env);
+    try {
+      moduleRef = await Test.createTestingModule({
+        imports: [
+          ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, chatConfig] }),
+          ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1000 }]),
+          ProfileModule,
+          ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
+          ChatModule,
+        ],
+      })
+        .compile();
+      // The failures these tests cause on purpose are logged; the logs are not what is tested.
+      moduleRef.useLogger(false);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    turns = moduleRef.get(ChatTurnService);
+    sessions = moduleRef.get(SessionStore);
+  });
+
+  afterAll(async () => {
+    await moduleRef.close();
+    await fake.close();
+    rmSync(outbox, { recursive: true, force: true });
+  });
+
+  beforeEach(() => fake.reset());
+
+  /** Runs one turn and answers its events as objects, in order, once its stream has ended. */
+  async function turn(sessionId: string, message: string, during?: (events: ChatEvent[], generation: Generation) => void) {
+    const events: ChatEvent[] = [];
+    const generation: Generation = turns.startTurn({ session_id: sessionId, message }, (event) => {
+      events.push(event);
+      // Called from the first event, `start`, which is emitted before startTurn returns.
+      if (event.type !== 'start') during?.(events, generation);
+    });
+    await lastValueFrom(generation.events$(), { defaultValue: undefined });
+    const wire: string[] = [];
+    generation.events$().subscribe((event) => wire.push(event.json));
+    // What went over the wire is exactly what was emitted.
+    expect(wire).toEqual(events.map((event) => JSON.stringify(event)));
+    return { events, types: events.map((event) => event.type), generation };
+  }
+
+  const outboxFiles = () => readdirSync(outbox).filter((file) => file.endsWith('.eml'));
+
+  it('streams start, the chunks and done, and keeps both messages and the lead', async () => {
+    fake.enqueue({ text: 'Momentum trading follows the trend. May I have your name?' });
+    fake.setStructuredReply({ json: { name: 'Ada Lovelace', email: null, phone: null, goals: null, experience: null } });
+
+    const { events, types, generation } = await turn('turn-events', 'What is momentum trading? I am Ada Lovelace.');
+
+    expect(types[0]).toBe('start');
+    expect(types.at(-1)).toBe('done');
+    expect(types.slice(1, -1).every((type) => type === 'chunk')).toBe(true);
+    expect(events[0]).toEqual({
+      type: 'start',
+      session_id: 'turn-events',
+      message_id: generation.messageId,
+      stream_id: generation.streamId,
+      model: 'gpt-4o-mini',
+    });
+    const reply = events.flatMap((event) => (event.type === 'chunk' ? [event.content] : [])).join('');
+    expect(reply).toBe('Momentum trading follows the trend. May I have your name?');
+    expect(events.at(-1)).toMatchObject({
+      type: 'done',
+      message_id: generation.messageId,
+      finish_reason: 'stop',
+      data_collected: { name: 'Ada Lovelace' },
+      is_complete: false,
+      missing_fields: ['email', 'experience'],
+    });
+
+    const session = await sessions.get('turn-events');
+    expect(session?.messages.map(({ role, content, finish_reason }) => ({ role, content, finish_reason }))).toEqual([
+      { role: 'user', content: 'What is momentum trading? I am Ada Lovelace.', finish_reason: undefined },
+      { role: 'assistant', content: reply, finish_reason: 'stop' },
+    ]);
+    expect(session?.messages[1].id).toBe(generation.messageId);
+    expect(session?.lead).toEqual({ name: 'Ada Lovelace' });
+    expect(session?.emailStatus).toBe('not_sent');
+    // The model was asked with the system prompt and the conversation so far.
+    const asked = fake.requests.find((request) => request.stream)?.body;
+    expect(asked.messages.at(-1)).toEqual({ role: 'user', content: 'What is momentum trading? I am Ada Lovelace.' });
+    expect(asked.messages[0].role).toBe('system');
+  });
+
+  it('rolls a failed turn back: the transcript and the lead are as before it, and the error is an event', async () => {
+    fake.enqueue({ text: 'Hello! May I have your name?' });
+    fake.setStructuredReply({ json: { name: 'Ada Lovelace', email: null, phone: null, goals: null, experience: null } });
+    await turn('turn-rollback', 'Hi, I am Ada Lovelace');
+    const before = await sessions.get('turn-rollback');
+
+    // Broken off mid-reply, after two chunks reached the client; the extraction found an email.
+    fake.enqueue({ text: 'This reply will break off here', breakAfterTokens: 2 });
+    fake.setStructuredReply({ json: { ...ADA, phone: null, goals: null } });
+    const failed = await turn('turn-rollback', 'ada@example.com, and I am a beginner');
+
+    expect(failed.types).toEqual(['start', 'chunk', 'chunk', 'error']);
+    expect(failed.events.at(-1)).toEqual({
+      type: 'error',
+      code: 'upstream_unavailable',
+      message: 'The model provider could not be reached. Please try again.',
+      retryable: true,
+    });
+    const after = await sessions.get('turn-rollback');
+    expect(after?.messages).toEqual(before?.messages);
+    expect(after?.lead).toEqual({ name: 'Ada Lovelace' });
+    expect(outboxFiles().filter((file) => file.includes('turn-rollback'))).toEqual([]);
+
+    // Refused before the first token: nothing of the turn is kept either.
+    fake.enqueue({ status: 500 });
+    const refused = await turn('turn-rollback', 'Are you there?');
+    expect(refused.types).toEqual(['start', 'error']);
+    expect((await sessions.get('turn-rollback'))?.messages).toEqual(before?.messages);
+  });
+
+  it('keeps what was streamed of a cancelled turn', async () => {
+    fake.enqueue({ text: 'One two three four five', stallAfterTokens: 2 });
+    const { events } = await turn('turn-cancel', 'Tell me a long story', (seen, generation) => {
+      if (seen.filter((event) => event.type === 'chunk').length === 2) generation.abort('cancelled');
+    });
+
+    expect(events.map((event) => event.type)).toEqual(['start', 'chunk', 'chunk', 'done']);
+    expect(events.at(-1)).toMatchObject({ type: 'done', finish_reason: 'cancelled' });
+    const session = await sessions.get('turn-cancel');
+    expect(session?.messages.map(({ role, content, finish_reason }) => ({ role, content, finish_reason }))).toEqual([
+      { role: 'user', content: 'Tell me a long story', finish_reason: undefined },
+      { role: 'assistant', content: 'One two', finish_reason: 'cancelled' },
+    ]);
+  });
+
+  it('notifies once, on the turn that completes the lead: email_sent follows done, and the outbox holds the mail', async () => {
+    fake.setDefault({ text: 'Thanks!' });
+    fake.setStructuredReply({ json: { name: 'Ada Lovelace', email: null, phone: null, goals: null, experience: null } });
+    const first = await turn('turn-notify', 'I am Ada Lovelace');
+    expect(first.types).not.toContain('email_sent');
+
+    fake.setStructuredReply({ json: { ...ADA, phone: null, goals: null } });
+    const completing = await turn('turn-notify', 'ada@example.com, and I am a beginner');
+    expect(completing.types.slice(-2)).toEqual(['done', 'email_sent']);
+    expect(completing.events.at(-2)).toMatchObject({ is_complete: true, missing_fields: [], data_collected: ADA });
+    expect(completing.events.at(-1)).toEqual({
+      type: 'email_sent',
+      message: expect.stringContaining('No SMTP server configured: lead notification written to'),
+    });
+    const mails = outboxFiles().filter((file) => file.includes('turn-notify'));
+    expect(mails).toHaveLength(1);
+    const mail = readFileSync(join(outbox, mails[0]), 'utf8');
+    expect(mail).toMatch(/^Subject: .*Ada Lovelace/m);
+    expect(mail).toContain('ada@example.com');
+    expect(mail).toContain('I am Ada Lovelace');
+    expect((await sessions.get('turn-notify'))?.emailStatus).toBe('sent');
+
+    const later = await turn('turn-notify', 'One more question');
+    expect(later.types).not.toContain('email_sent');
+    expect(outboxFiles().filter((file) => file.includes('turn-notify'))).toHaveLength(1);
+  });
+
+  it('answers the non-streaming call from the same events', async () => {
+    fake.enqueue({ text: 'Hello Ada.' });
+    fake.setStructuredReply({ json: { name: 'Ada Lovelace', email: null, phone: null, goals: null, experience: null } });
+
+    const reply = await turns.reply({ session_id: 'turn-reply', message: 'I am Ada Lovelace' });
+
+    expect(reply).toEqual({
+      session_id: 'turn-reply',
+      message_id: (await sessions.get('turn-reply'))?.messages[1].id,
+      reply: 'Hello Ada.',
+      data_collected: { name: 'Ada Lovelace' },
+      is_complete: false,
+      missing_fields: ['email', 'experience'],
+      email_sent: false,
+    });
+    fake.enqueue({ status: 500 });
+    await expect(turns.reply({ session_id: 'turn-reply', message: 'Still there?' })).rejects.toMatchObject({
+      code: 'upstream_unavailable',
+    });
+  });
+});
