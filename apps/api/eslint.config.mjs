@@ -1,7 +1,49 @@
 import baseConfig from '../../eslint.config.mjs';
 
+/**
+ * The API's folders and the folders each may import: one direction, so no folder cycle. The
+ * model layer sits below the lead domain (the lead rules reach the demo model by injection,
+ * `ModelModule.forRoot`), sessions and email below the chat turn, and the app wires them all.
+ * Specs may import across layers: like `app/`, a spec composes the real pieces.
+ */
+const LAYERS = {
+  config: [],
+  common: [],
+  logging: [],
+  profile: ['config', 'common'],
+  model: ['config', 'common', 'profile'],
+  lead: ['config', 'common', 'profile', 'model'],
+  sessions: ['config', 'common'],
+  email: ['config', 'common', 'profile', 'sessions'],
+  chat: ['config', 'common', 'logging', 'profile', 'model', 'lead', 'sessions', 'email'],
+  health: ['config', 'common', 'chat', 'sessions'],
+};
+const FOLDERS = [...Object.keys(LAYERS), 'app'];
+
+const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => {
+  const forbidden = FOLDERS.filter((other) => other !== folder && !allowed.includes(other));
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    ignores: ['src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+              message: `${folder}/ may import only ${allowed.length ? allowed.join(', ') : 'no other API folder'} (apps/api/eslint.config.mjs): the API's folders depend in one direction.`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default [
   ...baseConfig,
+  ...layerRules,
   {
     // Tests may use the workspace's test tools (the local OpenAI-compatible server); app code may not.
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
