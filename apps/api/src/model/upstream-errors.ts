@@ -35,8 +35,12 @@ export function retryAfterSeconds(error: unknown): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
-/** The contract error for an upstream failure; the provider's own text (which may echo keys) stays out. */
-export function toUpstreamApiError(error: unknown): ApiError {
+/**
+ * The contract error for an upstream failure; the provider's own text (which may echo keys)
+ * stays out. Anything else is not the provider's doing and is answered as it is, for the general
+ * mapping of `common/` (`toApiErrorBody`) to make it an `internal_error`.
+ */
+export function toUpstreamApiError(error: unknown): unknown {
   if (error instanceof ApiError) return error;
   if (error instanceof UpstreamTimeout || error instanceof OpenAI.APIConnectionTimeoutError) {
     return new ApiError(
@@ -63,7 +67,5 @@ export function toUpstreamApiError(error: unknown): ApiError {
         : 'The model provider failed to answer. Please try again.';
     return new ApiError('upstream_unavailable', message, { cause: error });
   }
-  return new ApiError('internal_error', 'Something went wrong while generating the reply.', {
-    cause: error,
-  });
+  return error;
 }
