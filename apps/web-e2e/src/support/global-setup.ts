@@ -1,7 +1,9 @@
+import './workspace-paths';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApi, startProcess } from './processes';
+import { startProcess } from '@chat/test-support';
+import { startApi } from './built-api';
 
 /**
  * Starts what the browser tests talk to: the fake OpenAI server, one built API on it, and one
