@@ -2,8 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeOpenAi } from '@chat/fake-openai';
-import { type RunningBuiltApi, spawnBuiltApi, startBuiltApi } from '@chat/test-support';
-import { postChatStream } from './support/sse-client';
+import { postChatStream, type RunningBuiltApi, spawnBuiltApi, startBuiltApi } from '@chat/test-support';
 
 /** Only what is given here: the built app's embedded defaults decide the rest. */
 function environment(env: Record<string, string>): NodeJS.ProcessEnv {
