@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { findBrowser } from './find-browser';
 
 export const ARTIFACTS_DIR = join(process.cwd(), 'e2e-artifacts');
 
-/** Debian's Chromium, headless, with nothing running in the background. */
+/** The installed Chromium (see {@link findBrowser}), headless, with nothing running in the background. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    executablePath: findBrowser(),
     headless: true,
     args: [
       '--headless',
