@@ -35,6 +35,31 @@ export async function openPortal(browser: Browser, baseUrl: string, viewport = D
   return page;
 }
 
+/**
+ * A suite's browser: launched before its tests and closed after them. `open` gives a test a
+ * fresh page on the portal at `baseUrl()`; the pages a test opened are closed after it.
+ */
+export function portalBrowser(baseUrl: () => string): { open(viewport?: typeof DESKTOP): Promise<Page> } {
+  let browser: Browser | undefined;
+  let opened: Page[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser?.close());
+  afterEach(async () => {
+    await Promise.all(opened.map((page) => page.context().close()));
+    opened = [];
+  });
+  return {
+    async open(viewport = DESKTOP) {
+      if (!browser) throw new Error('the browser did not launch');
+      const page = await openPortal(browser, baseUrl(), viewport);
+      opened.push(page);
+      return page;
+    },
+  };
+}
+
 export async function send(page: Page, text: string): Promise<void> {
   const input = page.getByRole('textbox', { name: 'Your message' });
   await input.fill(text);
