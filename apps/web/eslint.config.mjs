@@ -15,5 +15,5 @@ export default [
   },
   ...angular.configs.templateRecommended.map((config) => ({ ...config, files: ['**/*.html'] })),
   ...angular.configs.templateAccessibility.map((config) => ({ ...config, files: ['**/*.html'] })),
-  { ignores: ['src/testing/*.cjs'] },
+  { ignores: ['jsdom-with-fetch-environment.cjs'] },
 ];

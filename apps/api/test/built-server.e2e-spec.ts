@@ -1,69 +1,26 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startFakeOpenAi } from '@chat/fake-openai';
-import { postChatStream } from './support/sse-client';
+import { postChatStream, type RunningBuiltApi, spawnBuiltApi, startBuiltApi } from '@chat/test-support';
 
-const MAIN = resolve(__dirname, '../../../dist/apps/api/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(env: Record<string, string>): Started {
-  let output = '';
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'outbox-')), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
-    child.on('exit', (code, signal) => resolveExit({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitReady(baseUrl: string, started: Started): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${baseUrl}/api/health/ready`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`API did not become ready:\n${started.output()}`);
+/** Only what is given here: the built app's embedded defaults decide the rest. */
+function environment(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'outbox-')), ...env };
 }
 
 describe('the built API (dist/apps/api/main.js)', () => {
   it('starts on its embedded defaults, streams on the demo model and drains on SIGTERM', async () => {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const api = run({ PORT: String(port), HOST: '127.0.0.1', DEMO_MODEL_WORD_DELAY_MS: '15' });
+    const api = await startBuiltApi(environment({ DEMO_MODEL_WORD_DELAY_MS: '15' }), { timeoutMs: 20_000 });
     try {
-      await waitReady(baseUrl, api);
       expect(api.output()).toMatch(/DEMO MODEL/);
 
-      const stream = await postChatStream(baseUrl, { message: 'What is momentum trading?', session_id: 'test-123' });
+      const stream = await postChatStream(api.url, { message: 'What is momentum trading?', session_id: 'test-123' });
       await stream.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
       api.child.kill('SIGTERM');
       // Draining: a new generation is refused, the running one finishes.
       await new Promise((r) => setTimeout(r, 200));
-      const refused = await fetch(`${baseUrl}/api/chat/stream`, {
+      const refused = await fetch(`${api.url}/api/chat/stream`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ message: 'another', session_id: 'other' }),
@@ -80,7 +37,7 @@ describe('the built API (dist/apps/api/main.js)', () => {
   });
 
   it('refuses to start on a bad setting, naming it', async () => {
-    const api = run({ PORT: 'eighty' });
+    const api = spawnBuiltApi(environment({ PORT: 'eighty' }));
     expect((await api.exited).code).toBe(1);
     expect(api.output()).toContain('PORT');
   });
@@ -89,31 +46,30 @@ describe('the built API (dist/apps/api/main.js)', () => {
     const secret = 'sk-live-THIS-MUST-NOT-APPEAR-0123456789';
     const fake = await startFakeOpenAi();
     fake.setDefault({ status: 401 });
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const api = run({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'trace',
-      OPENAI_API_KEY: secret,
-      OPENAI_BASE_URL: fake.url,
-      SMTP_URL: 'smtp://lead-user:smtp-password-SECRET@127.0.0.1:1',
-    });
+    let api: RunningBuiltApi | undefined;
     try {
-      await waitReady(baseUrl, api);
-      const stream = await postChatStream(baseUrl, { message: 'hello' }).then(async (s) => {
+      api = await startBuiltApi(
+        environment({
+          LOG_LEVEL: 'trace',
+          OPENAI_API_KEY: secret,
+          OPENAI_BASE_URL: fake.url,
+          SMTP_URL: 'smtp://lead-user:smtp-password-SECRET@127.0.0.1:1',
+        }),
+        { timeoutMs: 20_000 },
+      );
+      const stream = await postChatStream(api.url, { message: 'hello' }).then(async (s) => {
         await s.finished;
         return s;
       });
       expect(stream.find('error')?.code).toBe('upstream_unavailable');
       expect(fake.requests[0].headers.authorization).toBe(`Bearer ${secret}`);
-      await fetch(`${baseUrl}/api/chat/sessions/unknown`, { headers: { Authorization: `Bearer ${secret}`, Cookie: `sid=${secret}` } });
+      await fetch(`${api.url}/api/chat/sessions/unknown`, { headers: { Authorization: `Bearer ${secret}`, Cookie: `sid=${secret}` } });
       const logs = api.output();
       expect(logs).toContain('"url":"/api/chat/stream"');
       expect(logs).not.toContain(secret);
       expect(logs).not.toContain('smtp-password-SECRET');
     } finally {
-      api.child.kill('SIGKILL');
+      api?.child.kill('SIGKILL');
       await fake.close();
     }
   });

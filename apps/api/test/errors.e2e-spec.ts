@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
+import { postChatStream } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
-import { postChatStream } from './support/sse-client';
 
 const SECRET_KEY = 'sk-test-DO-NOT-LEAK-1234567890';
 

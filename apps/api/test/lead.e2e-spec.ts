@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { postChatStream, type SseReader, startSmtpListener } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
-import { postChatStream, type SseReader } from './support/sse-client';
-import { startSmtpListener } from './support/smtp-listener';
 
 /** A visitor answering the demo model's questions one by one. */
 const CONVERSATION = [

@@ -1,6 +1,6 @@
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
+import { postChatStream, resumeStream } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
-import { postChatStream, resumeStream } from './support/sse-client';
 
 describe('POST /api/chat/stream on the demo model', () => {
   let api: RunningApi;

@@ -1,8 +1,8 @@
 import WebSocket from 'ws';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
 import type { ChatEvent } from '@chat/contracts';
+import { resumeStream } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
-import { resumeStream } from './support/sse-client';
 
 /** A WebSocket client collecting the events the server sends. */
 async function connect(api: RunningApi): Promise<{ socket: WebSocket; events: ChatEvent[]; until(type: string): Promise<void> }> {

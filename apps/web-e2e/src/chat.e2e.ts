@@ -1,25 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, lastReply, launchBrowser, openPortal, PHONE, screenshot, send } from './support/browser';
+import type { Page } from 'playwright-core';
+import { DESKTOP, lastReply, PHONE, portalBrowser, screenshot, send } from './support/browser';
 
 /** The portal against the API on the fake OpenAI model (see support/fake-model.ts). */
 describe('chat portal', () => {
   const api = () => process.env['WEB_E2E_MODEL_API'] as string;
-  let browser: Browser;
+  const portal = portalBrowser(api);
   let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(() => browser?.close());
-
-  afterEach(() => page?.context().close());
 
   it.each([
     ['desktop', DESKTOP],
     ['phone', PHONE],
   ])('streams a reply into view token by token (%s)', async (name, viewport) => {
-    page = await openPortal(browser, api(), viewport);
+    page = await portal.open(viewport);
     await send(page, 'What is momentum trading?');
 
     await page.locator('chat-finished-message .user', { hasText: 'What is momentum trading?' }).waitFor();
@@ -38,7 +30,7 @@ describe('chat portal', () => {
   });
 
   it('stops a reply and keeps what was written', async () => {
-    page = await openPortal(browser, api());
+    page = await portal.open();
     await send(page, 'Tell me a slow story');
     await page.locator('chat-streaming-reply').getByText('Paragraph 2 ').waitFor();
 
@@ -49,7 +41,7 @@ describe('chat portal', () => {
   });
 
   it('shows a failed reply and retries it', async () => {
-    page = await openPortal(browser, api());
+    page = await portal.open();
     await send(page, 'This will fail at first');
 
     const alert = page.getByRole('alert');
@@ -62,10 +54,10 @@ describe('chat portal', () => {
   });
 
   it('finishes the reply word for word when the connection drops mid-reply', async () => {
-    page = await openPortal(browser, api());
+    page = await portal.open();
     const reference = await fullSlowReply(page);
 
-    page = await openPortal(browser, api());
+    page = await portal.open();
     const resumes: string[] = [];
     page.on('request', (request) => {
       if (request.url().includes('/events')) resumes.push(request.headers()['last-event-id'] ?? '');
@@ -85,7 +77,7 @@ describe('chat portal', () => {
   });
 
   it('restores the conversation and the running reply after a reload', async () => {
-    page = await openPortal(browser, api());
+    page = await portal.open();
     await send(page, 'Tell me a slow story');
     await page.locator('chat-streaming-reply').getByText('Paragraph 2 ').waitFor();
 
@@ -97,7 +89,7 @@ describe('chat portal', () => {
   });
 
   it('runs nothing from a hostile reply', async () => {
-    page = await openPortal(browser, api());
+    page = await portal.open();
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());

@@ -1,25 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, lastReply, launchBrowser, openPortal, PHONE, screenshot, send } from './support/browser';
+import type { Page } from 'playwright-core';
+import { DESKTOP, lastReply, PHONE, portalBrowser, screenshot, send } from './support/browser';
 
 /** A whole conversation with the offline demo model, up to the lead notification email. */
 describe('demo conversation', () => {
   const api = () => process.env['WEB_E2E_DEMO_API'] as string;
-  let browser: Browser;
+  const portal = portalBrowser(api);
   let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(() => browser?.close());
-
-  afterEach(() => page?.context().close());
 
   it.each([
     ['desktop', DESKTOP],
     ['phone', PHONE],
   ])('collects the details and shows the email as sent (%s)', async (name, viewport) => {
-    page = await openPortal(browser, api(), viewport);
+    page = await portal.open(viewport);
     await page.getByText('Demo model').waitFor();
 
     const turns = ['What is momentum trading?', 'My name is Ada Lovelace', 'ada@example.com', 'I am a beginner'];

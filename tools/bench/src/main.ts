@@ -14,8 +14,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort, waitForHttp } from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
-import { freePort, startNode, waitForHttp, type BenchProcess } from './processes';
+import { startNode, type BenchProcess } from './processes';
 import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
 import {
   measureCancel,
@@ -133,7 +134,7 @@ function startFake(extra: string[], reply = text): Promise<BenchProcess> {
       {},
       port,
     );
-    await waitForHttp(port, '/v1/models');
+    await waitForHttp(`http://127.0.0.1:${port}/v1/models`);
     return fake;
   });
 }
@@ -179,7 +180,7 @@ async function startServer(
           { PORT: String(port), UPSTREAM_URL: upstream },
           port,
         );
-  await waitForHttp(port, '/api/health');
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`);
   return server;
 }
 

@@ -1,24 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
+import { collectOutput, stopProcess } from '@chat/test-support';
 
 /** A server under test or the upstream, in its own process. */
 export interface BenchProcess {
   readonly pid: number;
   readonly port: number;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -32,53 +20,30 @@ export function startNode(
   port: number,
 ): BenchProcess {
   const script = 'ulimit -n "$(ulimit -Hn)"; exec taskset -c "$0" "$@"';
-  const child: ChildProcess = spawn(
+  const child = spawn(
     'bash',
     ['-c', script, String(core), process.execPath, ...args],
     {
-      env: { ...process.env, ...env },
+      // The bench resolves `@chat/*` through tsconfig.base.json (TS_NODE_PROJECT); its children
+      // do not: the relay, the fake upstream and stack-floor.ts compile on @swc-node's defaults.
+      env: { ...process.env, TS_NODE_PROJECT: undefined, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let output = '';
-  const keep = (data: Buffer) => (output = (output + data.toString()).slice(-4000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const output = collectOutput(child, 4000);
+  let stopping = false;
   child.once('exit', (code, signal) => {
     if (code && code !== 0 && !stopping)
-      console.error(`process ${args.join(' ')} exited ${code ?? signal}:\n${output}`);
+      console.error(`process ${args.join(' ')} exited ${code ?? signal}:\n${output()}`);
   });
-  let stopping = false;
   return {
     pid: child.pid ?? 0,
     port,
-    async stop() {
+    stop() {
       stopping = true;
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      return stopProcess(child, { signal: 'SIGKILL' });
     },
   };
-}
-
-/** Polls `GET path` until it answers 200 (bounded). */
-export async function waitForHttp(port: number, path: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
-      req.on('error', () => resolve(false));
-      req.setTimeout(1000, () => req.destroy());
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing answered 200 on 127.0.0.1:${port}${path} within ${timeoutMs} ms`);
 }
 
 const CLOCK_TICKS_PER_SECOND = 100;

@@ -1,6 +1,6 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { createChatEventParser } from '@chat/test-support';
 
 /** What one `POST /api/chat/stream` looked like from the client. */
 export interface StreamOutcome {
@@ -71,33 +71,24 @@ export function runStream(options: StreamOptions): Promise<StreamOutcome> {
       settle(`timeout after ${options.timeoutMs} ms`);
       request.destroy();
     }, options.timeoutMs);
-    const parser = createParser({
-      onEvent(message: EventSourceMessage) {
-        const now = performance.now() - started;
-        outcome.events++;
-        if (outcome.events === 1) {
-          outcome.firstEventMs = now;
-          options.onOpen?.(request);
-        }
-        if (message.id !== String(outcome.events))
-          return fail(`event ${outcome.events} has id ${message.id}`);
-        let event: { type: string; content?: string; stream_id?: string };
-        try {
-          event = JSON.parse(message.data);
-        } catch {
-          return fail(`event ${message.id} is not JSON`);
-        }
-        if (outcome.events === 1 && event.type !== 'start')
-          return fail(`first event is ${event.type}`);
-        if (event.type === 'start') outcome.streamId = event.stream_id;
-        if (event.type === 'chunk') {
-          if (Number.isNaN(outcome.firstChunkMs)) outcome.firstChunkMs = now;
-          text += event.content;
-        }
-        if (event.type === 'error') return fail(`error event: ${message.data}`);
-        lastType = event.type;
-        options.onEvent?.(event, request);
-      },
+    const parser = createChatEventParser(({ id, event }) => {
+      const now = performance.now() - started;
+      outcome.events++;
+      if (outcome.events === 1) {
+        outcome.firstEventMs = now;
+        options.onOpen?.(request);
+      }
+      if (id !== outcome.events) return fail(`event ${outcome.events} has id ${id}`);
+      if (outcome.events === 1 && event.type !== 'start')
+        return fail(`first event is ${event.type}`);
+      if (event.type === 'start') outcome.streamId = event.stream_id;
+      if (event.type === 'chunk') {
+        if (Number.isNaN(outcome.firstChunkMs)) outcome.firstChunkMs = now;
+        text += event.content;
+      }
+      if (event.type === 'error') return fail(`error event: ${JSON.stringify(event)}`);
+      lastType = event.type;
+      options.onEvent?.(event, request);
     });
     const fail = (error: string) => {
       settle(error);
@@ -112,7 +103,13 @@ export function runStream(options: StreamOptions): Promise<StreamOutcome> {
       if (!String(res.headers['content-type']).startsWith('text/event-stream'))
         return fail('not text/event-stream');
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => parser.feed(chunk));
+      res.on('data', (chunk: string) => {
+        try {
+          parser.feed(chunk);
+        } catch (error) {
+          fail((error as Error).message);
+        }
+      });
       res.on('error', (error) => settle(`response: ${error.message}`));
       res.on('end', () => {
         if (lastType !== 'done') return settle(`ended after ${lastType || 'nothing'}`);

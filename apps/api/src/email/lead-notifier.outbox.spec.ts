@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { leadNotification, mailSettings, notifierWith } from './testing/lead-fixtures';
-import { parseRawMail } from './testing/raw-mail';
+import { parseRawMail } from '@chat/test-support';
+import { leadNotification, mailSettings, notifierWith } from '../../test/support/lead-fixtures';
 
 describe('LeadNotifier without an SMTP server', () => {
   let root: string;

@@ -1,50 +1,11 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { leadNotification, mailSettings, notifierWith } from './testing/lead-fixtures';
-import { parseRawMail } from './testing/raw-mail';
-
-interface ReceivedMail {
-  from: string | false;
-  to: string[];
-  user?: string;
-  raw: string;
-}
+import { parseRawMail, type SmtpListener, startSmtpListener } from '@chat/test-support';
+import { leadNotification, mailSettings, notifierWith } from '../../test/support/lead-fixtures';
 
 const PASSWORD = 'Sup3r-Secret-Pa55';
 
-/** A real SMTP listener on 127.0.0.1; `reject` makes it refuse every recipient with a 550. */
-async function startSmtp(options: Partial<SMTPServerOptions> = {}) {
-  const received: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      callback(null, { user: auth.username });
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom && session.envelope.mailFrom.address,
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          user: session.user as string | undefined,
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-    ...options,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 describe('LeadNotifier over SMTP', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: SmtpListener;
   let module: Awaited<ReturnType<typeof notifierWith>> | undefined;
 
   afterEach(async () => {
@@ -54,7 +15,7 @@ describe('LeadNotifier over SMTP', () => {
   });
 
   it('delivers the lead to the configured recipients with its fields and the transcript', async () => {
-    smtp = await startSmtp();
+    smtp = await startSmtpListener();
     module = await notifierWith(
       mailSettings({
         smtpUrl: `smtp://sales-bot:${PASSWORD}@127.0.0.1:${smtp.port}`,
@@ -70,8 +31,8 @@ describe('LeadNotifier over SMTP', () => {
       messageId: expect.any(String),
       message: 'Lead notification sent to sales@example.com, ops@example.com',
     });
-    expect(smtp.received).toHaveLength(1);
-    const [mail] = smtp.received;
+    expect(smtp.mails).toHaveLength(1);
+    const [mail] = smtp.mails;
     expect(mail.to).toEqual(['sales@example.com', 'ops@example.com']);
     expect(mail.from).toBe('assistant@example.com');
     expect(mail.user).toBe('sales-bot');
@@ -92,7 +53,7 @@ describe('LeadNotifier over SMTP', () => {
   });
 
   it('escapes what visitors typed in the HTML part, and sets no Reply-To for an invalid address', async () => {
-    smtp = await startSmtp();
+    smtp = await startSmtpListener();
     module = await notifierWith(mailSettings({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` }));
 
     const result = await module.notifier.notify(
@@ -104,7 +65,7 @@ describe('LeadNotifier over SMTP', () => {
     );
 
     expect(result.status).toBe('sent');
-    const parsed = parseRawMail(smtp.received[0].raw);
+    const parsed = parseRawMail(smtp.mails[0].raw);
     expect(parsed.html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     expect(parsed.html).toContain('Hi &#60;img src=x onerror=alert(2)&#62; &#38; &#34;bye&#34;');
     expect(parsed.html).toContain('not-an-address&#34; onmouseover=&#34;x');
@@ -114,11 +75,7 @@ describe('LeadNotifier over SMTP', () => {
   });
 
   it('reports a refused recipient as failed, without the password in the result or the logs', async () => {
-    smtp = await startSmtp({
-      onRcptTo(_address, _session, callback) {
-        callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
-      },
-    });
+    smtp = await startSmtpListener({ refuse: true });
     const smtpUrl = `smtp://sales-bot:${PASSWORD}@127.0.0.1:${smtp.port}`;
     module = await notifierWith(mailSettings({ smtpUrl }));
 
@@ -134,15 +91,11 @@ describe('LeadNotifier over SMTP', () => {
       expect(JSON.stringify(result)).not.toContain(secret);
       expect(logs).not.toContain(secret);
     }
-    expect(smtp.received).toHaveLength(0);
+    expect(smtp.mails).toHaveLength(0);
   });
 
   it('reports a rejected login as failed', async () => {
-    smtp = await startSmtp({
-      onAuth(_auth, _session, callback) {
-        callback(new Error('Invalid username or password'));
-      },
-    });
+    smtp = await startSmtpListener({ rejectLogin: true });
     module = await notifierWith(mailSettings({ smtpUrl: `smtp://sales-bot:${PASSWORD}@127.0.0.1:${smtp.port}` }));
 
     const result = await module.notifier.notify(leadNotification());
@@ -152,7 +105,7 @@ describe('LeadNotifier over SMTP', () => {
   });
 
   it('reports a closed port as failed', async () => {
-    smtp = await startSmtp();
+    smtp = await startSmtpListener();
     const port = smtp.port;
     await smtp.close();
     module = await notifierWith(mailSettings({ smtpUrl: `smtps://sales-bot:${PASSWORD}@127.0.0.1:${port}` }));

@@ -6,8 +6,9 @@
  * Chromium trace of the page with the Performance panel's categories, to find what the long tasks are).
  */
 import { startFakeOpenAi } from '@chat/fake-openai';
+import { stopProcess } from '@chat/test-support';
 import { launchBrowser } from '../support/browser';
-import { startApi, stopProcess } from '../support/processes';
+import { startApi } from '../support/built-api';
 import { benchTokens } from './bench-reply';
 
 const TOKENS = Number(process.env['BENCH_TOKENS'] ?? 20_000);

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { findBrowser } from './find-browser';
 
 export const ARTIFACTS_DIR = join(process.cwd(), 'e2e-artifacts');
 
-/** Debian's Chromium, headless, with nothing running in the background. */
+/** The installed Chromium (see {@link findBrowser}), headless, with nothing running in the background. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    executablePath: findBrowser(),
     headless: true,
     args: [
       '--headless',
@@ -32,6 +33,31 @@ export async function openPortal(browser: Browser, baseUrl: string, viewport = D
   await page.goto('/');
   await page.getByRole('textbox', { name: 'Your message' }).waitFor();
   return page;
+}
+
+/**
+ * A suite's browser: launched before its tests and closed after them. `open` gives a test a
+ * fresh page on the portal at `baseUrl()`; the pages a test opened are closed after it.
+ */
+export function portalBrowser(baseUrl: () => string): { open(viewport?: typeof DESKTOP): Promise<Page> } {
+  let browser: Browser | undefined;
+  let opened: Page[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser?.close());
+  afterEach(async () => {
+    await Promise.all(opened.map((page) => page.context().close()));
+    opened = [];
+  });
+  return {
+    async open(viewport = DESKTOP) {
+      if (!browser) throw new Error('the browser did not launch');
+      const page = await openPortal(browser, baseUrl(), viewport);
+      opened.push(page);
+      return page;
+    },
+  };
 }
 
 export async function send(page: Page, text: string): Promise<void> {

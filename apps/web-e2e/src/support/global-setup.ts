@@ -1,7 +1,10 @@
+import './workspace-paths';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApi, startProcess } from './processes';
+import { startProcess } from '@chat/test-support';
+import { startApi } from './built-api';
+import { findBrowser } from './find-browser';
 
 /**
  * Starts what the browser tests talk to: the fake OpenAI server, one built API on it, and one
@@ -9,6 +12,9 @@ import { startApi, startProcess } from './processes';
  * the tests through the environment.
  */
 export default async function globalSetup(): Promise<void> {
+  // Under plain `jest` (no preflight, see project.json) a missing browser still stops the run
+  // here, before the APIs start.
+  findBrowser();
   const fake = await startProcess(
     'node',
     ['-r', '@swc-node/register', '-r', 'tsconfig-paths/register', 'apps/web-e2e/src/support/fake-model.ts'],

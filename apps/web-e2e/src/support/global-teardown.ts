@@ -1,4 +1,5 @@
-import { stopProcess } from './processes';
+import './workspace-paths';
+import { stopProcess } from '@chat/test-support';
 
 export default async function globalTeardown(): Promise<void> {
   await Promise.all((globalThis.__WEB_E2E_PROCESSES__ ?? []).map((child) => stopProcess(child)));

@@ -1,9 +1,9 @@
 import { TestBed } from '@angular/core/testing';
 import type { AssistantProfile } from '@chat/contracts';
 import type { ServerResponse } from 'node:http';
+import { chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '@chat/test-support';
 import { API_BASE_URL } from '../api-config';
 import { provideChatHttp } from '../chat/api-error-interceptor';
-import { chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '../../testing/scripted-sse-server';
 import { ChatPage } from './chat-page';
 
 const PROFILE: AssistantProfile = {

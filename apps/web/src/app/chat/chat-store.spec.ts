@@ -1,8 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { SESSION_ID_PATTERN, type SessionTranscript } from '@chat/contracts';
+import { breakAfterFlush, chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '@chat/test-support';
 import { API_BASE_URL } from '../api-config';
 import { provideChatHttp } from './api-error-interceptor';
-import { breakAfterFlush, chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '../../testing/scripted-sse-server';
 import { ChatStore } from './chat-store';
 
 describe('ChatStore', () => {

@@ -1,9 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { mailConfig, type MailConfig } from '../../config/mail.config';
-import { EmailModule } from '../email.module';
-import { LeadNotifier } from '../lead-notifier';
-import type { LeadNotification } from '../lead-notification';
+import { mailConfig, type MailConfig } from '../../src/config/mail.config';
+import { EmailModule } from '../../src/email/email.module';
+import { LeadNotifier } from '../../src/email/lead-notifier';
+import type { LeadNotification } from '../../src/email/lead-notification';
 
 export function leadNotification(overrides: { name?: string; email?: string; content?: string } = {}): LeadNotification {
   return {

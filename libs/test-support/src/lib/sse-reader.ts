@@ -1,13 +1,7 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { ChatEvent, ChatRequest } from '@chat/contracts';
-import { isChatEvent } from '@chat/contracts';
+import { createChatEventParser, type ReceivedEvent } from './chat-event-parser';
 
-export interface ReceivedEvent {
-  id: number;
-  event: ChatEvent;
-}
-
-/** An SSE response read as a browser client would: parsed by eventsource-parser. */
+/** A chat stream's SSE response read as a browser client would: parsed by eventsource-parser. */
 export class SseReader {
   readonly events: ReceivedEvent[] = [];
   readonly comments: string[] = [];
@@ -19,18 +13,22 @@ export class SseReader {
     private readonly abortController: AbortController,
   ) {
     if (!response.body) throw new Error('response has no body');
-    const parsed = response.body
-      .pipeThrough(new TextDecoderStream())
-      .pipeThrough(new EventSourceParserStream({ onComment: (comment) => this.comments.push(comment.trim()) }));
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const parser = createChatEventParser(
+      (received) => {
+        // What was already buffered when the connection dropped is not "received".
+        if (abortController.signal.aborted) return;
+        this.events.push(received);
+        this.notify();
+      },
+      (comment) => this.comments.push(comment.trim()),
+    );
     this.finished = (async () => {
       try {
-        for await (const message of parsed) {
-          // What was already buffered when the connection dropped is not "received".
-          if (abortController.signal.aborted) break;
-          const value: unknown = JSON.parse(message.data);
-          if (!isChatEvent(value)) throw new Error(`not a chat event: ${message.data}`);
-          this.events.push({ id: Number(message.id), event: value });
-          this.notify();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done || abortController.signal.aborted) break;
+          parser.feed(value);
         }
       } catch (error) {
         if (!abortController.signal.aborted) throw error;

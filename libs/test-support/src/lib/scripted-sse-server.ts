@@ -91,14 +91,6 @@ export function breakAfterFlush(res: ServerResponse): void {
   setTimeout(() => res.destroy(), 50);
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export const start = (over: Partial<Extract<ChatEvent, { type: 'start' }>> = {}): ChatEvent => ({
   type: 'start',
   session_id: 's1',
