@@ -10,13 +10,15 @@ const LAYERS = {
   config: [],
   common: [],
   logging: [],
+  database: ['config'],
   profile: ['config', 'common'],
   model: ['config', 'common', 'profile'],
   lead: ['config', 'common', 'profile', 'model'],
-  sessions: ['config', 'common'],
+  sessions: ['config', 'common', 'database'],
   email: ['config', 'common', 'profile', 'sessions'],
-  chat: ['config', 'common', 'logging', 'profile', 'model', 'lead', 'sessions', 'email'],
-  health: ['config', 'common', 'chat', 'sessions'],
+  notifications: ['config', 'common', 'database', 'profile', 'sessions', 'email'],
+  chat: ['config', 'common', 'logging', 'database', 'profile', 'model', 'lead', 'sessions', 'email', 'notifications'],
+  health: ['config', 'common', 'database', 'chat'],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'app'];
 

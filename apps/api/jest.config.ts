@@ -15,5 +15,7 @@ export default {
     ],
   },
   moduleFileExtensions: ['ts', 'js'],
+  // Finds the test PostgreSQL server once: the store suites run on it as well as on PGlite.
+  globalSetup: '<rootDir>/../../libs/test-support/src/postgres-global-setup.ts',
   coverageDirectory: '../../coverage/apps/api',
 };

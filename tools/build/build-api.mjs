@@ -24,8 +24,11 @@ const args = [
 if (!watch) rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'main.js'), "require('./apps/api/src/main.js');\n");
-// Assets (the assistant profile) sit where the code looks for them: beside the compiled sources.
-cpSync(join(root, 'apps/api/src/assets'), join(out, 'apps/api/src/assets'), { recursive: true });
+// Assets (the assistant profile) and the SQL migrations sit where the code looks for them:
+// beside the compiled sources.
+for (const dir of ['assets', 'database/migrations']) {
+  cpSync(join(root, 'apps/api/src', dir), join(out, 'apps/api/src', dir), { recursive: true });
+}
 
 if (watch) {
   spawn(swc, args, { cwd: root, stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));

@@ -7,3 +7,4 @@ export * from './lib/scripted-sse-server';
 export * from './lib/smtp-listener';
 export * from './lib/sse-reader';
 export * from './lib/wait-for';
+export * from './lib/test-postgres';

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { ChatModule } from '../chat/chat.module';
 import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
+import { DatabaseModule } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
 import { RuleLeadReader } from '../lead/rule-lead-reader';
 import { ModelModule } from '../model/model.module';
@@ -26,6 +27,7 @@ import { ProfileModule } from '../profile/profile.module';
         app.webRoot ? [{ rootPath: app.webRoot, exclude: ['/api/{*path}'] }] : [],
     }),
     ProfileModule,
+    DatabaseModule,
     // The model layer is below the lead domain: the lead rules reach the demo model from here.
     ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
     ChatModule,

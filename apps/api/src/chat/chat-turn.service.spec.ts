@@ -12,7 +12,8 @@ import { chatConfig } from '../config/chat.config';
 import { RuleLeadReader } from '../lead/rule-lead-reader';
 import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
-import { SessionStore } from '../sessions/session-store';
+import { DatabaseModule } from '../database/database.module';
+import { SessionRepository } from '../sessions/session-repository';
 import { ChatModule } from './chat.module';
 import { ChatTurnService } from './chat-turn.service';
 import type { Generation } from './generation/generation';
@@ -28,17 +29,20 @@ describe('ChatTurnService', () => {
   let outbox: string;
   let moduleRef: TestingModule;
   let turns: ChatTurnService;
-  let sessions: SessionStore;
+  let sessions: SessionRepository;
+  let dataDir: string;
 
   beforeAll(async () => {
     fake = await startFakeOpenAi();
     outbox = mkdtempSync(join(tmpdir(), 'turn-outbox-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'turn-data-'));
     const env: Record<string, string> = {
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: fake.url,
       OPENAI_MAX_ATTEMPTS: '1',
       OPENAI_STALL_TIMEOUT_MS: '5000',
       MAIL_OUTBOX_DIR: outbox,
+      DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
     };
     const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
@@ -49,6 +53,7 @@ describe('ChatTurnService', () => {
           ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, chatConfig] }),
           ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1000 }]),
           ProfileModule,
+          DatabaseModule,
           ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
           ChatModule,
         ],
@@ -63,13 +68,14 @@ describe('ChatTurnService', () => {
       }
     }
     turns = moduleRef.get(ChatTurnService);
-    sessions = moduleRef.get(SessionStore);
+    sessions = moduleRef.get(SessionRepository);
   });
 
   afterAll(async () => {
     await moduleRef.close();
     await fake.close();
     rmSync(outbox, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   beforeEach(() => fake.reset());
@@ -119,7 +125,7 @@ describe('ChatTurnService', () => {
       missing_fields: ['email', 'experience'],
     });
 
-    const session = await sessions.get('turn-events');
+    const session = await sessions.find('turn-events');
     expect(session?.messages.map(({ role, content, finish_reason }) => ({ role, content, finish_reason }))).toEqual([
       { role: 'user', content: 'What is momentum trading? I am Ada Lovelace.', finish_reason: undefined },
       { role: 'assistant', content: reply, finish_reason: 'stop' },
@@ -137,7 +143,7 @@ describe('ChatTurnService', () => {
     fake.enqueue({ text: 'Hello! May I have your name?' });
     fake.setStructuredReply({ json: { name: 'Ada Lovelace', email: null, phone: null, goals: null, experience: null } });
     await turn('turn-rollback', 'Hi, I am Ada Lovelace');
-    const before = await sessions.get('turn-rollback');
+    const before = await sessions.find('turn-rollback');
 
     // Broken off mid-reply, after two chunks reached the client; the extraction found an email.
     fake.enqueue({ text: 'This reply will break off here', breakAfterTokens: 2 });
@@ -151,7 +157,7 @@ describe('ChatTurnService', () => {
       message: 'The model provider could not be reached. Please try again.',
       retryable: true,
     });
-    const after = await sessions.get('turn-rollback');
+    const after = await sessions.find('turn-rollback');
     expect(after?.messages).toEqual(before?.messages);
     expect(after?.lead).toEqual({ name: 'Ada Lovelace' });
     expect(outboxFiles().filter((file) => file.includes('turn-rollback'))).toEqual([]);
@@ -160,7 +166,7 @@ describe('ChatTurnService', () => {
     fake.enqueue({ status: 500 });
     const refused = await turn('turn-rollback', 'Are you there?');
     expect(refused.types).toEqual(['start', 'error']);
-    expect((await sessions.get('turn-rollback'))?.messages).toEqual(before?.messages);
+    expect((await sessions.find('turn-rollback'))?.messages).toEqual(before?.messages);
   });
 
   it('keeps what was streamed of a cancelled turn', async () => {
@@ -171,7 +177,7 @@ describe('ChatTurnService', () => {
 
     expect(events.map((event) => event.type)).toEqual(['start', 'chunk', 'chunk', 'done']);
     expect(events.at(-1)).toMatchObject({ type: 'done', finish_reason: 'cancelled' });
-    const session = await sessions.get('turn-cancel');
+    const session = await sessions.find('turn-cancel');
     expect(session?.messages.map(({ role, content, finish_reason }) => ({ role, content, finish_reason }))).toEqual([
       { role: 'user', content: 'Tell me a long story', finish_reason: undefined },
       { role: 'assistant', content: 'One two', finish_reason: 'cancelled' },
@@ -198,7 +204,7 @@ describe('ChatTurnService', () => {
     expect(mail).toMatch(/^Subject: .*Ada Lovelace/m);
     expect(mail).toContain('ada@example.com');
     expect(mail).toContain('I am Ada Lovelace');
-    expect((await sessions.get('turn-notify'))?.emailStatus).toBe('sent');
+    expect((await sessions.find('turn-notify'))?.emailStatus).toBe('sent');
 
     const later = await turn('turn-notify', 'One more question');
     expect(later.types).not.toContain('email_sent');
@@ -213,7 +219,7 @@ describe('ChatTurnService', () => {
 
     expect(reply).toEqual({
       session_id: 'turn-reply',
-      message_id: (await sessions.get('turn-reply'))?.messages[1].id,
+      message_id: (await sessions.find('turn-reply'))?.messages[1].id,
       reply: 'Hello Ada.',
       data_collected: { name: 'Ada Lovelace' },
       is_complete: false,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { lastValueFrom } from 'rxjs';
 import type {
   ChatEvent,
@@ -10,30 +11,33 @@ import type {
   LeadData,
   SessionTranscript,
   TokenUsage,
-  TranscriptMessage,
 } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { toErrorEvent } from '../common/error-event';
 import { chatConfig } from '../config/chat.config';
-import { leadNotificationOf } from '../email/lead-notification';
-import { LeadNotifier } from '../email/lead-notifier';
+import { outboxConfig } from '../config/outbox.config';
+import { DatabaseConnection } from '../database/database';
 import { assessLead } from '../lead/lead-assessment';
 import { LeadExtractor } from '../lead/lead-extractor';
 import { buildSystemPrompt } from '../lead/system-prompt';
+import { NotificationDelivery } from '../notifications/notification-delivery';
+import { NotificationOutbox } from '../notifications/notification-outbox';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
-import { type ChatSession, newChatSession } from '../sessions/chat-session';
-import { SessionStore } from '../sessions/session-store';
+import { SessionRepository } from '../sessions/session-repository';
 import { ChatReplyCollector } from './chat-reply';
+import { conversationWindow } from './conversation-window';
 import type { Generation } from './generation/generation';
 import { GenerationRegistry } from './generation/generation-registry';
 
 /**
  * Runs the turns of a conversation: the user's message in, the reply streamed out as protocol
  * events, then data extraction and, on the turn that completes the lead, the notification.
- * A turn that fails is not kept (nothing half-written); a cancelled one keeps what was said.
+ * A turn is the unit of work: one write before the first token (the session and the visitor's
+ * pending message), one transaction after the reply. A turn that fails is not kept (nothing
+ * half-written); a cancelled one keeps what was said.
  */
 @Injectable()
 export class ChatTurnService {
@@ -41,12 +45,15 @@ export class ChatTurnService {
 
   constructor(
     private readonly generations: GenerationRegistry,
-    private readonly sessions: SessionStore,
+    private readonly database: DatabaseConnection,
+    private readonly sessions: SessionRepository,
+    private readonly outbox: NotificationOutbox,
+    private readonly delivery: NotificationDelivery,
     private readonly model: ModelClient,
     private readonly extractor: LeadExtractor,
-    private readonly notifier: LeadNotifier,
     @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
+    @Inject(outboxConfig.KEY) private readonly outboxSettings: ConfigType<typeof outboxConfig>,
   ) {}
 
   /**
@@ -79,9 +86,9 @@ export class ChatTurnService {
   }
 
   async transcript(sessionId: string): Promise<SessionTranscript> {
-    const session = await this.sessions.get(sessionId);
-    if (!session) throw new ApiError('not_found', 'No such session.');
     const running = this.generations.runningForSession(sessionId);
+    const session = await this.sessions.find(sessionId, running?.promptMessageId);
+    if (!session) throw new ApiError('not_found', 'No such session.');
     return {
       session_id: session.id,
       messages: session.messages,
@@ -99,45 +106,62 @@ export class ChatTurnService {
       stream_id: generation.streamId,
       model: this.model.modelName,
     });
-    let before: ChatSession | undefined;
+    let begun = false;
     try {
-      const session = (await this.sessions.get(generation.sessionId)) ?? newChatSession(generation.sessionId);
-      // The store hands out a copy, and a turn only appends messages and replaces `lead`: a copy
-      // of the list is what a rollback needs, not a deep clone held for the whole reply.
-      before = { ...session, messages: [...session.messages] };
-      session.messages.push(transcriptMessage('user', message));
-      await this.sessions.save(session);
-      const conversation = session.messages.map(({ role, content }) => ({ role, content }));
-      const current = session.lead;
-      const reply = this.streamReply(generation, current, conversation);
+      // The one database round trip before the first token.
+      const start = await this.sessions.beginTurn({
+        sessionId: generation.sessionId,
+        leadId: randomUUID(),
+        messageId: generation.promptMessageId,
+        content: message,
+        maxMessages: this.config.sessionMaxMessages,
+        maxSessions: this.config.sessionsMax,
+        historyLimit: this.config.contextMaxMessages,
+      });
+      if (!start.accepted) throw this.refusal(start.reason);
+      begun = true;
+      const conversation = conversationWindow(
+        [...start.history, { role: 'user', content: message }],
+        this.config.contextMaxChars,
+      );
+      const reply = this.streamReply(generation, start.lead, conversation);
       // The details are taken from what the visitor wrote, so they are read from the conversation
       // up to this message while the reply streams: `done` does not wait for a second call.
       const lead = this.extractor
-        .extract(conversation, current)
+        .extract(conversation, start.lead)
         // Extractors do not throw; should one, the chat goes on, and a failed reply, which
         // leaves this promise unawaited, cannot turn it into an unhandled rejection.
         .catch((error: unknown) => {
           this.logger.error({ err: error }, 'Lead extraction threw');
-          return current;
+          return start.lead;
         });
       const outcome = await reply;
       if (outcome.error) throw outcome.error;
-      await this.completeTurn(generation, session, outcome, await lead);
+      await this.completeTurn(generation, start.leadId, outcome, await lead);
     } catch (error) {
       const event = toErrorEvent(error);
       if (event.code === 'internal_error') {
         this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
       }
-      // The turn failed: the conversation goes back to how it was, so a retry starts clean.
-      if (before) {
+      // The turn failed: its message goes, so the transcript holds whole turns and a retry starts clean.
+      if (begun) {
         await this.sessions
-          .save({ ...before, updatedAt: new Date().toISOString() })
-          .catch((saveError: unknown) => this.logger.error({ err: saveError }, 'Could not roll back a failed turn'));
+          .discardTurn(generation.promptMessageId)
+          .catch((discardError: unknown) => this.logger.error({ err: discardError }, 'Could not discard a failed turn'));
       }
       generation.emit(event);
     } finally {
       generation.finish();
     }
+  }
+
+  private refusal(reason: 'session_full' | 'too_many_sessions'): ApiError {
+    return reason === 'session_full'
+      ? new ApiError(
+          'invalid_request',
+          `This conversation is full (${this.config.sessionMaxMessages} messages). Please start a new one.`,
+        )
+      : new ApiError('internal_error', 'No new conversations can be started right now. Please try again later.');
   }
 
   /** Streams the model's reply into the generation until it finishes, fails or is aborted. */
@@ -171,22 +195,31 @@ export class ChatTurnService {
     });
   }
 
+  /**
+   * Commits the turn in one transaction (the visitor's message, the reply as streamed, the lead
+   * and, on the turn that completes it, its notification), then says `done`, then tries the
+   * notification once, for a bounded time.
+   */
   private async completeTurn(
     generation: Generation,
-    session: ChatSession,
+    leadId: string,
     outcome: ReplyOutcome,
     collected: LeadData,
   ): Promise<void> {
     // The reply is what was streamed: the transcript shares the generation's joined text.
     const text = generation.replyText;
-    if (text.length > 0) {
-      session.messages.push(transcriptMessage('assistant', text, generation.messageId, outcome.finishReason));
-    }
-    session.lead = collected;
-    const lead = assessLead(this.profile, session.lead);
-    session.updatedAt = new Date().toISOString();
-    const notify = lead.is_complete && session.emailStatus !== 'sent';
-    await this.sessions.save(session);
+    const lead = assessLead(this.profile, collected);
+    const notificationId = await this.database.db.transaction(async (tx) => {
+      const { completedNow } = await this.sessions.completeTurn(tx, {
+        sessionId: generation.sessionId,
+        leadId,
+        userMessageId: generation.promptMessageId,
+        reply: text.length > 0 ? { id: generation.messageId, content: text, finishReason: outcome.finishReason } : undefined,
+        lead: collected,
+        isComplete: lead.is_complete,
+      });
+      return completedNow ? this.outbox.enqueue(tx, leadId, 'email', randomUUID()) : undefined;
+    });
     generation.emit({
       type: 'done',
       message_id: generation.messageId,
@@ -194,23 +227,27 @@ export class ChatTurnService {
       ...lead,
       ...(outcome.usage && { usage: outcome.usage }),
     });
-    if (notify) {
-      // The reply is complete: nothing after `done` may turn it into a failure.
-      await this.notifyLead(generation, session).catch((error: unknown) =>
-        this.logger.error({ err: error, sessionId: session.id }, 'Lead notification step failed'),
-      );
-    }
+    // The reply is complete: nothing after `done` may turn it into a failure.
+    if (notificationId) await this.notifyWithinTurn(generation, notificationId);
   }
 
-  private async notifyLead(generation: Generation, session: ChatSession): Promise<void> {
-    const result = await this.notifier.notify(leadNotificationOf(this.profile, session));
-    session.emailStatus = result.status;
-    await this.sessions.save(session);
-    if (result.status === 'sent') {
-      generation.emit({ type: 'email_sent', message: result.message });
-    } else {
-      this.logger.warn(`Lead notification for session ${session.id} failed: ${result.message}`);
-    }
+  /**
+   * The first attempt of a new notification, awaited for `NOTIFY_IN_TURN_TIMEOUT_MS` at most:
+   * `email_sent` follows `done` if the mail server accepted it by then. Otherwise the attempt
+   * goes on without the turn, and the outbox worker takes care of the rest.
+   */
+  private async notifyWithinTurn(generation: Generation, notificationId: string): Promise<void> {
+    const attempt = this.delivery.deliverNow(notificationId).catch((error: unknown) => {
+      this.logger.error({ err: error, sessionId: generation.sessionId }, 'Lead notification attempt failed');
+      return undefined;
+    });
+    const timeout = new AbortController();
+    const result = await Promise.race([
+      attempt,
+      delay(this.outboxSettings.inTurnTimeoutMs, undefined, { signal: timeout.signal }).catch(() => undefined),
+    ]);
+    timeout.abort();
+    if (result?.status === 'sent') generation.emit({ type: 'email_sent', message: result.message });
   }
 }
 
@@ -218,19 +255,4 @@ interface ReplyOutcome {
   finishReason: DoneEvent['finish_reason'];
   usage?: TokenUsage;
   error?: unknown;
-}
-
-function transcriptMessage(
-  role: TranscriptMessage['role'],
-  content: string,
-  id: string = randomUUID(),
-  finishReason?: TranscriptMessage['finish_reason'],
-): TranscriptMessage {
-  return {
-    id,
-    role,
-    content,
-    created_at: new Date().toISOString(),
-    ...(finishReason && { finish_reason: finishReason }),
-  };
 }

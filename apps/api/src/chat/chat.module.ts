@@ -1,8 +1,8 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { chatConfig } from '../config/chat.config';
-import { EmailModule } from '../email/email.module';
 import { LeadModule } from '../lead/lead.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
@@ -11,7 +11,7 @@ import { GenerationRegistry } from './generation/generation-registry';
 import { trackSseStream } from './sse/nest-sse-stream';
 
 @Module({
-  imports: [ConfigModule.forFeature(chatConfig), LeadModule, EmailModule, SessionsModule],
+  imports: [ConfigModule.forFeature(chatConfig), LeadModule, NotificationsModule, SessionsModule],
   controllers: [ChatController],
   providers: [ChatTurnService, GenerationRegistry, ChatGateway],
   exports: [GenerationRegistry],

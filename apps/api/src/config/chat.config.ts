@@ -13,8 +13,18 @@ class ChatEnv {
   /** Messages a client (by IP) may send per window. */
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) RATE_LIMIT_MESSAGES?: number;
   @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) RATE_LIMIT_WINDOW_MS?: number;
-  /** A session nobody wrote to for this long is forgotten (in-memory store) (ms). */
+  /** A session whose lead is incomplete and that nobody wrote to for this long is erased (ms). */
   @IsOptional() @IsInt() @Min(60_000) @Max(31_536_000_000) SESSION_IDLE_TTL_MS?: number;
+  /** Sessions, their transcripts and leads are erased this many days after their last message. */
+  @IsOptional() @IsInt() @Min(1) @Max(36_500) DATA_RETENTION_DAYS?: number;
+  /** Messages a session may hold (both sides); past it, a new message is refused. */
+  @IsOptional() @IsInt() @Min(2) @Max(100_000) SESSION_MAX_MESSAGES?: number;
+  /** Sessions the database may hold; past it, a new session is refused. */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000_000) SESSIONS_MAX?: number;
+  /** The model reads at most this many of the latest messages… */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000) CONTEXT_MAX_MESSAGES?: number;
+  /** …and at most this many characters of them (the newest message always). */
+  @IsOptional() @IsInt() @Min(100) @Max(10_000_000) CONTEXT_MAX_CHARS?: number;
   /** How long SIGTERM waits for running generations before aborting them (ms). */
   @IsOptional() @IsInt() @Min(0) @Max(600_000) SHUTDOWN_GRACE_MS?: number;
 }
@@ -28,6 +38,11 @@ export interface ChatConfig {
   rateLimitWindowMs: number;
   shutdownGraceMs: number;
   sessionIdleTtlMs: number;
+  retentionDays: number;
+  sessionMaxMessages: number;
+  sessionsMax: number;
+  contextMaxMessages: number;
+  contextMaxChars: number;
 }
 
 /** Period of the `: ping` heartbeat on open streams unless `SSE_HEARTBEAT_MS` says otherwise. */
@@ -44,5 +59,10 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS ?? 60_000,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
     sessionIdleTtlMs: env.SESSION_IDLE_TTL_MS ?? 24 * 60 * 60_000,
+    retentionDays: env.DATA_RETENTION_DAYS ?? 365,
+    sessionMaxMessages: env.SESSION_MAX_MESSAGES ?? 200,
+    sessionsMax: env.SESSIONS_MAX ?? 1_000_000,
+    contextMaxMessages: env.CONTEXT_MAX_MESSAGES ?? 40,
+    contextMaxChars: env.CONTEXT_MAX_CHARS ?? 24_000,
   };
 });

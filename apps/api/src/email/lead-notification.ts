@@ -1,6 +1,6 @@
 import type { TranscriptMessage } from '@chat/contracts';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import type { ChatSession } from '../sessions/chat-session';
+import type { CollectedLead } from '../sessions/session-repository';
 
 /** What the lead notification tells the sales team: the collected fields and the conversation. */
 export interface LeadNotification {
@@ -18,15 +18,12 @@ export type LeadNotificationResult =
   /** `message` is safe to show and log: it never holds the SMTP URL or a password. */
   | { status: 'failed'; message: string };
 
-/** The notification of a session's lead: every field of the profile, and the whole conversation. */
-export function leadNotificationOf(
-  profile: AssistantProfileDefinition,
-  session: Pick<ChatSession, 'id' | 'lead' | 'messages'>,
-): LeadNotification {
+/** The notification of a session's lead: every field of the profile, and the conversation. */
+export function leadNotificationOf(profile: AssistantProfileDefinition, lead: CollectedLead): LeadNotification {
   return {
-    sessionId: session.id,
+    sessionId: lead.sessionId,
     profileName: profile.name,
-    fields: profile.fields.map(({ name, label }) => ({ name, label, value: session.lead[name] })),
-    transcript: session.messages.map(({ role, content, created_at }) => ({ role, content, created_at })),
+    fields: profile.fields.map(({ name, label }) => ({ name, label, value: lead.fields[name] })),
+    transcript: lead.messages.map(({ role, content, created_at }) => ({ role, content, created_at })),
   };
 }

@@ -2,11 +2,11 @@ import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { GenerationRegistry } from '../chat/generation/generation-registry';
-import { SessionStore } from '../sessions/session-store';
+import { DatabaseConnection } from '../database/database';
 
 interface Readiness {
   status: 'ready' | 'unavailable';
-  checks: { sessions: 'up' | 'down'; generations: 'accepting' | 'draining' };
+  checks: { database: 'up' | 'down'; generations: 'accepting' | 'draining' };
   running_generations: number;
 }
 
@@ -14,7 +14,7 @@ interface Readiness {
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly sessions: SessionStore,
+    private readonly database: DatabaseConnection,
     private readonly generations: GenerationRegistry,
   ) {}
 
@@ -26,17 +26,17 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the session store answers and new generations are accepted' })
-  @ApiOkResponse({ schema: { example: { status: 'ready', checks: { sessions: 'up', generations: 'accepting' }, running_generations: 0 } } })
+  @ApiOperation({ summary: 'Readiness: the database answers and new generations are accepted' })
+  @ApiOkResponse({ schema: { example: { status: 'ready', checks: { database: 'up', generations: 'accepting' }, running_generations: 0 } } })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down, or the instance is shutting down' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
-    const sessionsUp = await this.sessions.isReady().catch(() => false);
+    const databaseUp = await this.database.isReady();
     const accepting = !this.generations.isDraining;
-    const ready = sessionsUp && accepting;
+    const ready = databaseUp && accepting;
     if (!ready) response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status: ready ? 'ready' : 'unavailable',
-      checks: { sessions: sessionsUp ? 'up' : 'down', generations: accepting ? 'accepting' : 'draining' },
+      checks: { database: databaseUp ? 'up' : 'down', generations: accepting ? 'accepting' : 'draining' },
       running_generations: this.generations.runningCount,
     };
   }

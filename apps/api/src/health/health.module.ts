@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ChatModule } from '../chat/chat.module';
-import { SessionsModule } from '../sessions/sessions.module';
 import { HealthController } from './health.controller';
 
 @Module({
-  imports: [ChatModule, SessionsModule],
+  imports: [ChatModule],
   controllers: [HealthController],
 })
 export class HealthModule {}

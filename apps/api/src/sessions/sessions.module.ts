@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { chatConfig } from '../config/chat.config';
-import { InMemorySessionStore } from './in-memory-session.store';
-import { SessionStore } from './session-store';
+import { SessionRepository } from './session-repository';
+import { SessionRetention } from './session-retention';
 
+/** Visitors' sessions: transcripts and leads, in the database, and their retention. */
 @Module({
   imports: [ConfigModule.forFeature(chatConfig)],
-  providers: [{ provide: SessionStore, useClass: InMemorySessionStore }],
-  exports: [SessionStore],
+  providers: [SessionRepository, SessionRetention],
+  exports: [SessionRepository],
 })
 export class SessionsModule {}

@@ -9,6 +9,8 @@ export interface RunningApi {
   /** e.g. `http://127.0.0.1:41234` */
   baseUrl: string;
   outboxDir: string;
+  /** The embedded database's folder (unless the test set `DATABASE_URL`). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -19,9 +21,11 @@ export interface RunningApi {
  */
 export async function startApi(env: Record<string, string | undefined> = {}): Promise<RunningApi> {
   const outboxDir = mkdtempSync(join(tmpdir(), 'chat-outbox-'));
+  const dataDir = env['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'chat-data-'));
   const settings: Record<string, string | undefined> = {
     LOG_LEVEL: 'silent',
     MAIL_OUTBOX_DIR: outboxDir,
+    DATA_DIR: dataDir,
     DEMO_MODEL_WORD_DELAY_MS: '0',
     RATE_LIMIT_MESSAGES: '10000',
     OPENAI_RETRY_BASE_DELAY_MS: '10',
@@ -47,6 +51,7 @@ export async function startApi(env: Record<string, string | undefined> = {}): Pr
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
     outboxDir,
+    dataDir,
     close: () => app.close(),
   };
 }

@@ -11,8 +11,11 @@ export interface LeadFieldDescriptor {
   options?: readonly string[];
 }
 
-/** Where the lead notification stands for a session. */
-export type LeadEmailStatus = 'not_sent' | 'sent' | 'failed';
+/**
+ * Where the lead notification stands for a session: none yet, waiting for (another) attempt,
+ * accepted by the mail server, or failed once every attempt was spent.
+ */
+export type LeadEmailStatus = 'not_sent' | 'queued' | 'sent' | 'failed';
 
 export interface LeadState {
   data_collected: LeadData;

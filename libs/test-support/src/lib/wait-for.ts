@@ -17,9 +17,13 @@ async function poll(check: () => boolean | Promise<boolean>, options: PollOption
   }
 }
 
-/** Resolves once `condition` holds (checked every 10 ms). */
-export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  if (!(await poll(condition, { timeoutMs, intervalMs: 10 }))) throw new Error('condition not met in time');
+/** Resolves once `condition` holds (checked every 10 ms, or `intervalMs`). */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  intervalMs = 10,
+): Promise<void> {
+  if (!(await poll(condition, { timeoutMs, intervalMs }))) throw new Error('condition not met in time');
 }
 
 /** Whether `GET url` answers 200 within a second, on a connection of its own (no keep-alive left behind). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Observable, type Subscriber } from 'rxjs';
 import type { ChatEvent } from '@chat/contracts';
 import { type StreamEvent, StreamResumeBuffer } from './stream-resume-buffer';
@@ -21,6 +22,9 @@ export class Generation {
   private readonly watchers: ((event: ChatEvent) => void)[] = [];
   private readonly abortController = new AbortController();
   private finishedAt: number | undefined;
+
+  /** The visitor's message this generation answers; pending in the transcript while it runs. */
+  readonly promptMessageId = randomUUID();
 
   constructor(
     readonly streamId: string,

@@ -1,0 +1,130 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  boolean,
+} from 'drizzle-orm/pg-core';
+import { type LeadData, TRANSCRIPT_FINISH_REASONS, TRANSCRIPT_ROLES } from '@chat/contracts';
+
+/** A check that `column` holds one of `values` (drizzle's text enums are types only). */
+const oneOf = (name: string, column: { name: string }, values: readonly string[]) =>
+  check(name, sql.raw(`"${column.name}" in (${values.map((value) => `'${value}'`).join(', ')})`));
+
+/*
+ * The stored data, shaped by what the product does: a turn appends messages and updates its
+ * session's lead; a completed lead queues notifications that workers claim. Every instance of
+ * the API shares these tables. Migrations are generated from this file (`npx nx run
+ * api:db-generate`) into `migrations/`, and a released migration is never edited.
+ */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** A visitor's conversation. Its id is the protocol's `session_id` (public, chosen by clients). */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('sessions_updated_at_idx').on(table.updatedAt)],
+);
+
+/**
+ * The transcript, one row per message, in `seq` order. The visitor's message is written
+ * `pending` before the reply streams (a reload mid-reply shows it) and becomes part of the
+ * transcript only with the turn's reply, in one transaction: a turn is all or nothing.
+ */
+export const messages = pgTable(
+  'messages',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    id: uuid('id').notNull().unique(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: TRANSCRIPT_ROLES }).notNull(),
+    content: text('content').notNull(),
+    finishReason: text('finish_reason', { enum: TRANSCRIPT_FINISH_REASONS }),
+    pending: boolean('pending').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('messages_session_seq_idx').on(table.sessionId, table.seq),
+    oneOf('messages_role_check', table.role, TRANSCRIPT_ROLES),
+    oneOf('messages_finish_reason_check', table.finishReason, TRANSCRIPT_FINISH_REASONS),
+  ],
+);
+
+export const LEAD_STATES = ['collecting', 'complete'] as const;
+export type LeadStateName = (typeof LEAD_STATES)[number];
+
+/** What a session collected about its visitor, and since when it is complete. One per session. */
+export const leads = pgTable(
+  'leads',
+  {
+    id: uuid('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .unique()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    fields: jsonb('fields').$type<LeadData>().notNull().default({}),
+    state: text('state', { enum: LEAD_STATES }).notNull().default('collecting'),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('leads_state_updated_at_idx').on(table.state, table.updatedAt),
+    index('leads_created_at_idx').on(table.createdAt),
+    oneOf('leads_state_check', table.state, LEAD_STATES),
+  ],
+);
+
+export const NOTIFICATION_CHANNELS = ['email', 'webhook'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+export const NOTIFICATION_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/**
+ * The durable outbox: one notification per lead and channel, recorded with the turn that
+ * completes the lead. A worker claims it (`sending`, with a lease that another worker may take
+ * over once it expires), delivers it, and records the outcome: `sent`, or `queued` again with
+ * the next attempt's time, or `failed` once the attempts are spent.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /** Why the last attempt failed, as safe to show as the delivery channel made it: no secrets. */
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex('notifications_lead_channel_uq').on(table.leadId, table.channel),
+    index('notifications_due_idx').on(table.status, table.nextAttemptAt),
+    oneOf('notifications_channel_check', table.channel, NOTIFICATION_CHANNELS),
+    oneOf('notifications_status_check', table.status, NOTIFICATION_STATUSES),
+  ],
+);
+
+export const schema = { sessions, messages, leads, notifications };

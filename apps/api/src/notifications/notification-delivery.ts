@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { outboxConfig } from '../config/outbox.config';
+import { leadNotificationOf, type LeadNotificationResult } from '../email/lead-notification';
+import { LeadNotifier } from '../email/lead-notifier';
+import type { AssistantProfileDefinition } from '../profile/assistant-profile';
+import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
+import { SessionRepository } from '../sessions/session-repository';
+import { type ClaimedNotification, NotificationOutbox } from './notification-outbox';
+
+/**
+ * Delivers claimed notifications and records each outcome: sent, or queued again after an
+ * exponential backoff with jitter, or failed once the attempts are spent.
+ */
+@Injectable()
+export class NotificationDelivery {
+  private readonly logger = new Logger(NotificationDelivery.name);
+
+  constructor(
+    private readonly outbox: NotificationOutbox,
+    private readonly sessions: SessionRepository,
+    private readonly notifier: LeadNotifier,
+    @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
+    @Inject(outboxConfig.KEY) private readonly config: ConfigType<typeof outboxConfig>,
+  ) {}
+
+  /** Claims the notification `id` if it is due and delivers it; undefined if another holds it. */
+  async deliverNow(id: string): Promise<LeadNotificationResult | undefined> {
+    const [claim] = await this.outbox.claim(this.config.leaseMs, { limit: 1, id });
+    return claim && this.deliver(claim);
+  }
+
+  /** Claims and delivers up to `limit` due notifications, one after another; answers how many. */
+  async deliverDue(limit: number): Promise<number> {
+    const claims = await this.outbox.claim(this.config.leaseMs, { limit });
+    for (const claim of claims) await this.deliver(claim);
+    return claims.length;
+  }
+
+  private async deliver(claim: ClaimedNotification): Promise<LeadNotificationResult> {
+    const lead = await this.sessions.collectedLead(claim.leadId);
+    if (!lead) {
+      // Erased since it was queued: there is nothing to send, and the row went with the lead.
+      return { status: 'failed', message: 'The lead was erased.' };
+    }
+    const result = await this.notifier.notify(leadNotificationOf(this.profile, lead));
+    if (result.status === 'sent') {
+      await this.outbox.markSent(claim);
+      return result;
+    }
+    const next = claim.attempt < this.config.maxAttempts ? new Date(Date.now() + this.backoffMs(claim.attempt)) : undefined;
+    await this.outbox.markFailedAttempt(claim, result.message, next);
+    this.logger.warn(
+      next
+        ? `Notification ${claim.id} (attempt ${claim.attempt}) failed; next attempt at ${next.toISOString()}`
+        : `Notification ${claim.id} failed after ${claim.attempt} attempts; it stays failed until sent again`,
+    );
+    return result;
+  }
+
+  /** The wait after failed attempt `attempt`: doubling from the base, capped, between half and all of it. */
+  private backoffMs(attempt: number): number {
+    const ceiling = Math.min(this.config.retryBaseMs * 2 ** (attempt - 1), this.config.retryMaxMs);
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { testDatabaseEngines } from '@chat/test-support';
+import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import { notifications } from '../database/schema';
+import { type BeginTurn, SessionRepository } from './session-repository';
+
+describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
+  let database: TestDatabase;
+  let sessions: SessionRepository;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+    sessions = new SessionRepository(database.connection);
+  });
+  afterAll(() => database.dispose());
+
+  const begin = (sessionId: string, content: string, limits: Partial<BeginTurn> = {}) =>
+    sessions.beginTurn({
+      sessionId,
+      leadId: randomUUID(),
+      messageId: randomUUID(),
+      content,
+      maxMessages: 100,
+      maxSessions: 1000,
+      historyLimit: 10,
+      ...limits,
+    });
+
+  /** A whole turn: begun, then completed in a transaction as the turn service does. */
+  async function fullTurn(sessionId: string, content: string, reply: string, lead: Record<string, string> = {}, isComplete = false) {
+    const messageId = randomUUID();
+    const start = await begin(sessionId, content, { messageId });
+    if (!start.accepted) throw new Error(start.reason);
+    const { completedNow } = await database.connection.db.transaction((tx) =>
+      sessions.completeTurn(tx, {
+        sessionId,
+        leadId: start.leadId,
+        userMessageId: messageId,
+        reply: { id: randomUUID(), content: reply, finishReason: 'stop' },
+        lead,
+        isComplete,
+      }),
+    );
+    return { completedNow, leadId: start.leadId };
+  }
+
+  it('begins a new session in one statement: the session, its lead and the pending message', async () => {
+    const start = await begin('s-new', 'Hello');
+    expect(start).toEqual({ accepted: true, leadId: expect.any(String), lead: {}, history: [] });
+    // Pending: not in the transcript, unless the running turn asks for it.
+    expect((await sessions.find('s-new'))?.messages).toEqual([]);
+  });
+
+  it('keeps whole turns, in order, with the lead as the last turn left it', async () => {
+    await fullTurn('s-turns', 'Hi, I am Ada', 'Hello Ada! Your email?', { name: 'Ada' });
+    const second = await fullTurn('s-turns', 'ada@example.com', 'Thanks!', { name: 'Ada', email: 'ada@example.com' }, true);
+    expect(second.completedNow).toBe(true);
+    const session = await sessions.find('s-turns');
+    expect(session?.messages.map(({ role, content, finish_reason }) => [role, content, finish_reason])).toEqual([
+      ['user', 'Hi, I am Ada', undefined],
+      ['assistant', 'Hello Ada! Your email?', 'stop'],
+      ['user', 'ada@example.com', undefined],
+      ['assistant', 'Thanks!', 'stop'],
+    ]);
+    expect(session?.lead).toEqual({ name: 'Ada', email: 'ada@example.com' });
+    // A lead completes once.
+    expect((await fullTurn('s-turns', 'bye', 'Bye!', { name: 'Ada', email: 'ada@example.com' }, true)).completedNow).toBe(false);
+  });
+
+  it('answers the latest complete messages as history, oldest first, without pending ones', async () => {
+    for (let i = 1; i <= 4; i++) await fullTurn('s-history', `question ${i}`, `answer ${i}`);
+    await begin('s-history', 'a turn that never completes');
+    const start = await begin('s-history', 'question 5', { historyLimit: 3 });
+    expect(start.accepted && start.history).toEqual([
+      { role: 'assistant', content: 'answer 3' },
+      { role: 'user', content: 'question 4' },
+      { role: 'assistant', content: 'answer 4' },
+    ]);
+  });
+
+  it('discards a failed turn: its pending message goes, the rest stays', async () => {
+    await fullTurn('s-discard', 'first', 'reply');
+    const messageId = randomUUID();
+    await sessions.beginTurn({ sessionId: 's-discard', leadId: randomUUID(), messageId, content: 'second', maxMessages: 100, maxSessions: 1000, historyLimit: 10 });
+    expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'reply', 'second']);
+    await sessions.discardTurn(messageId);
+    expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'reply']);
+  });
+
+  it('refuses a message past the session limit, and a new session past the database limit', async () => {
+    await fullTurn('s-full', 'one', 'two');
+    expect(await begin('s-full', 'three', { maxMessages: 2 })).toEqual({ accepted: false, reason: 'session_full' });
+    expect((await sessions.find('s-full'))?.messages).toHaveLength(2);
+    expect(await begin('s-brand-new', 'hi', { maxSessions: 1 })).toEqual({ accepted: false, reason: 'too_many_sessions' });
+    expect(await sessions.find('s-brand-new')).toBeUndefined();
+  });
+
+  it('shows where the email stands: not sent, queued while attempts go on, then sent or failed', async () => {
+    const { leadId } = await fullTurn('s-email', 'hi', 'hello', { name: 'Ada' }, true);
+    expect((await sessions.find('s-email'))?.emailStatus).toBe('not_sent');
+    const id = randomUUID();
+    await database.connection.db.insert(notifications).values({ id, leadId, channel: 'email' });
+    expect((await sessions.find('s-email'))?.emailStatus).toBe('queued');
+    for (const status of ['sending', 'sent', 'failed'] as const) {
+      await database.connection.db.update(notifications).set({ status }).where(eq(notifications.id, id));
+      expect((await sessions.find('s-email'))?.emailStatus).toBe(status === 'sending' ? 'queued' : status);
+    }
+  });
+
+  it('gives a lead with its conversation up to completion for its notification', async () => {
+    await fullTurn('s-collected', 'I am Ada', 'Email?', { name: 'Ada' });
+    await fullTurn('s-collected', 'ada@example.com', 'Thanks', { name: 'Ada', email: 'ada@example.com' }, true);
+    const { leadId } = await fullTurn('s-collected', 'later question', 'later answer', { name: 'Ada', email: 'ada@example.com' }, true);
+    const collected = await sessions.collectedLead(leadId);
+    expect(collected).toMatchObject({ sessionId: 's-collected', fields: { name: 'Ada', email: 'ada@example.com' } });
+    expect(collected?.messages.map((m) => m.content)).toEqual(['I am Ada', 'Email?', 'ada@example.com', 'Thanks']);
+  });
+
+  it('stores hostile text as text', async () => {
+    const text = "'); drop table sessions; -- \u0000? no: \u2028 ✓ 📈 \\ $1";
+    await fullTurn('s-hostile', text.replace('\u0000', ''), text.replace('\u0000', ''));
+    expect((await sessions.find('s-hostile'))?.messages[0].content).toBe(text.replace('\u0000', ''));
+  });
+});

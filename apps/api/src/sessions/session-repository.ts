@@ -1,0 +1,236 @@
+import { Injectable } from '@nestjs/common';
+import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
+import type { LeadData, LeadEmailStatus, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
+import { type Database, DatabaseConnection, rowsOf } from '../database/database';
+import { leads, messages, notifications, sessions } from '../database/schema';
+
+/** One message of a conversation as the model reads it. */
+export interface StoredTurn {
+  role: TranscriptMessage['role'];
+  content: string;
+}
+
+export interface BeginTurn {
+  sessionId: string;
+  /** Ids of the new lead (used when the session is new) and of the visitor's message. */
+  leadId: string;
+  messageId: string;
+  content: string;
+  /** Messages a session may hold, and sessions the database may hold. */
+  maxMessages: number;
+  maxSessions: number;
+  /** The latest complete messages to answer with the model's window. */
+  historyLimit: number;
+}
+
+export type TurnStart =
+  | { accepted: true; leadId: string; lead: LeadData; history: StoredTurn[] }
+  | { accepted: false; reason: 'session_full' | 'too_many_sessions' };
+
+export interface CompleteTurn {
+  sessionId: string;
+  leadId: string;
+  userMessageId: string;
+  reply?: { id: string; content: string; finishReason: TranscriptFinishReason };
+  lead: LeadData;
+  isComplete: boolean;
+}
+
+/** A session's lead as stored: its fields and the conversation that collected them. */
+export interface CollectedLead {
+  sessionId: string;
+  fields: LeadData;
+  messages: Pick<TranscriptMessage, 'role' | 'content' | 'created_at'>[];
+}
+
+export interface SessionView {
+  id: string;
+  messages: TranscriptMessage[];
+  lead: LeadData;
+  emailStatus: LeadEmailStatus;
+}
+
+/**
+ * A visitor's session: its transcript and its lead, stored as a turn uses them. A turn begins
+ * with one statement (one round trip before the first token) and completes in the caller's
+ * transaction; nothing is written per token, and the session is never rewritten whole.
+ */
+@Injectable()
+export class SessionRepository {
+  private readonly db: Database;
+
+  constructor(connection: DatabaseConnection) {
+    this.db = connection.db;
+  }
+
+  /**
+   * In one statement: creates the session and its lead if new, refuses a full session (or a new
+   * one past the database's limit), writes the visitor's message as pending, and answers the
+   * lead and the latest complete messages before it.
+   */
+  async beginTurn(turn: BeginTurn): Promise<TurnStart> {
+    const { sessionId } = turn;
+    const { rows } = await rowsOf<{
+      inserted: number;
+      known: boolean;
+      lead_id: string | null;
+      lead_fields: LeadData | null;
+      history: StoredTurn[] | null;
+    }>(this.db, sql`
+      with state as (
+        select
+          exists (select 1 from ${sessions} where id = ${sessionId}) as known,
+          (select count(*)::int from ${messages} where session_id = ${sessionId}) as message_count
+      ),
+      allowed as (
+        select known from state
+        where message_count < ${turn.maxMessages}
+          and (known or (select count(*) from ${sessions}) < ${turn.maxSessions})
+      ),
+      upserted as (
+        insert into ${sessions} (id) select ${sessionId} from allowed
+        on conflict (id) do update set updated_at = now()
+        returning id
+      ),
+      new_lead as (
+        insert into ${leads} (id, session_id) select ${turn.leadId}, id from upserted
+        on conflict (session_id) do nothing
+        returning id, fields
+      ),
+      pending as (
+        insert into ${messages} (id, session_id, role, content, pending)
+        select ${turn.messageId}, id, 'user', ${turn.content}, true from upserted
+        returning seq
+      )
+      select
+        (select count(*)::int from pending) as inserted,
+        (select known from state) as known,
+        coalesce((select id from new_lead), (select id from ${leads} where session_id = ${sessionId})) as lead_id,
+        coalesce((select fields from new_lead), (select fields from ${leads} where session_id = ${sessionId})) as lead_fields,
+        (select json_agg(json_build_object('role', role, 'content', content) order by seq)
+           from (select role, content, seq from ${messages}
+                 where session_id = ${sessionId} and not pending
+                 order by seq desc limit ${turn.historyLimit}) latest) as history
+    `);
+    const row = rows[0];
+    if (!row || row.inserted === 0 || !row.lead_id) {
+      return { accepted: false, reason: row?.known ? 'session_full' : 'too_many_sessions' };
+    }
+    return { accepted: true, leadId: row.lead_id, lead: row.lead_fields ?? {}, history: row.history ?? [] };
+  }
+
+  /**
+   * The rest of a turn, in the caller's transaction: the visitor's message joins the
+   * transcript, the reply (if any text came) is appended and the lead updated. Answers whether
+   * this turn completed the lead.
+   */
+  async completeTurn(tx: Database, turn: CompleteTurn): Promise<{ completedNow: boolean }> {
+    await tx.update(messages).set({ pending: false }).where(eq(messages.id, turn.userMessageId));
+    if (turn.reply) {
+      await tx.insert(messages).values({
+        id: turn.reply.id,
+        sessionId: turn.sessionId,
+        role: 'assistant',
+        content: turn.reply.content,
+        finishReason: turn.reply.finishReason,
+      });
+    }
+    await tx.update(sessions).set({ updatedAt: sql`now()` }).where(eq(sessions.id, turn.sessionId));
+    const [before] = await tx
+      .select({ state: leads.state })
+      .from(leads)
+      .where(eq(leads.id, turn.leadId))
+      .for('update');
+    const completedNow = turn.isComplete && before?.state !== 'complete';
+    await tx
+      .update(leads)
+      .set({
+        fields: turn.lead,
+        updatedAt: sql`now()`,
+        ...(completedNow && { state: 'complete' as const, completedAt: sql`now()` }),
+      })
+      .where(eq(leads.id, turn.leadId));
+    return { completedNow };
+  }
+
+  /** The lead `leadId` with the conversation up to its completion, for its notification. */
+  async collectedLead(leadId: string): Promise<CollectedLead | undefined> {
+    const [lead] = await this.db
+      .select({ sessionId: leads.sessionId, fields: leads.fields, completedAt: leads.completedAt })
+      .from(leads)
+      .where(eq(leads.id, leadId));
+    if (!lead) return undefined;
+    const rows = await this.db
+      .select({ role: messages.role, content: messages.content, createdAt: messages.createdAt })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.sessionId, lead.sessionId),
+          eq(messages.pending, false),
+          // Compared in the database: a JavaScript Date would drop the microseconds.
+          lead.completedAt
+            ? lte(messages.createdAt, sql`(select ${leads.completedAt} from ${leads} where ${leads.id} = ${leadId})`)
+            : undefined,
+        ),
+      )
+      .orderBy(asc(messages.seq));
+    return {
+      sessionId: lead.sessionId,
+      fields: lead.fields,
+      messages: rows.map((row) => ({ role: row.role, content: row.content, created_at: row.createdAt.toISOString() })),
+    };
+  }
+
+  /** A failed turn leaves no trace: its pending message goes. */
+  async discardTurn(userMessageId: string): Promise<void> {
+    await this.db.delete(messages).where(and(eq(messages.id, userMessageId), eq(messages.pending, true)));
+  }
+
+  /**
+   * The session as a client reloads it: its complete messages, plus the pending message of the
+   * turn still running, if any (`pendingMessageId`); its lead and where its email stands.
+   */
+  async find(sessionId: string, pendingMessageId?: string): Promise<SessionView | undefined> {
+    const [lead] = await this.db
+      .select({ fields: leads.fields, emailStatus: notifications.status })
+      .from(leads)
+      .leftJoin(notifications, and(eq(notifications.leadId, leads.id), eq(notifications.channel, 'email')))
+      .where(eq(leads.sessionId, sessionId));
+    if (!lead) return undefined;
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.sessionId, sessionId),
+          pendingMessageId ? or(eq(messages.pending, false), eq(messages.id, pendingMessageId)) : eq(messages.pending, false),
+        ),
+      )
+      .orderBy(asc(messages.seq));
+    return {
+      id: sessionId,
+      lead: lead.fields,
+      emailStatus: emailStatusOf(lead.emailStatus),
+      messages: rows.map((row) => ({
+        id: row.id,
+        role: row.role,
+        content: row.content,
+        created_at: row.createdAt.toISOString(),
+        ...(row.finishReason && { finish_reason: row.finishReason }),
+      })),
+    };
+  }
+}
+
+/** What the visitor's session shows of its email notification. */
+function emailStatusOf(status: (typeof notifications.$inferSelect)['status'] | null): LeadEmailStatus {
+  switch (status) {
+    case null:
+      return 'not_sent';
+    case 'queued':
+    case 'sending':
+      return 'queued';
+    default:
+      return status;
+  }
+}

@@ -1,0 +1,77 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { and, eq, exists, lt, sql } from 'drizzle-orm';
+import { chatConfig } from '../config/chat.config';
+import { type Database, DatabaseConnection } from '../database/database';
+import { leads, messages, sessions } from '../database/schema';
+
+const MAX_SWEEP_INTERVAL_MS = 10 * 60_000;
+/** A pending message this old belongs to a turn that died with its instance. */
+const ABANDONED_TURN_MS = 60 * 60_000;
+
+/**
+ * Erases what the business no longer may or need keep, by real deletion (a session's messages,
+ * lead and notifications go with it): sessions idle for `DATA_RETENTION_DAYS`, sessions whose
+ * lead is still incomplete after `SESSION_IDLE_TTL_MS` of silence, and the pending message of a
+ * turn whose instance died mid-reply. Every instance sweeps; the deletions are idempotent.
+ */
+@Injectable()
+export class SessionRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SessionRetention.name);
+  private readonly db: Database;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    connection: DatabaseConnection,
+    @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
+  ) {
+    this.db = connection.db;
+  }
+
+  onApplicationBootstrap(): void {
+    const every = Math.min(this.config.sessionIdleTtlMs, MAX_SWEEP_INTERVAL_MS);
+    this.timer = setInterval(() => void this.sweep().catch((error: unknown) => this.logger.warn(`Retention sweep failed: ${String(error)}`)), every);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One sweep; answers how many sessions and abandoned messages it erased. */
+  async sweep(now = new Date()): Promise<{ sessions: number; messages: number }> {
+    const retained = new Date(now.getTime() - this.config.retentionDays * 86_400_000);
+    const idle = new Date(now.getTime() - this.config.sessionIdleTtlMs);
+    const abandoned = new Date(now.getTime() - ABANDONED_TURN_MS);
+    const old = await this.db.delete(sessions).where(lt(sessions.updatedAt, retained)).returning({ id: sessions.id });
+    const incomplete = await this.db
+      .delete(sessions)
+      .where(
+        and(
+          lt(sessions.updatedAt, idle),
+          exists(
+            this.db
+              .select({ one: sql`1` })
+              .from(leads)
+              .where(and(eq(leads.sessionId, sessions.id), eq(leads.state, 'collecting'))),
+          ),
+        ),
+      )
+      .returning({ id: sessions.id });
+    const pending = await this.db
+      .delete(messages)
+      .where(and(eq(messages.pending, true), lt(messages.createdAt, abandoned)))
+      .returning({ id: messages.id });
+    const erased = { sessions: old.length + incomplete.length, messages: pending.length };
+    if (erased.sessions + erased.messages > 0) {
+      this.logger.log(`Retention erased ${erased.sessions} session(s) and ${erased.messages} abandoned message(s)`);
+    }
+    return erased;
+  }
+}
