@@ -6,7 +6,13 @@ import { postChatStream, type RunningBuiltApi, spawnBuiltApi, startBuiltApi } fr
 
 /** Only what is given here: the built app's embedded defaults decide the rest. */
 function environment(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'outbox-')), ...env };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'outbox-')),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'data-')),
+    ...env,
+  };
 }
 
 describe('the built API (dist/apps/api/main.js)', () => {

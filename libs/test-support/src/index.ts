@@ -8,3 +8,4 @@ export * from './lib/smtp-listener';
 export * from './lib/sse-reader';
 export * from './lib/wait-for';
 export * from './lib/test-postgres';
+export * from './lib/tcp-proxy';
