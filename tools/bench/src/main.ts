@@ -5,6 +5,7 @@
  *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
  *                 [--skip-retained] [--skip-split] [--tokens 200]
  *                 [--api-main dist/apps/api/main.js] [--compare other/build/main.js]
+ *                 [--database pglite|postgres]
  * `--api-main tools/bench/src/stack-floor.ts` measures the API's stack without its product features.
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
@@ -14,7 +15,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, waitForHttp } from '@chat/test-support';
+import { createTestPostgresDatabase, freePort, type TestPostgresDatabase, waitForHttp } from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
 import { startNode, type BenchProcess } from './processes';
 import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
@@ -67,8 +68,27 @@ const { values } = parseArgs({
      * one build vary by up to 10% on this machine, so a change's effect is read from pairs.
      */
     compare: { type: 'string' },
+    /**
+     * The API's database: `pglite`, embedded in the API's process (a new data folder for each
+     * server started), or `postgres`, a new database on the local server (`TEST_POSTGRES_URL`),
+     * whose own CPU is not counted in the API's.
+     */
+    database: { type: 'string', default: 'pglite' },
   },
 });
+if (values.database !== 'pglite' && values.database !== 'postgres') {
+  throw new Error('--database must be pglite or postgres');
+}
+let postgres: TestPostgresDatabase | undefined;
+
+/** Where an API server started now keeps its data. */
+async function databaseEnv(): Promise<Record<string, string>> {
+  if (values.database === 'postgres') {
+    postgres ??= await createTestPostgresDatabase('chat_bench');
+    return { DATABASE_URL: postgres.url };
+  }
+  return { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'bench-data-')) };
+}
 const quick = values.quick ?? false;
 const list = (value: string | undefined, fallback: number[]) =>
   value ? value.split(',').map(Number) : fallback;
@@ -171,6 +191,7 @@ async function startServer(
             MAIL_OUTBOX_DIR: outboxDir,
             OPENAI_FIRST_TOKEN_TIMEOUT_MS: '600000',
             OPENAI_STALL_TIMEOUT_MS: '600000',
+            ...(await databaseEnv()),
           },
           port,
         )
@@ -402,7 +423,10 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  async () => {
+    await postgres?.drop();
+    process.exit(0);
+  },
   (error: unknown) => {
     console.error(error);
     process.exit(1);
