@@ -58,6 +58,7 @@ function stream(
         finish_reason: reason,
         data_collected: {},
         is_complete: false,
+        missing_fields: [],
       }),
     );
   };
