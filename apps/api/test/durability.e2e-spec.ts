@@ -12,7 +12,6 @@ import {
   testDatabaseEngines,
   waitFor,
 } from '@chat/test-support';
-import { NotificationOutbox } from '../src/notifications/notification-outbox';
 import { SessionRepository } from '../src/sessions/session-repository';
 import { openTestDatabase } from './support/test-database';
 
@@ -140,7 +139,6 @@ describeOnPostgres('two instances on one PostgreSQL database', () => {
     try {
       // Forty completed leads whose notifications are queued, as turns leave them.
       const sessions = new SessionRepository(database.connection);
-      const outbox = new NotificationOutbox(database.connection);
       const names: string[] = [];
       for (let i = 0; i < 40; i++) {
         const name = `Lead ${i} ${randomUUID().slice(0, 8)}`;
@@ -148,9 +146,13 @@ describeOnPostgres('two instances on one PostgreSQL database', () => {
         const messageId = randomUUID();
         const start = await sessions.beginTurn({ sessionId: `pair-${i}`, leadId: randomUUID(), messageId, content: `I am ${name}`, maxMessages: 10, maxSessions: 1000, historyLimit: 5 });
         if (!start.accepted) throw new Error('refused');
-        await database.connection.db.transaction(async (tx) => {
-          await sessions.completeTurn(tx, { sessionId: `pair-${i}`, leadId: start.leadId, userMessageId: messageId, lead: { name }, isComplete: true });
-          await outbox.enqueue(tx, start.leadId, 'email', randomUUID());
+        await sessions.completeTurn({
+          sessionId: `pair-${i}`,
+          leadId: start.leadId,
+          userMessageId: messageId,
+          lead: { name },
+          isComplete: true,
+          notification: { id: randomUUID(), channel: 'email' },
         });
       }
       // Both instances are up before the first delivery: the mail server hangs until then.

@@ -94,4 +94,28 @@ describe('a conversation to a complete lead', () => {
       await smtp.close();
     }
   });
+  it('a mail server that hangs holds neither the stream nor the session: the notification goes out when it answers', async () => {
+    const smtp = await startSmtpListener();
+    smtp.hold();
+    const api = await startApi({ SMTP_URL: smtp.url, NOTIFY_IN_TURN_TIMEOUT_MS: '300', OUTBOX_POLL_MS: '50' });
+    try {
+      const turns = await converse(api, 'lead-hung');
+      const last = turns[turns.length - 1];
+      expect(last.find('done')?.is_complete).toBe(true);
+      expect(last.types).not.toContain('email_sent');
+      // The session is free at once: the next message is answered, not refused with 409.
+      const next = await postChatStream(api.baseUrl, { message: 'Thanks!', session_id: 'lead-hung' });
+      await next.finished;
+      expect(next.find('done')).toBeDefined();
+      const status = async () => (await (await fetch(`${api.baseUrl}/api/chat/sessions/lead-hung`)).json()).email_status;
+      expect(await status()).toBe('queued');
+      smtp.release();
+      await waitFor(async () => (await status()) === 'sent', 5000, 50);
+      expect(smtp.mails).toHaveLength(1);
+    } finally {
+      smtp.release();
+      await api.close();
+      await smtp.close();
+    }
+  });
 });

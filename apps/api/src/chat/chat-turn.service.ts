@@ -16,12 +16,10 @@ import { ApiError } from '../common/api-error';
 import { toErrorEvent } from '../common/error-event';
 import { chatConfig } from '../config/chat.config';
 import { outboxConfig } from '../config/outbox.config';
-import { DatabaseConnection } from '../database/database';
 import { assessLead } from '../lead/lead-assessment';
 import { LeadExtractor } from '../lead/lead-extractor';
 import { buildSystemPrompt } from '../lead/system-prompt';
 import { NotificationDelivery } from '../notifications/notification-delivery';
-import { NotificationOutbox } from '../notifications/notification-outbox';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
@@ -45,9 +43,7 @@ export class ChatTurnService {
 
   constructor(
     private readonly generations: GenerationRegistry,
-    private readonly database: DatabaseConnection,
     private readonly sessions: SessionRepository,
-    private readonly outbox: NotificationOutbox,
     private readonly delivery: NotificationDelivery,
     private readonly model: ModelClient,
     private readonly extractor: LeadExtractor,
@@ -196,7 +192,7 @@ export class ChatTurnService {
   }
 
   /**
-   * Commits the turn in one transaction (the visitor's message, the reply as streamed, the lead
+   * Commits the turn in one statement (the visitor's message, the reply as streamed, the lead
    * and, on the turn that completes it, its notification), then says `done`, then tries the
    * notification once, for a bounded time.
    */
@@ -209,16 +205,14 @@ export class ChatTurnService {
     // The reply is what was streamed: the transcript shares the generation's joined text.
     const text = generation.replyText;
     const lead = assessLead(this.profile, collected);
-    const notificationId = await this.database.db.transaction(async (tx) => {
-      const { completedNow } = await this.sessions.completeTurn(tx, {
-        sessionId: generation.sessionId,
-        leadId,
-        userMessageId: generation.promptMessageId,
-        reply: text.length > 0 ? { id: generation.messageId, content: text, finishReason: outcome.finishReason } : undefined,
-        lead: collected,
-        isComplete: lead.is_complete,
-      });
-      return completedNow ? this.outbox.enqueue(tx, leadId, 'email', randomUUID()) : undefined;
+    const { notificationId } = await this.sessions.completeTurn({
+      sessionId: generation.sessionId,
+      leadId,
+      userMessageId: generation.promptMessageId,
+      reply: text.length > 0 ? { id: generation.messageId, content: text, finishReason: outcome.finishReason } : undefined,
+      lead: collected,
+      isComplete: lead.is_complete,
+      notification: { id: randomUUID(), channel: 'email' },
     });
     generation.emit({
       type: 'done',

@@ -21,19 +21,28 @@ describe.each(testDatabaseEngines())('NotificationOutbox on %s', (engine) => {
 
   /** A completed lead with its email notification queued, as a turn leaves it. */
   async function queuedLead(): Promise<{ leadId: string; id: string }> {
+    const sessionId = `s-${randomUUID()}`;
+    const messageId = randomUUID();
     const start = await sessions.beginTurn({
-      sessionId: `s-${randomUUID()}`,
+      sessionId,
       leadId: randomUUID(),
-      messageId: randomUUID(),
+      messageId,
       content: 'hi',
       maxMessages: 10,
       maxSessions: 10_000,
       historyLimit: 10,
     });
     if (!start.accepted) throw new Error('refused');
-    const id = await database.connection.db.transaction((tx) => outbox.enqueue(tx, start.leadId, 'email', randomUUID()));
-    if (!id) throw new Error('not queued');
-    return { leadId: start.leadId, id };
+    const { notificationId } = await sessions.completeTurn({
+      sessionId,
+      leadId: start.leadId,
+      userMessageId: messageId,
+      lead: { name: 'Ada' },
+      isComplete: true,
+      notification: { id: randomUUID(), channel: 'email' },
+    });
+    if (!notificationId) throw new Error('not queued');
+    return { leadId: start.leadId, id: notificationId };
   }
 
   const row = async (id: string) =>
@@ -41,7 +50,9 @@ describe.each(testDatabaseEngines())('NotificationOutbox on %s', (engine) => {
 
   it('queues one notification per lead and channel', async () => {
     const { leadId } = await queuedLead();
-    await expect(database.connection.db.transaction((tx) => outbox.enqueue(tx, leadId, 'email', randomUUID()))).resolves.toBeUndefined();
+    await expect(
+      database.connection.db.insert(notifications).values({ id: randomUUID(), leadId, channel: 'email' }),
+    ).rejects.toThrow();
   });
 
   it('hands each due notification to one claim only, however many claim at once', async () => {

@@ -26,16 +26,6 @@ export class NotificationOutbox {
     this.db = connection.db;
   }
 
-  /** Queues the notification of a lead on a channel, in the turn's transaction; its id if new. */
-  async enqueue(tx: Database, leadId: string, channel: NotificationChannel, id: string): Promise<string | undefined> {
-    const [row] = await tx
-      .insert(notifications)
-      .values({ id, leadId, channel })
-      .onConflictDoNothing({ target: [notifications.leadId, notifications.channel] })
-      .returning({ id: notifications.id });
-    return row?.id;
-  }
-
   /** Claims up to `limit` notifications due now, or the one `id` if it is due. */
   async claim(leaseMs: number, options: { limit: number; id?: string }): Promise<ClaimedNotification[]> {
     const { rows } = await rowsOf<{ id: string; lead_id: string; channel: NotificationChannel; attempts: number }>(

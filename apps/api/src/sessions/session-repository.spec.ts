@@ -32,16 +32,14 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     const messageId = randomUUID();
     const start = await begin(sessionId, content, { messageId });
     if (!start.accepted) throw new Error(start.reason);
-    const { completedNow } = await database.connection.db.transaction((tx) =>
-      sessions.completeTurn(tx, {
-        sessionId,
-        leadId: start.leadId,
-        userMessageId: messageId,
-        reply: { id: randomUUID(), content: reply, finishReason: 'stop' },
-        lead,
-        isComplete,
-      }),
-    );
+    const { completedNow } = await sessions.completeTurn({
+      sessionId,
+      leadId: start.leadId,
+      userMessageId: messageId,
+      reply: { id: randomUUID(), content: reply, finishReason: 'stop' },
+      lead,
+      isComplete,
+    });
     return { completedNow, leadId: start.leadId };
   }
 
@@ -94,6 +92,27 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     expect((await sessions.find('s-full'))?.messages).toHaveLength(2);
     expect(await begin('s-brand-new', 'hi', { maxSessions: 1 })).toEqual({ accepted: false, reason: 'too_many_sessions' });
     expect(await sessions.find('s-brand-new')).toBeUndefined();
+  });
+
+  it('queues the notification with the turn that completes the lead, and only with that one', async () => {
+    const complete = async (content: string) => {
+      const messageId = randomUUID();
+      const start = await begin('s-queue', content, { messageId });
+      if (!start.accepted) throw new Error(start.reason);
+      return sessions.completeTurn({
+        sessionId: 's-queue',
+        leadId: start.leadId,
+        userMessageId: messageId,
+        lead: { name: 'Ada' },
+        isComplete: true,
+        notification: { id: randomUUID(), channel: 'email' },
+      });
+    };
+    const first = await complete('I am Ada');
+    expect(first).toEqual({ completedNow: true, notificationId: expect.any(String) });
+    expect(await complete('still Ada')).toEqual({ completedNow: false, notificationId: undefined });
+    const queued = await database.connection.db.select().from(notifications).where(eq(notifications.id, first.notificationId ?? ''));
+    expect(queued).toMatchObject([{ channel: 'email', status: 'queued', attempts: 0 }]);
   });
 
   it('shows where the email stands: not sent, queued while attempts go on, then sent or failed', async () => {

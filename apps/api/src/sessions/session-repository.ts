@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
 import type { LeadData, LeadEmailStatus, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
-import { leads, messages, notifications, sessions } from '../database/schema';
+import { leads, messages, type NotificationChannel, notifications, sessions } from '../database/schema';
 
 /** One message of a conversation as the model reads it. */
 export interface StoredTurn {
@@ -34,6 +34,8 @@ export interface CompleteTurn {
   reply?: { id: string; content: string; finishReason: TranscriptFinishReason };
   lead: LeadData;
   isComplete: boolean;
+  /** Queued in the outbox if this turn completes the lead. */
+  notification?: { id: string; channel: NotificationChannel };
 }
 
 /** A session's lead as stored: its fields and the conversation that collected them. */
@@ -51,9 +53,9 @@ export interface SessionView {
 }
 
 /**
- * A visitor's session: its transcript and its lead, stored as a turn uses them. A turn begins
- * with one statement (one round trip before the first token) and completes in the caller's
- * transaction; nothing is written per token, and the session is never rewritten whole.
+ * A visitor's session: its transcript and its lead, stored as a turn uses them. A turn is two
+ * statements: one before the first token, one after the reply (its unit of work, the lead's
+ * notification included); nothing is written per token, and the session is never rewritten.
  */
 @Injectable()
 export class SessionRepository {
@@ -120,37 +122,51 @@ export class SessionRepository {
   }
 
   /**
-   * The rest of a turn, in the caller's transaction: the visitor's message joins the
-   * transcript, the reply (if any text came) is appended and the lead updated. Answers whether
-   * this turn completed the lead.
+   * The rest of a turn, in one statement (so in one transaction, and one round trip): the
+   * visitor's message joins the transcript, the reply (if any text came) is appended, the lead
+   * is updated and, on the turn that completes it, `notification` is queued in the outbox.
+   * Answers whether this turn completed the lead and the notification it queued.
    */
-  async completeTurn(tx: Database, turn: CompleteTurn): Promise<{ completedNow: boolean }> {
-    await tx.update(messages).set({ pending: false }).where(eq(messages.id, turn.userMessageId));
-    if (turn.reply) {
-      await tx.insert(messages).values({
-        id: turn.reply.id,
-        sessionId: turn.sessionId,
-        role: 'assistant',
-        content: turn.reply.content,
-        finishReason: turn.reply.finishReason,
-      });
-    }
-    await tx.update(sessions).set({ updatedAt: sql`now()` }).where(eq(sessions.id, turn.sessionId));
-    const [before] = await tx
-      .select({ state: leads.state })
-      .from(leads)
-      .where(eq(leads.id, turn.leadId))
-      .for('update');
-    const completedNow = turn.isComplete && before?.state !== 'complete';
-    await tx
-      .update(leads)
-      .set({
-        fields: turn.lead,
-        updatedAt: sql`now()`,
-        ...(completedNow && { state: 'complete' as const, completedAt: sql`now()` }),
-      })
-      .where(eq(leads.id, turn.leadId));
-    return { completedNow };
+  async completeTurn(turn: CompleteTurn): Promise<{ completedNow: boolean; notificationId: string | undefined }> {
+    const { reply, notification } = turn;
+    const { rows } = await rowsOf<{ completed_now: boolean | null; notification_id: string | null }>(
+      this.db,
+      sql`
+        with kept as (
+          update ${messages} set pending = false where id = ${turn.userMessageId} returning id
+        ),
+        replied as (
+          insert into ${messages} (id, session_id, role, content, finish_reason)
+          select ${reply?.id ?? null}::uuid, ${turn.sessionId}, 'assistant', ${reply?.content ?? ''}, ${reply?.finishReason ?? null}
+          where ${reply !== undefined}
+          returning id
+        ),
+        touched as (
+          update ${sessions} set updated_at = now() where id = ${turn.sessionId} returning id
+        ),
+        updated as (
+          -- The state before this update comes from the statement's snapshot (a locking read in
+          -- a CTE would skip the row this statement updates).
+          update ${leads}
+          set fields = ${JSON.stringify(turn.lead)}::jsonb,
+              updated_at = now(),
+              state = case when ${turn.isComplete} then 'complete' else ${leads.state} end,
+              completed_at = case when ${turn.isComplete} and ${leads.state} <> 'complete' then now() else ${leads.completedAt} end
+          from (select state as previous_state from ${leads} where id = ${turn.leadId}) as previous
+          where ${leads.id} = ${turn.leadId}
+          returning ${turn.isComplete} and previous.previous_state <> 'complete' as completed_now
+        ),
+        queued as (
+          insert into ${notifications} (id, lead_id, channel)
+          select ${notification?.id ?? null}::uuid, ${turn.leadId}, ${notification?.channel ?? 'email'}
+          from updated where completed_now and ${notification !== undefined}
+          on conflict (lead_id, channel) do nothing
+          returning id
+        )
+        select (select completed_now from updated) as completed_now, (select id from queued) as notification_id`,
+    );
+    const row = rows[0];
+    return { completedNow: row?.completed_now === true, notificationId: row?.notification_id ?? undefined };
   }
 
   /** The lead `leadId` with the conversation up to its completion, for its notification. */
