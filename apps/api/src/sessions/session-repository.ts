@@ -87,7 +87,9 @@ export class SessionRepository {
       allowed as (
         select known from state
         where message_count < ${turn.maxMessages}
-          and (known or (select count(*) from ${sessions}) < ${turn.maxSessions})
+          -- The planner's row estimate, not count(*): O(1) on the path of every new session, and
+          -- refreshed by autovacuum and the retention sweep's ANALYZE (-1 until the first).
+          and (known or (select reltuples from pg_class where oid = 'sessions'::regclass) < ${turn.maxSessions})
       ),
       upserted as (
         insert into ${sessions} (id) select ${sessionId} from allowed

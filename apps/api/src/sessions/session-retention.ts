@@ -68,6 +68,8 @@ export class SessionRetention implements OnApplicationBootstrap, OnApplicationSh
       .delete(messages)
       .where(and(eq(messages.pending, true), lt(messages.createdAt, abandoned)))
       .returning({ id: messages.id });
+    // The sessions cap reads the planner's estimate of the table's size: keep it fresh.
+    await this.db.execute(sql`analyze ${sessions}`);
     const erased = { sessions: old.length + incomplete.length, messages: pending.length };
     if (erased.sessions + erased.messages > 0) {
       this.logger.log(`Retention erased ${erased.sessions} session(s) and ${erased.messages} abandoned message(s)`);
