@@ -12,6 +12,7 @@ import { chatConfig } from '../config/chat.config';
 import { RuleLeadReader } from '../lead/rule-lead-reader';
 import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
+import { DatabaseConnection } from '../database/database';
 import { DatabaseModule } from '../database/database.module';
 import { SessionRepository } from '../sessions/session-repository';
 import { ChatModule } from './chat.module';
@@ -137,6 +138,23 @@ describe('ChatTurnService', () => {
     const asked = fake.requests.find((request) => request.stream)?.body;
     expect(asked.messages.at(-1)).toEqual({ role: 'user', content: 'What is momentum trading? I am Ada Lovelace.' });
     expect(asked.messages[0].role).toBe('system');
+  });
+
+  it('reaches the database once before the first token, and once after the reply', async () => {
+    const client = (moduleRef.get(DatabaseConnection).db as unknown as { $client: { query: (...args: unknown[]) => unknown } }).$client;
+    const queries = jest.spyOn(client, 'query');
+    try {
+      fake.enqueue({ text: 'One two three.', firstTokenDelayMs: 50 });
+      let beforeFirstChunk: number | undefined;
+      const { types } = await turn('turn-round-trips', 'Hello', (events) => {
+        if (beforeFirstChunk === undefined && events.at(-1)?.type === 'chunk') beforeFirstChunk = queries.mock.calls.length;
+      });
+      expect(types.at(-1)).toBe('done');
+      expect(beforeFirstChunk).toBe(1);
+      expect(queries).toHaveBeenCalledTimes(2);
+    } finally {
+      queries.mockRestore();
+    }
   });
 
   it('rolls a failed turn back: the transcript and the lead are as before it, and the error is an event', async () => {
