@@ -15,7 +15,8 @@ export interface LeadFieldDescriptor {
  * Where the lead notification stands for a session: none yet, waiting for (another) attempt,
  * accepted by the mail server, or failed once every attempt was spent.
  */
-export type LeadEmailStatus = 'not_sent' | 'queued' | 'sent' | 'failed';
+export const LEAD_EMAIL_STATUSES = ['not_sent', 'queued', 'sent', 'failed'] as const;
+export type LeadEmailStatus = (typeof LEAD_EMAIL_STATUSES)[number];
 
 export interface LeadState {
   data_collected: LeadData;

@@ -21,7 +21,7 @@ import type {
   TranscriptMessage,
   TranscriptRole,
 } from '@chat/contracts';
-import { ERROR_CODES, FINISH_REASONS, TRANSCRIPT_FINISH_REASONS, TRANSCRIPT_ROLES } from '@chat/contracts';
+import { ERROR_CODES, FINISH_REASONS, LEAD_EMAIL_STATUSES, TRANSCRIPT_FINISH_REASONS, TRANSCRIPT_ROLES } from '@chat/contracts';
 import { DEFAULT_HEARTBEAT_MS } from '../../config/chat.config';
 
 // OpenAPI descriptions of the contract's shapes. Each class implements its contract type, so the
@@ -140,7 +140,11 @@ export class SessionTranscriptDto implements SessionTranscript {
   data_collected: LeadData;
   @ApiProperty() is_complete: boolean;
   @ApiProperty({ type: [String] }) missing_fields: string[];
-  @ApiProperty({ enum: ['not_sent', 'sent', 'failed'] }) email_status: LeadEmailStatus;
+  @ApiProperty({
+    enum: LEAD_EMAIL_STATUSES,
+    description: '`queued` while the notification waits for (another) attempt; `failed` once every attempt was spent',
+  })
+  email_status: LeadEmailStatus;
   @ApiProperty({ type: ActiveStreamDto, nullable: true, description: 'A generation still running, to re-attach to' })
   active_stream: ActiveStream | null;
 }
