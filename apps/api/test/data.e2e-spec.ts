@@ -1,5 +1,5 @@
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
-import { createTestPostgresDatabase, postChatStream, startTcpProxy, testDatabaseEngines, waitFor } from '@chat/test-support';
+import { ChatVisitor, createTestPostgresDatabase, startTcpProxy, testDatabaseEngines, waitFor } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
 
 describe('bounded growth', () => {
@@ -22,10 +22,10 @@ describe('bounded growth', () => {
   it('gives the model a bounded window of a long session, every turn', async () => {
     fake.setDefault({ text: 'A short answer.' });
     const inputs: number[] = [];
+    const visitor = new ChatVisitor(api.baseUrl);
     for (let turn = 1; turn <= 28; turn++) {
       const message = `Turn ${turn}: ${'long question '.repeat(285)}`.slice(0, 4000);
-      const stream = await postChatStream(api.baseUrl, { message, session_id: 'long-session' });
-      await stream.finished;
+      const stream = await visitor.turn({ message, session_id: 'long-session' });
       expect(stream.find('done')).toBeDefined();
       const reply = fake.requests.filter((request) => request.stream).at(-1)?.body;
       inputs.push(characters(reply.messages));
@@ -44,18 +44,17 @@ describe('bounded growth', () => {
 
   it('refuses a message to a full session with a clear invalid_request, keeping the session as it was', async () => {
     fake.setDefault({ text: 'ok' });
-    for (let turn = 1; turn <= 30; turn++) {
-      await (await postChatStream(api.baseUrl, { message: `m${turn}`, session_id: 'full-session' })).finished;
-    }
-    const refused = await postChatStream(api.baseUrl, { message: 'one more', session_id: 'full-session' });
-    await refused.finished;
-    expect(refused.find('error')).toEqual({
-      type: 'error',
+    const visitor = new ChatVisitor(api.baseUrl);
+    for (let turn = 1; turn <= 30; turn++) await visitor.turn({ message: `m${turn}`, session_id: 'full-session' });
+    // Refused before the stream starts: a plain HTTP error.
+    const refused = await visitor.post({ message: 'one more', session_id: 'full-session' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      statusCode: 400,
       code: 'invalid_request',
       message: 'This conversation is full (60 messages). Please start a new one.',
-      retryable: false,
     });
-    const session = await (await fetch(`${api.baseUrl}/api/chat/sessions/full-session`)).json();
+    const session = (await visitor.session('full-session')).body;
     expect(session.messages).toHaveLength(60);
   });
 });
@@ -71,25 +70,26 @@ describeOnPostgres('a database that goes away and comes back', () => {
     viaProxy.port = String(proxy.port);
     const api = await startApi({ DATABASE_URL: viaProxy.toString(), DATABASE_TIMEOUT_MS: '1000' });
     try {
-      const ok = await postChatStream(api.baseUrl, { message: 'Hello', session_id: 'db-away' });
-      await ok.finished;
+      const visitor = new ChatVisitor(api.baseUrl);
+      const ok = await visitor.turn({ message: 'Hello', session_id: 'db-away' });
       expect(ok.find('done')).toBeDefined();
 
       proxy.cut();
-      const failed = await postChatStream(api.baseUrl, { message: 'Are you there?', session_id: 'db-away' });
-      await failed.finished;
-      const error = failed.find('error');
-      expect(error).toMatchObject({ code: 'internal_error', retryable: true });
-      // Nothing of the database's own words, address or credentials.
-      expect(error?.message).toBe('Something went wrong on our side. Please try again.');
+      const failed = await visitor.post({ message: 'Are you there?', session_id: 'db-away' });
+      // Refused before the stream starts, with nothing of the database's own words, address or credentials.
+      expect(failed.status).toBe(500);
+      expect(await failed.json()).toEqual({
+        statusCode: 500,
+        code: 'internal_error',
+        message: 'Something went wrong on our side. Please try again.',
+      });
       expect((await fetch(`${api.baseUrl}/api/health/ready`)).status).toBe(503);
 
       proxy.restore();
       await waitFor(async () => (await fetch(`${api.baseUrl}/api/health/ready`)).status === 200, 10_000, 100);
-      const recovered = await postChatStream(api.baseUrl, { message: 'Back?', session_id: 'db-away' });
-      await recovered.finished;
+      const recovered = await visitor.turn({ message: 'Back?', session_id: 'db-away' });
       expect(recovered.find('done')).toBeDefined();
-      const session = await (await fetch(`${api.baseUrl}/api/chat/sessions/db-away`)).json();
+      const session = (await visitor.session('db-away')).body;
       expect(session.messages.map((m: { content: string }) => m.content).filter((c: string) => c !== '')).toEqual([
         'Hello',
         expect.any(String),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   postChatStream,
   type RunningBuiltApi,
+  sessionTokenHeader,
   type SmtpListener,
   startBuiltApi,
   startSmtpListener,
@@ -34,18 +35,22 @@ function start(env: Record<string, string>): Promise<RunningBuiltApi> {
   );
 }
 
+/** The visitor's session tokens: like the sessions, they outlive a restart of the server. */
+const tokens = new Map<string, string>();
+
 async function converse(api: RunningBuiltApi, sessionId: string, messages = CONVERSATION) {
   const turns = [];
   for (const message of messages) {
-    const turn = await postChatStream(api.url, { message, session_id: sessionId });
+    const turn = await postChatStream(api.url, { message, session_id: sessionId }, tokens.get(sessionId));
     await turn.finished;
+    if (turn.sessionToken) tokens.set(sessionId, turn.sessionToken);
     turns.push(turn);
   }
   return turns;
 }
 
 async function session(api: RunningBuiltApi, sessionId: string) {
-  const response = await fetch(`${api.url}/api/chat/sessions/${sessionId}`);
+  const response = await fetch(`${api.url}/api/chat/sessions/${sessionId}`, { headers: sessionTokenHeader(tokens.get(sessionId)) });
   return { status: response.status, body: await response.json() };
 }
 
@@ -97,7 +102,7 @@ describe('durable data (the built server on its embedded database)', () => {
     const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, OUTBOX_LEASE_MS: '1500', OUTBOX_RETRY_BASE_MS: '200', SMTP_TIMEOUT_MS: '60000' };
     api = await start({ ...env, DEMO_MODEL_WORD_DELAY_MS: '40' });
     await converse(api, 'killed-1', CONVERSATION.slice(0, 1));
-    const halfway = await postChatStream(api.url, { message: CONVERSATION[1], session_id: 'killed-1' });
+    const halfway = await postChatStream(api.url, { message: CONVERSATION[1], session_id: 'killed-1' }, tokens.get('killed-1'));
     await halfway.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
     // The stream breaks off with its server.
     halfway.finished.catch(() => undefined);
@@ -144,7 +149,7 @@ describeOnPostgres('two instances on one PostgreSQL database', () => {
         const name = `Lead ${i} ${randomUUID().slice(0, 8)}`;
         names.push(name);
         const messageId = randomUUID();
-        const start = await sessions.beginTurn({ sessionId: `pair-${i}`, leadId: randomUUID(), messageId, content: `I am ${name}`, maxMessages: 10, maxSessions: 1000, historyLimit: 5 });
+        const start = await sessions.beginTurn({ sessionId: `pair-${i}`, tokenHash: undefined, newTokenHash: 'a'.repeat(64), leadId: randomUUID(), messageId, content: `I am ${name}`, maxMessages: 10, maxSessions: 1000, historyLimit: 5 });
         if (!start.accepted) throw new Error('refused');
         await sessions.completeTurn({
           sessionId: `pair-${i}`,

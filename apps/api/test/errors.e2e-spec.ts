@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
-import { postChatStream } from '@chat/test-support';
+import { postChatStream, sessionTokenHeader } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
 
 const SECRET_KEY = 'sk-test-DO-NOT-LEAK-1234567890';
@@ -71,9 +71,11 @@ describe('errors before a stream starts are JSON with the contract codes', () =>
     fake.enqueue({ text: 'a b c d e f', tokenDelayMs: 100 });
     const running = await postChatStream(api.baseUrl, { message: 'first', session_id: 'busy-1' });
     await running.waitUntil((events) => events.length >= 1);
-    const second = await post(api, '/api/chat/stream', '{"message": "second", "session_id": "busy-1"}');
+    const second = await post(api, '/api/chat/stream', '{"message": "second", "session_id": "busy-1"}', sessionTokenHeader(running.sessionToken));
     expect(second.status).toBe(409);
     expect(second.body).toMatchObject({ code: 'generation_in_progress' });
+    // Which says nothing of the running stream.
+    expect(JSON.stringify(second.body)).not.toContain(running.get('start').stream_id);
     await running.finished;
     expect(running.text).toBe('a b c d e f');
   });
@@ -90,7 +92,7 @@ describe('errors before a stream starts are JSON with the contract codes', () =>
       message: expect.any(String),
     });
     expect(fake.requests.filter((r) => r.stream)).toHaveLength(3);
-    const transcript = await (await fetch(`${api.baseUrl}/api/chat/sessions/fail-1`)).json();
+    const transcript = await (await fetch(`${api.baseUrl}/api/chat/sessions/fail-1`, { headers: sessionTokenHeader(stream.sessionToken) })).json();
     expect(transcript.messages).toEqual([]);
     expect(transcript.active_stream).toBeNull();
   });

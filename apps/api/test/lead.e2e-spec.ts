@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { postChatStream, type SseReader, startSmtpListener, waitFor } from '@chat/test-support';
+import { ChatVisitor, type SseReader, startSmtpListener, waitFor } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
 
 /** A visitor answering the demo model's questions one by one. */
@@ -11,13 +11,13 @@ const CONVERSATION = [
   "I'm a beginner",
 ];
 
+/** One visitor per API, keeping the session tokens as the portal does. */
+const visitors = new Map<string, ChatVisitor>();
+const visitorOf = (api: RunningApi) => visitors.get(api.baseUrl) ?? visitors.set(api.baseUrl, new ChatVisitor(api.baseUrl)).get(api.baseUrl) as ChatVisitor;
+
 async function converse(api: RunningApi, sessionId: string): Promise<SseReader[]> {
   const turns: SseReader[] = [];
-  for (const message of CONVERSATION) {
-    const turn = await postChatStream(api.baseUrl, { message, session_id: sessionId });
-    await turn.finished;
-    turns.push(turn);
-  }
+  for (const message of CONVERSATION) turns.push(await visitorOf(api).turn({ message, session_id: sessionId }));
   return turns;
 }
 
@@ -48,12 +48,11 @@ describe('a conversation to a complete lead', () => {
       expect(mail.raw).toContain('What is momentum trading?');
 
       // The lead is complete: a later turn sends no second email.
-      const after = await postChatStream(api.baseUrl, { message: 'Thanks!', session_id: 'lead-smtp' });
-      await after.finished;
+      const after = await visitorOf(api).turn({ message: 'Thanks!', session_id: 'lead-smtp' });
       expect(after.types).not.toContain('email_sent');
       expect(smtp.mails).toHaveLength(1);
 
-      const session = await (await fetch(`${api.baseUrl}/api/chat/sessions/lead-smtp`)).json();
+      const session = (await visitorOf(api).session('lead-smtp')).body;
       expect(session).toMatchObject({ is_complete: true, email_status: 'sent' });
       expect(session.messages).toHaveLength(10);
     } finally {
@@ -86,7 +85,7 @@ describe('a conversation to a complete lead', () => {
       expect(last.find('done')?.is_complete).toBe(true);
       expect(last.types).not.toContain('email_sent');
       expect(last.types).not.toContain('error');
-      const status = async () => (await (await fetch(`${api.baseUrl}/api/chat/sessions/lead-refused`)).json()).email_status;
+      const status = async () => (await visitorOf(api).session('lead-refused')).body.email_status;
       expect(['queued', 'failed']).toContain(await status());
       await waitFor(async () => (await status()) === 'failed', 5000, 50);
     } finally {
@@ -104,10 +103,9 @@ describe('a conversation to a complete lead', () => {
       expect(last.find('done')?.is_complete).toBe(true);
       expect(last.types).not.toContain('email_sent');
       // The session is free at once: the next message is answered, not refused with 409.
-      const next = await postChatStream(api.baseUrl, { message: 'Thanks!', session_id: 'lead-hung' });
-      await next.finished;
+      const next = await visitorOf(api).turn({ message: 'Thanks!', session_id: 'lead-hung' });
       expect(next.find('done')).toBeDefined();
-      const status = async () => (await (await fetch(`${api.baseUrl}/api/chat/sessions/lead-hung`)).json()).email_status;
+      const status = async () => (await visitorOf(api).session('lead-hung')).body.email_status;
       expect(await status()).toBe('queued');
       smtp.release();
       await waitFor(async () => (await status()) === 'sent', 5000, 50);

@@ -1,5 +1,5 @@
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
-import { postChatStream, resumeStream } from '@chat/test-support';
+import { postChatStream, resumeStream, sessionTokenHeader } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
 
 describe('POST /api/chat/stream on the demo model', () => {
@@ -48,7 +48,9 @@ describe('POST /api/chat/stream on the demo model', () => {
     const start = first.find('start');
     expect(start?.session_id).toMatch(/^[A-Za-z0-9_-]{8,}$/);
 
-    const transcript = await (await fetch(`${api.baseUrl}/api/chat/sessions/${start?.session_id}`)).json();
+    const transcript = await (
+      await fetch(`${api.baseUrl}/api/chat/sessions/${start?.session_id}`, { headers: sessionTokenHeader(first.sessionToken) })
+    ).json();
     expect(transcript.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
     expect(transcript.messages[1].content).toBe(first.text);
     expect(transcript.active_stream).toBeNull();
@@ -99,7 +101,7 @@ describe('streams outlive their connection (local model server)', () => {
     const streamId = first.get('start').stream_id;
     const missedFrom = first.lastId;
 
-    const resumed = await resumeStream(api.baseUrl, streamId, missedFrom);
+    const resumed = await resumeStream(api.baseUrl, streamId, missedFrom, first.sessionToken);
     await resumed.finished;
     expect(resumed.response.status).toBe(200);
     expect(resumed.events[0].id).toBe(missedFrom + 1);
@@ -114,13 +116,14 @@ describe('streams outlive their connection (local model server)', () => {
     const stream = await postChatStream(api.baseUrl, { message: 'hi', session_id: 'replay' });
     await stream.finished;
     const streamId = stream.get('start').stream_id;
-    const replay = await fetch(`${api.baseUrl}/api/chat/streams/${streamId}/events?last_event_id=1`);
+    // As an `EventSource` can: the session token in the query.
+    const replay = await fetch(`${api.baseUrl}/api/chat/streams/${streamId}/events?last_event_id=1&session_token=${stream.sessionToken}`);
     const body = await replay.text();
     expect(body).toContain('id: 2\n');
     expect(body).not.toContain('id: 1\n');
     expect(body).toContain('"type":"done"');
     // A finished stream keeps its events in a compact form: the replay is still every event as sent.
-    const parsed = await resumeStream(api.baseUrl, streamId, 1);
+    const parsed = await resumeStream(api.baseUrl, streamId, 1, stream.sessionToken);
     await parsed.finished;
     expect(parsed.events).toEqual(stream.events.slice(1));
     expect(parsed.text).toBe(REPLY);
@@ -133,7 +136,10 @@ describe('streams outlive their connection (local model server)', () => {
     expect(fake.openSockets()).toBe(1);
     const streamId = stream.get('start').stream_id;
 
-    const cancel = await fetch(`${api.baseUrl}/api/chat/streams/${streamId}/cancel`, { method: 'POST' });
+    const cancel = await fetch(`${api.baseUrl}/api/chat/streams/${streamId}/cancel`, {
+      method: 'POST',
+      headers: sessionTokenHeader(stream.sessionToken),
+    });
     expect(cancel.status).toBe(200);
     expect(await cancel.json()).toEqual({ stream_id: streamId, cancelled: true });
     await stream.finished;
@@ -143,7 +149,7 @@ describe('streams outlive their connection (local model server)', () => {
     const done = stream.find('done');
     expect(done?.finish_reason).toBe('cancelled');
     expect(stream.text.length).toBeGreaterThan(0);
-    const transcript = await (await fetch(`${api.baseUrl}/api/chat/sessions/cancel-1`)).json();
+    const transcript = await (await fetch(`${api.baseUrl}/api/chat/sessions/cancel-1`, { headers: sessionTokenHeader(stream.sessionToken) })).json();
     expect(transcript.messages[1]).toMatchObject({ content: stream.text, finish_reason: 'cancelled' });
   });
 
@@ -156,7 +162,7 @@ describe('streams outlive their connection (local model server)', () => {
     stream.abort();
     await fake.waitForSocketsClosed(3_000);
 
-    const replay = await resumeStream(api.baseUrl, streamId, 0);
+    const replay = await resumeStream(api.baseUrl, streamId, 0, stream.sessionToken);
     await replay.finished;
     expect(replay.find('done')?.finish_reason).toBe('cancelled');
     expect(replay.text.length).toBeLessThan('a b c d e f g h i j k l m n o p'.length);
@@ -167,7 +173,7 @@ describe('streams outlive their connection (local model server)', () => {
     const stream = await postChatStream(api.baseUrl, { message: 'hi', session_id: 'orphan-2' });
     await stream.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
     stream.abort();
-    const resumed = await resumeStream(api.baseUrl, stream.get('start').stream_id, stream.lastId);
+    const resumed = await resumeStream(api.baseUrl, stream.get('start').stream_id, stream.lastId, stream.sessionToken);
     await resumed.finished;
     expect(resumed.find('done')?.finish_reason).toBe('stop');
     expect(stream.text + resumed.text).toBe('a b c d e f g h');

@@ -52,7 +52,7 @@ describe('WebSocket /api/chat/ws', () => {
     client.socket.send(JSON.stringify({ type: 'message', message: 'hi' }));
     await client.until('chunk');
     const start = client.events[0] as Extract<ChatEvent, { type: 'start' }>;
-    client.socket.send(JSON.stringify({ type: 'cancel', stream_id: start.stream_id }));
+    client.socket.send(JSON.stringify({ type: 'cancel', stream_id: start.stream_id, session_token: start.session_token }));
     await client.until('done');
     expect(client.events.at(-1)).toMatchObject({ type: 'done', finish_reason: 'cancelled' });
     await fake.waitForSocketsClosed(2_000);
@@ -79,7 +79,7 @@ describe('WebSocket /api/chat/ws', () => {
     await client.until('chunk');
     client.socket.close();
     const start = client.events[0] as Extract<ChatEvent, { type: 'start' }>;
-    const resumed = await resumeStream(api.baseUrl, start.stream_id, 0);
+    const resumed = await resumeStream(api.baseUrl, start.stream_id, 0, start.session_token);
     await resumed.finished;
     expect(resumed.text).toBe('one two three four five six');
     expect(resumed.find('done')?.finish_reason).toBe('stop');

@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { SESSION_TOKEN_HEADER } from '@chat/contracts';
+import { SESSION_TOKEN_SCHEME } from '../chat/session-token.openapi';
 import { answerBodyParserErrors, ApiExceptionFilter } from '../common/api-exception.filter';
 import { requestValidation } from '../common/validation';
 import type { AppConfig } from '../config/app.config';
@@ -61,7 +63,18 @@ export function setupApp(app: NestExpressApplication): INestApplication {
           'collects lead data. Errors before a stream starts are JSON `{statusCode, code, message}`; ' +
           'after it starts they are `error` events. See PROTOCOL.md.',
       )
-      .setVersion('1')
+      .setVersion('2')
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: SESSION_TOKEN_HEADER,
+          description:
+            'The `session_token` of the `start` event (or `POST /chat` reply) that created the session: ' +
+            'required on every later call that names the session or one of its streams.',
+        },
+        SESSION_TOKEN_SCHEME,
+      )
       .build(),
   );
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });

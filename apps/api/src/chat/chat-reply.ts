@@ -23,6 +23,7 @@ export class ChatReplyCollector {
       case 'start':
         this.reply.session_id = event.session_id;
         this.reply.message_id = event.message_id;
+        if (event.session_token) this.reply.session_token = event.session_token;
         break;
       case 'chunk':
         this.reply.reply += event.content;

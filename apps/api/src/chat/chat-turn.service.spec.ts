@@ -15,6 +15,7 @@ import { ProfileModule } from '../profile/profile.module';
 import { DatabaseConnection } from '../database/database';
 import { DatabaseModule } from '../database/database.module';
 import { SessionRepository } from '../sessions/session-repository';
+import { hashSessionToken } from '../sessions/session-token';
 import { ChatModule } from './chat.module';
 import { ChatTurnService } from './chat-turn.service';
 import type { Generation } from './generation/generation';
@@ -81,13 +82,18 @@ describe('ChatTurnService', () => {
 
   beforeEach(() => fake.reset());
 
+  /** The session tokens the sessions' first turns gave, as a visitor keeps them. */
+  const tokens = new Map<string, string>();
+
   /** Runs one turn and answers its events as objects, in order, once its stream has ended. */
   async function turn(sessionId: string, message: string, during?: (events: ChatEvent[], generation: Generation) => void) {
     const events: ChatEvent[] = [];
-    const generation: Generation = turns.startTurn({ session_id: sessionId, message }, (event) => {
+    let generation: Generation | undefined = undefined;
+    generation = await turns.startTurn({ session_id: sessionId, message }, tokens.get(sessionId), (event) => {
       events.push(event);
-      // Called from the first event, `start`, which is emitted before startTurn returns.
-      if (event.type !== 'start') during?.(events, generation);
+      if (event.type === 'start' && event.session_token) tokens.set(sessionId, event.session_token);
+      // `start` is emitted before startTurn resolves; the rest come later.
+      else if (generation) during?.(events, generation);
     });
     await lastValueFrom(generation.events$(), { defaultValue: undefined });
     const wire: string[] = [];
@@ -114,6 +120,7 @@ describe('ChatTurnService', () => {
       message_id: generation.messageId,
       stream_id: generation.streamId,
       model: 'gpt-4o-mini',
+      session_token: tokens.get('turn-events'),
     });
     const reply = events.flatMap((event) => (event.type === 'chunk' ? [event.content] : [])).join('');
     expect(reply).toBe('Momentum trading follows the trend. May I have your name?');
@@ -233,10 +240,11 @@ describe('ChatTurnService', () => {
     fake.enqueue({ text: 'Hello Ada.' });
     fake.setStructuredReply({ json: { name: 'Ada Lovelace', email: null, phone: null, goals: null, experience: null } });
 
-    const reply = await turns.reply({ session_id: 'turn-reply', message: 'I am Ada Lovelace' });
+    const reply = await turns.reply({ session_id: 'turn-reply', message: 'I am Ada Lovelace' }, undefined);
 
     expect(reply).toEqual({
       session_id: 'turn-reply',
+      session_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       message_id: (await sessions.find('turn-reply'))?.messages[1].id,
       reply: 'Hello Ada.',
       data_collected: { name: 'Ada Lovelace' },
@@ -245,8 +253,25 @@ describe('ChatTurnService', () => {
       email_sent: false,
     });
     fake.enqueue({ status: 500 });
-    await expect(turns.reply({ session_id: 'turn-reply', message: 'Still there?' })).rejects.toMatchObject({
+    await expect(turns.reply({ session_id: 'turn-reply', message: 'Still there?' }, reply.session_token)).rejects.toMatchObject({
       code: 'upstream_unavailable',
     });
+  });
+
+  it('gives a new session its token once, and continues or shows it only to the holder of that token', async () => {
+    fake.setDefault({ text: 'Hello.' });
+    const first = await turn('turn-owned', 'Hi');
+    const token = tokens.get('turn-owned');
+    expect(first.events[0]).toMatchObject({ type: 'start', session_token: token });
+    const second = await turn('turn-owned', 'Hi again');
+    expect(second.events[0]).not.toHaveProperty('session_token');
+    for (const wrong of [undefined, 'not-the-token', `${token}x`]) {
+      await expect(turns.startTurn({ session_id: 'turn-owned', message: 'I am the owner now' }, wrong)).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(turns.transcript('turn-owned', wrong)).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    const transcript = await turns.transcript('turn-owned', token);
+    expect(transcript.messages.map((m) => m.content)).toEqual(['Hi', 'Hello.', 'Hi again', 'Hello.']);
+    // The store keeps only the token's hash.
+    expect((await sessions.find('turn-owned'))?.tokenHash).toBe(hashSessionToken(token ?? ''));
   });
 });

@@ -24,7 +24,8 @@ import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
-import { SessionRepository } from '../sessions/session-repository';
+import { SessionRepository, type TurnStart } from '../sessions/session-repository';
+import { forbidden, hashSessionToken, newSessionToken, sessionTokenMatches } from '../sessions/session-token';
 import { ChatReplyCollector } from './chat-reply';
 import { conversationWindow } from './conversation-window';
 import type { Generation } from './generation/generation';
@@ -53,10 +54,16 @@ export class ChatTurnService {
   ) {}
 
   /**
-   * Starts a reply to `request`; its events flow through the returned generation, and to
-   * `watch`, if given, as objects from the first one on.
+   * Starts a reply to `request`, sent with `sessionToken` (the session's, unless it is new).
+   * Resolves once the turn's one statement before the first token has run, so that a caller
+   * without the session's token, or a full session, is refused before any event: its events
+   * then flow through the returned generation, and to `watch`, if given, as objects from `start`.
    */
-  startTurn(request: ChatRequest, watch?: (event: ChatEvent) => void): Generation {
+  async startTurn(
+    request: ChatRequest,
+    sessionToken: string | undefined,
+    watch?: (event: ChatEvent) => void,
+  ): Promise<Generation> {
     if (request.message.trim().length === 0) {
       throw new ApiError('invalid_request', 'message must not be empty.');
     }
@@ -66,25 +73,62 @@ export class ChatTurnService {
         `message must be at most ${this.config.messageMaxLength} characters.`,
       );
     }
-    const generation = this.generations.start(request.session_id ?? randomUUID());
+    const tokenHash = sessionToken ? hashSessionToken(sessionToken) : undefined;
+    const newToken = newSessionToken();
+    const newTokenHash = hashSessionToken(newToken);
+    const generation = this.generations.start(request.session_id ?? randomUUID(), sessionToken);
+    generation.ownerTokenHash = tokenHash ?? newTokenHash;
+    let start: TurnStart;
+    try {
+      // The one database round trip before the first token.
+      start = await this.sessions.beginTurn({
+        sessionId: generation.sessionId,
+        tokenHash,
+        newTokenHash,
+        leadId: randomUUID(),
+        messageId: generation.promptMessageId,
+        content: request.message,
+        maxMessages: this.config.sessionMaxMessages,
+        maxSessions: this.config.sessionsMax,
+        historyLimit: this.config.contextMaxMessages,
+      });
+    } catch (error) {
+      this.generations.discard(generation);
+      throw error;
+    }
+    if (!start.accepted) {
+      this.generations.discard(generation);
+      throw this.refusal(start.reason);
+    }
+    generation.ownerTokenHash = start.created ? newTokenHash : tokenHash;
     if (watch) generation.watch(watch);
-    void this.runTurn(generation, request.message);
+    generation.emit({
+      type: 'start',
+      session_id: generation.sessionId,
+      message_id: generation.messageId,
+      stream_id: generation.streamId,
+      model: this.model.modelName,
+      ...(start.created && { session_token: newToken }),
+    });
+    void this.runTurn(generation, request.message, start);
     return generation;
   }
 
   /** The non-streaming call: the same turn, answered once it is over. */
-  async reply(request: ChatRequest): Promise<ChatReply> {
+  async reply(request: ChatRequest, sessionToken: string | undefined): Promise<ChatReply> {
     const collector = new ChatReplyCollector();
-    const generation = this.startTurn(request, collector.collect);
+    const generation = await this.startTurn(request, sessionToken, collector.collect);
     // Attached as a client, so that the turn is not orphaned while it runs.
     await lastValueFrom(generation.events$(), { defaultValue: undefined });
     return collector.result();
   }
 
-  async transcript(sessionId: string): Promise<SessionTranscript> {
+  /** The session `sessionId` for a reload, to the holder of its token only. */
+  async transcript(sessionId: string, sessionToken: string | undefined): Promise<SessionTranscript> {
     const running = this.generations.runningForSession(sessionId);
     const session = await this.sessions.find(sessionId, running?.promptMessageId);
     if (!session) throw new ApiError('not_found', 'No such session.');
+    if (!sessionTokenMatches(sessionToken, session.tokenHash ?? undefined)) throw forbidden();
     return {
       session_id: session.id,
       messages: session.messages,
@@ -94,28 +138,8 @@ export class ChatTurnService {
     };
   }
 
-  private async runTurn(generation: Generation, message: string): Promise<void> {
-    generation.emit({
-      type: 'start',
-      session_id: generation.sessionId,
-      message_id: generation.messageId,
-      stream_id: generation.streamId,
-      model: this.model.modelName,
-    });
-    let begun = false;
+  private async runTurn(generation: Generation, message: string, start: Extract<TurnStart, { accepted: true }>): Promise<void> {
     try {
-      // The one database round trip before the first token.
-      const start = await this.sessions.beginTurn({
-        sessionId: generation.sessionId,
-        leadId: randomUUID(),
-        messageId: generation.promptMessageId,
-        content: message,
-        maxMessages: this.config.sessionMaxMessages,
-        maxSessions: this.config.sessionsMax,
-        historyLimit: this.config.contextMaxMessages,
-      });
-      if (!start.accepted) throw this.refusal(start.reason);
-      begun = true;
       const conversation = conversationWindow(
         [...start.history, { role: 'user', content: message }],
         this.config.contextMaxChars,
@@ -140,18 +164,17 @@ export class ChatTurnService {
         this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
       }
       // The turn failed: its message goes, so the transcript holds whole turns and a retry starts clean.
-      if (begun) {
-        await this.sessions
-          .discardTurn(generation.promptMessageId)
-          .catch((discardError: unknown) => this.logger.error({ err: discardError }, 'Could not discard a failed turn'));
-      }
+      await this.sessions
+        .discardTurn(generation.promptMessageId)
+        .catch((discardError: unknown) => this.logger.error({ err: discardError }, 'Could not discard a failed turn'));
       generation.emit(event);
     } finally {
       generation.finish();
     }
   }
 
-  private refusal(reason: 'session_full' | 'too_many_sessions'): ApiError {
+  private refusal(reason: Extract<TurnStart, { accepted: false }>['reason']): ApiError {
+    if (reason === 'forbidden') return forbidden();
     return reason === 'session_full'
       ? new ApiError(
           'invalid_request',
@@ -250,3 +273,4 @@ interface ReplyOutcome {
   usage?: TokenUsage;
   error?: unknown;
 }
+

@@ -19,18 +19,21 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiExtraModels,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiQuery,
+  ApiSecurity,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Observable } from 'rxjs';
 import type { AssistantProfile, CancelReply, ChatReply, SessionTranscript } from '@chat/contracts';
+import { SESSION_TOKEN, SESSION_TOKEN_SCHEME } from './session-token.openapi';
 import { chatConfig } from '../config/chat.config';
 import { CLIENT_PROFILE } from '../profile/profile.tokens';
 import { ChatTurnService } from './chat-turn.service';
@@ -51,6 +54,8 @@ import { SseResponseInterceptor } from './sse/sse-response.interceptor';
 
 @ApiTags('chat')
 @ApiExtraModels(...CHAT_EVENT_DTOS, ApiErrorDto)
+@ApiSecurity(SESSION_TOKEN_SCHEME)
+@ApiForbiddenResponse({ type: ApiErrorDto, description: '`forbidden`: the session or stream exists and the session token is missing or wrong' })
 @ApiBadRequestResponse({ type: ApiErrorDto, description: '`invalid_request`' })
 @Controller('chat')
 export class ChatController {
@@ -77,8 +82,11 @@ export class ChatController {
     type: ApiErrorDto,
     description: '`rate_limited`, with `Retry-After`',
   })
-  stream(@Body() request: ChatRequestDto): Observable<MessageEvent> {
-    const generation = this.turns.startTurn(request);
+  async stream(
+    @Body() request: ChatRequestDto,
+    @Headers(SESSION_TOKEN) sessionToken?: string,
+  ): Promise<Observable<MessageEvent>> {
+    const generation = await this.turns.startTurn(request, sessionToken);
     return toServerSentEvents(generation.events$(), this.config.heartbeatMs);
   }
 
@@ -95,14 +103,21 @@ export class ChatController {
     description: 'The id of the last event received',
   })
   @ApiQuery({ name: 'last_event_id', required: false, type: Number })
+  @ApiQuery({
+    name: 'session_token',
+    required: false,
+    description: 'The session token, for an `EventSource`, which cannot send headers',
+  })
   @ApiOkResponse({ content: SSE_RESPONSE_CONTENT })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`: unknown or expired stream' })
   resume(
     @Param() { streamId }: StreamParamsDto,
     @Headers('last-event-id') lastEventIdHeader?: string,
     @Query('last_event_id') lastEventIdQuery?: string,
+    @Headers(SESSION_TOKEN) sessionTokenHeader?: string,
+    @Query('session_token') sessionTokenQuery?: string,
   ): Observable<MessageEvent> {
-    const generation = this.generations.get(streamId);
+    const generation = this.generations.getOwned(streamId, sessionTokenHeader ?? sessionTokenQuery);
     const lastEventId = parseLastEventId(lastEventIdHeader ?? lastEventIdQuery);
     return toServerSentEvents(generation.events$(lastEventId), this.config.heartbeatMs);
   }
@@ -115,8 +130,8 @@ export class ChatController {
   })
   @ApiOkResponse({ type: CancelReplyDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
-  cancel(@Param() { streamId }: StreamParamsDto): CancelReply {
-    const generation = this.generations.get(streamId);
+  cancel(@Param() { streamId }: StreamParamsDto, @Headers(SESSION_TOKEN) sessionToken?: string): CancelReply {
+    const generation = this.generations.getOwned(streamId, sessionToken);
     const running = !generation.isFinished;
     generation.abort('cancelled');
     return { stream_id: streamId, cancelled: running };
@@ -129,16 +144,16 @@ export class ChatController {
   @ApiOkResponse({ type: ChatReplyDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: '`generation_in_progress`' })
   @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: '`rate_limited`' })
-  reply(@Body() request: ChatRequestDto): Promise<ChatReply> {
-    return this.turns.reply(request);
+  reply(@Body() request: ChatRequestDto, @Headers(SESSION_TOKEN) sessionToken?: string): Promise<ChatReply> {
+    return this.turns.reply(request, sessionToken);
   }
 
   @Get('sessions/:sessionId')
   @ApiOperation({ summary: 'The transcript and collected data of a session, for a page reload' })
   @ApiOkResponse({ type: SessionTranscriptDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
-  session(@Param() { sessionId }: SessionParamsDto): Promise<SessionTranscript> {
-    return this.turns.transcript(sessionId);
+  session(@Param() { sessionId }: SessionParamsDto, @Headers(SESSION_TOKEN) sessionToken?: string): Promise<SessionTranscript> {
+    return this.turns.transcript(sessionId, sessionToken);
   }
 
   @Get('profile')

@@ -46,12 +46,12 @@ export class ChatGateway implements OnGatewayConnection {
       const message = parseClientMessage(data);
       if (message.type === 'cancel') {
         const { streamId } = await validateAs(StreamParamsDto, { streamId: message.stream_id });
-        this.generations.get(streamId).abort('cancelled');
+        this.generations.getOwned(streamId, tokenOf(message)).abort('cancelled');
         return;
       }
-      const { type: _type, ...request } = message;
+      const { type: _type, session_token: sessionToken, ...request } = message;
       await this.limitMessages(client);
-      const generation = this.turns.startTurn(await validateAs(ChatRequestDto, request));
+      const generation = await this.turns.startTurn(await validateAs(ChatRequestDto, request), tokenOf({ session_token: sessionToken }));
       const subscription = generation.events$().subscribe({
         next: (event) => socket.send(event.json),
         complete: () => watching.delete(subscription),
@@ -89,4 +89,9 @@ function parseClientMessage(data: RawData): WsClientMessage {
     throw new ApiError('invalid_request', 'type must be "message" or "cancel".');
   }
   return value as WsClientMessage;
+}
+
+/** The session token a client message carries, if it is a string. */
+function tokenOf(message: { session_token?: unknown }): string | undefined {
+  return typeof message.session_token === 'string' ? message.session_token : undefined;
 }

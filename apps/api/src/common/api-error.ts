@@ -37,6 +37,10 @@ export function errorCodeForStatus(status: number): ErrorCode {
     case 400:
     case 422:
       return 'invalid_request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
     case 404:
       return 'not_found';
     case 409:

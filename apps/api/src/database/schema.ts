@@ -33,6 +33,8 @@ export const sessions = pgTable(
   'sessions',
   {
     id: text('id').primaryKey(),
+    /** SHA-256 of the session's token, the owner's proof (the token itself is never stored). */
+    tokenHash: text('token_hash'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

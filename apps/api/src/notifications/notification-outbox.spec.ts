@@ -25,6 +25,8 @@ describe.each(testDatabaseEngines())('NotificationOutbox on %s', (engine) => {
     const messageId = randomUUID();
     const start = await sessions.beginTurn({
       sessionId,
+      tokenHash: undefined,
+      newTokenHash: 'a'.repeat(64),
       leadId: randomUUID(),
       messageId,
       content: 'hi',

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabaseEngines } from '@chat/test-support';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { notifications } from '../database/schema';
+import { messages, notifications } from '../database/schema';
 import { type BeginTurn, SessionRepository } from './session-repository';
+
+/** The hash of the test owner's session token. */
+const OWNER = 'a'.repeat(64);
 
 describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
   let database: TestDatabase;
@@ -18,6 +21,8 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
   const begin = (sessionId: string, content: string, limits: Partial<BeginTurn> = {}) =>
     sessions.beginTurn({
       sessionId,
+      tokenHash: OWNER,
+      newTokenHash: OWNER,
       leadId: randomUUID(),
       messageId: randomUUID(),
       content,
@@ -45,7 +50,7 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
 
   it('begins a new session in one statement: the session, its lead and the pending message', async () => {
     const start = await begin('s-new', 'Hello');
-    expect(start).toEqual({ accepted: true, leadId: expect.any(String), lead: {}, history: [] });
+    expect(start).toEqual({ accepted: true, created: true, leadId: expect.any(String), lead: {}, history: [] });
     // Pending: not in the transcript, unless the running turn asks for it.
     expect((await sessions.find('s-new'))?.messages).toEqual([]);
   });
@@ -77,10 +82,23 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     ]);
   });
 
+  it('lets only the holder of the token continue a session, and creates a new one with its token', async () => {
+    const created = await begin('s-owned', 'hi', { tokenHash: undefined, newTokenHash: 'b'.repeat(64) });
+    expect(created).toMatchObject({ accepted: true, created: true });
+    expect(await begin('s-owned', 'no token', { tokenHash: undefined })).toEqual({ accepted: false, reason: 'forbidden' });
+    expect(await begin('s-owned', 'wrong token', { tokenHash: 'c'.repeat(64) })).toEqual({ accepted: false, reason: 'forbidden' });
+    expect(await begin('s-owned', 'owner', { tokenHash: 'b'.repeat(64) })).toMatchObject({ accepted: true, created: false });
+    // Refused calls wrote nothing.
+    const session = await sessions.find('s-owned', undefined);
+    expect(session?.tokenHash).toBe('b'.repeat(64));
+    const pending = await database.connection.db.select().from(messages).where(eq(messages.sessionId, 's-owned'));
+    expect(pending.map((m) => m.content)).toEqual(['hi', 'owner']);
+  });
+
   it('discards a failed turn: its pending message goes, the rest stays', async () => {
     await fullTurn('s-discard', 'first', 'reply');
     const messageId = randomUUID();
-    await sessions.beginTurn({ sessionId: 's-discard', leadId: randomUUID(), messageId, content: 'second', maxMessages: 100, maxSessions: 1000, historyLimit: 10 });
+    await begin('s-discard', 'second', { messageId });
     expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'reply', 'second']);
     await sessions.discardTurn(messageId);
     expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'reply']);

@@ -12,6 +12,10 @@ export interface StoredTurn {
 
 export interface BeginTurn {
   sessionId: string;
+  /** The hash of the token the caller sent, if any: it must be the session's, if the session exists. */
+  tokenHash: string | undefined;
+  /** The hash of the token a new session gets. */
+  newTokenHash: string;
   /** Ids of the new lead (used when the session is new) and of the visitor's message. */
   leadId: string;
   messageId: string;
@@ -24,8 +28,9 @@ export interface BeginTurn {
 }
 
 export type TurnStart =
-  | { accepted: true; leadId: string; lead: LeadData; history: StoredTurn[] }
-  | { accepted: false; reason: 'session_full' | 'too_many_sessions' };
+  /** `created`: this turn created the session, which now has the new token. */
+  | { accepted: true; created: boolean; leadId: string; lead: LeadData; history: StoredTurn[] }
+  | { accepted: false; reason: 'forbidden' | 'session_full' | 'too_many_sessions' };
 
 export interface CompleteTurn {
   sessionId: string;
@@ -47,6 +52,8 @@ export interface CollectedLead {
 
 export interface SessionView {
   id: string;
+  /** Its owner's token's hash, to check a caller against. */
+  tokenHash: string | null;
   messages: TranscriptMessage[];
   lead: LeadData;
   emailStatus: LeadEmailStatus;
@@ -66,15 +73,19 @@ export class SessionRepository {
   }
 
   /**
-   * In one statement: creates the session and its lead if new, refuses a full session (or a new
-   * one past the database's limit), writes the visitor's message as pending, and answers the
-   * lead and the latest complete messages before it.
+   * In one statement: creates the session (with its token's hash) and its lead if new; refuses
+   * a caller without the session's token, a full session, or a new one past the database's
+   * limit; writes the visitor's message as pending; and answers the lead and the latest complete
+   * messages before it. Two callers creating the same new id at once: the second is refused.
    */
   async beginTurn(turn: BeginTurn): Promise<TurnStart> {
     const { sessionId } = turn;
     const { rows } = await rowsOf<{
       inserted: number;
+      allowed: number;
       known: boolean;
+      owned: boolean;
+      created: boolean | null;
       lead_id: string | null;
       lead_fields: LeadData | null;
       history: StoredTurn[] | null;
@@ -82,19 +93,22 @@ export class SessionRepository {
       with state as (
         select
           exists (select 1 from ${sessions} where id = ${sessionId}) as known,
+          exists (select 1 from ${sessions} where id = ${sessionId} and token_hash = ${turn.tokenHash ?? null}) as owned,
           (select count(*)::int from ${messages} where session_id = ${sessionId}) as message_count
       ),
       allowed as (
         select known from state
-        where message_count < ${turn.maxMessages}
+        where (owned or not known)
+          and message_count < ${turn.maxMessages}
           -- The planner's row estimate, not count(*): O(1) on the path of every new session, and
           -- refreshed by autovacuum and the retention sweep's ANALYZE (-1 until the first).
           and (known or (select reltuples from pg_class where oid = 'sessions'::regclass) < ${turn.maxSessions})
       ),
       upserted as (
-        insert into ${sessions} (id) select ${sessionId} from allowed
+        insert into ${sessions} (id, token_hash) select ${sessionId}, ${turn.newTokenHash} from allowed
         on conflict (id) do update set updated_at = now()
-        returning id
+          where ${sessions.tokenHash} = ${turn.tokenHash ?? null}
+        returning id, (xmax = 0) as created
       ),
       new_lead as (
         insert into ${leads} (id, session_id) select ${turn.leadId}, id from upserted
@@ -108,7 +122,10 @@ export class SessionRepository {
       )
       select
         (select count(*)::int from pending) as inserted,
+        (select count(*)::int from allowed) as allowed,
         (select known from state) as known,
+        (select owned from state) as owned,
+        (select created from upserted) as created,
         coalesce((select id from new_lead), (select id from ${leads} where session_id = ${sessionId})) as lead_id,
         coalesce((select fields from new_lead), (select fields from ${leads} where session_id = ${sessionId})) as lead_fields,
         (select json_agg(json_build_object('role', role, 'content', content) order by seq)
@@ -118,9 +135,17 @@ export class SessionRepository {
     `);
     const row = rows[0];
     if (!row || row.inserted === 0 || !row.lead_id) {
-      return { accepted: false, reason: row?.known ? 'session_full' : 'too_many_sessions' };
+      // Allowed but not inserted: another caller created this id between the read and the insert.
+      if (!row || (row.known && !row.owned) || row.allowed > 0) return { accepted: false, reason: 'forbidden' };
+      return { accepted: false, reason: row.known ? 'session_full' : 'too_many_sessions' };
     }
-    return { accepted: true, leadId: row.lead_id, lead: row.lead_fields ?? {}, history: row.history ?? [] };
+    return {
+      accepted: true,
+      created: row.created === true,
+      leadId: row.lead_id,
+      lead: row.lead_fields ?? {},
+      history: row.history ?? [],
+    };
   }
 
   /**
@@ -210,8 +235,9 @@ export class SessionRepository {
    */
   async find(sessionId: string, pendingMessageId?: string): Promise<SessionView | undefined> {
     const [lead] = await this.db
-      .select({ fields: leads.fields, emailStatus: notifications.status })
+      .select({ fields: leads.fields, emailStatus: notifications.status, tokenHash: sessions.tokenHash })
       .from(leads)
+      .innerJoin(sessions, eq(sessions.id, leads.sessionId))
       .leftJoin(notifications, and(eq(notifications.leadId, leads.id), eq(notifications.channel, 'email')))
       .where(eq(leads.sessionId, sessionId));
     if (!lead) return undefined;
@@ -227,6 +253,7 @@ export class SessionRepository {
       .orderBy(asc(messages.seq));
     return {
       id: sessionId,
+      tokenHash: lead.tokenHash,
       lead: lead.fields,
       emailStatus: emailStatusOf(lead.emailStatus),
       messages: rows.map((row) => ({

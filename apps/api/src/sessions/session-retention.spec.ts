@@ -22,7 +22,7 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
 
   async function session(id: string, { idleDays = 0, complete = false, pending = false } = {}) {
     const begin = (messageId: string) =>
-      repository.beginTurn({ sessionId: id, leadId: randomUUID(), messageId, content: 'hi', maxMessages: 10, maxSessions: 1000, historyLimit: 5 });
+      repository.beginTurn({ sessionId: id, tokenHash: 'a'.repeat(64), newTokenHash: 'a'.repeat(64), leadId: randomUUID(), messageId, content: 'hi', maxMessages: 10, maxSessions: 1000, historyLimit: 5 });
     const messageId = randomUUID();
     const start = await begin(messageId);
     if (!start.accepted) throw new Error('refused');

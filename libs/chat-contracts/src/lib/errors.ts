@@ -2,6 +2,8 @@
 export const ERROR_CODES = [
   'invalid_request',
   'payload_too_large',
+  'unauthorized',
+  'forbidden',
   'not_found',
   'generation_in_progress',
   'rate_limited',
@@ -16,6 +18,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   invalid_request: 400,
   payload_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   generation_in_progress: 409,
   rate_limited: 429,
@@ -28,6 +32,8 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 export const ERROR_RETRYABLE: Readonly<Record<ErrorCode, boolean>> = {
   invalid_request: false,
   payload_too_large: false,
+  unauthorized: false,
+  forbidden: false,
   not_found: false,
   generation_in_progress: true,
   rate_limited: true,

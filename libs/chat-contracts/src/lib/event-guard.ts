@@ -29,7 +29,8 @@ export function isChatEvent(value: unknown): value is ChatEvent {
         isString(value['session_id']) &&
         isString(value['message_id']) &&
         isString(value['stream_id']) &&
-        isString(value['model'])
+        isString(value['model']) &&
+        (value['session_token'] === undefined || isString(value['session_token']))
       );
     case 'chunk':
       return isString(value['content']);

@@ -17,6 +17,11 @@ export interface StartEvent {
   message_id: string;
   stream_id: string;
   model: string;
+  /**
+   * The session's secret, on the turn that created the session only: every later call that
+   * names the session or one of its streams must send it (`X-Session-Token`).
+   */
+  session_token?: string;
 }
 
 /** A piece of the assistant's reply, in order. */

@@ -11,12 +11,17 @@ export interface ChatRequest {
   session_id?: string;
 }
 
+/** The header that proves a caller owns a session (the `session_token` its first turn answered). */
+export const SESSION_TOKEN_HEADER = 'X-Session-Token';
+
 /** Answer of the non-streaming `POST /chat`. */
 export interface ChatReply extends LeadState {
   session_id: string;
   message_id: string;
   reply: string;
   email_sent: boolean;
+  /** As in `start`: on the turn that created the session only. */
+  session_token?: string;
 }
 
 export const TRANSCRIPT_ROLES = ['user', 'assistant'] as const;
@@ -66,5 +71,5 @@ export interface CancelReply {
 
 /** What a WebSocket client sends on `/api/chat/ws`; the server answers with `ChatEvent` objects. */
 export type WsClientMessage =
-  | ({ type: 'message' } & ChatRequest)
-  | { type: 'cancel'; stream_id: string };
+  | ({ type: 'message'; session_token?: string } & ChatRequest)
+  | { type: 'cancel'; stream_id: string; session_token?: string };

@@ -1,4 +1,4 @@
-import type { ChatEvent, ChatRequest } from '@chat/contracts';
+import { type ChatEvent, type ChatRequest, SESSION_TOKEN_HEADER } from '@chat/contracts';
 import { createChatEventParser, type ReceivedEvent } from './chat-event-parser';
 
 /** A chat stream's SSE response read as a browser client would: parsed by eventsource-parser. */
@@ -36,6 +36,11 @@ export class SseReader {
         this.notify();
       }
     })();
+  }
+
+  /** The session token the stream's `start` event gave (the turn created its session), if any. */
+  get sessionToken(): string | undefined {
+    return this.find('start')?.session_token;
   }
 
   get types(): string[] {
@@ -91,16 +96,88 @@ export async function openSse(url: string, init: RequestInit = {}): Promise<SseR
   return new SseReader(response, abortController);
 }
 
-export function postChatStream(baseUrl: string, body: ChatRequest | Record<string, unknown>): Promise<SseReader> {
+/** `X-Session-Token: token`, or nothing. */
+export function sessionTokenHeader(token: string | undefined): Record<string, string> {
+  return token ? { [SESSION_TOKEN_HEADER]: token } : {};
+}
+
+export function postChatStream(
+  baseUrl: string,
+  body: ChatRequest | Record<string, unknown>,
+  sessionToken?: string,
+): Promise<SseReader> {
   return openSse(`${baseUrl}/api/chat/stream`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...sessionTokenHeader(sessionToken) },
     body: JSON.stringify(body),
   });
 }
 
-export function resumeStream(baseUrl: string, streamId: string, lastEventId: number): Promise<SseReader> {
+export function resumeStream(baseUrl: string, streamId: string, lastEventId: number, sessionToken?: string): Promise<SseReader> {
   return openSse(`${baseUrl}/api/chat/streams/${streamId}/events`, {
-    headers: { 'Last-Event-ID': String(lastEventId) },
+    headers: { 'Last-Event-ID': String(lastEventId), ...sessionTokenHeader(sessionToken) },
   });
+}
+
+/**
+ * A visitor of one API: it keeps the session token each new session's `start` gave and sends it
+ * with every later call about that session, as the portal does.
+ */
+export class ChatVisitor {
+  private readonly tokens = new Map<string, string>();
+
+  constructor(readonly baseUrl: string) {}
+
+  tokenOf(sessionId: string): string | undefined {
+    return this.tokens.get(sessionId);
+  }
+
+  headers(sessionId: string): Record<string, string> {
+    return sessionTokenHeader(this.tokens.get(sessionId));
+  }
+
+  /** `POST /api/chat/stream`; the token of a session it creates is kept once `start` arrives. */
+  async send(body: ChatRequest): Promise<SseReader> {
+    const reader = await postChatStream(this.baseUrl, body, body.session_id ? this.tokens.get(body.session_id) : undefined);
+    void reader
+      .waitUntil((events) => events.some((e) => e.event.type === 'start'))
+      .then(() => {
+        const start = reader.find('start');
+        if (start?.session_token) this.tokens.set(start.session_id, start.session_token);
+      })
+      .catch(() => undefined);
+    return reader;
+  }
+
+  /** `POST /api/chat/stream` answered as a plain response, for a request that should be refused. */
+  post(body: ChatRequest): Promise<Response> {
+    return fetch(`${this.baseUrl}/api/chat/stream`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(body.session_id ? this.headers(body.session_id) : {}) },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** `send`, then its stream to the end. */
+  async turn(body: ChatRequest): Promise<SseReader> {
+    const reader = await this.send(body);
+    await reader.finished;
+    const start = reader.find('start');
+    if (start?.session_token) this.tokens.set(start.session_id, start.session_token);
+    return reader;
+  }
+
+  resume(sessionId: string, streamId: string, lastEventId: number): Promise<SseReader> {
+    return resumeStream(this.baseUrl, streamId, lastEventId, this.tokens.get(sessionId));
+  }
+
+  /** `GET /api/chat/sessions/{id}`: its status and JSON body. */
+  async session(sessionId: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const response = await fetch(`${this.baseUrl}/api/chat/sessions/${sessionId}`, { headers: this.headers(sessionId) });
+    return { status: response.status, body: await response.json() };
+  }
+
+  cancel(sessionId: string, streamId: string): Promise<Response> {
+    return fetch(`${this.baseUrl}/api/chat/streams/${streamId}/cancel`, { method: 'POST', headers: this.headers(sessionId) });
+  }
 }

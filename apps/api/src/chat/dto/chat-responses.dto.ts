@@ -41,6 +41,11 @@ export class StartEventDto implements StartEvent {
   @ApiProperty({ format: 'uuid' }) message_id: string;
   @ApiProperty({ format: 'uuid' }) stream_id: string;
   @ApiProperty({ example: 'demo', description: '`demo` for the offline demo model' }) model: string;
+  @ApiPropertyOptional({
+    example: 'q3Jx0mB0c2VjcmV0LXRva2VuLWV4YW1wbGUtMDEyMzQ1Njc4OQ',
+    description: 'On the turn that created the session only: send it as `X-Session-Token` on every later call about this session',
+  })
+  session_token?: string;
 }
 
 export class ChunkEventDto implements ChunkEvent {
@@ -110,6 +115,11 @@ export const SSE_RESPONSE_CONTENT = {
 
 export class ChatReplyDto implements ChatReply {
   @ApiProperty({ example: 'test-123' }) session_id: string;
+  @ApiPropertyOptional({
+    example: 'q3Jx0mB0c2VjcmV0LXRva2VuLWV4YW1wbGUtMDEyMzQ1Njc4OQ',
+    description: 'On the turn that created the session only: send it as `X-Session-Token` on every later call about this session',
+  })
+  session_token?: string;
   @ApiProperty({ format: 'uuid' }) message_id: string;
   @ApiProperty({ example: 'Momentum trading is a strategy…' }) reply: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: LEAD_EXAMPLE })

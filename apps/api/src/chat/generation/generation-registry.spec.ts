@@ -2,6 +2,7 @@ import { Test } from '@nestjs/testing';
 import { ConfigModule } from '@nestjs/config';
 import { ApiError } from '../../common/api-error';
 import { chatConfig } from '../../config/chat.config';
+import { hashSessionToken } from '../../sessions/session-token';
 import { GenerationRegistry } from './generation-registry';
 
 async function registry(env: Record<string, string> = {}): Promise<GenerationRegistry> {
@@ -32,16 +33,20 @@ describe('GenerationRegistry', () => {
 
   it('runs one generation per session at a time', async () => {
     const generations = await registry();
-    const first = generations.start('s1');
-    expect(codeOf(() => generations.start('s1'))).toBe('generation_in_progress');
-    expect(generations.start('s2').sessionId).toBe('s2');
+    const first = generations.start('s1', 'token-1');
+    first.ownerTokenHash = hashSessionToken('token-1');
+    // Its owner learns it is busy; anyone else learns nothing.
+    expect(codeOf(() => generations.start('s1', 'token-1'))).toBe('generation_in_progress');
+    expect(codeOf(() => generations.start('s1', 'another'))).toBe('forbidden');
+    expect(codeOf(() => generations.start('s1', undefined))).toBe('forbidden');
+    expect(generations.start('s2', undefined).sessionId).toBe('s2');
     first.finish();
-    expect(generations.start('s1').streamId).not.toBe(first.streamId);
+    expect(generations.start('s1', undefined).streamId).not.toBe(first.streamId);
   });
 
   it('aborts a generation nobody attaches to after the orphan timeout, not before', async () => {
     const generations = await registry({ GENERATION_ORPHAN_TIMEOUT_MS: '1000' });
-    const generation = generations.start('s');
+    const generation = generations.start('s', undefined);
     const client = generation.events$().subscribe();
     jest.advanceTimersByTime(5_000);
     expect(generation.signal.aborted).toBe(false);
@@ -54,7 +59,7 @@ describe('GenerationRegistry', () => {
 
   it('keeps finished streams resumable for the retention period, then forgets them', async () => {
     const generations = await registry({ STREAM_RETENTION_MS: '60000' });
-    const generation = generations.start('s');
+    const generation = generations.start('s', undefined);
     generation.finish();
     jest.advanceTimersByTime(59_999);
     expect(generations.get(generation.streamId)).toBe(generation);
@@ -64,11 +69,11 @@ describe('GenerationRegistry', () => {
 
   it('drains: refuses new generations, waits for running ones, aborts what is left after the grace', async () => {
     const generations = await registry();
-    const quick = generations.start('quick');
-    const slow = generations.start('slow');
+    const quick = generations.start('quick', undefined);
+    const slow = generations.start('slow', undefined);
     slow.signal.addEventListener('abort', () => slow.finish());
     const drained = generations.drain(10_000);
-    expect(codeOf(() => generations.start('new'))).toBe('internal_error');
+    expect(codeOf(() => generations.start('new', undefined))).toBe('internal_error');
     quick.finish();
     expect(slow.signal.aborted).toBe(false);
     await jest.advanceTimersByTimeAsync(10_000);

@@ -9,6 +9,7 @@ import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/api-error';
 import { chatConfig } from '../../config/chat.config';
+import { forbidden, sessionTokenMatches } from '../../sessions/session-token';
 import { Generation, type GenerationLifecycle } from './generation';
 
 /**
@@ -37,8 +38,12 @@ export class GenerationRegistry
     return this.runningBySession.size;
   }
 
-  /** Starts a generation for a session, or refuses if one is running there. Synchronous, so two requests cannot both pass. */
-  start(sessionId: string): Generation {
+  /**
+   * Starts a generation for a session, or refuses if one is running there: `forbidden` to a
+   * caller without the running one's session token (nothing of it is told), `409` to its owner.
+   * Synchronous, so two requests cannot both pass.
+   */
+  start(sessionId: string, sessionToken: string | undefined): Generation {
     if (this.draining) {
       throw new ApiError('internal_error', 'The server is restarting. Please retry in a moment.', {
         status: 503,
@@ -47,9 +52,10 @@ export class GenerationRegistry
     }
     const running = this.runningBySession.get(sessionId);
     if (running) {
+      if (!sessionTokenMatches(sessionToken, running.ownerTokenHash)) throw forbidden();
       throw new ApiError(
         'generation_in_progress',
-        `A reply is already being generated for this session (stream ${running.streamId}). Wait for it or cancel it.`,
+        'A reply is already being generated for this session. Wait for it or cancel it.',
       );
     }
     const generation = new Generation(randomUUID(), sessionId, randomUUID(), this);
@@ -66,6 +72,25 @@ export class GenerationRegistry
       throw new ApiError('not_found', 'No such stream: it never existed or has expired.');
     }
     return generation;
+  }
+
+  /** The generation `streamId`, to the holder of its session's token only. */
+  getOwned(streamId: string, sessionToken: string | undefined): Generation {
+    const generation = this.get(streamId);
+    if (!sessionTokenMatches(sessionToken, generation.ownerTokenHash)) throw forbidden();
+    return generation;
+  }
+
+  /** Forgets a generation that never started (its turn was refused): no events, nothing to resume. */
+  discard(generation: Generation): void {
+    this.onAdopted(generation);
+    this.generations.delete(generation.streamId);
+    if (this.runningBySession.get(generation.sessionId) === generation) {
+      this.runningBySession.delete(generation.sessionId);
+    }
+    if (this.runningBySession.size === 0) {
+      for (const done of [...this.drainWaiters]) done();
+    }
   }
 
   runningForSession(sessionId: string): Generation | undefined {

@@ -26,6 +26,9 @@ export class Generation {
   /** The visitor's message this generation answers; pending in the transcript while it runs. */
   readonly promptMessageId = randomUUID();
 
+  /** The hash of its session's token: a resume or cancel must come with that token. */
+  ownerTokenHash: string | undefined;
+
   constructor(
     readonly streamId: string,
     readonly sessionId: string,

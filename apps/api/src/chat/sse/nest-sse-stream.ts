@@ -10,16 +10,21 @@ import type { Readable } from 'node:stream';
 
 export { SseStream };
 
-const streams = new WeakMap<ServerResponse, SseStream>();
+/** The `SseStream` Nest piped into each response, and its own `commitHeaders`. */
+const streams = new WeakMap<ServerResponse, { stream: SseStream; commit: () => void }>();
 
 /**
  * Middleware for `@Sse()` routes: remembers the `SseStream` Nest pipes into the response, which
  * it does before interceptors see the response, so that the `SseResponseInterceptor` can have it
- * commit the headers with the first event.
+ * commit the headers with the first event. Only then: Nest would also commit them on a timer
+ * once the handler's Observable exists, and a handler that refuses after an await (a turn the
+ * database refused) could then only answer `200` with an error event, not its HTTP error.
  */
 export function trackSseStream(_request: IncomingMessage, response: ServerResponse, next: () => void): void {
   response.once('pipe', (source: Readable) => {
-    if (source instanceof SseStream) streams.set(response, source);
+    if (!(source instanceof SseStream)) return;
+    streams.set(response, { stream: source, commit: source.commitHeaders.bind(source) });
+    source.commitHeaders = () => undefined;
   });
   next();
 }
@@ -29,8 +34,8 @@ export function trackSseStream(_request: IncomingMessage, response: ServerRespon
  * not see one or it could not commit them yet.
  */
 export function commitNestSseHeaders(response: ServerResponse): boolean {
-  const sseStream = streams.get(response);
-  if (!sseStream) return false;
-  sseStream.commitHeaders();
-  return sseStream.headersCommitted;
+  const tracked = streams.get(response);
+  if (!tracked) return false;
+  tracked.commit();
+  return tracked.stream.headersCommitted;
 }

@@ -15,6 +15,8 @@ export interface ChatError {
 const MESSAGES: Record<ErrorCode | ClientErrorCode, string> = {
   invalid_request: 'That message could not be sent. Check that it is not empty or too long.',
   payload_too_large: 'That message is too long to send. Please shorten it.',
+  unauthorized: 'This needs a sign-in.',
+  forbidden: 'This conversation belongs to another browser. Start a new conversation.',
   not_found: 'This conversation or reply is no longer available. Start a new conversation.',
   generation_in_progress: 'A reply is still being written for this conversation. Wait a moment, then retry.',
   rate_limited: 'You are sending messages too quickly.',
