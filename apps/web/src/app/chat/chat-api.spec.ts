@@ -40,7 +40,7 @@ describe('ChatApi REST calls', () => {
       res.statusCode = 502;
       res.end('<html>Bad gateway</html>');
     });
-    const error = await failure(api.cancelStream('s1'));
+    const error = await failure(api.cancelStream('s1', 'token-1'));
     expect(error.chatError.code).toBe('internal_error');
   });
 
@@ -48,7 +48,23 @@ describe('ChatApi REST calls', () => {
     server.on('GET /api/chat/sessions/abc', (_req, res) =>
       json(res, 404, { statusCode: 404, code: 'not_found', message: 'Unknown session' }),
     );
-    await expect(api.getSession('abc')).resolves.toBeNull();
+    await expect(api.getSession('abc', null)).resolves.toBeNull();
+  });
+
+  it('sends the session token with every call about the session', async () => {
+    const seen: (string | undefined)[] = [];
+    server.on('GET /api/chat/sessions/abc', (req, res) => {
+      seen.push(req.headers['x-session-token'] as string | undefined);
+      json(res, 404, { statusCode: 404, code: 'not_found', message: 'Unknown session' });
+    });
+    server.on('POST /api/chat/streams/s1/cancel', (req, res) => {
+      seen.push(req.headers['x-session-token'] as string | undefined);
+      json(res, 200, { stream_id: 's1', cancelled: true });
+    });
+    await api.getSession('abc', 'token-1');
+    await api.cancelStream('s1', 'token-1');
+    await api.getSession('abc', null);
+    expect(seen).toEqual(['token-1', 'token-1', undefined]);
   });
 
   it('reports an unreachable server as a network error', async () => {

@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { AssistantProfile, CancelReply, ChatRequest, SessionTranscript } from '@chat/contracts';
+import { type AssistantProfile, type CancelReply, type ChatRequest, SESSION_TOKEN_HEADER, type SessionTranscript } from '@chat/contracts';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE_URL, FETCH } from '../api-config';
 import { ApiRequestError, chatError } from './chat-error';
@@ -16,36 +16,39 @@ export class ChatApi {
   private readonly fetch = inject(FETCH);
   private readonly http = inject(HttpClient);
 
-  /** Starts a reply; the response body is the SSE stream. */
-  openStream(request: ChatRequest, signal: AbortSignal): Promise<Response> {
+  /** Starts a reply; the response body is the SSE stream. `sessionToken`: the session's, unless it is new. */
+  openStream(request: ChatRequest, sessionToken: string | null, signal: AbortSignal): Promise<Response> {
     return this.send('/api/chat/stream', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...tokenHeader(sessionToken) },
       body: JSON.stringify(request),
       signal,
     });
   }
 
   /** Re-attaches to a running or recently finished reply, after the event with id `lastEventId`. */
-  resumeStream(streamId: string, lastEventId: number, signal: AbortSignal): Promise<Response> {
+  resumeStream(streamId: string, lastEventId: number, sessionToken: string | null, signal: AbortSignal): Promise<Response> {
     return this.send(`/api/chat/streams/${encodeURIComponent(streamId)}/events`, {
-      headers: { Accept: 'text/event-stream', 'Last-Event-ID': String(lastEventId) },
+      headers: { Accept: 'text/event-stream', 'Last-Event-ID': String(lastEventId), ...tokenHeader(sessionToken) },
       signal,
     });
   }
 
-  cancelStream(streamId: string): Promise<CancelReply> {
+  cancelStream(streamId: string, sessionToken: string | null): Promise<CancelReply> {
     return firstValueFrom(
-      this.http.post<CancelReply>(`${this.baseUrl}/api/chat/streams/${encodeURIComponent(streamId)}/cancel`, null),
+      this.http.post<CancelReply>(`${this.baseUrl}/api/chat/streams/${encodeURIComponent(streamId)}/cancel`, null, {
+        headers: tokenHeader(sessionToken),
+      }),
     );
   }
 
   /** The transcript of a session, or `null` when the server does not know it. */
-  async getSession(sessionId: string): Promise<SessionTranscript | null> {
+  async getSession(sessionId: string, sessionToken: string | null): Promise<SessionTranscript | null> {
     try {
       return await firstValueFrom(
         this.http.get<SessionTranscript>(`${this.baseUrl}/api/chat/sessions/${encodeURIComponent(sessionId)}`, {
           cache: 'no-store',
+          headers: tokenHeader(sessionToken),
         }),
       );
     } catch (error) {
@@ -69,4 +72,9 @@ export class ChatApi {
     if (!response.ok) throw await ApiRequestError.from(response);
     return response;
   }
+}
+
+/** The session token's header, when there is a token to send. */
+function tokenHeader(sessionToken: string | null): Record<string, string> {
+  return sessionToken ? { [SESSION_TOKEN_HEADER]: sessionToken } : {};
 }

@@ -202,6 +202,7 @@ describe('ChatStore', () => {
 
   it('restores the transcript after a reload and re-attaches to the running reply', async () => {
     localStorage.setItem('chat.session_id', 'saved-session');
+    localStorage.setItem('chat.session_token', JSON.stringify({ session_id: 'saved-session', token: 'saved-token' }));
     const transcript: SessionTranscript = {
       session_id: 'saved-session',
       messages: [
@@ -238,6 +239,41 @@ describe('ChatStore', () => {
     expect(store.messages().at(-1)).toEqual(expect.objectContaining({ id: 'a2', content: 'Current answer' }));
     const resume = server.requests.find((r) => r.path.includes('/streams/live1/events'));
     expect(resume?.headers['last-event-id']).toBe('0');
+    // Both calls prove the session is this browser's.
+    const read = server.requests.find((r) => r.path === '/api/chat/sessions/saved-session');
+    expect(read?.headers['x-session-token']).toBe('saved-token');
+    expect(resume?.headers['x-session-token']).toBe('saved-token');
+  });
+
+  it("keeps the token a new session's first reply gives and sends it with the next message", async () => {
+    const session = store.sessionId();
+    server.on(
+      'POST /api/chat/stream',
+      streamOf([start({ session_id: session, session_token: 'new-token' }), chunk('Hello'), done()]),
+    );
+    store.send('first');
+    await waitFor(() => store.status() === 'idle');
+    store.send('second');
+    await waitFor(() => server.requests.filter((r) => r.path === '/api/chat/stream').length === 2);
+    const [first, second] = server.requests.filter((r) => r.path === '/api/chat/stream');
+    expect(first.headers['x-session-token']).toBeUndefined();
+    expect(second.headers['x-session-token']).toBe('new-token');
+  });
+
+  it('starts a new conversation when the stored one is not this browser\'s any more (403)', async () => {
+    localStorage.setItem('chat.session_id', 'someone-elses');
+    server
+      .on('GET /api/chat/profile', (_req, res) => json(res, 200, { name: 'Coach', greeting: 'Hi', model: 'demo', demo: true, fields: [] }))
+      .on('GET /api/chat/sessions/someone-elses', (_req, res) =>
+        json(res, 403, { statusCode: 403, code: 'forbidden', message: 'This conversation needs its session token.' }),
+      );
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
+    store = TestBed.inject(ChatStore);
+    await store.restore();
+    expect(store.sessionId()).not.toBe('someone-elses');
+    expect(store.status()).toBe('idle');
+    expect(store.error()).toBeNull();
   });
 
   it('starts a new conversation under a fresh valid session id', async () => {

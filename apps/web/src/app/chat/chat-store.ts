@@ -113,7 +113,7 @@ export class ChatStore {
       ...list,
       { id: `local-${Date.now()}-${list.length}`, role: 'user', content: message, created_at: new Date().toISOString() },
     ]);
-    this.startTurn((signal) => this.api.openStream({ message, session_id: this._sessionId() }, signal));
+    this.startTurn((signal) => this.api.openStream({ message, session_id: this._sessionId() }, this.sessionToken(), signal));
     return true;
   }
 
@@ -127,7 +127,7 @@ export class ChatStore {
     if (!prompt || this.isReplying()) return;
     const failedId = this.failedMessageId;
     if (failedId) this._messages.update((list) => list.filter((m) => m.id !== failedId));
-    this.startTurn((signal) => this.api.openStream({ message: prompt, session_id: this._sessionId() }, signal));
+    this.startTurn((signal) => this.api.openStream({ message: prompt, session_id: this._sessionId() }, this.sessionToken(), signal));
   }
 
   /** Stops the reply being written; it ends with what was written so far. */
@@ -143,7 +143,7 @@ export class ChatStore {
   /** Forgets the conversation and starts a new one under a fresh session id. */
   newConversation(): void {
     const turn = this.turn;
-    if (turn && !turn.finished && turn.streamId) this.api.cancelStream(turn.streamId).catch(() => undefined);
+    if (turn && !turn.finished && turn.streamId) this.api.cancelStream(turn.streamId, this.sessionToken()).catch(() => undefined);
     turn?.controller.abort();
     this.turn = null;
     this.lastPrompt = null;
@@ -173,9 +173,14 @@ export class ChatStore {
       () => this._profile.set(null),
     );
     try {
-      const transcript = await this.api.getSession(sessionId);
+      const transcript = await this.api.getSession(sessionId, this.sessionIds.token(sessionId));
       if (transcript && sessionId === this._sessionId()) this.applyTranscript(transcript);
     } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 403 && sessionId === this._sessionId()) {
+        // This browser lost the conversation's token (or never had it): it cannot go on with it.
+        this._sessionId.set(this.sessionIds.renew());
+        return;
+      }
       this.restoreFailed = true;
       this._error.set(error instanceof ApiRequestError ? error.chatError : chatError('network_error'));
       this._status.set('error');
@@ -197,7 +202,7 @@ export class ChatStore {
     const lastUser = [...transcript.messages].reverse().find((m) => m.role === 'user');
     this.lastPrompt = lastUser?.content ?? null;
     if (active) {
-      this.startTurn((signal) => this.api.resumeStream(active.stream_id, 0, signal), active);
+      this.startTurn((signal) => this.api.resumeStream(active.stream_id, 0, this.sessionToken(), signal), active);
     }
   }
 
@@ -224,7 +229,13 @@ export class ChatStore {
 
     followReply(
       this.api,
-      { open, streamId: attach?.stream_id, lastEventId: 0, signal: turn.controller.signal },
+      {
+        open,
+        streamId: attach?.stream_id,
+        lastEventId: 0,
+        sessionToken: () => this.sessionToken(),
+        signal: turn.controller.signal,
+      },
       {
         onEvent: ({ event }) => this.apply(turn, event),
         onReconnecting: () => {
@@ -249,6 +260,7 @@ export class ChatStore {
     if (this.turn !== turn || turn.finished) return;
     switch (event.type) {
       case 'start':
+        if (event.session_token) this.sessionIds.saveToken(event.session_id, event.session_token);
         turn.streamId = event.stream_id;
         turn.messageId = event.message_id;
         this._liveMessageId.set(event.message_id);
@@ -318,6 +330,11 @@ export class ChatStore {
     this._announcement.set(`Reply failed. ${error.message}`);
   }
 
+  /** The current session's token, once its first reply gave it. */
+  private sessionToken(): string | null {
+    return this.sessionIds.token(this._sessionId());
+  }
+
   private endLive(status: ChatStatus): void {
     this._streamingText.set('');
     this._liveMessageId.set(null);
@@ -326,7 +343,7 @@ export class ChatStore {
 
   private requestCancel(turn: Turn): void {
     const streamId = turn.streamId as string;
-    this.api.cancelStream(streamId).catch(() => {
+    this.api.cancelStream(streamId, this.sessionToken()).catch(() => {
       // The reply may have just ended, or the server forgot it: end it here with what arrived.
       if (this.turn !== turn || turn.finished) return;
       turn.controller.abort();

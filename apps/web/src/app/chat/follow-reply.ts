@@ -14,6 +14,8 @@ export interface FollowOptions {
   open: (signal: AbortSignal) => Promise<Response>;
   /** Known when re-attaching; otherwise learnt from the `start` event. */
   streamId?: string;
+  /** The session's token at the time of a resume (a new session's arrives with `start`). */
+  sessionToken: () => string | null;
   lastEventId?: number;
   signal: AbortSignal;
   /** Base delay of the exponential backoff between resume attempts. */
@@ -48,7 +50,7 @@ export async function followReply(api: ChatApi, options: FollowOptions, listener
     }
     if (signal.aborted || ended) return;
     if (!streamId) throw new ApiRequestError(0, chatError('connection_lost'));
-    response = await reconnect(api, streamId, () => lastEventId, signal, backoffMs, maxAttempts, listener);
+    response = await reconnect(api, streamId, () => lastEventId, options.sessionToken, signal, backoffMs, maxAttempts, listener);
   }
 }
 
@@ -56,6 +58,7 @@ async function reconnect(
   api: ChatApi,
   streamId: string,
   lastEventId: () => number,
+  sessionToken: () => string | null,
   signal: AbortSignal,
   backoffMs: number,
   maxAttempts: number,
@@ -65,7 +68,7 @@ async function reconnect(
     listener.onReconnecting(attempt);
     await delay(Math.min(backoffMs * 2 ** (attempt - 1), 8000) * (0.75 + Math.random() / 2), signal);
     try {
-      return await api.resumeStream(streamId, lastEventId(), signal);
+      return await api.resumeStream(streamId, lastEventId(), sessionToken(), signal);
     } catch (error) {
       if (signal.aborted) throw error;
       // Offline or a transient server error: try again; a definite answer (gone, invalid) ends it.
