@@ -49,7 +49,7 @@ describe('a session id is not a key: the attack of the security review', () => {
     expect(first.sessionToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     // 1. Read the conversation: refused, and the refusal tells nothing of it.
-    for (const headers of [{}, { 'X-Session-Token': 'guess' }, { 'X-Session-Token': '' }]) {
+    for (const headers of [{}, { 'X-Session-Token': 'guess' }, { 'X-Session-Token': '' }] as Record<string, string>[]) {
       const read = await fetch(`${api.baseUrl}/api/chat/sessions/test-123`, { headers });
       expect(read.status).toBe(403);
       const body = await read.text();
