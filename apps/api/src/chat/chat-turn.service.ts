@@ -31,6 +31,9 @@ import { conversationWindow } from './conversation-window';
 import type { Generation } from './generation/generation';
 import { GenerationRegistry } from './generation/generation-registry';
 
+/** What `email_sent` tells the visitor. */
+export const EMAIL_SENT_MESSAGE = 'Your details were sent to our team.';
+
 /**
  * Runs the turns of a conversation: the user's message in, the reply streamed out as protocol
  * events, then data extraction and, on the turn that completes the lead, the notification.
@@ -264,7 +267,8 @@ export class ChatTurnService {
       delay(this.outboxSettings.inTurnTimeoutMs, undefined, { signal: timeout.signal }).catch(() => undefined),
     ]);
     timeout.abort();
-    if (result?.status === 'sent') generation.emit({ type: 'email_sent', message: result.message });
+    // The visitor learns that the details went out, never where to (recipients, a file path).
+    if (result?.status === 'sent') generation.emit({ type: 'email_sent', message: EMAIL_SENT_MESSAGE });
   }
 }
 

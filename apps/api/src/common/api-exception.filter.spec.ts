@@ -19,7 +19,11 @@ describe('toApiErrorBody', () => {
       message: 'message must be a string; x is not allowed',
     });
     expect(toApiErrorBody(new NotFoundException()).code).toBe('not_found');
-    expect(toApiErrorBody(new ThrottlerException()).code).toBe('rate_limited');
+    expect(toApiErrorBody(new ThrottlerException())).toEqual({
+      statusCode: 429,
+      code: 'rate_limited',
+      message: 'Too many requests. Please wait a moment, then try again.',
+    });
   });
 
   it('answers anything unexpected as internal_error without its details', () => {

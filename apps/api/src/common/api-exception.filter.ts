@@ -4,6 +4,8 @@ import { type ApiErrorBody, ERROR_HTTP_STATUS } from '@chat/contracts';
 import { ApiError, errorCodeForStatus } from './api-error';
 
 const INTERNAL_MESSAGE = 'Something went wrong on our side. Please try again.';
+/** For the rate limiter's 429, whose own text names its class (`ThrottlerException: …`). */
+const RATE_LIMITED_MESSAGE = 'Too many requests. Please wait a moment, then try again.';
 
 /** Errors of the body parser (express `http-errors`), which carry a status and a type. */
 interface BodyParserError {
@@ -38,6 +40,8 @@ export function toApiErrorBody(error: unknown): ApiErrorBody {
     const message =
       code === 'internal_error'
         ? INTERNAL_MESSAGE
+        : code === 'rate_limited'
+          ? RATE_LIMITED_MESSAGE
         : Array.isArray(detail)
           ? detail.join('; ')
           : String(detail);

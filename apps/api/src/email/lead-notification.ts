@@ -13,7 +13,7 @@ export interface LeadNotification {
 }
 
 export type LeadNotificationResult =
-  /** `message` is human text for the `email_sent` event. */
+  /** `message` says where it went, for the logs (never shown to a visitor). */
   | { status: 'sent'; transport: 'smtp' | 'outbox'; messageId: string; message: string }
   /** `message` is safe to show and log: it never holds the SMTP URL or a password. */
   | { status: 'failed'; message: string };

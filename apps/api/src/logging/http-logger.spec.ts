@@ -49,6 +49,23 @@ describe('httpLogger', () => {
     }
   });
 
+  it('writes no session id and no session token', async () => {
+    const app = await serve('info');
+    try {
+      await app.get('/api/chat/sessions/ada-lovelace-session', { 'X-Session-Token': 'secret-token-1' });
+      await app.get('/api/chat/streams/s1/events?last_event_id=3&session_token=secret-token-2');
+      await settle();
+      const written = JSON.stringify(app.lines);
+      expect(written).not.toMatch(/ada-lovelace-session|secret-token/);
+      expect(app.lines.map((line) => (line['req'] as { url: string }).url)).toEqual([
+        '/api/chat/sessions/:id',
+        '/api/chat/streams/s1/events?last_event_id=…&session_token=…',
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('above info writes nothing, and still echoes a request id', async () => {
     const app = await serve('warn');
     try {

@@ -11,7 +11,7 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) 
 export function createPino(level: string): Pino {
   return pino({
     level,
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'req.headers["x-session-token"]'],
   });
 }
 
@@ -40,11 +40,26 @@ export function httpLogger(logger: Pino): Middleware {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: redactUrl(req.url),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
+}
+
+/**
+ * A request's URL as the access log shows it: a session's id stands for its conversation, so it
+ * is replaced, and query values (a resume's `session_token`) are dropped.
+ */
+export function redactUrl(url: string): string {
+  const [path, query] = url.split('?', 2);
+  const shown = path.replace(/^(\/api\/chat\/sessions\/)[^/]+/, '$1:id');
+  if (query === undefined) return shown;
+  const names = query
+    .split('&')
+    .map((pair) => pair.split('=', 1)[0])
+    .filter(Boolean);
+  return `${shown}?${names.map((name) => `${name}=…`).join('&')}`;
 }
 
 /** The caller's request id when it looks like one, otherwise a new one; echoed so that a client can quote it. */

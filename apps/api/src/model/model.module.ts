@@ -60,7 +60,8 @@ function createOpenAiClient(
       fetch: createDemoModelFetch({ profile, leadReader, wordDelayMs: config.demoWordDelayMs }),
     });
   }
-  logger.log(`Model provider: ${config.baseURL ?? 'OpenAI'} (model ${config.model})`);
+  // The host only: a base URL may carry credentials or a tenant's path.
+  logger.log(`Model provider: ${config.baseURL ? new URL(config.baseURL).host : 'OpenAI'} (model ${config.model})`);
   return new OpenAI({
     // Local servers (Ollama, vLLM, LM Studio) accept any key.
     apiKey: config.apiKey ?? 'not-needed',

@@ -78,7 +78,7 @@ export class ErrorEventDto implements ErrorEvent {
 
 export class EmailSentEventDto implements EmailSentEvent {
   @ApiProperty({ enum: ['email_sent'] }) type: EmailSentEvent['type'];
-  @ApiProperty({ example: 'Lead notification sent to leads@example.com' }) message: string;
+  @ApiProperty({ example: 'Your details were sent to our team.' }) message: string;
 }
 
 export const CHAT_EVENT_DTOS = [StartEventDto, ChunkEventDto, DoneEventDto, ErrorEventDto, EmailSentEventDto];
