@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import WebSocket from 'ws';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeOpenAi } from '@chat/fake-openai';
@@ -79,4 +80,46 @@ describe('the built API (dist/apps/api/main.js)', () => {
       await fake.close();
     }
   });
+
+  it('takes oversized WebSocket frames without growing: each closes with 1009 before it is read', async () => {
+    const api = await startBuiltApi(environment({}), { timeoutMs: 20_000 });
+    try {
+      const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${api.child.pid}/status`, 'utf8'))?.[1]);
+      // A settled baseline (the embedded database's start-up churn is over), then the peak while
+      // the frames arrive, sampled every few milliseconds: a buffered frame would show as a spike.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const baseline = Math.max(...(await sample(rssKiB, 300)));
+      const frame = Buffer.alloc(32 * 1024 * 1024, 'x');
+      const sampling = sample(rssKiB, 0);
+      for (let i = 0; i < 5; i++) {
+        const socket = new WebSocket(`${api.url.replace('http', 'ws')}/api/chat/ws`);
+        await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+        const code = new Promise<number>((resolve) => socket.once('close', (closeCode: number) => resolve(closeCode)));
+        socket.send(frame);
+        expect(await code).toBe(1009);
+      }
+      sampling.stop();
+      const peakMiB = (Math.max(...(await sampling)) - baseline) / 1024;
+      console.log(`Peak RSS above the baseline while five 32 MiB frames arrived: ${peakMiB.toFixed(1)} MiB`);
+      expect(peakMiB).toBeLessThan(16);
+    } finally {
+      api.child.kill('SIGKILL');
+    }
+  });
 });
+
+/** Samples `read()` every 5 ms, for `forMs` or until `stop()`; resolves with the samples. */
+function sample(read: () => number, forMs: number): Promise<number[]> & { stop(): void } {
+  const samples: number[] = [];
+  let stop!: () => void;
+  const done = new Promise<number[]>((resolve) => {
+    const timer = setInterval(() => samples.push(read()), 5);
+    stop = () => {
+      clearInterval(timer);
+      resolve(samples.length ? samples : [read()]);
+    };
+    if (forMs > 0) setTimeout(stop, forMs);
+  });
+  return Object.assign(done, { stop });
+}
+

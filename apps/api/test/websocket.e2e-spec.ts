@@ -85,3 +85,63 @@ describe('WebSocket /api/chat/ws', () => {
     expect(resumed.find('done')?.finish_reason).toBe('stop');
   });
 });
+
+describe('WebSocket limits', () => {
+  let api: RunningApi;
+  const url = () => `${api.baseUrl.replace('http', 'ws')}/api/chat/ws`;
+
+  beforeAll(async () => {
+    api = await startApi({
+      CORS_ORIGINS: 'https://shop.example',
+      WS_MAX_SOCKETS_PER_CLIENT: '3',
+      WS_PING_INTERVAL_MS: '1000',
+    });
+  });
+  afterAll(() => api.close());
+
+  /** How the upgrade ends: opened, or refused with an HTTP status. */
+  function upgrade(options: WebSocket.ClientOptions): Promise<{ socket?: WebSocket; status?: number }> {
+    return new Promise((resolve) => {
+      const socket = new WebSocket(url(), options);
+      socket.once('open', () => resolve({ socket }));
+      socket.once('unexpected-response', (_request, response) => resolve({ status: response.statusCode }));
+    });
+  }
+
+  const closed = (socket: WebSocket) =>
+    new Promise<number>((resolve) => socket.once('close', (code: number) => resolve(code)));
+
+  it('refuses a page of another site, and takes the allowed origins, its own and non-browsers', async () => {
+    expect(await upgrade({ origin: 'https://evil.example' })).toEqual({ status: 403 });
+    for (const origin of ['https://shop.example', api.baseUrl, undefined]) {
+      const { socket } = await upgrade(origin ? { origin } : {});
+      expect(socket?.readyState).toBe(WebSocket.OPEN);
+      socket?.close();
+    }
+  });
+
+  it('closes a socket that sends a frame over the body limit with 1009', async () => {
+    const { socket } = await upgrade({});
+    const code = closed(socket as WebSocket);
+    socket?.send('x'.repeat(8 * 1024 * 1024));
+    expect(await code).toBe(1009);
+  });
+
+  it('caps the sockets one client holds', async () => {
+    const held = await Promise.all([upgrade({}), upgrade({}), upgrade({})]);
+    const { socket: extra } = await upgrade({});
+    expect(await closed(extra as WebSocket)).toBe(1008);
+    await Promise.all(held.map(({ socket }) => {
+      const done = closed(socket as WebSocket);
+      socket?.close();
+      return done;
+    }));
+  });
+
+  it('closes a socket that stops answering pings', async () => {
+    const { socket } = await upgrade({ autoPong: false });
+    const started = Date.now();
+    expect(await closed(socket as WebSocket)).toBe(1006);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});

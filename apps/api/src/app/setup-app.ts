@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { SESSION_TOKEN_HEADER } from '@chat/contracts';
+import { ChatWsAdapter } from '../chat/chat-ws.adapter';
 import { SESSION_TOKEN_SCHEME } from '../chat/session-token.openapi';
 import { answerBodyParserErrors, ApiExceptionFilter } from '../common/api-exception.filter';
 import { requestValidation } from '../common/validation';
@@ -51,7 +51,9 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(requestValidation);
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(
+    new ChatWsAdapter(app, { maxPayload: config.bodyLimitBytes, allowedOrigins: config.corsOrigins }),
+  );
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

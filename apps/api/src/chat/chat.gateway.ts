@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
@@ -14,6 +14,7 @@ import { ChatTurnService } from './chat-turn.service';
 import { ChatRequestDto } from './dto/chat-request.dto';
 import { StreamParamsDto } from './dto/params.dto';
 import { GenerationRegistry } from './generation/generation-registry';
+import { MAX_PENDING_SSE_CHARS } from './sse/sse-frame-writer';
 
 /**
  * The WebSocket path of the protocol: the client sends `message` and `cancel` objects, the server
@@ -21,8 +22,14 @@ import { GenerationRegistry } from './generation/generation-registry';
  * generations it watched keep running until their orphan timeout.
  */
 @WebSocketGateway({ path: '/api/chat/ws' })
-export class ChatGateway implements OnGatewayConnection {
+export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
+  /** Open sockets by client address, for the per-client cap. */
+  private readonly socketsByClient = new Map<string, number>();
+  /** Sockets that have not answered the last ping. */
+  private readonly unanswered = new Set<WebSocket>();
+  private readonly sockets = new Set<WebSocket>();
+  private pinger: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly turns: ChatTurnService,
@@ -31,14 +38,46 @@ export class ChatGateway implements OnGatewayConnection {
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
+  /** One timer pings every socket; one that did not answer the previous ping is closed. */
+  onModuleInit(): void {
+    this.pinger = setInterval(() => {
+      for (const socket of this.sockets) {
+        if (this.unanswered.has(socket)) {
+          socket.terminate();
+          continue;
+        }
+        this.unanswered.add(socket);
+        socket.ping();
+      }
+    }, this.config.wsPingIntervalMs);
+    this.pinger.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pinger);
+  }
+
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const watching = new Set<Subscription>();
     const client = request.socket.remoteAddress ?? 'unknown';
-    socket.on('message', (data) => void this.onMessage(socket, client, data, watching));
+    const open = (this.socketsByClient.get(client) ?? 0) + 1;
+    this.socketsByClient.set(client, open);
+    const watching = new Set<Subscription>();
     socket.once('close', () => {
+      const left = (this.socketsByClient.get(client) ?? 1) - 1;
+      if (left > 0) this.socketsByClient.set(client, left);
+      else this.socketsByClient.delete(client);
+      this.sockets.delete(socket);
+      this.unanswered.delete(socket);
       for (const subscription of watching) subscription.unsubscribe();
       watching.clear();
     });
+    if (open > this.config.wsMaxSocketsPerClient) {
+      socket.close(1008, 'Too many connections from this client.');
+      return;
+    }
+    this.sockets.add(socket);
+    socket.on('pong', () => this.unanswered.delete(socket));
+    socket.on('message', (data) => void this.onMessage(socket, client, data, watching));
   }
 
   private async onMessage(socket: WebSocket, client: string, data: RawData, watching: Set<Subscription>): Promise<void> {
@@ -53,7 +92,7 @@ export class ChatGateway implements OnGatewayConnection {
       await this.limitMessages(client);
       const generation = await this.turns.startTurn(await validateAs(ChatRequestDto, request), tokenOf({ session_token: sessionToken }));
       const subscription = generation.events$().subscribe({
-        next: (event) => socket.send(event.json),
+        next: (event) => sendOrDrop(socket, event.json),
         complete: () => watching.delete(subscription),
       });
       if (!subscription.closed) watching.add(subscription);
@@ -94,4 +133,16 @@ function parseClientMessage(data: RawData): WsClientMessage {
 /** The session token a client message carries, if it is a string. */
 function tokenOf(message: { session_token?: unknown }): string | undefined {
   return typeof message.session_token === 'string' ? message.session_token : undefined;
+}
+
+/**
+ * Sends `json`, unless the client has stopped reading: past the same bound as an SSE response,
+ * the socket is dropped rather than buffered without limit (its generations run on, resumable).
+ */
+function sendOrDrop(socket: WebSocket, json: string): void {
+  if (socket.bufferedAmount > MAX_PENDING_SSE_CHARS) {
+    socket.terminate();
+    return;
+  }
+  socket.send(json);
 }

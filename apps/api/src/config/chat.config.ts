@@ -25,6 +25,10 @@ class ChatEnv {
   @IsOptional() @IsInt() @Min(1) @Max(1_000) CONTEXT_MAX_MESSAGES?: number;
   /** …and at most this many characters of them (the newest message always). */
   @IsOptional() @IsInt() @Min(100) @Max(10_000_000) CONTEXT_MAX_CHARS?: number;
+  /** WebSocket connections one client (IP address) may hold at once. */
+  @IsOptional() @IsInt() @Min(1) @Max(10_000) WS_MAX_SOCKETS_PER_CLIENT?: number;
+  /** A WebSocket is pinged this often, and closed when it did not answer the last ping (ms). */
+  @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) WS_PING_INTERVAL_MS?: number;
   /** How long SIGTERM waits for running generations before aborting them (ms). */
   @IsOptional() @IsInt() @Min(0) @Max(600_000) SHUTDOWN_GRACE_MS?: number;
 }
@@ -39,6 +43,8 @@ export interface ChatConfig {
   shutdownGraceMs: number;
   sessionIdleTtlMs: number;
   retentionDays: number;
+  wsMaxSocketsPerClient: number;
+  wsPingIntervalMs: number;
   sessionMaxMessages: number;
   sessionsMax: number;
   contextMaxMessages: number;
@@ -60,6 +66,8 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
     sessionIdleTtlMs: env.SESSION_IDLE_TTL_MS ?? 24 * 60 * 60_000,
     retentionDays: env.DATA_RETENTION_DAYS ?? 365,
+    wsMaxSocketsPerClient: env.WS_MAX_SOCKETS_PER_CLIENT ?? 10,
+    wsPingIntervalMs: env.WS_PING_INTERVAL_MS ?? 30_000,
     sessionMaxMessages: env.SESSION_MAX_MESSAGES ?? 200,
     sessionsMax: env.SESSIONS_MAX ?? 1_000_000,
     contextMaxMessages: env.CONTEXT_MAX_MESSAGES ?? 40,
