@@ -217,6 +217,10 @@ describe('ChatTurnService', () => {
 
     fake.setStructuredReply({ json: { ...ADA, phone: null, goals: null } });
     const completing = await turn('turn-notify', 'ada@example.com, and I am a beginner');
+    // What was collected reached the model as data in a message of its own, not in its instructions.
+    const asked = fake.requests.filter((request) => request.stream).at(-1)?.body;
+    expect(asked.messages[0].content).not.toContain('Ada Lovelace');
+    expect(asked.messages[1]).toEqual({ role: 'system', content: expect.stringContaining('{"name":"Ada Lovelace"}') });
     expect(completing.types.slice(-2)).toEqual(['done', 'email_sent']);
     expect(completing.events.at(-2)).toMatchObject({ is_complete: true, missing_fields: [], data_collected: ADA });
     expect(completing.events.at(-1)).toEqual({

@@ -18,7 +18,7 @@ import { chatConfig } from '../config/chat.config';
 import { outboxConfig } from '../config/outbox.config';
 import { assessLead } from '../lead/lead-assessment';
 import { LeadExtractor } from '../lead/lead-extractor';
-import { buildSystemPrompt } from '../lead/system-prompt';
+import { buildSystemPrompt, collectedDataMessage } from '../lead/system-prompt';
 import { NotificationDelivery } from '../notifications/notification-delivery';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
@@ -192,13 +192,15 @@ export class ChatTurnService {
     collected: LeadData,
     conversation: readonly ConversationTurn[],
   ): Promise<ReplyOutcome> {
-    const systemPrompt = buildSystemPrompt(this.profile, assessLead(this.profile, collected));
+    const lead = assessLead(this.profile, collected);
+    const systemPrompt = buildSystemPrompt(this.profile, lead);
+    const data = collectedDataMessage(this.profile, lead);
     return new Promise<ReplyOutcome>((resolve) => {
       const onAbort = () => {
         subscription.unsubscribe();
         resolve({ finishReason: 'cancelled' });
       };
-      const subscription = this.model.streamReply({ systemPrompt, conversation }).subscribe({
+      const subscription = this.model.streamReply({ systemPrompt, data, conversation }).subscribe({
         next: (output) => {
           if (output.kind === 'delta') {
             generation.emit({ type: 'chunk', content: output.content });

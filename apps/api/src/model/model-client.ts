@@ -66,6 +66,7 @@ export class ModelClient {
   ): Promise<void> {
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: request.systemPrompt },
+      ...(request.data ? [{ role: 'system' as const, content: request.data }] : []),
       ...request.conversation.map((turn) => ({ role: turn.role, content: turn.content })),
     ];
     for (let attempt = 1; ; attempt++) {

@@ -13,5 +13,7 @@ export type ModelOutput =
 
 export interface ReplyRequest {
   systemPrompt: string;
+  /** Data for the model (the visitor's collected details), sent as a message of its own after the instructions. */
+  data?: string;
   conversation: readonly ConversationTurn[];
 }
