@@ -88,8 +88,14 @@ describe('chat portal', () => {
     await expect(lastReply(page).textContent()).resolves.toContain('Paragraph 1 explains');
   });
 
-  it('runs nothing from a hostile reply', async () => {
-    page = await portal.open();
+  it('runs nothing and loads nothing remote from a hostile reply, even without the CSP', async () => {
+    // The CSP would block remote loads where the API serves the portal; the portal must not
+    // depend on it (`nx serve web`, other hosting), so it is off here.
+    page = await portal.open(DESKTOP, { bypassCSP: true });
+    const remote: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(api())) remote.push(request.url());
+    });
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -107,6 +113,9 @@ describe('chat portal', () => {
     await expect(reply.locator('script, iframe, [onerror], [onmouseover], [style]').count()).resolves.toBe(0);
     await expect(reply.locator('a[href^="javascript:"]').count()).resolves.toBe(0);
     expect(page.url()).toBe(`${api()}/`);
+    await expect(reply.locator('img, video, audio, [background], [srcset], [poster]').count()).resolves.toBe(0);
+    await reply.getByText('[tracking pixel]').waitFor();
+    expect(remote).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { findBrowser } from './find-browser';
 
 export const ARTIFACTS_DIR = join(process.cwd(), 'e2e-artifacts');
@@ -27,8 +27,13 @@ export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
 /** A fresh page (its own storage, so its own session) on the portal served by `baseUrl`. */
-export async function openPortal(browser: Browser, baseUrl: string, viewport = DESKTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport, baseURL: baseUrl });
+export async function openPortal(
+  browser: Browser,
+  baseUrl: string,
+  viewport = DESKTOP,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, baseURL: baseUrl, ...options });
   const page = await context.newPage();
   await page.goto('/');
   await page.getByRole('textbox', { name: 'Your message' }).waitFor();
@@ -39,7 +44,9 @@ export async function openPortal(browser: Browser, baseUrl: string, viewport = D
  * A suite's browser: launched before its tests and closed after them. `open` gives a test a
  * fresh page on the portal at `baseUrl()`; the pages a test opened are closed after it.
  */
-export function portalBrowser(baseUrl: () => string): { open(viewport?: typeof DESKTOP): Promise<Page> } {
+export function portalBrowser(baseUrl: () => string): {
+  open(viewport?: typeof DESKTOP, options?: BrowserContextOptions): Promise<Page>;
+} {
   let browser: Browser | undefined;
   let opened: Page[] = [];
   beforeAll(async () => {
@@ -51,9 +58,9 @@ export function portalBrowser(baseUrl: () => string): { open(viewport?: typeof D
     opened = [];
   });
   return {
-    async open(viewport = DESKTOP) {
+    async open(viewport = DESKTOP, options = {}) {
       if (!browser) throw new Error('the browser did not launch');
-      const page = await openPortal(browser, baseUrl(), viewport);
+      const page = await openPortal(browser, baseUrl(), viewport, options);
       opened.push(page);
       return page;
     },

