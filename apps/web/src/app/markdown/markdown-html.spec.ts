@@ -36,7 +36,7 @@ describe('renderMarkdown: nothing in a reply loads from elsewhere or reaches bac
       '[safe](https://example.com/guide) [mail](mailto:team@example.com) [here](/pricing) ' +
         '[plain](http://insecure.example/) [script](javascript:alert(1)) [data](data:text/html,hi)',
     );
-    const links = [...root.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('rel')]);
+    const links = Array.from(root.querySelectorAll('a')).map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('rel')]);
     expect(links).toEqual([
       ['safe', 'https://example.com/guide', 'noopener noreferrer'],
       ['mail', 'mailto:team@example.com', 'noopener noreferrer'],
