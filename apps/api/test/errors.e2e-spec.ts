@@ -187,40 +187,53 @@ describe('timeouts and malformed upstream answers', () => {
   });
 });
 
-describe('rate limiting', () => {
+describe('rate limiting: one budget per client across transports', () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    api = await startApi({ RATE_LIMIT_MESSAGES: '2', RATE_LIMIT_WINDOW_MS: '60000' });
+    api = await startApi({ RATE_LIMIT_MESSAGES: '3', RATE_LIMIT_READS: '4', RATE_LIMIT_WINDOW_MS: '60000' });
   });
   afterAll(() => api.close());
 
-  it('rate_limited with Retry-After once a client sends too many messages', async () => {
-    for (let i = 0; i < 2; i++) {
-      const ok = await postChatStream(api.baseUrl, { message: 'hello' });
-      await ok.finished;
-      expect(ok.response.status).toBe(200);
-    }
-    const limited = await post(api, '/api/chat/stream', '{"message": "hello"}');
-    expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ statusCode: 429, code: 'rate_limited' });
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-  });
-
-  it('limits messages over the WebSocket too', async () => {
+  /** One WebSocket message and the terminal event it gets. */
+  async function overSocket(message: object): Promise<{ type: string; code?: string; message?: string }> {
     const socket = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`);
     const events: Array<{ type: string; code?: string; message?: string }> = [];
     socket.on('message', (data) => events.push(JSON.parse(data.toString())));
     await new Promise((resolve) => socket.once('open', resolve));
-    for (const session_id of ['ws-a', 'ws-b', 'ws-c']) {
-      socket.send(JSON.stringify({ type: 'message', message: 'hello', session_id }));
-    }
+    socket.send(JSON.stringify(message));
     const deadline = Date.now() + 10_000;
-    while (events.filter((e) => e.type === 'done' || e.type === 'error').length < 3 && Date.now() < deadline) {
+    while (!events.some((e) => e.type === 'done' || e.type === 'error') && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
     socket.close();
-    expect(events.filter((e) => e.type === 'done')).toHaveLength(2);
-    expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/try again in \d+ s/i) });
+    return events.find((e) => e.type === 'done' || e.type === 'error') ?? { type: 'nothing' };
+  }
+
+  it('spends one message budget over SSE, REST and the WebSocket, then refuses on each, whatever X-Forwarded-For says', async () => {
+    const sse = await postChatStream(api.baseUrl, { message: 'hello' });
+    await sse.finished;
+    expect(sse.response.status).toBe(200);
+    expect((await post(api, '/api/chat', '{"message": "hello"}')).status).toBe(200);
+    expect(await overSocket({ type: 'message', message: 'hello' })).toMatchObject({ type: 'done' });
+
+    const limited = await post(api, '/api/chat/stream', '{"message": "hello"}', { 'X-Forwarded-For': '203.0.113.7' });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ statusCode: 429, code: 'rate_limited', message: expect.stringMatching(/^Too many requests\. Try again in \d+ s\.$/) });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await post(api, '/api/chat', '{"message": "hello"}', { 'X-Forwarded-For': '198.51.100.9' })).status).toBe(429);
+    expect(await overSocket({ type: 'message', message: 'hello' })).toMatchObject({
+      type: 'error',
+      code: 'rate_limited',
+      message: expect.stringMatching(/try again in \d+ s/i),
+    });
+  });
+
+  it('gives reads their own looser budget', async () => {
+    for (let i = 0; i < 4; i++) expect((await fetch(`${api.baseUrl}/api/chat/profile`)).status).toBe(200);
+    const limited = await fetch(`${api.baseUrl}/api/chat/sessions/anything`);
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ statusCode: 429, code: 'rate_limited' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

@@ -13,7 +13,6 @@ import type { Type } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { Test } from '@nestjs/testing';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import path from 'node:path';
 
 const built = path.resolve('dist/apps/api/apps/api/src');
@@ -21,13 +20,14 @@ const built = path.resolve('dist/apps/api/apps/api/src');
 const load = <T>(file: string): T => require(path.join(built, file)) as T;
 const { AppModule } = load<{ AppModule: Type }>('app/app.module.js');
 const { LeadExtractor } = load<{ LeadExtractor: Type }>('lead/lead-extractor.js');
+const { ClientRateLimitGuard } = load<{ ClientRateLimitGuard: Type }>('common/client-rate-limit.guard.js');
 const { API_PREFIX } = load<{ API_PREFIX: string }>('app/setup-app.js');
 
 async function start(): Promise<void> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(LeadExtractor)
     .useValue({ extract: (_conversation: unknown, current: unknown) => Promise.resolve(current) })
-    .overrideGuard(ThrottlerGuard)
+    .overrideGuard(ClientRateLimitGuard)
     .useValue({ canActivate: () => true })
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });

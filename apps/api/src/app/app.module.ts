@@ -3,6 +3,7 @@ import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ChatModule } from '../chat/chat.module';
+import { MESSAGES_BUDGET, READS_BUDGET } from '../common/client-rate-limit.guard';
 import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
 import { DatabaseModule } from '../database/database.module';
@@ -17,8 +18,9 @@ import { ProfileModule } from '../profile/profile.module';
     ThrottlerModule.forRootAsync({
       inject: [chatConfig.KEY],
       useFactory: (chat: ConfigType<typeof chatConfig>) => [
-        // Named `default` so that the headers are the standard `Retry-After` and `X-RateLimit-*`.
-        { name: 'default', ttl: chat.rateLimitWindowMs, limit: chat.rateLimitMessages },
+        // Messages are `default`, so that their headers are the standard `X-RateLimit-*`.
+        { name: MESSAGES_BUDGET, ttl: chat.rateLimitWindowMs, limit: chat.rateLimitMessages },
+        { name: READS_BUDGET, ttl: chat.rateLimitWindowMs, limit: chat.rateLimitReads },
       ],
     }),
     ServeStaticModule.forRootAsync({

@@ -30,7 +30,8 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { SkipThrottle } from '@nestjs/throttler';
+import { ClientRateLimitGuard, MESSAGES_BUDGET, READS_BUDGET } from '../common/client-rate-limit.guard';
 import type { Observable } from 'rxjs';
 import type { AssistantProfile, CancelReply, ChatReply, SessionTranscript } from '@chat/contracts';
 import { SESSION_TOKEN, SESSION_TOKEN_SCHEME } from './session-token.openapi';
@@ -68,7 +69,8 @@ export class ChatController {
 
   @Sse('stream', { method: RequestMethod.POST })
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(ClientRateLimitGuard)
+  @SkipThrottle({ [READS_BUDGET]: true })
   @UseInterceptors(SseResponseInterceptor)
   @ApiOperation({
     summary: 'Send a message and stream the reply',
@@ -91,6 +93,8 @@ export class ChatController {
   }
 
   @Sse('streams/:streamId/events')
+  @UseGuards(ClientRateLimitGuard)
+  @SkipThrottle({ [MESSAGES_BUDGET]: true })
   @UseInterceptors(SseResponseInterceptor)
   @ApiOperation({
     summary: 'Resume a stream',
@@ -123,6 +127,8 @@ export class ChatController {
   }
 
   @Post('streams/:streamId/cancel')
+  @UseGuards(ClientRateLimitGuard)
+  @SkipThrottle({ [MESSAGES_BUDGET]: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Stop a generation',
@@ -139,7 +145,8 @@ export class ChatController {
 
   @Post()
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(ClientRateLimitGuard)
+  @SkipThrottle({ [READS_BUDGET]: true })
   @ApiOperation({ summary: 'Send a message and get the whole reply (non-streaming)' })
   @ApiOkResponse({ type: ChatReplyDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: '`generation_in_progress`' })
@@ -149,6 +156,8 @@ export class ChatController {
   }
 
   @Get('sessions/:sessionId')
+  @UseGuards(ClientRateLimitGuard)
+  @SkipThrottle({ [MESSAGES_BUDGET]: true })
   @ApiOperation({ summary: 'The transcript and collected data of a session, for a page reload' })
   @ApiOkResponse({ type: SessionTranscriptDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
@@ -157,6 +166,8 @@ export class ChatController {
   }
 
   @Get('profile')
+  @UseGuards(ClientRateLimitGuard)
+  @SkipThrottle({ [MESSAGES_BUDGET]: true })
   @ApiOperation({
     summary: 'The assistant: its name, model (`demo` offline) and the fields it collects',
   })

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import proxyAddr from 'proxy-addr';
 import type { ConfigType } from '@nestjs/config';
 import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
@@ -7,6 +9,7 @@ import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
 import type { WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
+import { budgetKey, MESSAGES_BUDGET } from '../common/client-rate-limit.guard';
 import { chatConfig } from '../config/chat.config';
 import { toErrorEvent } from '../common/error-event';
 import { validateAs } from '../common/validation';
@@ -36,7 +39,14 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     private readonly generations: GenerationRegistry,
     @InjectThrottlerStorage() private readonly throttler: ThrottlerStorage,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
+    private readonly httpAdapterHost: HttpAdapterHost,
   ) {}
+
+  /** Express's compiled `trust proxy` (set from `TRUST_PROXY` by `setupApp`). */
+  private get trustProxy(): (address: string, hop: number) => boolean {
+    const express = this.httpAdapterHost.httpAdapter.getInstance<{ get(name: string): unknown }>();
+    return (express.get('trust proxy fn') as ((address: string, hop: number) => boolean) | undefined) ?? (() => false);
+  }
 
   /** One timer pings every socket; one that did not answer the previous ping is closed. */
   onModuleInit(): void {
@@ -58,7 +68,8 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const client = request.socket.remoteAddress ?? 'unknown';
+    // The address the HTTP routes see for the same client: through the trusted proxies only.
+    const client = proxyAddr(request, this.trustProxy);
     const open = (this.socketsByClient.get(client) ?? 0) + 1;
     this.socketsByClient.set(client, open);
     const watching = new Set<Subscription>();
@@ -103,10 +114,10 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     }
   }
 
-  /** The same per-client message limit as the HTTP routes' ThrottlerGuard. */
+  /** The client's message budget, shared with its messages over HTTP. */
   private async limitMessages(client: string): Promise<void> {
     const { rateLimitWindowMs: ttl, rateLimitMessages: limit } = this.config;
-    const record = await this.throttler.increment(`ws-messages:${client}`, ttl, limit, ttl, 'default');
+    const record = await this.throttler.increment(budgetKey(MESSAGES_BUDGET, client), ttl, limit, ttl, MESSAGES_BUDGET);
     if (record.isBlocked) {
       const retryAfterSeconds = Math.max(1, Math.ceil(record.timeToBlockExpire));
       throw new ApiError('rate_limited', `Too many messages. Try again in ${retryAfterSeconds} s.`, {

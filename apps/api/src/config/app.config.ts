@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { validateEnv } from './validate-env';
 
 class AppEnv {
@@ -13,7 +13,16 @@ class AppEnv {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
   /** Folder of the built portal; served at `/` when it exists. */
   @IsOptional() @IsString() WEB_ROOT?: string;
-  @IsOptional() @IsIn(['true', 'false']) TRUST_PROXY?: string;
+  /**
+   * The proxies in front of the API: a hop count (`1`) or a comma-separated list of addresses and
+   * networks (`10.0.0.0/8,127.0.0.1`). Never "everything": `true` would let a client pick its
+   * address (and so its rate-limit budget) with `X-Forwarded-For`.
+   */
+  @IsOptional()
+  @Matches(/^(?:\d{1,2}|[0-9a-fA-F.:/]+(?:\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be a hop count or a comma-separated list of addresses or networks, never true',
+  })
+  TRUST_PROXY?: string;
 }
 
 export interface AppConfig {
@@ -23,7 +32,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   logLevel: string;
   webRoot: string | undefined;
-  trustProxy: boolean;
+  /** Express's `trust proxy`: off, a hop count, or the addresses and networks trusted. */
+  trustProxy: false | number | string[];
 }
 
 /** The built portal beside the built API (`dist/apps/api/main.js` → `dist/apps/web/browser`), or from the workspace root. */
@@ -44,6 +54,12 @@ export const appConfig = registerAs('app', (): AppConfig => {
     bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 64 * 1024,
     logLevel: env.LOG_LEVEL ?? 'info',
     webRoot: env.WEB_ROOT ? resolve(env.WEB_ROOT) : defaultWebRoot(),
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
   };
 });
+
+function trustProxyOf(value: string | undefined): AppConfig['trustProxy'] {
+  if (!value || value === '0') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}

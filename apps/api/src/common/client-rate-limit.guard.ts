@@ -1,0 +1,38 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ApiError } from './api-error';
+
+/** The budget for messages (a turn on any transport) and the looser one for reads, resumes and cancels. */
+export const MESSAGES_BUDGET = 'default';
+export const READS_BUDGET = 'reads';
+
+/** The storage key of a client's budget: the same whichever route or transport spends it. */
+export function budgetKey(budget: string, client: string): string {
+  return `${budget}:${client}`;
+}
+
+/**
+ * Rate limits per client rather than per route: a client's messages over SSE, REST and the
+ * WebSocket (which counts with {@link budgetKey} too) come out of one budget. A client is its
+ * address as Express sees it, so `TRUST_PROXY` decides which proxies may name it. Answers the
+ * contract's `rate_limited` with `Retry-After`.
+ */
+@Injectable()
+export class ClientRateLimitGuard extends ThrottlerGuard {
+  /** The client's address as Express resolved it (through the trusted proxies only). */
+  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+    return String(request['ip'] ?? 'unknown');
+  }
+
+  protected override generateKey(_context: ExecutionContext, tracker: string, budget: string): string {
+    return budgetKey(budget, tracker);
+  }
+
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    throw new ApiError('rate_limited', `Too many requests. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  }
+}
