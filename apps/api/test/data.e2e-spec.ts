@@ -1,5 +1,5 @@
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
-import { ChatVisitor, createTestPostgresDatabase, startTcpProxy, testDatabaseEngines, waitFor } from '@chat/test-support';
+import { ChatVisitor, createTestPostgresDatabase, describeOnPostgres, startTcpProxy, waitFor } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
 
 describe('bounded growth', () => {
@@ -58,8 +58,6 @@ describe('bounded growth', () => {
     expect(session.messages).toHaveLength(60);
   });
 });
-
-const describeOnPostgres = testDatabaseEngines().includes('postgres') ? describe : describe.skip;
 
 describeOnPostgres('a database that goes away and comes back', () => {
   it('fails new turns with a retryable internal_error, reports not ready, and recovers without a restart', async () => {

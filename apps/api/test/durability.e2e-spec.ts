@@ -10,7 +10,7 @@ import {
   startBuiltApi,
   startSmtpListener,
   stopProcess,
-  testDatabaseEngines,
+  describeOnPostgres,
   waitFor,
 } from '@chat/test-support';
 import { SessionRepository } from '../src/sessions/session-repository';
@@ -133,8 +133,6 @@ describe('durable data (the built server on its embedded database)', () => {
     expect(finished.body.is_complete).toBe(true);
   });
 });
-
-const describeOnPostgres = testDatabaseEngines().includes('postgres') ? describe : describe.skip;
 
 describeOnPostgres('two instances on one PostgreSQL database', () => {
   it('deliver every queued notification exactly once between them', async () => {
