@@ -36,6 +36,11 @@ describe('OpenAPI document', () => {
     expect(stream.responses['200'].content['text/event-stream'].examples.reply.value).toContain('"type":"chunk"');
     expect(stream.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/ChatRequestDto');
     expect(stream.responses['409'].content['application/json'].schema.$ref).toBe('#/components/schemas/ApiErrorDto');
+    // The session token: a security scheme the docs' "Authorize" can fill, on the chat routes.
+    expect(document.components.securitySchemes['session-token']).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Session-Token' });
+    expect(document.paths['/api/chat/sessions/{sessionId}'].get.security).toEqual([{ 'session-token': [] }]);
+    expect(stream.responses['403'].content['application/json'].schema.$ref).toBe('#/components/schemas/ApiErrorDto');
+    expect(document.components.schemas.StartEventDto.properties.session_token).toBeDefined();
   });
 
   it('serves the interactive docs', async () => {
