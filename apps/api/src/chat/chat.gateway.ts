@@ -9,7 +9,7 @@ import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
 import type { WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
-import { budgetKey, MESSAGES_BUDGET } from '../common/client-rate-limit.guard';
+import { budgetKey, clientOf, MESSAGES_BUDGET, rateLimited } from '../common/client-rate-limit.guard';
 import { chatConfig } from '../config/chat.config';
 import { toErrorEvent } from '../common/error-event';
 import { validateAs } from '../common/validation';
@@ -69,7 +69,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     // The address the HTTP routes see for the same client: through the trusted proxies only.
-    const client = proxyAddr(request, this.trustProxy);
+    const client = clientOf(proxyAddr(request, this.trustProxy));
     const open = (this.socketsByClient.get(client) ?? 0) + 1;
     this.socketsByClient.set(client, open);
     const watching = new Set<Subscription>();
@@ -118,12 +118,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   private async limitMessages(client: string): Promise<void> {
     const { rateLimitWindowMs: ttl, rateLimitMessages: limit } = this.config;
     const record = await this.throttler.increment(budgetKey(MESSAGES_BUDGET, client), ttl, limit, ttl, MESSAGES_BUDGET);
-    if (record.isBlocked) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(record.timeToBlockExpire));
-      throw new ApiError('rate_limited', `Too many messages. Try again in ${retryAfterSeconds} s.`, {
-        retryAfterSeconds,
-      });
-    }
+    if (record.isBlocked) throw rateLimited(record.timeToBlockExpire);
   }
 }
 

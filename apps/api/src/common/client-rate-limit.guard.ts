@@ -1,5 +1,5 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { normalizeIp, ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ApiError } from './api-error';
 
 /** The budget for messages (a turn on any transport) and the looser one for reads, resumes and cancels. */
@@ -12,6 +12,20 @@ export function budgetKey(budget: string, client: string): string {
 }
 
 /**
+ * A client as the throttler's own tracker names it from an address: the address, with an IPv6
+ * /64 counted as one client (the guard does this itself for `req.ip`).
+ */
+export function clientOf(address: string): string {
+  return normalizeIp(address);
+}
+
+/** The contract's answer to a client past its budget. */
+export function rateLimited(timeToBlockExpireSeconds: number): ApiError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(timeToBlockExpireSeconds));
+  return new ApiError('rate_limited', `Too many requests. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+}
+
+/**
  * Rate limits per client rather than per route: a client's messages over SSE, REST and the
  * WebSocket (which counts with {@link budgetKey} too) come out of one budget. A client is its
  * address as Express sees it, so `TRUST_PROXY` decides which proxies may name it. Answers the
@@ -19,11 +33,6 @@ export function budgetKey(budget: string, client: string): string {
  */
 @Injectable()
 export class ClientRateLimitGuard extends ThrottlerGuard {
-  /** The client's address as Express resolved it (through the trusted proxies only). */
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    return String(request['ip'] ?? 'unknown');
-  }
-
   protected override generateKey(_context: ExecutionContext, tracker: string, budget: string): string {
     return budgetKey(budget, tracker);
   }
@@ -32,7 +41,6 @@ export class ClientRateLimitGuard extends ThrottlerGuard {
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    throw new ApiError('rate_limited', `Too many requests. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+    throw rateLimited(detail.timeToBlockExpire);
   }
 }
