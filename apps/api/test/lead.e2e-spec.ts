@@ -117,4 +117,32 @@ describe('a conversation to a complete lead', () => {
       await smtp.close();
     }
   });
+  it('a shutdown waits for the notification under way, so it is recorded once and never sent again', async () => {
+    const smtp = await startSmtpListener();
+    smtp.hold();
+    const first = await startApi({ SMTP_URL: smtp.url, NOTIFY_IN_TURN_TIMEOUT_MS: '300', OUTBOX_LEASE_MS: '1000', OUTBOX_POLL_MS: '50' });
+    const dataDir = first.dataDir;
+    let second: RunningApi | undefined;
+    try {
+      await converse(first, 'lead-shutdown');
+      // The turn is over; its notification's first attempt still waits on the mail server.
+      const closing = first.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      smtp.release();
+      await closing;
+      expect(smtp.mails).toHaveLength(1);
+
+      second = await startApi({ SMTP_URL: smtp.url, DATA_DIR: dataDir, OUTBOX_LEASE_MS: '1000', OUTBOX_POLL_MS: '50' });
+      const token = visitorOf(first).tokenOf('lead-shutdown') ?? '';
+      const session = await (await fetch(`${second.baseUrl}/api/chat/sessions/lead-shutdown`, { headers: { 'X-Session-Token': token } })).json();
+      expect(session.email_status).toBe('sent');
+      // Well past the lease: no second attempt.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(smtp.mails).toHaveLength(1);
+    } finally {
+      smtp.release();
+      await second?.close();
+      await smtp.close();
+    }
+  });
 });

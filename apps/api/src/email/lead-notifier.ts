@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createTransport, type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
@@ -17,7 +17,7 @@ export type { LeadNotification, LeadNotificationResult } from './lead-notificati
  * mail server. A failure is a result, never an exception: the chat goes on either way.
  */
 @Injectable()
-export class LeadNotifier implements OnModuleDestroy {
+export class LeadNotifier implements OnApplicationShutdown {
   private readonly logger = new Logger(LeadNotifier.name);
   private readonly transport: Transporter;
 
@@ -45,7 +45,8 @@ export class LeadNotifier implements OnModuleDestroy {
     return this.config.smtpUrl ? this.sendBySmtp(lead, message) : this.writeToOutbox(lead, message);
   }
 
-  onModuleDestroy(): void {
+  /** Last, once the deliveries under way have finished (they are awaited before shutdown). */
+  onApplicationShutdown(): void {
     this.transport.close();
   }
 

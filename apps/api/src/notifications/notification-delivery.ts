@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { outboxConfig } from '../config/outbox.config';
 import { leadNotificationOf, type LeadNotificationResult } from '../email/lead-notification';
@@ -10,11 +10,16 @@ import { type ClaimedNotification, NotificationOutbox } from './notification-out
 
 /**
  * Delivers claimed notifications and records each outcome: sent, or queued again after an
- * exponential backoff with jitter, or failed once the attempts are spent.
+ * exponential backoff with jitter, or failed once the attempts are spent. On shutdown it claims
+ * nothing more and waits for the deliveries under way (a turn's first attempt goes on after its
+ * turn), so that an outcome is recorded before the database closes: a mail sent but not
+ * recorded would be sent again once its lease ran out.
  */
 @Injectable()
-export class NotificationDelivery {
+export class NotificationDelivery implements BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationDelivery.name);
+  private readonly underWay = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
     private readonly outbox: NotificationOutbox,
@@ -24,17 +29,38 @@ export class NotificationDelivery {
     @Inject(outboxConfig.KEY) private readonly config: ConfigType<typeof outboxConfig>,
   ) {}
 
-  /** Claims the notification `id` if it is due and delivers it; undefined if another holds it. */
-  async deliverNow(id: string): Promise<LeadNotificationResult | undefined> {
-    const [claim] = await this.outbox.claim(this.config.leaseMs, { limit: 1, id });
-    return claim && this.deliver(claim);
+  /**
+   * Claims the notification `id` if it is due and delivers it; undefined if another holds it, or
+   * if this instance is shutting down (it stays queued for the next worker).
+   */
+  deliverNow(id: string): Promise<LeadNotificationResult | undefined> {
+    return this.track(async () => {
+      const [claim] = await this.outbox.claim(this.config.leaseMs, { limit: 1, id });
+      return claim && this.deliver(claim);
+    });
   }
 
   /** Claims and delivers up to `limit` due notifications, one after another; answers how many. */
-  async deliverDue(limit: number): Promise<number> {
-    const claims = await this.outbox.claim(this.config.leaseMs, { limit });
-    for (const claim of claims) await this.deliver(claim);
-    return claims.length;
+  deliverDue(limit: number): Promise<number> {
+    return this.track(async () => {
+      const claims = await this.outbox.claim(this.config.leaseMs, { limit });
+      for (const claim of claims) await this.deliver(claim);
+      return claims.length;
+    }).then((count) => count ?? 0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.underWay]);
+  }
+
+  /** Runs `work` unless shutting down, and keeps it in view until it settles. */
+  private track<T>(work: () => Promise<T>): Promise<T | undefined> {
+    if (this.stopping) return Promise.resolve(undefined);
+    const running = work();
+    this.underWay.add(running);
+    void running.finally(() => this.underWay.delete(running)).catch(() => undefined);
+    return running;
   }
 
   private async deliver(claim: ClaimedNotification): Promise<LeadNotificationResult> {
