@@ -83,14 +83,8 @@ export class GenerationRegistry
 
   /** Forgets a generation that never started (its turn was refused): no events, nothing to resume. */
   discard(generation: Generation): void {
-    this.onAdopted(generation);
     this.generations.delete(generation.streamId);
-    if (this.runningBySession.get(generation.sessionId) === generation) {
-      this.runningBySession.delete(generation.sessionId);
-    }
-    if (this.runningBySession.size === 0) {
-      for (const done of [...this.drainWaiters]) done();
-    }
+    this.release(generation);
   }
 
   runningForSession(sessionId: string): Generation | undefined {
@@ -116,14 +110,19 @@ export class GenerationRegistry
   }
 
   onFinished(generation: Generation): void {
-    this.onAdopted(generation);
-    if (this.runningBySession.get(generation.sessionId) === generation) {
-      this.runningBySession.delete(generation.sessionId);
-    }
     setTimeout(
       () => this.generations.delete(generation.streamId),
       this.config.streamRetentionMs,
     ).unref();
+    this.release(generation);
+  }
+
+  /** The session is free again: no orphan clock, and a drain may be over. */
+  private release(generation: Generation): void {
+    this.onAdopted(generation);
+    if (this.runningBySession.get(generation.sessionId) === generation) {
+      this.runningBySession.delete(generation.sessionId);
+    }
     if (this.runningBySession.size === 0) {
       for (const done of [...this.drainWaiters]) done();
     }

@@ -72,6 +72,8 @@ export class Generation {
     this.events.seal();
     for (const client of this.clients) client.complete();
     this.clients.clear();
+    // A finished stream stays resumable for minutes: it keeps its events, not its watchers.
+    this.watchers.length = 0;
     this.lifecycle.onFinished(this);
   }
 
