@@ -1,17 +1,18 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startFakeOpenAi } from '@chat/fake-openai';
-import { postChatStream, type RunningBuiltApi, spawnBuiltApi, startBuiltApi } from '@chat/test-support';
+import { postChatStream, type RunningBuiltApi, ScratchDirs, spawnBuiltApi, startBuiltApi } from '@chat/test-support';
+
+const scratch = new ScratchDirs();
+afterAll(() => scratch.removeAll());
 
 /** Only what is given here: the built app's embedded defaults decide the rest. */
 function environment(env: Record<string, string>): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'outbox-')),
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'data-')),
+    MAIL_OUTBOX_DIR: scratch.make('outbox-'),
+    DATA_DIR: scratch.make('data-'),
     ...env,
   };
 }

@@ -1,6 +1,7 @@
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
-import { ChatVisitor, createTestPostgresDatabase, describeOnPostgres, startTcpProxy, waitFor } from '@chat/test-support';
+import { ChatVisitor, createTestPostgresDatabase, startTcpProxy, waitFor } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
+import { describeOnPostgres } from './support/test-database';
 
 describe('bounded growth', () => {
   let fake: FakeOpenAiServer;

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   postChatStream,
   type RunningBuiltApi,
+  ScratchDirs,
   sessionTokenHeader,
   type SmtpListener,
   startBuiltApi,
   startSmtpListener,
   stopProcess,
-  describeOnPostgres,
   waitFor,
 } from '@chat/test-support';
 import { SessionRepository } from '../src/sessions/session-repository';
-import { openTestDatabase } from './support/test-database';
+import { describeOnPostgres, openTestDatabase } from './support/test-database';
+
+const scratch = new ScratchDirs();
+afterAll(() => scratch.removeAll());
 
 /** A visitor answering the demo model's questions one by one, to a complete lead. */
 const CONVERSATION = ['What is momentum trading?', 'My name is Ana Silva', 'ana.silva@example.com', "I'm a beginner"];
@@ -68,7 +68,7 @@ describe('durable data (the built server on its embedded database)', () => {
   });
 
   it('keeps a conversation, its lead and its queued notification across a restart, and delivers the mail once the server is back', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'durable-'));
+    const dataDir = scratch.make('durable-');
     const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, OUTBOX_RETRY_BASE_MS: '300', OUTBOX_MAX_ATTEMPTS: '50' };
     smtp.setRefusing(true);
     api = await start(env);
@@ -98,7 +98,7 @@ describe('durable data (the built server on its embedded database)', () => {
   });
 
   it('after kill -9 mid-turn, keeps only whole turns, and a mail server that hung gets the notification exactly once', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'killed-'));
+    const dataDir = scratch.make('killed-');
     const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, OUTBOX_LEASE_MS: '1500', OUTBOX_RETRY_BASE_MS: '200', SMTP_TIMEOUT_MS: '60000' };
     api = await start({ ...env, DEMO_MODEL_WORD_DELAY_MS: '40' });
     await converse(api, 'killed-1', CONVERSATION.slice(0, 1));

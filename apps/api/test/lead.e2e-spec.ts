@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChatVisitor, type SseReader, startSmtpListener, waitFor } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
@@ -126,7 +126,7 @@ describe('a conversation to a complete lead', () => {
     try {
       await converse(first, 'lead-shutdown');
       // The turn is over; its notification's first attempt still waits on the mail server.
-      const closing = first.close();
+      const closing = first.close({ keepData: true });
       await new Promise((resolve) => setTimeout(resolve, 200));
       smtp.release();
       await closing;
@@ -142,6 +142,7 @@ describe('a conversation to a complete lead', () => {
     } finally {
       smtp.release();
       await second?.close();
+      rmSync(dataDir, { recursive: true, force: true });
       await smtp.close();
     }
   });

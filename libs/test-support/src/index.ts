@@ -9,3 +9,4 @@ export * from './lib/sse-reader';
 export * from './lib/wait-for';
 export * from './lib/test-postgres';
 export * from './lib/tcp-proxy';
+export * from './lib/scratch-dirs';

@@ -11,11 +11,11 @@
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
  */
 import { execFileSync, execSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTestPostgresDatabase, freePort, type TestPostgresDatabase, waitForHttp } from '@chat/test-support';
+import { createTestPostgresDatabase, freePort, ScratchDirs, type TestPostgresDatabase, waitForHttp } from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
 import { startNode, type BenchProcess } from './processes';
 import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
@@ -80,6 +80,8 @@ if (values.database !== 'pglite' && values.database !== 'postgres') {
   throw new Error('--database must be pglite or postgres');
 }
 let postgres: TestPostgresDatabase | undefined;
+/** The API servers' data folders and outbox, removed when the bench ends. */
+const scratch = new ScratchDirs();
 
 /** Where an API server started now keeps its data. */
 async function databaseEnv(): Promise<Record<string, string>> {
@@ -87,7 +89,7 @@ async function databaseEnv(): Promise<Record<string, string>> {
     postgres ??= await createTestPostgresDatabase('chat_bench');
     return { DATABASE_URL: postgres.url };
   }
-  return { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'bench-data-')) };
+  return { DATA_DIR: scratch.make('bench-data-') };
 }
 const quick = values.quick ?? false;
 const list = (value: string | undefined, fallback: number[]) =>
@@ -105,7 +107,7 @@ const idleLevels = list(values.idle, quick ? [1000] : [1000, 5000, 10_000]).map(
 const cancelSamples = Number(values.cancel ?? (quick ? 50 : 200));
 
 const root = process.cwd();
-const outboxDir = mkdtempSync(path.join(os.tmpdir(), 'bench-outbox-'));
+const outboxDir = scratch.make('bench-outbox-');
 
 const tokens = Number(values.tokens);
 /** A reply a tenth as long, where a turn's fixed cost shows (split and compare). */
@@ -424,6 +426,7 @@ async function main(): Promise<void> {
 
 main().then(
   async () => {
+    scratch.removeAll();
     await postgres?.drop();
     process.exit(0);
   },

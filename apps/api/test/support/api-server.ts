@@ -1,6 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ScratchDirs } from '@chat/test-support';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../src/app/create-app';
 
@@ -11,7 +9,8 @@ export interface RunningApi {
   outboxDir: string;
   /** The embedded database's folder (unless the test set `DATABASE_URL`). */
   dataDir: string;
-  close(): Promise<void>;
+  /** Stops the app and removes the folders it made, unless `keepData` (to start again on them). */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /**
@@ -20,8 +19,9 @@ export interface RunningApi {
  * restored right after.
  */
 export async function startApi(env: Record<string, string | undefined> = {}): Promise<RunningApi> {
-  const outboxDir = mkdtempSync(join(tmpdir(), 'chat-outbox-'));
-  const dataDir = env['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'chat-data-'));
+  const scratch = new ScratchDirs();
+  const outboxDir = scratch.make('chat-outbox-');
+  const dataDir = env['DATA_DIR'] ?? scratch.make('chat-data-');
   const settings: Record<string, string | undefined> = {
     LOG_LEVEL: 'silent',
     MAIL_OUTBOX_DIR: outboxDir,
@@ -52,6 +52,9 @@ export async function startApi(env: Record<string, string | undefined> = {}): Pr
     baseUrl: `http://127.0.0.1:${address.port}`,
     outboxDir,
     dataDir,
-    close: () => app.close(),
+    close: async ({ keepData = false } = {}) => {
+      await app.close();
+      if (!keepData) scratch.removeAll();
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestPostgresDatabase } from '@chat/test-support';
+import { createTestPostgresDatabase, testDatabaseEngines } from '@chat/test-support';
 import type { DatabaseConfig } from '../../src/config/database.config';
 import { DatabaseConnection } from '../../src/database/database';
 
@@ -41,4 +41,9 @@ export async function openTestDatabase(engine: 'pglite' | 'postgres'): Promise<T
       await database.drop();
     },
   };
+}
+
+/** `describe` for suites that need the test PostgreSQL server: skipped (loudly, by the probe) without it. */
+export function describeOnPostgres(name: string, suite: () => void): void {
+  (testDatabaseEngines().includes('postgres') ? describe : describe.skip)(name, suite);
 }

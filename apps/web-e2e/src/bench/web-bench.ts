@@ -6,7 +6,7 @@
  * Chromium trace of the page with the Performance panel's categories, to find what the long tasks are).
  */
 import { startFakeOpenAi } from '@chat/fake-openai';
-import { stopProcess } from '@chat/test-support';
+import { ScratchDirs, stopProcess } from '@chat/test-support';
 import { launchBrowser } from '../support/browser';
 import { startApi } from '../support/built-api';
 import { benchTokens } from './bench-reply';
@@ -79,7 +79,8 @@ async function main(): Promise<void> {
   const tokens = benchTokens(TOKENS);
   const fake = await startFakeOpenAi({ host: '127.0.0.1' });
   fake.setDefault((body) => (body.stream ? { tokens, tokenDelayMs: 1000 / RATE } : { json: {} }));
-  const api = await startApi({ OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: fake.url, OPENAI_MAX_ATTEMPTS: '1' });
+  const scratch = new ScratchDirs();
+  const api = await startApi({ OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: fake.url, OPENAI_MAX_ATTEMPTS: '1' }, scratch);
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await stopProcess(api.child);
+    scratch.removeAll();
     await fake.close();
   }
 }

@@ -1,17 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RunningBuiltApi, startBuiltApi } from '@chat/test-support';
+import { type RunningBuiltApi, type ScratchDirs, startBuiltApi } from '@chat/test-support';
 
 /**
  * The built API as the browser tests run it: this shell's environment without its model and
  * database settings (only `env` chooses them; each API gets its own embedded database), logging
  * warnings, which show in the test run.
  */
-export function startApi(env: NodeJS.ProcessEnv): Promise<RunningBuiltApi> {
+export function startApi(env: NodeJS.ProcessEnv, scratch: ScratchDirs): Promise<RunningBuiltApi> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('OPENAI_') && key !== 'DATABASE_URL'),
   );
-  const dataDir = mkdtempSync(join(tmpdir(), 'web-e2e-data-'));
+  const dataDir = scratch.make('web-e2e-data-');
   return startBuiltApi({ ...inherited, LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env }, { passStderr: true });
 }

@@ -1,8 +1,6 @@
 import './workspace-paths';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProcess } from '@chat/test-support';
+import { ScratchDirs, startProcess } from '@chat/test-support';
 import { startApi } from './built-api';
 import { findBrowser } from './find-browser';
 
@@ -21,15 +19,17 @@ export default async function globalSetup(): Promise<void> {
     { TS_NODE_PROJECT: 'tsconfig.base.json' },
     /READY (\S+)/,
   );
-  const outbox = mkdtempSync(join(tmpdir(), 'web-e2e-outbox-'));
+  const scratch = new ScratchDirs();
+  globalThis.__WEB_E2E_SCRATCH__ = scratch;
+  const outbox = scratch.make('web-e2e-outbox-');
   const [modelApi, demoApi] = await Promise.all([
     startApi({
       OPENAI_API_KEY: 'test',
       OPENAI_BASE_URL: fake.match[1],
       OPENAI_MAX_ATTEMPTS: '1',
       MAIL_OUTBOX_DIR: join(outbox, 'model'),
-    }),
-    startApi({ DEMO_MODEL_WORD_DELAY_MS: '15', MAIL_OUTBOX_DIR: join(outbox, 'demo') }),
+    }, scratch),
+    startApi({ DEMO_MODEL_WORD_DELAY_MS: '15', MAIL_OUTBOX_DIR: join(outbox, 'demo') }, scratch),
   ]);
   process.env['WEB_E2E_MODEL_API'] = modelApi.url;
   process.env['WEB_E2E_DEMO_API'] = demoApi.url;
@@ -39,4 +39,5 @@ export default async function globalSetup(): Promise<void> {
 
 declare global {
   var __WEB_E2E_PROCESSES__: import('node:child_process').ChildProcess[] | undefined;
+  var __WEB_E2E_SCRATCH__: ScratchDirs | undefined;
 }

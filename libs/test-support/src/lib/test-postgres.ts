@@ -44,11 +44,6 @@ export function testDatabaseEngines(): ('pglite' | 'postgres')[] {
   return process.env[AVAILABLE_ENV] ? ['pglite', 'postgres'] : ['pglite'];
 }
 
-/** `describe` for suites that need the test PostgreSQL server: skipped (loudly, by the probe) without it. */
-export function describeOnPostgres(name: string, suite: () => void): void {
-  (testDatabaseEngines().includes('postgres') ? describe : describe.skip)(name, suite);
-}
-
 export interface TestPostgresDatabase {
   /** The new database's URL, for `DATABASE_URL`. */
   url: string;
