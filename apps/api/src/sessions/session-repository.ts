@@ -90,10 +90,16 @@ export class SessionRepository {
       lead_fields: LeadData | null;
       history: StoredTurn[] | null;
     }>(this.db, sql`
-      with state as (
+      with existing as (
+        select token_hash from ${sessions} where id = ${sessionId}
+      ),
+      existing_lead as (
+        select id, fields from ${leads} where session_id = ${sessionId}
+      ),
+      state as (
         select
-          exists (select 1 from ${sessions} where id = ${sessionId}) as known,
-          exists (select 1 from ${sessions} where id = ${sessionId} and token_hash = ${turn.tokenHash ?? null}) as owned,
+          exists (select 1 from existing) as known,
+          coalesce((select token_hash = ${turn.tokenHash ?? null} from existing), false) as owned,
           (select count(*)::int from ${messages} where session_id = ${sessionId}) as message_count
       ),
       allowed as (
@@ -108,6 +114,8 @@ export class SessionRepository {
         insert into ${sessions} (id, token_hash) select ${sessionId}, ${turn.newTokenHash} from allowed
         on conflict (id) do update set updated_at = now()
           where ${sessions.tokenHash} = ${turn.tokenHash ?? null}
+        -- A row inserted by this statement has no deleting transaction yet (xmax 0); one the
+        -- conflict clause updated does: the statement created the session or continued it.
         returning id, (xmax = 0) as created
       ),
       new_lead as (
@@ -126,8 +134,8 @@ export class SessionRepository {
         (select known from state) as known,
         (select owned from state) as owned,
         (select created from upserted) as created,
-        coalesce((select id from new_lead), (select id from ${leads} where session_id = ${sessionId})) as lead_id,
-        coalesce((select fields from new_lead), (select fields from ${leads} where session_id = ${sessionId})) as lead_fields,
+        coalesce((select id from new_lead), (select id from existing_lead)) as lead_id,
+        coalesce((select fields from new_lead), (select fields from existing_lead)) as lead_fields,
         (select json_agg(json_build_object('role', role, 'content', content) order by seq)
            from (select role, content, seq from ${messages}
                  where session_id = ${sessionId} and not pending

@@ -162,8 +162,6 @@ export class ChatVisitor {
   async turn(body: ChatRequest): Promise<SseReader> {
     const reader = await this.send(body);
     await reader.finished;
-    const start = reader.find('start');
-    if (start?.session_token) this.tokens.set(start.session_id, start.session_token);
     return reader;
   }
 
