@@ -19,9 +19,10 @@ export interface RunningApi {
  * restored right after.
  */
 export async function startApi(env: Record<string, string | undefined> = {}): Promise<RunningApi> {
-  const scratch = new ScratchDirs();
-  const outboxDir = scratch.make('chat-outbox-');
-  const dataDir = env['DATA_DIR'] ?? scratch.make('chat-data-');
+  const outboxes = new ScratchDirs();
+  const data = new ScratchDirs();
+  const outboxDir = outboxes.make('chat-outbox-');
+  const dataDir = env['DATA_DIR'] ?? data.make('chat-data-');
   const settings: Record<string, string | undefined> = {
     LOG_LEVEL: 'silent',
     MAIL_OUTBOX_DIR: outboxDir,
@@ -54,7 +55,8 @@ export async function startApi(env: Record<string, string | undefined> = {}): Pr
     dataDir,
     close: async ({ keepData = false } = {}) => {
       await app.close();
-      if (!keepData) scratch.removeAll();
+      outboxes.removeAll();
+      if (!keepData) data.removeAll();
     },
   };
 }
