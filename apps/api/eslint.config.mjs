@@ -15,9 +15,10 @@ const LAYERS = {
   model: ['config', 'common', 'profile'],
   lead: ['config', 'common', 'profile', 'model'],
   sessions: ['config', 'common', 'database'],
+  access: ['config', 'common', 'database'],
   email: ['config', 'common', 'profile', 'sessions'],
   notifications: ['config', 'common', 'database', 'profile', 'sessions', 'email'],
-  chat: ['config', 'common', 'logging', 'database', 'profile', 'model', 'lead', 'sessions', 'email', 'notifications'],
+  chat: ['config', 'common', 'logging', 'database', 'profile', 'model', 'lead', 'sessions', 'access', 'email', 'notifications'],
   health: ['config', 'common', 'database', 'chat'],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'app'];

@@ -25,6 +25,15 @@ describe('OpenAPI document', () => {
         'GET /api/chat/profile',
         'GET /api/health',
         'GET /api/health/ready',
+        'POST /api/auth/login',
+        'POST /api/auth/logout',
+        'GET /api/auth/me',
+        'GET /api/admin/users',
+        'POST /api/admin/users',
+        'PATCH /api/admin/users/{id}',
+        'GET /api/admin/api-keys',
+        'POST /api/admin/api-keys',
+        'DELETE /api/admin/api-keys/{id}',
       ].sort(),
     );
     const schemas = Object.keys(document.components.schemas);
@@ -38,7 +47,15 @@ describe('OpenAPI document', () => {
     expect(stream.responses['409'].content['application/json'].schema.$ref).toBe('#/components/schemas/ApiErrorDto');
     // The session token: a security scheme the docs' "Authorize" can fill, on the chat routes.
     expect(document.components.securitySchemes['session-token']).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Session-Token' });
-    expect(document.paths['/api/chat/sessions/{sessionId}'].get.security).toEqual([{ 'session-token': [] }]);
+    // With a session token, with nothing (a first message), or with an API key.
+    expect(document.paths['/api/chat/sessions/{sessionId}'].get.security).toEqual(
+      expect.arrayContaining([{ 'session-token': [] }, {}, { 'api-key': [] }]),
+    );
+    // API keys and staff sessions: both schemes, on the routes that take them.
+    expect(document.components.securitySchemes['api-key']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components.securitySchemes['staff-session']).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'staff_session' });
+    expect(document.paths['/api/admin/api-keys'].post.security).toEqual([{ 'staff-session': [] }]);
+    expect(Object.keys(document.paths['/api/admin/api-keys'].post.responses)).toEqual(expect.arrayContaining(['201', '401', '403']));
     expect(stream.responses['403'].content['application/json'].schema.$ref).toBe('#/components/schemas/ApiErrorDto');
     expect(document.components.schemas.StartEventDto.properties.session_token).toBeDefined();
   });

@@ -1,3 +1,4 @@
+export * from './lib/access';
 export * from './lib/errors';
 export * from './lib/events';
 export * from './lib/event-guard';

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { AccessModule } from '../access/access.module';
 import { ChatModule } from '../chat/chat.module';
+import { apiKeyOf } from '../common/principal';
 import { MESSAGES_BUDGET, READS_BUDGET } from '../common/client-rate-limit.guard';
 import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
@@ -19,7 +21,13 @@ import { ProfileModule } from '../profile/profile.module';
       inject: [chatConfig.KEY],
       useFactory: (chat: ConfigType<typeof chatConfig>) => [
         // Messages are `default`, so that their headers are the standard `X-RateLimit-*`.
-        { name: MESSAGES_BUDGET, ttl: chat.rateLimitWindowMs, limit: chat.rateLimitMessages },
+        {
+          name: MESSAGES_BUDGET,
+          ttl: chat.rateLimitWindowMs,
+          // An API key has its own, larger budget: it speaks for many visitors.
+          limit: (context) =>
+            apiKeyOf(context.switchToHttp().getRequest<object>()) ? chat.rateLimitApiKeyMessages : chat.rateLimitMessages,
+        },
         { name: READS_BUDGET, ttl: chat.rateLimitWindowMs, limit: chat.rateLimitReads },
       ],
     }),
@@ -32,6 +40,7 @@ import { ProfileModule } from '../profile/profile.module';
     DatabaseModule,
     // The model layer is below the lead domain: the lead rules reach the demo model from here.
     ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
+    AccessModule,
     ChatModule,
     HealthModule,
   ],

@@ -2,8 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
-import { SESSION_TOKEN_HEADER } from '@chat/contracts';
+import { SESSION_TOKEN_HEADER, STAFF_SESSION_COOKIE } from '@chat/contracts';
+import { API_KEY_PREFIX, ApiKeys } from '../access/api-keys';
+import { API_KEY_SCHEME, STAFF_SESSION_SCHEME } from '../access/access.decorator';
 import { ChatWsAdapter } from '../chat/chat-ws.adapter';
 import { SESSION_TOKEN_SCHEME } from '../chat/session-token.openapi';
 import { answerBodyParserErrors, ApiExceptionFilter } from '../common/api-exception.filter';
@@ -29,6 +32,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   // Body parser errors (bad JSON, too large) happen before Nest's router and its filters.
   app.use(answerBodyParserErrors);
+  // The staff session and CSRF cookies (the access guard and csrf-csrf read `req.cookies`).
+  app.use(cookieParser());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -52,7 +57,11 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.useGlobalPipes(requestValidation);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useWebSocketAdapter(
-    new ChatWsAdapter(app, { maxPayload: config.bodyLimitBytes, allowedOrigins: config.corsOrigins }),
+    new ChatWsAdapter(app, {
+      maxPayload: config.bodyLimitBytes,
+      allowedOrigins: config.corsOrigins,
+      verifyApiKey: (key) => app.get(ApiKeys).verify(key),
+    }),
   );
   app.enableShutdownHooks();
 
@@ -77,8 +86,32 @@ export function setupApp(app: NestExpressApplication): INestApplication {
         },
         SESSION_TOKEN_SCHEME,
       )
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            `An integration's API key (\`${API_KEY_PREFIX}…\`), created by an admin and shown once. Scope \`chat\`: ` +
+            'converse, owning the sessions the key creates (no session token needed); `leads:read`: read leads.',
+        },
+        API_KEY_SCHEME,
+      )
+      .addCookieAuth(
+        STAFF_SESSION_COOKIE,
+        {
+          type: 'apiKey',
+          in: 'cookie',
+          description:
+            'A staff session, from `POST /auth/login`. State-changing calls also send the `XSRF-TOKEN` cookie\'s value as `X-XSRF-TOKEN`.',
+        },
+        STAFF_SESSION_SCHEME,
+      )
       .build(),
   );
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
+    jsonDocumentUrl: `${API_PREFIX}/docs-json`,
+    // "Authorize" with a key once and every "Try it out" sends it.
+    swaggerOptions: { persistAuthorization: false },
+  });
   return app;
 }

@@ -89,7 +89,7 @@ describe('ChatTurnService', () => {
   async function turn(sessionId: string, message: string, during?: (events: ChatEvent[], generation: Generation) => void) {
     const events: ChatEvent[] = [];
     let generation: Generation | undefined = undefined;
-    generation = await turns.startTurn({ session_id: sessionId, message }, tokens.get(sessionId), (event) => {
+    generation = await turns.startTurn({ session_id: sessionId, message }, { sessionToken: tokens.get(sessionId) }, (event) => {
       events.push(event);
       if (event.type === 'start' && event.session_token) tokens.set(sessionId, event.session_token);
       // `start` is emitted before startTurn resolves; the rest come later.
@@ -244,7 +244,7 @@ describe('ChatTurnService', () => {
     fake.enqueue({ text: 'Hello Ada.' });
     fake.setStructuredReply({ json: { name: 'Ada Lovelace', email: null, phone: null, goals: null, experience: null } });
 
-    const reply = await turns.reply({ session_id: 'turn-reply', message: 'I am Ada Lovelace' }, undefined);
+    const reply = await turns.reply({ session_id: 'turn-reply', message: 'I am Ada Lovelace' }, {});
 
     expect(reply).toEqual({
       session_id: 'turn-reply',
@@ -257,7 +257,7 @@ describe('ChatTurnService', () => {
       email_sent: false,
     });
     fake.enqueue({ status: 500 });
-    await expect(turns.reply({ session_id: 'turn-reply', message: 'Still there?' }, reply.session_token)).rejects.toMatchObject({
+    await expect(turns.reply({ session_id: 'turn-reply', message: 'Still there?' }, { sessionToken: reply.session_token })).rejects.toMatchObject({
       code: 'upstream_unavailable',
     });
   });
@@ -270,12 +270,12 @@ describe('ChatTurnService', () => {
     const second = await turn('turn-owned', 'Hi again');
     expect(second.events[0]).not.toHaveProperty('session_token');
     for (const wrong of [undefined, 'not-the-token', `${token}x`]) {
-      await expect(turns.startTurn({ session_id: 'turn-owned', message: 'I am the owner now' }, wrong)).rejects.toMatchObject({ code: 'forbidden' });
-      await expect(turns.transcript('turn-owned', wrong)).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(turns.startTurn({ session_id: 'turn-owned', message: 'I am the owner now' }, { sessionToken: wrong })).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(turns.transcript('turn-owned', { sessionToken: wrong })).rejects.toMatchObject({ code: 'forbidden' });
     }
-    const transcript = await turns.transcript('turn-owned', token);
+    const transcript = await turns.transcript('turn-owned', { sessionToken: token });
     expect(transcript.messages.map((m) => m.content)).toEqual(['Hi', 'Hello.', 'Hi again', 'Hello.']);
     // The store keeps only the token's hash.
-    expect((await sessions.find('turn-owned'))?.tokenHash).toBe(hashSessionToken(token ?? ''));
+    expect((await sessions.find('turn-owned'))?.owner.tokenHash).toBe(hashSessionToken(token ?? ''));
   });
 });

@@ -25,7 +25,8 @@ import type { ConversationTurn } from '../model/model-output';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { SessionRepository, type TurnStart } from '../sessions/session-repository';
-import { forbidden, hashSessionToken, newSessionToken, sessionTokenMatches } from '../sessions/session-token';
+import { ownsSession, type SessionCaller } from '../sessions/session-owner';
+import { forbidden, hashSessionToken, newSessionToken } from '../sessions/session-token';
 import { ChatReplyCollector } from './chat-reply';
 import { conversationWindow } from './conversation-window';
 import type { Generation } from './generation/generation';
@@ -57,14 +58,14 @@ export class ChatTurnService {
   ) {}
 
   /**
-   * Starts a reply to `request`, sent with `sessionToken` (the session's, unless it is new).
+   * Starts a reply to `request` from `caller` (the session's owner, unless the session is new).
    * Resolves once the turn's one statement before the first token has run, so that a caller
-   * without the session's token, or a full session, is refused before any event: its events
+   * who does not own the session, or a full session, is refused before any event: its events
    * then flow through the returned generation, and to `watch`, if given, as objects from `start`.
    */
   async startTurn(
     request: ChatRequest,
-    sessionToken: string | undefined,
+    caller: SessionCaller,
     watch?: (event: ChatEvent) => void,
   ): Promise<Generation> {
     if (request.message.trim().length === 0) {
@@ -76,11 +77,15 @@ export class ChatTurnService {
         `message must be at most ${this.config.messageMaxLength} characters.`,
       );
     }
+    const { sessionToken, apiKeyId } = caller;
     const tokenHash = sessionToken ? hashSessionToken(sessionToken) : undefined;
-    const newToken = newSessionToken();
-    const newTokenHash = hashSessionToken(newToken);
-    const generation = this.generations.start(request.session_id ?? randomUUID(), sessionToken);
-    generation.ownerTokenHash = tokenHash ?? newTokenHash;
+    // A session an API key creates is the key's: it gets no token.
+    const newToken = apiKeyId ? undefined : newSessionToken();
+    const newTokenHash = newToken ? hashSessionToken(newToken) : null;
+    const generation = this.generations.start(request.session_id ?? randomUUID(), caller);
+    // The caller, until the database says who owns the session: a second message meanwhile is
+    // told 409 if it comes from the same caller.
+    generation.owner = { tokenHash: tokenHash ?? newTokenHash, apiKeyId: apiKeyId ?? null };
     let start: TurnStart;
     try {
       // The one database round trip before the first token.
@@ -88,6 +93,7 @@ export class ChatTurnService {
         sessionId: generation.sessionId,
         tokenHash,
         newTokenHash,
+        apiKeyId,
         leadId: randomUUID(),
         messageId: generation.promptMessageId,
         content: request.message,
@@ -103,7 +109,7 @@ export class ChatTurnService {
       this.generations.discard(generation);
       throw this.refusal(start.reason);
     }
-    generation.ownerTokenHash = start.created ? newTokenHash : tokenHash;
+    generation.owner = start.owner;
     if (watch) generation.watch(watch);
     generation.emit({
       type: 'start',
@@ -111,27 +117,27 @@ export class ChatTurnService {
       message_id: generation.messageId,
       stream_id: generation.streamId,
       model: this.model.modelName,
-      ...(start.created && { session_token: newToken }),
+      ...(start.created && newToken && { session_token: newToken }),
     });
     void this.runTurn(generation, request.message, start);
     return generation;
   }
 
   /** The non-streaming call: the same turn, answered once it is over. */
-  async reply(request: ChatRequest, sessionToken: string | undefined): Promise<ChatReply> {
+  async reply(request: ChatRequest, caller: SessionCaller): Promise<ChatReply> {
     const collector = new ChatReplyCollector();
-    const generation = await this.startTurn(request, sessionToken, collector.collect);
+    const generation = await this.startTurn(request, caller, collector.collect);
     // Attached as a client, so that the turn is not orphaned while it runs.
     await lastValueFrom(generation.events$(), { defaultValue: undefined });
     return collector.result();
   }
 
-  /** The session `sessionId` for a reload, to the holder of its token only. */
-  async transcript(sessionId: string, sessionToken: string | undefined): Promise<SessionTranscript> {
+  /** The session `sessionId` for a reload, to its owner only. */
+  async transcript(sessionId: string, caller: SessionCaller): Promise<SessionTranscript> {
     const running = this.generations.runningForSession(sessionId);
     const session = await this.sessions.find(sessionId, running?.promptMessageId);
     if (!session) throw new ApiError('not_found', 'No such session.');
-    if (!sessionTokenMatches(sessionToken, session.tokenHash ?? undefined)) throw forbidden();
+    if (!ownsSession(caller, session.owner)) throw forbidden();
     return {
       session_id: session.id,
       messages: session.messages,

@@ -34,7 +34,10 @@ import { SkipThrottle } from '@nestjs/throttler';
 import { ClientRateLimitGuard, MESSAGES_BUDGET, READS_BUDGET } from '../common/client-rate-limit.guard';
 import type { Observable } from 'rxjs';
 import type { AssistantProfile, CancelReply, ChatReply, SessionTranscript } from '@chat/contracts';
-import { SESSION_TOKEN, SESSION_TOKEN_SCHEME } from './session-token.openapi';
+import { SESSION_TOKEN_SCHEME } from './session-token.openapi';
+import { Access } from '../access/access.decorator';
+import type { SessionCaller } from '../sessions/session-owner';
+import { Caller } from './session-caller.decorator';
 import { chatConfig } from '../config/chat.config';
 import { CLIENT_PROFILE } from '../profile/profile.tokens';
 import { ChatTurnService } from './chat-turn.service';
@@ -56,7 +59,12 @@ import { SseResponseInterceptor } from './sse/sse-response.interceptor';
 @ApiTags('chat')
 @ApiExtraModels(...CHAT_EVENT_DTOS, ApiErrorDto)
 @ApiSecurity(SESSION_TOKEN_SCHEME)
-@ApiForbiddenResponse({ type: ApiErrorDto, description: '`forbidden`: the session or stream exists and the session token is missing or wrong' })
+@ApiSecurity({})
+@Access({ visitors: true, key: 'chat' })
+@ApiForbiddenResponse({
+  type: ApiErrorDto,
+  description: '`forbidden`: the session or stream exists and the caller does not own it (its session token, or the API key that created it), or the API key lacks `chat`',
+})
 @ApiBadRequestResponse({ type: ApiErrorDto, description: '`invalid_request`' })
 @Controller('chat')
 export class ChatController {
@@ -86,9 +94,9 @@ export class ChatController {
   })
   async stream(
     @Body() request: ChatRequestDto,
-    @Headers(SESSION_TOKEN) sessionToken?: string,
+    @Caller() caller: SessionCaller,
   ): Promise<Observable<MessageEvent>> {
-    const generation = await this.turns.startTurn(request, sessionToken);
+    const generation = await this.turns.startTurn(request, caller);
     return toServerSentEvents(generation.events$(), this.config.heartbeatMs);
   }
 
@@ -116,12 +124,11 @@ export class ChatController {
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`: unknown or expired stream' })
   resume(
     @Param() { streamId }: StreamParamsDto,
+    @Caller({ query: true }) caller: SessionCaller,
     @Headers('last-event-id') lastEventIdHeader?: string,
     @Query('last_event_id') lastEventIdQuery?: string,
-    @Headers(SESSION_TOKEN) sessionTokenHeader?: string,
-    @Query('session_token') sessionTokenQuery?: string,
   ): Observable<MessageEvent> {
-    const generation = this.generations.getOwned(streamId, sessionTokenHeader ?? sessionTokenQuery);
+    const generation = this.generations.getOwned(streamId, caller);
     const lastEventId = parseLastEventId(lastEventIdHeader ?? lastEventIdQuery);
     return toServerSentEvents(generation.events$(lastEventId), this.config.heartbeatMs);
   }
@@ -136,8 +143,8 @@ export class ChatController {
   })
   @ApiOkResponse({ type: CancelReplyDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
-  cancel(@Param() { streamId }: StreamParamsDto, @Headers(SESSION_TOKEN) sessionToken?: string): CancelReply {
-    const generation = this.generations.getOwned(streamId, sessionToken);
+  cancel(@Param() { streamId }: StreamParamsDto, @Caller() caller: SessionCaller): CancelReply {
+    const generation = this.generations.getOwned(streamId, caller);
     const running = !generation.isFinished;
     generation.abort('cancelled');
     return { stream_id: streamId, cancelled: running };
@@ -151,8 +158,8 @@ export class ChatController {
   @ApiOkResponse({ type: ChatReplyDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: '`generation_in_progress`' })
   @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: '`rate_limited`' })
-  reply(@Body() request: ChatRequestDto, @Headers(SESSION_TOKEN) sessionToken?: string): Promise<ChatReply> {
-    return this.turns.reply(request, sessionToken);
+  reply(@Body() request: ChatRequestDto, @Caller() caller: SessionCaller): Promise<ChatReply> {
+    return this.turns.reply(request, caller);
   }
 
   @Get('sessions/:sessionId')
@@ -161,8 +168,8 @@ export class ChatController {
   @ApiOperation({ summary: 'The transcript and collected data of a session, for a page reload' })
   @ApiOkResponse({ type: SessionTranscriptDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
-  session(@Param() { sessionId }: SessionParamsDto, @Headers(SESSION_TOKEN) sessionToken?: string): Promise<SessionTranscript> {
-    return this.turns.transcript(sessionId, sessionToken);
+  session(@Param() { sessionId }: SessionParamsDto, @Caller() caller: SessionCaller): Promise<SessionTranscript> {
+    return this.turns.transcript(sessionId, caller);
   }
 
   @Get('profile')

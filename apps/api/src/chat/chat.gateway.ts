@@ -13,7 +13,10 @@ import { budgetKey, clientOf, MESSAGES_BUDGET, rateLimited } from '../common/cli
 import { chatConfig } from '../config/chat.config';
 import { toErrorEvent } from '../common/error-event';
 import { validateAs } from '../common/validation';
+import { ApiKeys } from '../access/api-keys';
+import { apiKeyClient, apiKeyOf } from '../common/principal';
 import { ChatTurnService } from './chat-turn.service';
+import { upgradeApiKey } from './chat-ws.adapter';
 import { ChatRequestDto } from './dto/chat-request.dto';
 import { StreamParamsDto } from './dto/params.dto';
 import { GenerationRegistry } from './generation/generation-registry';
@@ -40,6 +43,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     @InjectThrottlerStorage() private readonly throttler: ThrottlerStorage,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
     private readonly httpAdapterHost: HttpAdapterHost,
+    private readonly apiKeys: ApiKeys,
   ) {}
 
   /** Express's compiled `trust proxy` (set from `TRUST_PROXY` by `setupApp`). */
@@ -68,8 +72,11 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    // The address the HTTP routes see for the same client: through the trusted proxies only.
-    const client = clientOf(proxyAddr(request, this.trustProxy));
+    // The client the HTTP routes see: its API key (verified at the upgrade), else its address
+    // through the trusted proxies only.
+    const key = apiKeyOf(request);
+    const client = key ? apiKeyClient(key.id) : clientOf(proxyAddr(request, this.trustProxy));
+    const rawKey = key && upgradeApiKey(request);
     const open = (this.socketsByClient.get(client) ?? 0) + 1;
     this.socketsByClient.set(client, open);
     const watching = new Set<Subscription>();
@@ -88,20 +95,30 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     }
     this.sockets.add(socket);
     socket.on('pong', () => this.unanswered.delete(socket));
-    socket.on('message', (data) => void this.onMessage(socket, client, data, watching));
+    socket.on('message', (data) => void this.onMessage(socket, { client, rawKey }, data, watching));
   }
 
-  private async onMessage(socket: WebSocket, client: string, data: RawData, watching: Set<Subscription>): Promise<void> {
+  private async onMessage(
+    socket: WebSocket,
+    { client, rawKey }: { client: string; rawKey: string | undefined },
+    data: RawData,
+    watching: Set<Subscription>,
+  ): Promise<void> {
     try {
       const message = parseClientMessage(data);
+      // A key is checked again on each message, so that revoking it stops an open socket too.
+      const apiKeyId = rawKey ? await this.liveKeyId(rawKey) : undefined;
       if (message.type === 'cancel') {
         const { streamId } = await validateAs(StreamParamsDto, { streamId: message.stream_id });
-        this.generations.getOwned(streamId, tokenOf(message)).abort('cancelled');
+        this.generations.getOwned(streamId, { sessionToken: tokenOf(message), apiKeyId }).abort('cancelled');
         return;
       }
       const { type: _type, session_token: sessionToken, ...request } = message;
-      await this.limitMessages(client);
-      const generation = await this.turns.startTurn(await validateAs(ChatRequestDto, request), tokenOf({ session_token: sessionToken }));
+      await this.limitMessages(client, apiKeyId !== undefined);
+      const generation = await this.turns.startTurn(await validateAs(ChatRequestDto, request), {
+        sessionToken: tokenOf({ session_token: sessionToken }),
+        apiKeyId,
+      });
       const subscription = generation.events$().subscribe({
         next: (event) => sendOrDrop(socket, event.json),
         complete: () => watching.delete(subscription),
@@ -114,9 +131,16 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     }
   }
 
+  private async liveKeyId(rawKey: string): Promise<string> {
+    const key = await this.apiKeys.verify(rawKey);
+    if (!key) throw new ApiError('unauthorized', 'Unknown or revoked API key.');
+    return key.id;
+  }
+
   /** The client's message budget, shared with its messages over HTTP. */
-  private async limitMessages(client: string): Promise<void> {
-    const { rateLimitWindowMs: ttl, rateLimitMessages: limit } = this.config;
+  private async limitMessages(client: string, isApiKey: boolean): Promise<void> {
+    const { rateLimitWindowMs: ttl } = this.config;
+    const limit = isApiKey ? this.config.rateLimitApiKeyMessages : this.config.rateLimitMessages;
     const record = await this.throttler.increment(budgetKey(MESSAGES_BUDGET, client), ttl, limit, ttl, MESSAGES_BUDGET);
     if (record.isBlocked) throw rateLimited(record.timeToBlockExpire);
   }

@@ -4,6 +4,7 @@ import { chatConfig } from '../config/chat.config';
 import { LeadModule } from '../lead/lead.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { AccessModule } from '../access/access.module';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
 import { ChatTurnService } from './chat-turn.service';
@@ -11,7 +12,7 @@ import { GenerationRegistry } from './generation/generation-registry';
 import { trackSseStream } from './sse/nest-sse-stream';
 
 @Module({
-  imports: [ConfigModule.forFeature(chatConfig), LeadModule, NotificationsModule, SessionsModule],
+  imports: [ConfigModule.forFeature(chatConfig), AccessModule, LeadModule, NotificationsModule, SessionsModule],
   controllers: [ChatController],
   providers: [ChatTurnService, GenerationRegistry, ChatGateway],
   exports: [GenerationRegistry],

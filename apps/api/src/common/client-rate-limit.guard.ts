@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { normalizeIp, ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ApiError } from './api-error';
+import { apiKeyClient, apiKeyOf } from './principal';
 
 /** The budget for messages (a turn on any transport) and the looser one for reads, resumes and cancels. */
 export const MESSAGES_BUDGET = 'default';
@@ -19,20 +20,27 @@ export function clientOf(address: string): string {
   return normalizeIp(address);
 }
 
-/** The contract's answer to a client past its budget. */
-export function rateLimited(timeToBlockExpireSeconds: number): ApiError {
+/** The contract's answer to a client past its budget (or a sign-in past its tries). */
+export function rateLimited(timeToBlockExpireSeconds: number, reason = 'Too many requests.'): ApiError {
   const retryAfterSeconds = Math.max(1, Math.ceil(timeToBlockExpireSeconds));
-  return new ApiError('rate_limited', `Too many requests. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  return new ApiError('rate_limited', `${reason} Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
 }
 
 /**
  * Rate limits per client rather than per route: a client's messages over SSE, REST and the
- * WebSocket (which counts with {@link budgetKey} too) come out of one budget. A client is its
- * address as Express sees it, so `TRUST_PROXY` decides which proxies may name it. Answers the
- * contract's `rate_limited` with `Retry-After`.
+ * WebSocket (which counts with {@link budgetKey} too) come out of one budget. A client is its API
+ * key if it sent one (the access guard, which runs first, has verified it), else its address as
+ * Express sees it, so `TRUST_PROXY` decides which proxies may name it. Answers the contract's
+ * `rate_limited` with `Retry-After`.
  */
 @Injectable()
 export class ClientRateLimitGuard extends ThrottlerGuard {
+  /** A caller with an API key is that key, wherever it calls from; any other caller, its address. */
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    const key = apiKeyOf(request);
+    return key ? Promise.resolve(apiKeyClient(key.id)) : super.getTracker(request);
+  }
+
   protected override generateKey(_context: ExecutionContext, tracker: string, budget: string): string {
     return budgetKey(budget, tracker);
   }

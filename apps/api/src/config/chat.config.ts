@@ -13,6 +13,8 @@ class ChatEnv {
   /** Messages a client (by IP) may send per window. */
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) RATE_LIMIT_MESSAGES?: number;
   @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) RATE_LIMIT_WINDOW_MS?: number;
+  /** Messages one API key may send per window (its own budget, across its callers). */
+  @IsOptional() @IsInt() @Min(1) @Max(10_000_000) RATE_LIMIT_API_KEY_MESSAGES?: number;
   /** Reads, resumes and cancels a client may make per window. */
   @IsOptional() @IsInt() @Min(1) @Max(10_000_000) RATE_LIMIT_READS?: number;
   /** A session whose lead is incomplete and that nobody wrote to for this long is erased (ms). */
@@ -43,6 +45,7 @@ export interface ChatConfig {
   rateLimitMessages: number;
   rateLimitWindowMs: number;
   rateLimitReads: number;
+  rateLimitApiKeyMessages: number;
   shutdownGraceMs: number;
   sessionIdleTtlMs: number;
   retentionDays: number;
@@ -67,6 +70,7 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
     rateLimitMessages: env.RATE_LIMIT_MESSAGES ?? 30,
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS ?? 60_000,
     rateLimitReads: env.RATE_LIMIT_READS ?? 300,
+    rateLimitApiKeyMessages: env.RATE_LIMIT_API_KEY_MESSAGES ?? 600,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
     sessionIdleTtlMs: env.SESSION_IDLE_TTL_MS ?? 24 * 60 * 60_000,
     retentionDays: env.DATA_RETENTION_DAYS ?? 365,

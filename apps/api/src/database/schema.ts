@@ -12,7 +12,7 @@ import {
   uuid,
   boolean,
 } from 'drizzle-orm/pg-core';
-import { type LeadData, TRANSCRIPT_FINISH_REASONS, TRANSCRIPT_ROLES } from '@chat/contracts';
+import { API_KEY_SCOPES, type LeadData, STAFF_ROLES, TRANSCRIPT_FINISH_REASONS, TRANSCRIPT_ROLES } from '@chat/contracts';
 
 /** A check that `column` holds one of `values` (drizzle's text enums are types only). */
 const oneOf = (name: string, column: { name: string }, values: readonly string[]) =>
@@ -28,6 +28,66 @@ const oneOf = (name: string, column: { name: string }, values: readonly string[]
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
+/**
+ * An integration team's key: shown once when created, stored as its SHA-256 (a random secret
+ * of 256 bits needs no slow hash), with a short prefix kept so that people can tell keys apart.
+ * Revoked keys are kept (the sessions they created still name them) and never match again.
+ */
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  /** The key's first characters, to recognise it in a list (not enough to guess the rest). */
+  prefix: text('prefix').notNull(),
+  scopes: text('scopes', { enum: API_KEY_SCOPES }).array().notNull(),
+  createdAt: createdAt(),
+  /** Recorded at most once a minute, so that a busy key does not write on every call. */
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+/** A member of the business's staff. Emails are stored lowercased; passwords as argon2id hashes. */
+export const staffUsers = pgTable(
+  'staff_users',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull().unique(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: STAFF_ROLES }).notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [oneOf('staff_users_role_check', table.role, STAFF_ROLES)],
+);
+
+/** A signed-in staff member's session: the cookie holds the secret, the row its SHA-256. */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('staff_sessions_expires_at_idx').on(table.expiresAt)],
+);
+
+/**
+ * Failed sign-ins per email, whether or not an account has it (so that the answer to a guess
+ * never tells which emails exist): each failure delays the next allowed try, and enough of
+ * them lock the email for a while. A success clears the row.
+ */
+export const loginFailures = pgTable('login_failures', {
+  email: text('email').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+  /** No try is checked before this time: the slowdown, and the lockout once failures pile up. */
+  blockedUntil: timestamp('blocked_until', { withTimezone: true }).notNull(),
+});
+
 /** A visitor's conversation. Its id is the protocol's `session_id` (public, chosen by clients). */
 export const sessions = pgTable(
   'sessions',
@@ -35,6 +95,8 @@ export const sessions = pgTable(
     id: text('id').primaryKey(),
     /** SHA-256 of the session's token, the owner's proof (the token itself is never stored). */
     tokenHash: text('token_hash'),
+    /** The API key that created the session, which then owns it instead of a session token. */
+    apiKeyId: uuid('api_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -129,4 +191,4 @@ export const notifications = pgTable(
   ],
 );
 
-export const schema = { sessions, messages, leads, notifications };
+export const schema = { apiKeys, staffUsers, staffSessions, loginFailures, sessions, messages, leads, notifications };

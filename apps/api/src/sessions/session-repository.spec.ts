@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabaseEngines } from '@chat/test-support';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { messages, notifications } from '../database/schema';
+import { apiKeys, messages, notifications } from '../database/schema';
 import { type BeginTurn, SessionRepository } from './session-repository';
 
 /** The hash of the test owner's session token. */
@@ -50,7 +50,7 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
 
   it('begins a new session in one statement: the session, its lead and the pending message', async () => {
     const start = await begin('s-new', 'Hello');
-    expect(start).toEqual({ accepted: true, created: true, leadId: expect.any(String), lead: {}, history: [] });
+    expect(start).toEqual({ accepted: true, created: true, owner: { tokenHash: OWNER, apiKeyId: null }, leadId: expect.any(String), lead: {}, history: [] });
     // Pending: not in the transcript, unless the running turn asks for it.
     expect((await sessions.find('s-new'))?.messages).toEqual([]);
   });
@@ -90,9 +90,30 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     expect(await begin('s-owned', 'owner', { tokenHash: 'b'.repeat(64) })).toMatchObject({ accepted: true, created: false });
     // Refused calls wrote nothing.
     const session = await sessions.find('s-owned', undefined);
-    expect(session?.tokenHash).toBe('b'.repeat(64));
+    expect(session?.owner).toEqual({ tokenHash: 'b'.repeat(64), apiKeyId: null });
     const pending = await database.connection.db.select().from(messages).where(eq(messages.sessionId, 's-owned'));
     expect(pending.map((m) => m.content)).toEqual(['hi', 'owner']);
+  });
+
+  it('gives a session an API key creates to that key: no token, and no other key or token continues it', async () => {
+    const [keyA, keyB] = [randomUUID(), randomUUID()];
+    await database.connection.db.insert(apiKeys).values([
+      { id: keyA, name: 'A', keyHash: 'ka', prefix: 'csk_a', scopes: ['chat'] },
+      { id: keyB, name: 'B', keyHash: 'kb', prefix: 'csk_b', scopes: ['chat'] },
+    ]);
+    const created = await begin('s-keyed', 'hi', { tokenHash: undefined, newTokenHash: null, apiKeyId: keyA });
+    expect(created).toMatchObject({ accepted: true, created: true, owner: { tokenHash: null, apiKeyId: keyA } });
+    for (const stranger of [{ apiKeyId: keyB }, { tokenHash: OWNER }, { tokenHash: undefined }]) {
+      expect(await begin('s-keyed', 'not mine', { tokenHash: undefined, apiKeyId: undefined, ...stranger })).toEqual({
+        accepted: false,
+        reason: 'forbidden',
+      });
+    }
+    expect(await begin('s-keyed', 'again', { tokenHash: undefined, apiKeyId: keyA })).toMatchObject({ accepted: true, created: false });
+    // A visitor's session stays its token's, even for a caller with a key.
+    await begin('s-visitor', 'hi', { tokenHash: undefined, newTokenHash: 'd'.repeat(64) });
+    expect(await begin('s-visitor', 'mine?', { tokenHash: undefined, apiKeyId: keyA })).toEqual({ accepted: false, reason: 'forbidden' });
+    expect((await sessions.find('s-keyed'))?.owner).toEqual({ tokenHash: null, apiKeyId: keyA });
   });
 
   it('discards a failed turn: its pending message goes, the rest stays', async () => {

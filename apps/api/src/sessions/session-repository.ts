@@ -3,6 +3,7 @@ import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
 import type { LeadData, LeadEmailStatus, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import { leads, messages, type NotificationChannel, notifications, sessions } from '../database/schema';
+import type { SessionOwner } from './session-owner';
 
 /** One message of a conversation as the model reads it. */
 export interface StoredTurn {
@@ -14,8 +15,10 @@ export interface BeginTurn {
   sessionId: string;
   /** The hash of the token the caller sent, if any: it must be the session's, if the session exists. */
   tokenHash: string | undefined;
-  /** The hash of the token a new session gets. */
-  newTokenHash: string;
+  /** The hash of the token a new session gets: none when an API key creates it. */
+  newTokenHash: string | null;
+  /** The caller's verified API key, if any: it owns a session it creates, and must own one it continues. */
+  apiKeyId?: string;
   /** Ids of the new lead (used when the session is new) and of the visitor's message. */
   leadId: string;
   messageId: string;
@@ -28,8 +31,8 @@ export interface BeginTurn {
 }
 
 export type TurnStart =
-  /** `created`: this turn created the session, which now has the new token. */
-  | { accepted: true; created: boolean; leadId: string; lead: LeadData; history: StoredTurn[] }
+  /** `created`: this turn created the session, which now has the new token (or the caller's key). */
+  | { accepted: true; created: boolean; owner: SessionOwner; leadId: string; lead: LeadData; history: StoredTurn[] }
   | { accepted: false; reason: 'forbidden' | 'session_full' | 'too_many_sessions' };
 
 export interface CompleteTurn {
@@ -52,8 +55,8 @@ export interface CollectedLead {
 
 export interface SessionView {
   id: string;
-  /** Its owner's token's hash, to check a caller against. */
-  tokenHash: string | null;
+  /** Its owner, to check a caller against. */
+  owner: SessionOwner;
   messages: TranscriptMessage[];
   lead: LeadData;
   emailStatus: LeadEmailStatus;
@@ -80,18 +83,26 @@ export class SessionRepository {
    */
   async beginTurn(turn: BeginTurn): Promise<TurnStart> {
     const { sessionId } = turn;
+    const apiKeyId = turn.apiKeyId ?? null;
+    // A session is its key's if a key created it, else its token's: read from `row` (the
+    // session as `existing` read it, or as the conflict clause finds it).
+    const ownedBy = (row: string) => sql`(case when ${sql.raw(row)}.api_key_id is not null
+      then ${sql.raw(row)}.api_key_id = ${apiKeyId}::uuid
+      else ${sql.raw(row)}.token_hash = ${turn.tokenHash ?? null} end)`;
     const { rows } = await rowsOf<{
       inserted: number;
       allowed: number;
       known: boolean;
       owned: boolean;
       created: boolean | null;
+      owner_token_hash: string | null;
+      owner_api_key_id: string | null;
       lead_id: string | null;
       lead_fields: LeadData | null;
       history: StoredTurn[] | null;
     }>(this.db, sql`
       with existing as (
-        select token_hash from ${sessions} where id = ${sessionId}
+        select token_hash, api_key_id from ${sessions} where id = ${sessionId}
       ),
       existing_lead as (
         select id, fields from ${leads} where session_id = ${sessionId}
@@ -99,7 +110,7 @@ export class SessionRepository {
       state as (
         select
           exists (select 1 from existing) as known,
-          coalesce((select token_hash = ${turn.tokenHash ?? null} from existing), false) as owned,
+          coalesce((select ${ownedBy('existing')} from existing), false) as owned,
           (select count(*)::int from ${messages} where session_id = ${sessionId}) as message_count
       ),
       allowed as (
@@ -111,12 +122,13 @@ export class SessionRepository {
           and (known or (select reltuples from pg_class where oid = 'sessions'::regclass) < ${turn.maxSessions})
       ),
       upserted as (
-        insert into ${sessions} (id, token_hash) select ${sessionId}, ${turn.newTokenHash} from allowed
+        insert into ${sessions} (id, token_hash, api_key_id)
+        select ${sessionId}, ${turn.newTokenHash}, ${apiKeyId}::uuid from allowed
         on conflict (id) do update set updated_at = now()
-          where ${sessions.tokenHash} = ${turn.tokenHash ?? null}
+          where ${ownedBy('sessions')}
         -- A row inserted by this statement has no deleting transaction yet (xmax 0); one the
         -- conflict clause updated does: the statement created the session or continued it.
-        returning id, (xmax = 0) as created
+        returning id, (xmax = 0) as created, token_hash, api_key_id
       ),
       new_lead as (
         insert into ${leads} (id, session_id) select ${turn.leadId}, id from upserted
@@ -134,6 +146,8 @@ export class SessionRepository {
         (select known from state) as known,
         (select owned from state) as owned,
         (select created from upserted) as created,
+        (select token_hash from upserted) as owner_token_hash,
+        (select api_key_id from upserted) as owner_api_key_id,
         coalesce((select id from new_lead), (select id from existing_lead)) as lead_id,
         coalesce((select fields from new_lead), (select fields from existing_lead)) as lead_fields,
         (select json_agg(json_build_object('role', role, 'content', content) order by seq)
@@ -150,6 +164,7 @@ export class SessionRepository {
     return {
       accepted: true,
       created: row.created === true,
+      owner: { tokenHash: row.owner_token_hash, apiKeyId: row.owner_api_key_id },
       leadId: row.lead_id,
       lead: row.lead_fields ?? {},
       history: row.history ?? [],
@@ -243,7 +258,12 @@ export class SessionRepository {
    */
   async find(sessionId: string, pendingMessageId?: string): Promise<SessionView | undefined> {
     const [lead] = await this.db
-      .select({ fields: leads.fields, emailStatus: notifications.status, tokenHash: sessions.tokenHash })
+      .select({
+        fields: leads.fields,
+        emailStatus: notifications.status,
+        tokenHash: sessions.tokenHash,
+        apiKeyId: sessions.apiKeyId,
+      })
       .from(leads)
       .innerJoin(sessions, eq(sessions.id, leads.sessionId))
       .leftJoin(notifications, and(eq(notifications.leadId, leads.id), eq(notifications.channel, 'email')))
@@ -261,7 +281,7 @@ export class SessionRepository {
       .orderBy(asc(messages.seq));
     return {
       id: sessionId,
-      tokenHash: lead.tokenHash,
+      owner: { tokenHash: lead.tokenHash, apiKeyId: lead.apiKeyId },
       lead: lead.fields,
       emailStatus: emailStatusOf(lead.emailStatus),
       messages: rows.map((row) => ({

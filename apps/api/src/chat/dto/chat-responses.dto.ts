@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type {
   ActiveStream,
-  ApiErrorBody,
   AssistantProfile,
   CancelReply,
   ChatReply,
@@ -29,11 +28,7 @@ import { DEFAULT_HEARTBEAT_MS } from '../../config/chat.config';
 
 const LEAD_EXAMPLE: LeadData = { name: 'Ana Silva', email: 'ana@example.com', experience: 'beginner' };
 
-export class ApiErrorDto implements ApiErrorBody {
-  @ApiProperty({ example: 400 }) statusCode: number;
-  @ApiProperty({ enum: ERROR_CODES, example: 'invalid_request' }) code: ErrorCode;
-  @ApiProperty({ example: 'message must not be empty.' }) message: string;
-}
+export { ApiErrorDto } from '../../common/api-error.dto';
 
 export class StartEventDto implements StartEvent {
   @ApiProperty({ enum: ['start'] }) type: StartEvent['type'];

@@ -9,7 +9,8 @@ import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/api-error';
 import { chatConfig } from '../../config/chat.config';
-import { forbidden, sessionTokenMatches } from '../../sessions/session-token';
+import { ownsSession, type SessionCaller } from '../../sessions/session-owner';
+import { forbidden } from '../../sessions/session-token';
 import { Generation, type GenerationLifecycle } from './generation';
 
 /**
@@ -40,10 +41,10 @@ export class GenerationRegistry
 
   /**
    * Starts a generation for a session, or refuses if one is running there: `forbidden` to a
-   * caller without the running one's session token (nothing of it is told), `409` to its owner.
+   * caller who does not own the running one (nothing of it is told), `409` to its owner.
    * Synchronous, so two requests cannot both pass.
    */
-  start(sessionId: string, sessionToken: string | undefined): Generation {
+  start(sessionId: string, caller: SessionCaller): Generation {
     if (this.draining) {
       throw new ApiError('internal_error', 'The server is restarting. Please retry in a moment.', {
         status: 503,
@@ -52,7 +53,7 @@ export class GenerationRegistry
     }
     const running = this.runningBySession.get(sessionId);
     if (running) {
-      if (!sessionTokenMatches(sessionToken, running.ownerTokenHash)) throw forbidden();
+      if (!ownsSession(caller, running.owner)) throw forbidden();
       throw new ApiError(
         'generation_in_progress',
         'A reply is already being generated for this session. Wait for it or cancel it.',
@@ -74,10 +75,10 @@ export class GenerationRegistry
     return generation;
   }
 
-  /** The generation `streamId`, to the holder of its session's token only. */
-  getOwned(streamId: string, sessionToken: string | undefined): Generation {
+  /** The generation `streamId`, to its session's owner only. */
+  getOwned(streamId: string, caller: SessionCaller): Generation {
     const generation = this.get(streamId);
-    if (!sessionTokenMatches(sessionToken, generation.ownerTokenHash)) throw forbidden();
+    if (!ownsSession(caller, generation.owner)) throw forbidden();
     return generation;
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Observable, type Subscriber } from 'rxjs';
 import type { ChatEvent } from '@chat/contracts';
+import type { SessionOwner } from '../../sessions/session-owner';
 import { type StreamEvent, StreamResumeBuffer } from './stream-resume-buffer';
 
 export interface GenerationLifecycle {
@@ -26,8 +27,8 @@ export class Generation {
   /** The visitor's message this generation answers; pending in the transcript while it runs. */
   readonly promptMessageId = randomUUID();
 
-  /** The hash of its session's token: a resume or cancel must come with that token. */
-  ownerTokenHash: string | undefined;
+  /** Its session's owner: a resume or cancel must come from it. */
+  owner: SessionOwner = { tokenHash: null, apiKeyId: null };
 
   constructor(
     readonly streamId: string,

@@ -1,0 +1,74 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { type StaffRole, STAFF_SESSION_COOKIE, XSRF_HEADER } from '@chat/contracts';
+import { ApiError } from '../common/api-error';
+import type { WithPrincipal } from '../common/principal';
+import { ACCESS_RULE, type AccessRule } from './access.decorator';
+import { ApiKeys } from './api-keys';
+import { StaffCsrf } from './staff-csrf';
+import { StaffSignIn } from './staff-sign-in';
+
+const ROLE_RANK: Record<StaffRole, number> = { agent: 1, admin: 2 };
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The key in `Authorization: Bearer <key>`, or undefined for any other form. */
+export function bearerKey(authorization: string | undefined): string | undefined {
+  const match = /^Bearer ([\x21-\x7e]{1,256})$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+/**
+ * Every HTTP route's access rule ({@link Access}), applied before anything else runs: an API key
+ * (`Authorization: Bearer`) is verified and must have the route's scope; a staff session cookie
+ * must be live, its role high enough, and a state-changing call must echo its CSRF token. The
+ * verified caller is left on the request for the rate limits and the handlers.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeys,
+    private readonly staff: StaffSignIn,
+    private readonly csrf: StaffCsrf,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!rule) return true;
+    const request = context.switchToHttp().getRequest<Request & WithPrincipal>();
+
+    const authorization = request.get('authorization');
+    if (authorization !== undefined) {
+      const key = bearerKey(authorization);
+      const principal = key ? await this.apiKeys.verify(key) : undefined;
+      if (!principal) throw new ApiError('unauthorized', 'Unknown or revoked API key (Authorization: Bearer <key>).');
+      request.principal = principal;
+      if (!rule.key) throw new ApiError('forbidden', 'API keys may not make this call.');
+      if (!principal.scopes.includes(rule.key)) throw new ApiError('forbidden', `This API key lacks the scope ${rule.key}.`);
+      return true;
+    }
+
+    const cookie: unknown = rule.staff ? request.cookies?.[STAFF_SESSION_COOKIE] : undefined;
+    const principal = typeof cookie === 'string' ? await this.staff.authenticate(cookie) : undefined;
+    if (principal) {
+      request.principal = principal;
+      if (ROLE_RANK[principal.role] < ROLE_RANK[rule.staff ?? 'admin']) {
+        throw new ApiError('forbidden', `This needs the ${rule.staff} role.`);
+      }
+      if (!SAFE_METHODS.has(request.method) && !this.csrf.validates(request)) {
+        throw new ApiError('forbidden', `Missing or invalid CSRF token (${XSRF_HEADER}).`);
+      }
+      return true;
+    }
+    if (rule.visitors) return true;
+    throw new ApiError(
+      'unauthorized',
+      rule.staff && rule.key ? 'Sign in, or send an API key.' : rule.staff ? 'Sign in first.' : 'An API key is required.',
+    );
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { doubleCsrf } from 'csrf-csrf';
+import type { Request, Response } from 'express';
+import { XSRF_COOKIE, XSRF_HEADER } from '@chat/contracts';
+import { principalOf } from '../common/principal';
+
+/** The staff session cookie's secret, which the CSRF token is bound to (signed with, and for). */
+function staffSessionToken(request?: Request): string {
+  const principal = request && principalOf(request);
+  return principal?.kind === 'staff' ? principal.sessionToken : '';
+}
+
+/**
+ * CSRF protection for calls made with the staff cookie, Angular's way: an `XSRF-TOKEN` cookie
+ * that the portal's scripts read and echo as `X-XSRF-TOKEN`. `csrf-csrf`'s signed double submit
+ * binds the token to the staff session (an HMAC keyed with the session's secret), so a token
+ * planted by a sibling subdomain or taken from another session does not pass.
+ */
+@Injectable()
+export class StaffCsrf {
+  private readonly csrf = doubleCsrf({
+    getSecret: staffSessionToken,
+    getSessionIdentifier: staffSessionToken,
+    cookieName: XSRF_COOKIE,
+    // Read by the portal's scripts, by design: the secret half is the HttpOnly session cookie.
+    cookieOptions: { httpOnly: false, sameSite: 'lax', path: '/', secure: false },
+    getCsrfTokenFromRequest: (request) => request.get(XSRF_HEADER),
+  });
+
+  /** Sets a fresh token cookie for the request's staff session (which must be on the request). */
+  issue(request: Request, response: Response): void {
+    this.csrf.generateCsrfToken(request, response, {
+      overwrite: true,
+      cookieOptions: { httpOnly: false, sameSite: 'lax', path: '/', secure: request.secure },
+    });
+  }
+
+  /** Whether the request's header echoes a valid token for its staff session. */
+  validates(request: Request): boolean {
+    return staffSessionToken(request) !== '' && this.csrf.validateRequest(request);
+  }
+}

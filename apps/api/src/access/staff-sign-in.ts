@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { and, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
+import type { StaffUser } from '@chat/contracts';
+import { ApiError } from '../common/api-error';
+import type { StaffPrincipal } from '../common/principal';
+import { rateLimited } from '../common/client-rate-limit.guard';
+import { accessConfig } from '../config/access.config';
+import { type Database, DatabaseConnection } from '../database/database';
+import { loginFailures, staffSessions, staffUsers } from '../database/schema';
+import { Passwords } from './passwords';
+import { hashSecret, newSecret } from './secret-token';
+import { normalizeEmail } from './staff-accounts';
+
+export interface SignedIn {
+  user: StaffUser;
+  /** The session cookie's value: its hash is all the database keeps. */
+  sessionToken: string;
+  expiresAt: Date;
+}
+
+/** The one answer to a wrong email or a wrong password (or a disabled account): none tells which. */
+function wrongCredentials(): ApiError {
+  return new ApiError('unauthorized', 'Wrong email or password.');
+}
+
+/**
+ * Staff sign-in: passwords checked against argon2id hashes, failures counted per email (known
+ * or not) with a doubling wait after a few and a lockout after many, and server-side sessions
+ * whose secret lives only in an `HttpOnly` cookie. An unknown email does the same work as a
+ * wrong password, so the time of the answer does not tell which emails have accounts.
+ */
+@Injectable()
+export class StaffSignIn {
+  private readonly db: Database;
+
+  constructor(
+    connection: DatabaseConnection,
+    private readonly passwords: Passwords,
+    @Inject(accessConfig.KEY) private readonly config: ConfigType<typeof accessConfig>,
+  ) {
+    this.db = connection.db;
+  }
+
+  async signIn(email: string, password: string): Promise<SignedIn> {
+    const login = normalizeEmail(email);
+    const [blocked] = await this.db
+      .select({ until: loginFailures.blockedUntil })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.email, login), gt(loginFailures.blockedUntil, sql`now()`)));
+    if (blocked) {
+      // Not even checked: a guess made while blocked tells nothing, right or wrong.
+      throw rateLimited((blocked.until.getTime() - Date.now()) / 1000, 'Too many failed sign-ins for this email.');
+    }
+    const [account] = await this.db
+      .select()
+      .from(staffUsers)
+      .where(and(eq(staffUsers.email, login), eq(staffUsers.disabled, false)));
+    if (!(await this.passwords.verify(account?.passwordHash, password)) || !account) {
+      await this.recordFailure(login);
+      throw wrongCredentials();
+    }
+    const sessionToken = newSecret();
+    const expiresAt = new Date(Date.now() + this.config.staffSessionTtlMs);
+    await this.db.transaction(async (tx) => {
+      await tx.delete(loginFailures).where(eq(loginFailures.email, login));
+      await tx.insert(staffSessions).values({ idHash: hashSecret(sessionToken), userId: account.id, expiresAt });
+      // Expired sessions go as new ones come: the table holds live sessions only.
+      await tx.delete(staffSessions).where(lt(staffSessions.expiresAt, sql`now()`));
+    });
+    return { user: { id: account.id, email: account.email, role: account.role }, sessionToken, expiresAt };
+  }
+
+  async signOut(sessionToken: string): Promise<void> {
+    await this.db.delete(staffSessions).where(eq(staffSessions.idHash, hashSecret(sessionToken)));
+  }
+
+  /** The staff member a session cookie belongs to, if the session is live and the account enabled. */
+  async authenticate(sessionToken: string): Promise<StaffPrincipal | undefined> {
+    const [row] = await this.db
+      .select({ id: staffUsers.id, email: staffUsers.email, role: staffUsers.role })
+      .from(staffSessions)
+      .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
+      .where(
+        and(
+          eq(staffSessions.idHash, hashSecret(sessionToken)),
+          gt(staffSessions.expiresAt, sql`now()`),
+          eq(staffUsers.disabled, false),
+        ),
+      );
+    return row && { kind: 'staff', ...row, sessionToken };
+  }
+
+  /**
+   * Counts a failure for `email` in one statement: past `LOGIN_SLOWDOWN_AFTER` failures the next
+   * try waits 1 s, doubling each time; at `LOGIN_LOCKOUT_AFTER` the email is locked for
+   * `LOGIN_LOCKOUT_MS`. Failures older than the lockout period are forgotten.
+   */
+  private async recordFailure(email: string): Promise<void> {
+    const { loginSlowdownAfter: slowAfter, loginLockoutAfter: lockAfter, loginLockoutMs: lockMs } = this.config;
+    const failures = sql`case when ${loginFailures.lastFailureAt} < now() - ${lockMs}::int * interval '1 millisecond'
+      then 1 else ${loginFailures.failures} + 1 end`;
+    const blockedFor = (count: SQL) => sql`case
+      when ${count} >= ${lockAfter}::int then ${lockMs}::int * interval '1 millisecond'
+      when ${count} >= ${slowAfter}::int then power(2, least(${count} - ${slowAfter}::int, 20)) * interval '1 second'
+      else interval '0' end`;
+    await this.db
+      .insert(loginFailures)
+      .values({
+        email,
+        failures: 1,
+        lastFailureAt: sql`now()`,
+        blockedUntil: sql`now() + ${blockedFor(sql`1`)}`,
+      })
+      .onConflictDoUpdate({
+        target: loginFailures.email,
+        set: { failures, lastFailureAt: sql`now()`, blockedUntil: sql`now() + ${blockedFor(failures)}` },
+      });
+  }
+}

@@ -1,0 +1,41 @@
+import type { ApiKeyScope, StaffRole } from '@chat/contracts';
+
+/** An integration client, by the API key it sent. */
+export interface ApiKeyPrincipal {
+  kind: 'api-key';
+  id: string;
+  scopes: readonly ApiKeyScope[];
+}
+
+/** A signed-in staff member, by the session cookie it sent. */
+export interface StaffPrincipal {
+  kind: 'staff';
+  id: string;
+  email: string;
+  role: StaffRole;
+  /** The cookie's secret: the CSRF token is bound to it. */
+  sessionToken: string;
+}
+
+/** Who a request proved it is; a visitor proves nothing here (its session token is per session). */
+export type Principal = ApiKeyPrincipal | StaffPrincipal;
+
+/** The request field the access guard sets. */
+export interface WithPrincipal {
+  principal?: Principal;
+}
+
+export function principalOf(request: object): Principal | undefined {
+  return (request as WithPrincipal).principal;
+}
+
+/** The verified API key a request came with, if any. */
+export function apiKeyOf(request: object): ApiKeyPrincipal | undefined {
+  const principal = principalOf(request);
+  return principal?.kind === 'api-key' ? principal : undefined;
+}
+
+/** A rate-limit client named by its API key (IP addresses are the other kind of client). */
+export function apiKeyClient(keyId: string): string {
+  return `key:${keyId}`;
+}
