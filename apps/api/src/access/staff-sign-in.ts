@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { and, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
 import type { StaffUser } from '@chat/contracts';
@@ -19,6 +19,8 @@ export interface SignedIn {
   expiresAt: Date;
 }
 
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
 /** The one answer to a wrong email or a wrong password (or a disabled account): none tells which. */
 function wrongCredentials(): ApiError {
   return new ApiError('unauthorized', 'Wrong email or password.');
@@ -31,8 +33,10 @@ function wrongCredentials(): ApiError {
  * wrong password, so the time of the answer does not tell which emails have accounts.
  */
 @Injectable()
-export class StaffSignIn {
+export class StaffSignIn implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(StaffSignIn.name);
   private readonly db: Database;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     connection: DatabaseConnection,
@@ -40,6 +44,34 @@ export class StaffSignIn {
     @Inject(accessConfig.KEY) private readonly config: ConfigType<typeof accessConfig>,
   ) {
     this.db = connection.db;
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweeper = setInterval(
+      () => void this.sweep().catch((error: unknown) => this.logger.warn(`Sign-in sweep failed: ${String(error)}`)),
+      SWEEP_INTERVAL_MS,
+    );
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /**
+   * Forgets expired sessions and failure counts that no longer block or count (older than the
+   * lockout period): guesses at many made-up emails leave rows that would otherwise stay.
+   */
+  async sweep(): Promise<void> {
+    await this.db.delete(staffSessions).where(lt(staffSessions.expiresAt, sql`now()`));
+    await this.db
+      .delete(loginFailures)
+      .where(
+        and(
+          lt(loginFailures.blockedUntil, sql`now()`),
+          lt(loginFailures.lastFailureAt, sql`now() - ${this.config.loginLockoutMs}::int * interval '1 millisecond'`),
+        ),
+      );
   }
 
   async signIn(email: string, password: string): Promise<SignedIn> {
@@ -65,8 +97,6 @@ export class StaffSignIn {
     await this.db.transaction(async (tx) => {
       await tx.delete(loginFailures).where(eq(loginFailures.email, login));
       await tx.insert(staffSessions).values({ idHash: hashSecret(sessionToken), userId: account.id, expiresAt });
-      // Expired sessions go as new ones come: the table holds live sessions only.
-      await tx.delete(staffSessions).where(lt(staffSessions.expiresAt, sql`now()`));
     });
     return { user: { id: account.id, email: account.email, role: account.role }, sessionToken, expiresAt };
   }

@@ -108,10 +108,7 @@ export function setupApp(app: NestExpressApplication): INestApplication {
       )
       .build(),
   );
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
-    jsonDocumentUrl: `${API_PREFIX}/docs-json`,
-    // "Authorize" with a key once and every "Try it out" sends it.
-    swaggerOptions: { persistAuthorization: false },
-  });
+  // The docs' "Authorize" takes an API key (or a session token) and "Try it out" sends it.
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
   return app;
 }
