@@ -12,7 +12,16 @@ import {
   uuid,
   boolean,
 } from 'drizzle-orm/pg-core';
-import { API_KEY_SCOPES, type LeadData, STAFF_ROLES, TRANSCRIPT_FINISH_REASONS, TRANSCRIPT_ROLES } from '@chat/contracts';
+import {
+  API_KEY_SCOPES,
+  type LeadData,
+  LEAD_STATES,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_STATUSES,
+  STAFF_ROLES,
+  TRANSCRIPT_FINISH_REASONS,
+  TRANSCRIPT_ROLES,
+} from '@chat/contracts';
 
 /** A check that `column` holds one of `values` (drizzle's text enums are types only). */
 const oneOf = (name: string, column: { name: string }, values: readonly string[]) =>
@@ -129,9 +138,6 @@ export const messages = pgTable(
   ],
 );
 
-export const LEAD_STATES = ['collecting', 'complete'] as const;
-export type LeadStateName = (typeof LEAD_STATES)[number];
-
 /** What a session collected about its visitor, and since when it is complete. One per session. */
 export const leads = pgTable(
   'leads',
@@ -153,11 +159,6 @@ export const leads = pgTable(
     oneOf('leads_state_check', table.state, LEAD_STATES),
   ],
 );
-
-export const NOTIFICATION_CHANNELS = ['email', 'webhook'] as const;
-export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
-export const NOTIFICATION_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
-export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /**
  * The durable outbox: one notification per lead and channel, recorded with the turn that

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, eq, sql } from 'drizzle-orm';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
-import { type NotificationChannel, notifications } from '../database/schema';
+import type { NotificationChannel } from '@chat/contracts';
+import { notifications } from '../database/schema';
 
 /** A notification an instance has claimed: its own until its lease ends. */
 export interface ClaimedNotification {

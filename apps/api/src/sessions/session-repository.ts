@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
-import type { LeadData, LeadEmailStatus, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
+import type { LeadData, LeadEmailStatus, NotificationChannel, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
-import { leads, messages, type NotificationChannel, notifications, sessions } from '../database/schema';
+import { leads, messages, notifications, sessions } from '../database/schema';
 import type { SessionOwner } from './session-owner';
 
 /** One message of a conversation as the model reads it. */

@@ -1,0 +1,87 @@
+import type { LeadData, LeadEmailStatus } from './lead';
+import type { TranscriptMessage } from './requests';
+
+/**
+ * The Leads section of PROTOCOL.md v2: stored leads as the staff area and integrations read
+ * them, the live feed, and the webhook's payload.
+ */
+
+/** `collecting` until every required field holds a valid value, then `complete`. */
+export const LEAD_STATES = ['collecting', 'complete'] as const;
+export type LeadStateName = (typeof LEAD_STATES)[number];
+
+export const NOTIFICATION_CHANNELS = ['email', 'webhook'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+export const NOTIFICATION_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/** The most leads one page holds, and the default. */
+export const LEADS_PAGE_MAX = 100;
+export const LEADS_PAGE_DEFAULT = 25;
+
+/** A lead as a list shows it. Leads appear once something has been collected. */
+export interface LeadSummary {
+  id: string;
+  session_id: string;
+  state: LeadStateName;
+  /** Collected field name to value. */
+  fields: LeadData;
+  /** Where its notifications stand, all channels together: `failed` if any failed, `queued` while any waits. */
+  notification_status: LeadEmailStatus;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+/** `GET /leads`: newest first; `next_cursor` asks for the page after this one (null on the last). */
+export interface LeadPage {
+  leads: LeadSummary[];
+  next_cursor: string | null;
+}
+
+/** The filters of `GET /leads` and `GET /leads/export.csv`. */
+export interface LeadQuery {
+  status?: LeadStateName;
+  /** Created at or after (ISO 8601). */
+  since?: string;
+  /** Created before (ISO 8601). */
+  until?: string;
+  /** Text searched in the collected values. */
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** One notification of a lead: its delivery so far. */
+export interface LeadNotification {
+  id: string;
+  channel: NotificationChannel;
+  status: NotificationStatus;
+  attempts: number;
+  /** Why the last attempt failed, if it did. */
+  last_error: string | null;
+  next_attempt_at: string | null;
+  sent_at: string | null;
+}
+
+/** `GET /leads/{id}`: the lead, its session's transcript and its notifications. */
+export interface LeadDetail extends LeadSummary {
+  messages: TranscriptMessage[];
+  notifications: LeadNotification[];
+}
+
+/** `POST /leads/{id}/notifications/retry`: the notifications queued again. */
+export interface LeadRetryReply {
+  requeued: LeadNotification[];
+}
+
+/** `GET /leads/events` (staff; server-sent events, `data:` is one of these). */
+export type LeadFeedEvent = { type: 'lead'; lead: LeadSummary } | { type: 'lead_erased'; id: string };
+
+/** The body POSTed to `LEAD_WEBHOOK_URL` (Standard Webhooks: `webhook-id` is `id`, stable across retries). */
+export interface LeadWebhookPayload {
+  type: 'lead.completed';
+  id: string;
+  occurred_at: string;
+  data: LeadSummary;
+}
