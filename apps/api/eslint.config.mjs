@@ -16,9 +16,10 @@ const LAYERS = {
   lead: ['config', 'common', 'profile', 'model'],
   sessions: ['config', 'common', 'database'],
   access: ['config', 'common', 'database'],
+  leads: ['config', 'common', 'database', 'profile', 'access'],
   email: ['config', 'common', 'profile', 'sessions'],
-  notifications: ['config', 'common', 'database', 'profile', 'sessions', 'email'],
-  chat: ['config', 'common', 'logging', 'database', 'profile', 'model', 'lead', 'sessions', 'access', 'email', 'notifications'],
+  notifications: ['config', 'common', 'database', 'profile', 'sessions', 'email', 'leads'],
+  chat: ['config', 'common', 'logging', 'database', 'profile', 'model', 'lead', 'sessions', 'access', 'leads', 'email', 'notifications'],
   health: ['config', 'common', 'database', 'chat'],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'app'];

@@ -155,7 +155,7 @@ describeOnPostgres('two instances on one PostgreSQL database', () => {
           userMessageId: messageId,
           lead: { name },
           isComplete: true,
-          notification: { id: randomUUID(), channel: 'email' },
+          notifications: [{ id: randomUUID(), channel: 'email' }],
         });
       }
       // Both instances are up before the first delivery: the mail server hangs until then.

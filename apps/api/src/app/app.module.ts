@@ -4,6 +4,7 @@ import { ServeStaticModule } from '@nestjs/serve-static';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AccessModule } from '../access/access.module';
 import { ChatModule } from '../chat/chat.module';
+import { LeadsModule } from '../leads/leads.module';
 import { apiKeyOf } from '../common/principal';
 import { MESSAGES_BUDGET, READS_BUDGET } from '../common/client-rate-limit.guard';
 import { appConfig } from '../config/app.config';
@@ -41,6 +42,7 @@ import { ProfileModule } from '../profile/profile.module';
     // The model layer is below the lead domain: the lead rules reach the demo model from here.
     ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
     AccessModule,
+    LeadsModule,
     ChatModule,
     HealthModule,
   ],

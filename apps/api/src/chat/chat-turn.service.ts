@@ -19,6 +19,8 @@ import { outboxConfig } from '../config/outbox.config';
 import { assessLead } from '../lead/lead-assessment';
 import { LeadExtractor } from '../lead/lead-extractor';
 import { buildSystemPrompt, collectedDataMessage } from '../lead/system-prompt';
+import { LeadEvents } from '../leads/lead-events';
+import { LeadWebhook } from '../notifications/lead-webhook';
 import { NotificationDelivery } from '../notifications/notification-delivery';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
@@ -50,6 +52,8 @@ export class ChatTurnService {
     private readonly generations: GenerationRegistry,
     private readonly sessions: SessionRepository,
     private readonly delivery: NotificationDelivery,
+    private readonly webhook: LeadWebhook,
+    private readonly leadEvents: LeadEvents,
     private readonly model: ModelClient,
     private readonly extractor: LeadExtractor,
     @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
@@ -239,15 +243,19 @@ export class ChatTurnService {
     // The reply is what was streamed: the transcript shares the generation's joined text.
     const text = generation.replyText;
     const lead = assessLead(this.profile, collected);
-    const { notificationId } = await this.sessions.completeTurn({
+    const { queued } = await this.sessions.completeTurn({
       sessionId: generation.sessionId,
       leadId,
       userMessageId: generation.promptMessageId,
       reply: text.length > 0 ? { id: generation.messageId, content: text, finishReason: outcome.finishReason } : undefined,
       lead: collected,
       isComplete: lead.is_complete,
-      notification: { id: randomUUID(), channel: 'email' },
+      notifications: [
+        { id: randomUUID(), channel: 'email' },
+        ...(this.webhook.enabled ? [{ id: randomUUID(), channel: 'webhook' as const }] : []),
+      ],
     });
+    this.leadEvents.changed(leadId);
     generation.emit({
       type: 'done',
       message_id: generation.messageId,
@@ -255,8 +263,13 @@ export class ChatTurnService {
       ...lead,
       ...(outcome.usage && { usage: outcome.usage }),
     });
-    // The reply is complete: nothing after `done` may turn it into a failure.
-    if (notificationId) await this.notifyWithinTurn(generation, notificationId);
+    // The reply is complete: nothing after `done` may turn it into a failure. The webhook's first
+    // attempt goes on without the turn; the email's is awaited (for a while), for `email_sent`.
+    for (const { id } of queued.filter((notification) => notification.channel === 'webhook')) {
+      void this.delivery.deliverNow(id).catch((error: unknown) => this.logger.error({ err: error }, 'Webhook attempt failed'));
+    }
+    const email = queued.find((notification) => notification.channel === 'email');
+    if (email) await this.notifyWithinTurn(generation, email.id);
   }
 
   /**

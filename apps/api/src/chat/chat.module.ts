@@ -2,6 +2,7 @@ import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from 
 import { ConfigModule } from '@nestjs/config';
 import { chatConfig } from '../config/chat.config';
 import { LeadModule } from '../lead/lead.module';
+import { LeadsModule } from '../leads/leads.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { AccessModule } from '../access/access.module';
@@ -12,7 +13,7 @@ import { GenerationRegistry } from './generation/generation-registry';
 import { trackSseStream } from './sse/nest-sse-stream';
 
 @Module({
-  imports: [ConfigModule.forFeature(chatConfig), AccessModule, LeadModule, NotificationsModule, SessionsModule],
+  imports: [ConfigModule.forFeature(chatConfig), AccessModule, LeadModule, LeadsModule, NotificationsModule, SessionsModule],
   controllers: [ChatController],
   providers: [ChatTurnService, GenerationRegistry, ChatGateway],
   exports: [GenerationRegistry],

@@ -6,7 +6,13 @@ import { LeadNotifier } from '../email/lead-notifier';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { SessionRepository } from '../sessions/session-repository';
+import { LeadEvents } from '../leads/lead-events';
+import { LeadStore } from '../leads/lead-store';
+import { LeadWebhook, type WebhookResult } from './lead-webhook';
 import { type ClaimedNotification, NotificationOutbox } from './notification-outbox';
+
+/** What one attempt did, on either channel: `status` and a message safe to store. */
+export type DeliveryResult = LeadNotificationResult | WebhookResult;
 
 /**
  * Delivers claimed notifications and records each outcome: sent, or queued again after an
@@ -25,6 +31,9 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
     private readonly outbox: NotificationOutbox,
     private readonly sessions: SessionRepository,
     private readonly notifier: LeadNotifier,
+    private readonly webhook: LeadWebhook,
+    private readonly leads: LeadStore,
+    private readonly leadEvents: LeadEvents,
     @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
     @Inject(outboxConfig.KEY) private readonly config: ConfigType<typeof outboxConfig>,
   ) {}
@@ -33,7 +42,7 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
    * Claims the notification `id` if it is due and delivers it; undefined if another holds it, or
    * if this instance is shutting down (it stays queued for the next worker).
    */
-  deliverNow(id: string): Promise<LeadNotificationResult | undefined> {
+  deliverNow(id: string): Promise<DeliveryResult | undefined> {
     return this.track(async () => {
       const [claim] = await this.outbox.claim(this.config.leaseMs, { limit: 1, id });
       return claim && this.deliver(claim);
@@ -63,13 +72,28 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
     return running;
   }
 
-  private async deliver(claim: ClaimedNotification): Promise<LeadNotificationResult> {
-    const lead = await this.sessions.collectedLead(claim.leadId);
-    if (!lead) {
-      // Erased since it was queued: there is nothing to send, and the row went with the lead.
-      return { status: 'failed', message: 'The lead was erased.' };
+  private async deliver(claim: ClaimedNotification): Promise<DeliveryResult> {
+    const result = await this.attempt(claim);
+    try {
+      return await this.record(claim, result);
+    } finally {
+      this.leadEvents.changed(claim.leadId);
     }
-    const result = await this.notifier.notify(leadNotificationOf(this.profile, lead));
+  }
+
+  /** One attempt on the notification's channel. */
+  private async attempt(claim: ClaimedNotification): Promise<DeliveryResult> {
+    // Erased since it was queued: there is nothing to send, and the row went with the lead.
+    const erased = { status: 'failed', message: 'The lead was erased.' } as const;
+    if (claim.channel === 'webhook') {
+      const lead = await this.leads.summary(claim.leadId);
+      return lead ? this.webhook.send(claim.id, lead) : erased;
+    }
+    const lead = await this.sessions.collectedLead(claim.leadId);
+    return lead ? this.notifier.notify(leadNotificationOf(this.profile, lead)) : erased;
+  }
+
+  private async record(claim: ClaimedNotification, result: DeliveryResult): Promise<DeliveryResult> {
     if (result.status === 'sent') {
       await this.outbox.markSent(claim);
       return result;
@@ -78,8 +102,8 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
     await this.outbox.markFailedAttempt(claim, result.message, next);
     this.logger.warn(
       next
-        ? `Notification ${claim.id} (attempt ${claim.attempt}) failed; next attempt at ${next.toISOString()}`
-        : `Notification ${claim.id} failed after ${claim.attempt} attempts; it stays failed until sent again`,
+        ? `Notification ${claim.id} (${claim.channel}, attempt ${claim.attempt}) failed; next attempt at ${next.toISOString()}`
+        : `Notification ${claim.id} (${claim.channel}) failed after ${claim.attempt} attempts; it stays failed until sent again`,
     );
     return result;
   }

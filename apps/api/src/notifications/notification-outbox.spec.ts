@@ -35,16 +35,16 @@ describe.each(testDatabaseEngines())('NotificationOutbox on %s', (engine) => {
       historyLimit: 10,
     });
     if (!start.accepted) throw new Error('refused');
-    const { notificationId } = await sessions.completeTurn({
+    const { queued } = await sessions.completeTurn({
       sessionId,
       leadId: start.leadId,
       userMessageId: messageId,
       lead: { name: 'Ada' },
       isComplete: true,
-      notification: { id: randomUUID(), channel: 'email' },
+      notifications: [{ id: randomUUID(), channel: 'email' }],
     });
-    if (!notificationId) throw new Error('not queued');
-    return { leadId: start.leadId, id: notificationId };
+    if (!queued[0]) throw new Error('not queued');
+    return { leadId: start.leadId, id: queued[0].id };
   }
 
   const row = async (id: string) =>

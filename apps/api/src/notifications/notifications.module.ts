@@ -1,16 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { outboxConfig } from '../config/outbox.config';
+import { webhookConfig } from '../config/webhook.config';
 import { EmailModule } from '../email/email.module';
+import { LeadsModule } from '../leads/leads.module';
+import { LeadWebhook } from './lead-webhook';
 import { SessionsModule } from '../sessions/sessions.module';
 import { NotificationDelivery } from './notification-delivery';
 import { NotificationOutbox } from './notification-outbox';
 import { NotificationWorker } from './notification-worker';
 
-/** The durable outbox of lead notifications, its delivery and this instance's worker. */
+/** The durable outbox of lead notifications (email, and the webhook when configured), its delivery and this instance's worker. */
 @Module({
-  imports: [ConfigModule.forFeature(outboxConfig), EmailModule, SessionsModule],
-  providers: [NotificationOutbox, NotificationDelivery, NotificationWorker],
-  exports: [NotificationOutbox, NotificationDelivery, ConfigModule],
+  imports: [ConfigModule.forFeature(outboxConfig), ConfigModule.forFeature(webhookConfig), EmailModule, LeadsModule, SessionsModule],
+  providers: [NotificationOutbox, NotificationDelivery, NotificationWorker, LeadWebhook],
+  exports: [NotificationOutbox, NotificationDelivery, LeadWebhook, ConfigModule],
 })
 export class NotificationsModule {}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { testDatabaseEngines } from '@chat/test-support';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { apiKeys, messages, notifications } from '../database/schema';
@@ -44,6 +44,7 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
       reply: { id: randomUUID(), content: reply, finishReason: 'stop' },
       lead,
       isComplete,
+      notifications: [],
     });
     return { completedNow, leadId: start.leadId };
   }
@@ -146,14 +147,26 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
         userMessageId: messageId,
         lead: { name: 'Ada' },
         isComplete: true,
-        notification: { id: randomUUID(), channel: 'email' },
+        notifications: [
+          { id: randomUUID(), channel: 'email' },
+          { id: randomUUID(), channel: 'webhook' },
+        ],
       });
     };
     const first = await complete('I am Ada');
-    expect(first).toEqual({ completedNow: true, notificationId: expect.any(String) });
-    expect(await complete('still Ada')).toEqual({ completedNow: false, notificationId: undefined });
-    const queued = await database.connection.db.select().from(notifications).where(eq(notifications.id, first.notificationId ?? ''));
-    expect(queued).toMatchObject([{ channel: 'email', status: 'queued', attempts: 0 }]);
+    expect(first).toEqual({
+      completedNow: true,
+      queued: expect.arrayContaining([
+        { id: expect.any(String), channel: 'email' },
+        { id: expect.any(String), channel: 'webhook' },
+      ]),
+    });
+    expect(await complete('still Ada')).toEqual({ completedNow: false, queued: [] });
+    const queued = await database.connection.db.select().from(notifications).where(inArray(notifications.id, first.queued.map((row) => row.id)));
+    expect(queued.map((row) => [row.channel, row.status, row.attempts]).sort()).toEqual([
+      ['email', 'queued', 0],
+      ['webhook', 'queued', 0],
+    ]);
   });
 
   it('shows where the email stands: not sent, queued while attempts go on, then sent or failed', async () => {

@@ -35,6 +35,11 @@ export type TurnStart =
   | { accepted: true; created: boolean; owner: SessionOwner; leadId: string; lead: LeadData; history: StoredTurn[] }
   | { accepted: false; reason: 'forbidden' | 'session_full' | 'too_many_sessions' };
 
+export interface QueuedNotification {
+  id: string;
+  channel: NotificationChannel;
+}
+
 export interface CompleteTurn {
   sessionId: string;
   leadId: string;
@@ -43,7 +48,7 @@ export interface CompleteTurn {
   lead: LeadData;
   isComplete: boolean;
   /** Queued in the outbox if this turn completes the lead. */
-  notification?: { id: string; channel: NotificationChannel };
+  notifications: QueuedNotification[];
 }
 
 /** A session's lead as stored: its fields and the conversation that collected them. */
@@ -174,12 +179,12 @@ export class SessionRepository {
   /**
    * The rest of a turn, in one statement (so in one transaction, and one round trip): the
    * visitor's message joins the transcript, the reply (if any text came) is appended, the lead
-   * is updated and, on the turn that completes it, `notification` is queued in the outbox.
-   * Answers whether this turn completed the lead and the notification it queued.
+   * is updated and, on the turn that completes it, `notifications` are queued in the outbox.
+   * Answers whether this turn completed the lead and the notifications it queued.
    */
-  async completeTurn(turn: CompleteTurn): Promise<{ completedNow: boolean; notificationId: string | undefined }> {
-    const { reply, notification } = turn;
-    const { rows } = await rowsOf<{ completed_now: boolean | null; notification_id: string | null }>(
+  async completeTurn(turn: CompleteTurn): Promise<{ completedNow: boolean; queued: QueuedNotification[] }> {
+    const { reply } = turn;
+    const { rows } = await rowsOf<{ completed_now: boolean | null; queued: QueuedNotification[] | null }>(
       this.db,
       sql`
         with kept as (
@@ -208,15 +213,17 @@ export class SessionRepository {
         ),
         queued as (
           insert into ${notifications} (id, lead_id, channel)
-          select ${notification?.id ?? null}::uuid, ${turn.leadId}, ${notification?.channel ?? 'email'}
-          from updated where completed_now and ${notification !== undefined}
+          select wanted.id, ${turn.leadId}, wanted.channel
+          from jsonb_to_recordset(${JSON.stringify(turn.notifications)}::jsonb) as wanted(id uuid, channel text), updated
+          where completed_now
           on conflict (lead_id, channel) do nothing
-          returning id
+          returning id, channel
         )
-        select (select completed_now from updated) as completed_now, (select id from queued) as notification_id`,
+        select (select completed_now from updated) as completed_now,
+               (select json_agg(json_build_object('id', id, 'channel', channel)) from queued) as queued`,
     );
     const row = rows[0];
-    return { completedNow: row?.completed_now === true, notificationId: row?.notification_id ?? undefined };
+    return { completedNow: row?.completed_now === true, queued: row?.queued ?? [] };
   }
 
   /** The lead `leadId` with the conversation up to its completion, for its notification. */

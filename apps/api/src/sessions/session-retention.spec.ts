@@ -26,7 +26,7 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
     const messageId = randomUUID();
     const start = await begin(messageId);
     if (!start.accepted) throw new Error('refused');
-    await repository.completeTurn({ sessionId: id, leadId: start.leadId, userMessageId: messageId, lead: {}, isComplete: complete });
+    await repository.completeTurn({ sessionId: id, leadId: start.leadId, userMessageId: messageId, lead: {}, isComplete: complete, notifications: [] });
     // A second turn whose instance died before it completed.
     if (pending) await begin(randomUUID());
     const at = sql`now() - ${idleDays} * interval '1 day'`;

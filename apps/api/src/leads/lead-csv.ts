@@ -1,0 +1,33 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { LeadSummary } from '@chat/contracts';
+
+/** The columns every export starts with; the profile's fields follow, in its order. */
+const FIXED_COLUMNS = ['lead_id', 'session_id', 'state', 'notification_status', 'created_at', 'completed_at'] as const;
+
+/**
+ * Leads as CSV a spreadsheet opens intact: UTF-8 with a byte-order mark (so Excel reads names
+ * like "José" right), a header row, one lead a row, RFC 4180 quoting of commas, quotes and line
+ * breaks, and cells starting with `=`, `+`, `-`, `@`, tab or carriage return prefixed with `'`
+ * so that a visitor's "=HYPERLINK(…)" stays text (csv-stringify's `escape_formulas`).
+ */
+export function leadsCsv(leads: AsyncIterable<LeadSummary>, fieldNames: readonly string[]): Readable {
+  const rows = Readable.from(
+    (async function* () {
+      for await (const lead of leads) {
+        yield [
+          lead.id,
+          lead.session_id,
+          lead.state,
+          lead.notification_status,
+          lead.created_at,
+          lead.completed_at ?? '',
+          ...fieldNames.map((name) => lead.fields[name] ?? ''),
+        ];
+      }
+    })(),
+  );
+  const csv = stringify({ bom: true, header: true, columns: [...FIXED_COLUMNS, ...fieldNames], escape_formulas: true, record_delimiter: 'windows' });
+  rows.on('error', (error) => csv.destroy(error));
+  return rows.pipe(csv);
+}

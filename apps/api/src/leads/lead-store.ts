@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { type SQL, sql } from 'drizzle-orm';
+import {
+  type LeadDetail,
+  type LeadNotification,
+  type LeadQuery,
+  type LeadSummary,
+  LEADS_PAGE_DEFAULT,
+  type TranscriptFinishReason,
+  type TranscriptRole,
+} from '@chat/contracts';
+import { ApiError } from '../common/api-error';
+import { type Database, DatabaseConnection, rowsOf } from '../database/database';
+import { leads, messages, notifications, sessions } from '../database/schema';
+
+/** Where a page ended: the last lead's creation time (to the microsecond, as text) and id. */
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+type SummaryRow = LeadSummary;
+
+type NotificationRow = LeadNotification;
+
+/** A timestamp as ISO 8601 text with its microseconds (a JavaScript Date would drop them). */
+const isoText = (column: SQL | string) =>
+  sql`to_char(${typeof column === 'string' ? sql.raw(column) : column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const NOTIFICATION_COLUMNS = sql`id, channel, status, attempts, last_error,
+  case when status = 'queued' then ${isoText('next_attempt_at')} end as next_attempt_at,
+  ${isoText('sent_at')} as sent_at`;
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (
+      typeof createdAt === 'string' &&
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(createdAt) &&
+      typeof id === 'string' &&
+      /^[0-9a-f-]{36}$/.test(id)
+    ) {
+      return { createdAt, id };
+    }
+  } catch {
+    // Answered below.
+  }
+  throw new ApiError('invalid_request', 'cursor is not one this API gave.');
+}
+
+/**
+ * Stored leads as the staff and integrations read them: a lead is listed once something has
+ * been collected, newest first, by keyset pagination on (creation time, id), so that leads that
+ * arrive while a client pages go before its first page and never shift the next ones (no
+ * duplicates, none skipped). Erasing a lead deletes its session, whose transcript and
+ * notifications go with it.
+ */
+@Injectable()
+export class LeadStore {
+  private readonly db: Database;
+
+  constructor(connection: DatabaseConnection) {
+    this.db = connection.db;
+  }
+
+  /** A page of leads matching `query`, and the cursor of the next page. */
+  async list(query: LeadQuery, limit = query.limit ?? LEADS_PAGE_DEFAULT): Promise<{ leads: LeadSummary[]; nextCursor: string | null }> {
+    const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = await this.summaries(sql`
+      where ${this.matching(query)}
+      ${cursor ? sql`and (l.created_at, l.id) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)` : sql``}
+      order by l.created_at desc, l.id desc
+      limit ${limit + 1}`);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      leads: page,
+      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+    };
+  }
+
+  /** Every lead matching `query`, newest first, read a batch at a time (for an export). */
+  async *all(query: LeadQuery, batchSize = 500): AsyncGenerator<LeadSummary> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ ...query, cursor }, batchSize);
+      yield* page.leads;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** One lead as a list shows it, listed or not yet (nothing collected). */
+  async summary(id: string): Promise<LeadSummary | undefined> {
+    const [row] = await this.summaries(sql`where l.id = ${id}`);
+    return row;
+  }
+
+  async detail(id: string): Promise<LeadDetail> {
+    const lead = await this.summary(id);
+    if (!lead) throw new ApiError('not_found', 'No such lead.');
+    const [transcript, deliveries] = await Promise.all([
+      rowsOf<{ id: string; role: TranscriptRole; content: string; created_at: string; finish_reason: TranscriptFinishReason | null }>(
+        this.db,
+        sql`select id, role, content, ${isoText('created_at')} as created_at, finish_reason from ${messages}
+            where session_id = ${lead.session_id} and not pending order by seq`,
+      ),
+      this.notificationsOf(sql`lead_id = ${id}`),
+    ]);
+    return {
+      ...lead,
+      messages: transcript.rows.map((row) => ({
+        id: row.id,
+        role: row.role,
+        content: row.content,
+        created_at: row.created_at,
+        ...(row.finish_reason && { finish_reason: row.finish_reason }),
+      })),
+      notifications: deliveries,
+    };
+  }
+
+  /** Puts the lead's failed notifications back in the queue, due now, with their attempts anew. */
+  async requeueFailed(id: string): Promise<LeadNotification[]> {
+    const [known] = await rowsOf<{ id: string }>(this.db, sql`select id from ${leads} where id = ${id}`).then((result) => result.rows);
+    if (!known) throw new ApiError('not_found', 'No such lead.');
+    const { rows } = await rowsOf<NotificationRow>(
+      this.db,
+      sql`update ${notifications} set status = 'queued', attempts = 0, next_attempt_at = now(), last_error = null, updated_at = now()
+          where lead_id = ${id} and status = 'failed'
+          returning ${NOTIFICATION_COLUMNS}`,
+    );
+    return rows;
+  }
+
+  /** Erases the lead with its session, transcript and notifications; false if there was none. */
+  async erase(id: string): Promise<boolean> {
+    const { rows } = await rowsOf<{ id: string }>(
+      this.db,
+      sql`delete from ${sessions} where id = (select session_id from ${leads} where id = ${id}) returning id`,
+    );
+    return rows.length > 0;
+  }
+
+  private matching(query: LeadQuery): SQL {
+    const conditions: SQL[] = [sql`l.fields <> '{}'::jsonb`];
+    if (query.status) conditions.push(sql`l.state = ${query.status}`);
+    if (query.since) conditions.push(sql`l.created_at >= ${query.since}::timestamptz`);
+    if (query.until) conditions.push(sql`l.created_at < ${query.until}::timestamptz`);
+    if (query.q) {
+      const pattern = `%${query.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+      conditions.push(sql`exists (select 1 from jsonb_each_text(l.fields) as field where field.value ilike ${pattern})`);
+    }
+    return sql.join(conditions, sql` and `);
+  }
+
+  private async summaries(where: SQL): Promise<SummaryRow[]> {
+    const { rows } = await rowsOf<SummaryRow>(
+      this.db,
+      sql`
+        select l.id, l.session_id, l.state, l.fields,
+               ${isoText('l.created_at')} as created_at,
+               ${isoText('l.updated_at')} as updated_at,
+               ${isoText('l.completed_at')} as completed_at,
+               coalesce((
+                 select case
+                   when bool_or(n.status = 'failed') then 'failed'
+                   when bool_or(n.status in ('queued', 'sending')) then 'queued'
+                   else 'sent' end
+                 from ${notifications} n where n.lead_id = l.id
+               ), 'not_sent') as notification_status
+        from ${leads} l
+        ${where}`,
+    );
+    return rows;
+  }
+
+  private async notificationsOf(where: SQL): Promise<LeadNotification[]> {
+    const { rows } = await rowsOf<NotificationRow>(
+      this.db,
+      sql`select ${NOTIFICATION_COLUMNS} from ${notifications} where ${where} order by channel`,
+    );
+    return rows;
+  }
+}

@@ -1,0 +1,124 @@
+import { Controller, Delete, Get, Header, HttpCode, Inject, type MessageEvent, Param, Post, Query, Sse, StreamableFile, UseGuards } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { concatMap, filter, from, map, type Observable, share } from 'rxjs';
+import type { LeadDetail, LeadFeedEvent, LeadPage, LeadRetryReply } from '@chat/contracts';
+import { Access } from '../access/access.decorator';
+import { ApiErrorDto } from '../common/api-error.dto';
+import { ApiError } from '../common/api-error';
+import { ClientRateLimitGuard, MESSAGES_BUDGET } from '../common/client-rate-limit.guard';
+import type { AssistantProfileDefinition } from '../profile/assistant-profile';
+import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
+import { LeadDetailDto, LeadExportQueryDto, LeadPageDto, LeadParamsDto, LeadQueryDto, LeadRetryReplyDto } from './dto/lead.dto';
+import { leadsCsv } from './lead-csv';
+import { LeadEvents } from './lead-events';
+import { LeadStore } from './lead-store';
+
+@ApiTags('leads')
+@ApiExtraModels(ApiErrorDto)
+@UseGuards(ClientRateLimitGuard)
+@SkipThrottle({ [MESSAGES_BUDGET]: true })
+@Controller('leads')
+export class LeadsController {
+  /** Every change, read once for all the staff listening (and not at all when nobody is). */
+  private readonly feed$: Observable<LeadFeedEvent>;
+
+  constructor(
+    private readonly store: LeadStore,
+    private readonly events: LeadEvents,
+    @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
+  ) {
+    this.feed$ = this.events.changes$.pipe(
+      concatMap((change) =>
+        change.kind === 'erased'
+          ? [{ type: 'lead_erased', id: change.id } satisfies LeadFeedEvent]
+          : from(this.store.summary(change.id)).pipe(
+              // Erased meanwhile, or nothing collected yet: nothing to show.
+              filter((lead) => lead !== undefined && Object.keys(lead.fields).length > 0),
+              map((lead) => ({ type: 'lead', lead }) as LeadFeedEvent),
+            ),
+      ),
+      share(),
+    );
+  }
+
+  @Get()
+  @Access({ staff: 'agent', key: 'leads:read' })
+  @ApiOperation({
+    summary: 'Leads, newest first, cursor-paginated',
+    description:
+      'A lead is listed once something has been collected. Pages are stable: leads that arrive while you page come before the first page, never inside later ones.',
+  })
+  @ApiOkResponse({ type: LeadPageDto })
+  async list(@Query() query: LeadQueryDto): Promise<LeadPage> {
+    const page = await this.store.list(query);
+    return { leads: page.leads, next_cursor: page.nextCursor };
+  }
+
+  @Get('export.csv')
+  @Access({ staff: 'agent' })
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="leads.csv"')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The filtered leads as CSV (UTF-8, header row, one lead a row), streamed' })
+  @ApiOkResponse({ description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } })
+  export(@Query() query: LeadExportQueryDto): StreamableFile {
+    const fields = this.profile.fields.map((field) => field.name);
+    return new StreamableFile(leadsCsv(this.store.all(query), fields));
+  }
+
+  @Sse('events')
+  @Access({ staff: 'agent' })
+  @Header('X-Accel-Buffering', 'no')
+  @ApiOperation({
+    summary: 'Live changes to leads, for the staff inbox',
+    description: 'Server-sent events whose `data` is `{"type":"lead","lead":{…}}` or `{"type":"lead_erased","id":"…"}`.',
+  })
+  @ApiProduces('text/event-stream')
+  feed(): Observable<MessageEvent> {
+    return this.feed$.pipe(map((event) => ({ data: event })));
+  }
+
+  @Get(':leadId')
+  @Access({ staff: 'agent', key: 'leads:read' })
+  @ApiOperation({ summary: "A lead: its fields, its session's transcript and its notifications" })
+  @ApiOkResponse({ type: LeadDetailDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
+  detail(@Param() { leadId }: LeadParamsDto): Promise<LeadDetail> {
+    return this.store.detail(leadId);
+  }
+
+  @Post(':leadId/notifications/retry')
+  @HttpCode(200)
+  @Access({ staff: 'agent' })
+  @ApiOperation({
+    summary: "Send a lead's failed notifications again",
+    description: 'They are queued again with their attempts anew; the outbox worker sends them within `OUTBOX_POLL_MS`.',
+  })
+  @ApiOkResponse({ type: LeadRetryReplyDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
+  async retry(@Param() { leadId }: LeadParamsDto): Promise<LeadRetryReply> {
+    const requeued = await this.store.requeueFailed(leadId);
+    if (requeued.length > 0) this.events.changed(leadId);
+    return { requeued };
+  }
+
+  @Delete(':leadId')
+  @HttpCode(204)
+  @Access({ staff: 'admin' })
+  @ApiOperation({ summary: 'Erase a lead with its session, transcript and notifications (right to erasure)' })
+  @ApiNoContentResponse({ description: 'Erased' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
+  async erase(@Param() { leadId }: LeadParamsDto): Promise<void> {
+    if (!(await this.store.erase(leadId))) throw new ApiError('not_found', 'No such lead.');
+    this.events.erased(leadId);
+  }
+}
