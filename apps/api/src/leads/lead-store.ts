@@ -167,6 +167,7 @@ export class LeadStore {
                ${isoText('l.completed_at')} as completed_at,
                coalesce((
                  select case
+                   when count(*) = 0 then null
                    when bool_or(n.status = 'failed') then 'failed'
                    when bool_or(n.status in ('queued', 'sending')) then 'queued'
                    else 'sent' end

@@ -1,0 +1,45 @@
+import { parse } from 'csv-parse/sync';
+import type { LeadSummary } from '@chat/contracts';
+import { leadsCsv } from './lead-csv';
+
+async function* leadsOf(...fields: Record<string, string>[]): AsyncGenerator<LeadSummary> {
+  for (const [index, data] of fields.entries()) {
+    yield {
+      id: `id-${index}`,
+      session_id: `s-${index}`,
+      state: 'complete',
+      fields: data,
+      notification_status: 'sent',
+      created_at: '2026-11-28T09:00:00.000000Z',
+      updated_at: '2026-11-28T09:00:00.000000Z',
+      completed_at: null,
+    };
+  }
+}
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('leadsCsv', () => {
+  it('writes UTF-8 with a BOM, a header row, escaped cells, and formulas as text', async () => {
+    const csv = await text(
+      leadsCsv(
+        leadsOf(
+          { name: 'José "Pepe" Núñez, Jr.', goals: 'line one\nline two' },
+          { name: '=HYPERLINK("https://evil.example","click")', email: '+1 555', goals: '-5%', phone: '@SUM(A1)' },
+        ),
+        ['name', 'email', 'phone', 'goals'],
+      ),
+    );
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const rows: string[][] = parse(csv.slice(1), { relax_column_count: false });
+    expect(rows[0]).toEqual(['lead_id', 'session_id', 'state', 'notification_status', 'created_at', 'completed_at', 'name', 'email', 'phone', 'goals']);
+    expect(rows[1].slice(6)).toEqual(['José "Pepe" Núñez, Jr.', '', '', 'line one\nline two']);
+    // A spreadsheet would run these; prefixed with a quote, they stay text.
+    expect(rows[2].slice(6)).toEqual([`'=HYPERLINK("https://evil.example","click")`, `'+1 555`, `'@SUM(A1)`, `'-5%`]);
+    expect(rows).toHaveLength(3);
+  });
+});
