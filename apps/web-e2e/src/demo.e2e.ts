@@ -21,7 +21,15 @@ describe('demo conversation', () => {
       await page.getByRole('button', { name: 'Send' }).waitFor();
     }
 
-    if (viewport === PHONE) await page.getByRole('button', { name: /Details/ }).click();
+    // Every width tells the visitor, without opening the details, that they were received and sent.
+    const notice = page.getByRole('status').filter({ hasText: 'your details were received and sent to our team' });
+    await notice.waitFor();
+    const box = await notice.boundingBox();
+    expect(box && box.height > 0 && box.y >= 0 && box.y + box.height <= viewport.height).toBe(true);
+    const toggle = page.getByRole('button', { name: 'Details complete' });
+    await expect(toggle.isVisible()).resolves.toBe(viewport === PHONE);
+
+    if (viewport === PHONE) await toggle.click();
     const panel = page.getByRole('complementary', { name: 'Details collected' });
     await panel.getByText('Your details were sent to our team by email.').waitFor();
     await panel.getByText('All required details are collected.').waitFor();

@@ -89,6 +89,48 @@ describe('ChatPage', () => {
     expect(root.querySelector('[data-field="name"]')?.textContent).toContain('Ada');
     expect(root.querySelector('[data-field="email"]')?.textContent).toContain('Missing');
     expect(root.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')).toBe('1');
+    expect(root.querySelector('.panel-toggle')?.textContent?.trim()).toBe('Details: 1 of 2 required');
+    expect(root.querySelector('.lead-notice')).toBeNull();
+  });
+
+  it('tells the visitor, outside the folded panel, that their details were received and then sent', async () => {
+    let writer!: ReturnType<typeof sse>;
+    let streamRes!: ServerResponse;
+    server.on('POST /api/chat/stream', (_req, res) => {
+      streamRes = res;
+      writer = sse(res);
+      writer.send(start());
+      writer.send(chunk('Thanks, **Ada**.'));
+      writer.send(done({ data_collected: { name: 'Ada', email: 'ada@example.com' }, is_complete: true, missing_fields: [] }));
+    });
+    const { fixture, root } = await render();
+    const toggle = root.querySelector('.panel-toggle') as HTMLButtonElement;
+    expect(toggle.textContent?.trim()).toBe('Details: 0 of 2 required');
+    const region = root.querySelector('.footer [role="status"]') as HTMLElement;
+    expect(region.textContent?.trim()).toBe('');
+
+    type(root, 'I am Ada, ada@example.com');
+    await waitFor(() => {
+      fixture.detectChanges();
+      return root.querySelector('.lead-notice') !== null;
+    });
+    expect(region.textContent).toContain('your details were received.');
+    expect(toggle.textContent?.replace(/\s+/g, ' ').trim()).toBe('Details complete ✓');
+    expect(toggle.querySelector('[aria-hidden="true"]')?.textContent?.trim()).toBe('✓');
+
+    writer.send({ type: 'email_sent', message: 'Your details were sent to our team.' });
+    streamRes.end();
+    await waitFor(() => {
+      fixture.detectChanges();
+      return region.textContent?.includes('received and sent to our team') ?? false;
+    });
+    // The panel's own notices are not live regions: the visitor hears this once.
+    expect(root.querySelectorAll('[role="status"]')).toHaveLength(1);
+
+    (root.querySelector('.lead-notice .dismiss') as HTMLButtonElement).click();
+    fixture.detectChanges();
+    expect(root.querySelector('.lead-notice')).toBeNull();
+    expect(root.querySelector('.footer [role="status"]')).toBe(region);
   });
 
   it('shows the error of a failed reply and a retry that works', async () => {
@@ -137,5 +179,7 @@ describe('ChatPage', () => {
     });
     expect(root.textContent).toContain('All required details are collected.');
     expect(root.querySelector('.user')?.textContent).toContain('I am Ada');
+    expect(root.querySelector('.lead-notice')?.textContent).toContain('received and sent to our team');
+    expect(root.querySelector('.panel-toggle')?.textContent).toContain('Details complete');
   });
 });

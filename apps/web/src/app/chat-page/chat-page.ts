@@ -19,7 +19,19 @@ export class ChatPage implements OnInit {
   /** On narrow screens the details panel folds away behind a toggle. */
   protected readonly panelOpen = signal(false);
   protected readonly title = computed(() => this.store.profile()?.name ?? 'Assistant');
-  protected readonly collectedCount = computed(() => Object.keys(this.store.dataCollected()).length);
+  /** The visitor closed the notice that their details were received (until a new conversation). */
+  protected readonly noticeDismissed = signal(false);
+  private readonly requiredFields = computed(() => (this.store.profile()?.fields ?? []).filter((f) => f.required));
+  private readonly collectedRequired = computed(
+    () => this.requiredFields().filter((f) => Boolean(this.store.dataCollected()[f.name])).length,
+  );
+  /**
+   * The details button tells required progress, since the optional fields never have to be
+   * given: "2 of 3 required", then "complete" once the server says the lead is.
+   */
+  protected readonly detailsProgress = computed(() =>
+    this.store.isComplete() ? null : `${this.collectedRequired()} of ${this.requiredFields().length} required`,
+  );
 
   ngOnInit(): void {
     void this.store.restore();
@@ -27,6 +39,7 @@ export class ChatPage implements OnInit {
 
   protected newConversation(): void {
     this.store.newConversation();
+    this.noticeDismissed.set(false);
     document.getElementById('composer-input')?.focus();
   }
 }

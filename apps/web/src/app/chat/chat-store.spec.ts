@@ -50,6 +50,16 @@ describe('ChatStore', () => {
     expect(body(0)).toEqual({ message: 'What is momentum trading?', session_id: store.sessionId() });
   });
 
+  it('announces the text of the rendered reply, never its markup', async () => {
+    server.on(
+      'POST /api/chat/stream',
+      streamOf([start(), chunk('Look: <img src=x onerror="alert(1)"> **bold** and [a link](https://example.com).'), done()]),
+    );
+    store.send('hostile');
+    await waitFor(() => store.status() === 'idle');
+    expect(store.announcement()).toBe('Assistant replied: Look: bold and a link.');
+  });
+
   it('publishes the growing text while the reply streams and refuses a second message', async () => {
     let writer!: ReturnType<typeof sse>;
     let finish!: () => void;

@@ -7,6 +7,7 @@ import type {
   SessionTranscript,
   TranscriptMessage,
 } from '@chat/contracts';
+import { renderedText } from '../markdown/markdown-html';
 import { ChatApi } from './chat-api';
 import { ApiRequestError, type ChatError, chatError } from './chat-error';
 import { followReply } from './follow-reply';
@@ -37,20 +38,6 @@ const EMPTY_LEAD: LeadState = { data_collected: {}, is_complete: false, missing_
  * announcement is both useless to listen to and one long layout of a single hidden line.
  */
 const ANNOUNCED_CHARACTERS = 600;
-
-/** The start of a reply without its markup characters, for screen readers. */
-function plainText(markdown: string): string {
-  const text = markdown
-    .slice(0, ANNOUNCED_CHARACTERS * 2)
-    .replace(/```[^\n]*\n?/g, ' ')
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[*_`#>|~]+/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > ANNOUNCED_CHARACTERS || markdown.length > ANNOUNCED_CHARACTERS * 2
-    ? `${text.slice(0, ANNOUNCED_CHARACTERS)}…`
-    : text;
-}
 
 const nextFrame: (callback: () => void) => void =
   typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(cb, 16);
@@ -311,7 +298,7 @@ export class ChatStore {
       missing_fields: done.missing_fields ?? [],
     });
     this.endLive('idle');
-    const spoken = plainText(content);
+    const spoken = renderedText(content, ANNOUNCED_CHARACTERS);
     this._announcement.set(done.finish_reason === 'cancelled' ? `Reply stopped. ${spoken}` : `Assistant replied: ${spoken}`);
   }
 

@@ -1,4 +1,4 @@
-import { renderMarkdown } from './markdown-html';
+import { renderedText, renderMarkdown } from './markdown-html';
 
 /** The elements of rendered HTML, parsed as the browser would. */
 function render(markdown: string): HTMLElement {
@@ -52,5 +52,22 @@ describe('renderMarkdown: nothing in a reply loads from elsewhere or reaches bac
     const area = root.querySelector('area');
     expect(area?.getAttribute('target')).toBe('_blank');
     expect(area?.getAttribute('rel')).toBe('noopener noreferrer');
+  });
+});
+
+describe('renderedText: what a screen reader hears of a reply', () => {
+  it('is the text of the sanitised rendering: no markup, no source of tags', () => {
+    const text = renderedText(
+      '## Title\n\nSome **bold** text <img src=x onerror="alert(1)"> and <script>alert(2)</script>[a link](https://example.com).\n\n- one\n- two',
+      600,
+    );
+    expect(text).toBe('Title Some bold text and a link. one two');
+  });
+
+  it('shows an image by its description and cuts a long reply', () => {
+    expect(renderedText('See ![the chart](https://leak.example/c.png)', 600)).toBe('See [the chart]');
+    const long = renderedText(`${'word '.repeat(400)}`, 50);
+    expect(long).toHaveLength(51);
+    expect(long.endsWith('…')).toBe(true);
   });
 });

@@ -94,3 +94,15 @@ export function renderBlocks(tokens: Token[], links: TokensList['links']): strin
 export function renderMarkdown(markdown: string): string {
   return sanitize(marked.parse(markdown, { async: false }));
 }
+
+/**
+ * What a screen reader hears of a reply: the text of its sanitised rendering (never its markup
+ * or the source of its tags), whitespace collapsed, cut at `maxCharacters`. Only the start is
+ * rendered, as only the start is read out. A template's content is inert: nothing in it loads.
+ */
+export function renderedText(markdown: string, maxCharacters: number): string {
+  const template = document.createElement('template');
+  template.innerHTML = renderMarkdown(markdown.slice(0, maxCharacters * 2));
+  const text = (template.content.textContent ?? '').replace(/\s+/g, ' ').trim();
+  return text.length > maxCharacters || markdown.length > maxCharacters * 2 ? `${text.slice(0, maxCharacters)}…` : text;
+}
