@@ -34,6 +34,12 @@ describe('OpenAPI document', () => {
         'GET /api/admin/api-keys',
         'POST /api/admin/api-keys',
         'DELETE /api/admin/api-keys/{id}',
+        'GET /api/leads',
+        'GET /api/leads/export.csv',
+        'GET /api/leads/events',
+        'GET /api/leads/{leadId}',
+        'POST /api/leads/{leadId}/notifications/retry',
+        'DELETE /api/leads/{leadId}',
       ].sort(),
     );
     const schemas = Object.keys(document.components.schemas);
@@ -56,6 +62,9 @@ describe('OpenAPI document', () => {
     expect(document.components.securitySchemes['staff-session']).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'staff_session' });
     expect(document.paths['/api/admin/api-keys'].post.security).toEqual([{ 'staff-session': [] }]);
     expect(Object.keys(document.paths['/api/admin/api-keys'].post.responses)).toEqual(expect.arrayContaining(['201', '401', '403']));
+    // The leads API: for staff or a key with leads:read, with examples.
+    expect(document.paths['/api/leads'].get.security).toEqual(expect.arrayContaining([{ 'api-key': [] }, { 'staff-session': [] }]));
+    expect(document.components.schemas.LeadSummaryDto.properties.fields.example).toMatchObject({ name: 'Ana Silva' });
     expect(stream.responses['403'].content['application/json'].schema.$ref).toBe('#/components/schemas/ApiErrorDto');
     expect(document.components.schemas.StartEventDto.properties.session_token).toBeDefined();
   });
