@@ -1,10 +1,10 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
-import { ChatPage } from './chat-page/chat-page';
+import { RouterOutlet } from '@angular/router';
 
 @Component({
   selector: 'chat-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ChatPage],
-  template: '<chat-chat-page />',
+  imports: [RouterOutlet],
+  template: '<router-outlet />',
 })
 export class App {}

@@ -24,7 +24,11 @@ export const apiErrorInterceptor: HttpInterceptorFn = (request, next) =>
     ),
   );
 
-/** HttpClient as the chat API uses it: fetch underneath, failures as `ApiRequestError`. */
+/**
+ * HttpClient as the portal uses it: fetch underneath, failures as `ApiRequestError`. Angular's
+ * XSRF protection stays on (its default): a state-changing same-origin call echoes the
+ * `XSRF-TOKEN` cookie as `X-XSRF-TOKEN`, which the staff area's calls need.
+ */
 export function provideChatHttp(): EnvironmentProviders {
   return provideHttpClient(withFetch(), withInterceptors([apiErrorInterceptor]));
 }

@@ -50,6 +50,11 @@ export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
     readonly chatError: ChatError,
+    /**
+     * The server's own message. The chat never shows it (it may be technical); the staff area
+     * does where it is the one to act on (when a locked sign-in may be tried again).
+     */
+    readonly serverMessage?: string,
   ) {
     super(chatError.message);
     this.name = 'ApiRequestError';
@@ -69,7 +74,7 @@ export class ApiRequestError extends Error {
   /** The error of a status, an error body (`ApiErrorBody` when it is ours) and `Retry-After`. */
   static fromBody(status: number, body: unknown, retryAfter: string | null): ApiRequestError {
     if (status === 0) return new ApiRequestError(0, chatError('network_error'));
-    const bodyCode = (body as Partial<ApiErrorBody> | null | undefined)?.code;
+    const { code: bodyCode, message } = (body ?? {}) as Partial<ApiErrorBody>;
     const code: ErrorCode = isErrorCode(bodyCode)
       ? bodyCode
       : status === 404
@@ -77,7 +82,11 @@ export class ApiRequestError extends Error {
         : status === 429
           ? 'rate_limited'
           : 'internal_error';
-    return new ApiRequestError(status, chatError(code, parseRetryAfter(retryAfter)));
+    return new ApiRequestError(
+      status,
+      chatError(code, parseRetryAfter(retryAfter)),
+      typeof message === 'string' ? message : undefined,
+    );
   }
 }
 

@@ -1,0 +1,98 @@
+import type { LeadSummary } from '@chat/contracts';
+import { applyFeedEvent, filtersFrom, leadQuery, leadTitle, matchesQuery, parseFeedEvent, queryParams } from './lead-list';
+
+function lead(id: string, createdAt: string, over: Partial<LeadSummary> = {}): LeadSummary {
+  return {
+    id,
+    session_id: `s-${id}`,
+    state: 'collecting',
+    fields: { name: `Name ${id}` },
+    notification_status: 'not_sent',
+    created_at: createdAt,
+    updated_at: createdAt,
+    completed_at: null,
+    ...over,
+  };
+}
+
+describe('the inbox filters', () => {
+  it('keeps only what the API knows from the page URL', () => {
+    expect(filtersFrom({ q: '  ada ', status: 'complete', from: '2026-03-01', to: 'yesterday' })).toEqual({
+      q: 'ada',
+      status: 'complete',
+      from: '2026-03-01',
+      to: '',
+    });
+    expect(filtersFrom({ status: 'closed' }).status).toBe('');
+  });
+
+  it('asks from the start of the first day to the start of the day after the last, in local time', () => {
+    const query = leadQuery({ q: 'ada', status: 'complete', from: '2026-03-01', to: '2026-03-31' });
+    expect(query).toEqual({
+      q: 'ada',
+      status: 'complete',
+      since: new Date(2026, 2, 1).toISOString(),
+      until: new Date(2026, 3, 1).toISOString(),
+    });
+    expect(leadQuery({ q: '', status: '', from: '', to: '' })).toEqual({});
+    expect(queryParams({ q: 'a b', status: undefined, limit: 25 })).toEqual({ q: 'a b', limit: '25' });
+  });
+
+  it('matches a lead as the API does: state, creation time, text in any value (any case)', () => {
+    const ada = lead('a', '2026-03-10T12:00:00.000Z', { state: 'complete', fields: { name: 'Ada Lovelace', email: 'ada@example.com' } });
+    expect(matchesQuery(ada, {})).toBe(true);
+    expect(matchesQuery(ada, { q: 'LOVE' })).toBe(true);
+    expect(matchesQuery(ada, { q: 'example.com' })).toBe(true);
+    expect(matchesQuery(ada, { q: 'grace' })).toBe(false);
+    expect(matchesQuery(ada, { status: 'collecting' })).toBe(false);
+    expect(matchesQuery(ada, { since: '2026-03-10T12:00:00.000Z', until: '2026-03-10T12:00:00.001Z' })).toBe(true);
+    expect(matchesQuery(ada, { until: '2026-03-10T12:00:00.000Z' })).toBe(false);
+  });
+});
+
+describe('applyFeedEvent', () => {
+  const newest = lead('c', '2026-03-03T00:00:00.000Z');
+  const middle = lead('b', '2026-03-02T00:00:00.000Z');
+  const oldest = lead('a', '2026-03-01T00:00:00.000Z');
+  const list = [newest, middle];
+
+  it('puts a new lead first, and updates a known one in place', () => {
+    const arrived = lead('d', '2026-03-04T00:00:00.000Z');
+    expect(applyFeedEvent(list, { type: 'lead', lead: arrived }, {}, false)).toEqual([arrived, newest, middle]);
+    const completed = { ...middle, state: 'complete' as const, notification_status: 'sent' as const };
+    expect(applyFeedEvent(list, { type: 'lead', lead: completed }, {}, false)).toEqual([newest, completed]);
+  });
+
+  it('removes a lead erased, or changed so that the filters no longer match', () => {
+    expect(applyFeedEvent(list, { type: 'lead_erased', id: 'b' }, {}, true)).toEqual([newest]);
+    const completed = { ...newest, state: 'complete' as const };
+    expect(applyFeedEvent(list, { type: 'lead', lead: completed }, { status: 'collecting' }, true)).toEqual([middle]);
+    expect(applyFeedEvent(list, { type: 'lead_erased', id: 'unknown' }, {}, true)).toBe(list);
+  });
+
+  it('leaves out a lead that does not match, and one older than the pages loaded so far', () => {
+    const other = lead('d', '2026-03-04T00:00:00.000Z', { fields: { name: 'Grace' } });
+    expect(applyFeedEvent(list, { type: 'lead', lead: other }, { q: 'ada' }, true)).toEqual(list);
+    expect(applyFeedEvent(list, { type: 'lead', lead: oldest }, {}, false)).toEqual(list);
+    expect(applyFeedEvent(list, { type: 'lead', lead: oldest }, {}, true)).toEqual([newest, middle, oldest]);
+  });
+});
+
+describe('parseFeedEvent', () => {
+  it('reads the two kinds of event and ignores anything else', () => {
+    const summary = lead('a', '2026-03-01T00:00:00.000Z');
+    expect(parseFeedEvent(JSON.stringify({ type: 'lead', lead: summary }))).toEqual({ type: 'lead', lead: summary });
+    expect(parseFeedEvent('{"type":"lead_erased","id":"a"}')).toEqual({ type: 'lead_erased', id: 'a' });
+    expect(parseFeedEvent('{"type":"lead_merged","id":"a"}')).toBeNull();
+    expect(parseFeedEvent('{"type":"lead"}')).toBeNull();
+    expect(parseFeedEvent('not json')).toBeNull();
+  });
+});
+
+describe('leadTitle', () => {
+  it('names a lead by its name, else its email, else its id', () => {
+    expect(leadTitle({ id: '0123456789', fields: { name: 'Ada', email: 'ada@example.com' } })).toBe('Ada');
+    expect(leadTitle({ id: '0123456789', fields: { email: 'ada@example.com' } })).toBe('ada@example.com');
+    expect(leadTitle({ id: '0123456789', fields: { phone: '+44' } })).toBe('Lead 01234567');
+  });
+});

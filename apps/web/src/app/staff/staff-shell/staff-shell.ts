@@ -1,0 +1,32 @@
+import { ChangeDetectionStrategy, Component, inject, OnInit, ViewEncapsulation } from '@angular/core';
+import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { StaffAuth } from '../data/staff-auth';
+import { SignIn } from '../sign-in/sign-in';
+
+/**
+ * The staff area's frame: the sign-in form until someone is signed in, then the navigation
+ * (admin pages for admins only), who is signed in, sign-out, and the page. Its stylesheet is the
+ * staff pages' shared one (forms, tables that become cards on a phone, badges, dialogs), so it
+ * is not encapsulated; every rule in it starts from this element.
+ */
+@Component({
+  selector: 'chat-staff-shell',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  encapsulation: ViewEncapsulation.None,
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, SignIn],
+  templateUrl: './staff-shell.html',
+  styleUrls: ['./staff-shell.css', './staff-tables.css'],
+})
+export class StaffShell implements OnInit {
+  protected readonly auth = inject(StaffAuth);
+  private readonly router = inject(Router);
+
+  ngOnInit(): void {
+    void this.auth.ready();
+  }
+
+  protected async signOut(): Promise<void> {
+    await this.auth.signOut();
+    await this.router.navigateByUrl('/admin');
+  }
+}

@@ -1,0 +1,40 @@
+import { inject } from '@angular/core';
+import { type CanActivateFn, Router, type Routes } from '@angular/router';
+import { AdminApi } from './data/admin-api';
+import { LeadFeed } from './data/lead-feed';
+import { LeadsApi } from './data/leads-api';
+import { ProfileFields } from './data/profile-fields';
+import { StaffAuth } from './data/staff-auth';
+import { provideStaffHttp } from './data/staff-http';
+import { ApiKeysPage } from './api-keys/api-keys';
+import { LeadDetailPage } from './lead-detail/lead-detail';
+import { LeadsInbox } from './leads-inbox/leads-inbox';
+import { StaffAccountsPage } from './staff-accounts/staff-accounts';
+import { StaffShell } from './staff-shell/staff-shell';
+
+/**
+ * Admin pages send an agent to the inbox. Someone not signed in passes: the shell shows the
+ * sign-in form in the page's place, and the page itself says so if they sign in as an agent.
+ */
+export const adminOnly: CanActivateFn = async () => {
+  const auth = inject(StaffAuth);
+  const router = inject(Router);
+  await auth.ready();
+  return auth.user()?.role === 'agent' ? router.parseUrl('/admin') : true;
+};
+
+/** The staff area, under `/admin`: one lazily loaded chunk. */
+export const STAFF_ROUTES: Routes = [
+  {
+    path: '',
+    component: StaffShell,
+    providers: [provideStaffHttp(), StaffAuth, LeadsApi, LeadFeed, AdminApi, ProfileFields],
+    children: [
+      { path: '', pathMatch: 'full', component: LeadsInbox, title: 'Leads · Staff' },
+      { path: 'leads/:id', component: LeadDetailPage, title: 'Lead · Staff' },
+      { path: 'users', component: StaffAccountsPage, canActivate: [adminOnly], title: 'Staff accounts · Staff' },
+      { path: 'api-keys', component: ApiKeysPage, canActivate: [adminOnly], title: 'API keys · Staff' },
+      { path: '**', redirectTo: '' },
+    ],
+  },
+];
