@@ -10,5 +10,7 @@ export function startApi(env: NodeJS.ProcessEnv, scratch: ScratchDirs): Promise<
     Object.entries(process.env).filter(([key]) => !key.startsWith('OPENAI_') && key !== 'DATABASE_URL'),
   );
   const dataDir = scratch.make('web-e2e-data-');
-  return startBuiltApi({ ...inherited, LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env }, { passStderr: true });
+  // Two APIs start at once, each migrating a fresh embedded database: on a busy two-core
+  // machine that has taken longer than the default half minute.
+  return startBuiltApi({ ...inherited, LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env }, { passStderr: true, timeoutMs: 60_000 });
 }

@@ -1,13 +1,14 @@
 import './workspace-paths';
 import { join } from 'node:path';
-import { ScratchDirs, startProcess } from '@chat/test-support';
+import { type RunningBuiltApi, ScratchDirs, startProcess, stopProcess } from '@chat/test-support';
 import { startApi } from './built-api';
 import { findBrowser } from './find-browser';
+import { FIRST_ADMIN } from './staff';
 
 /**
  * Starts what the browser tests talk to: the fake OpenAI server, one built API on it, and one
- * built API on the offline demo model. Both APIs serve the built portal. Their addresses reach
- * the tests through the environment.
+ * built API on the offline demo model, which also has a first admin for the staff area's tests.
+ * Both APIs serve the built portal. Their addresses reach the tests through the environment.
  */
 export default async function globalSetup(): Promise<void> {
   // Under plain `jest` (no preflight, see project.json) a missing browser still stops the run
@@ -22,15 +23,32 @@ export default async function globalSetup(): Promise<void> {
   const scratch = new ScratchDirs();
   globalThis.__WEB_E2E_SCRATCH__ = scratch;
   const outbox = scratch.make('web-e2e-outbox-');
-  const [modelApi, demoApi] = await Promise.all([
+  const started = await Promise.allSettled([
     startApi({
       OPENAI_API_KEY: 'test',
       OPENAI_BASE_URL: fake.match[1],
       OPENAI_MAX_ATTEMPTS: '1',
       MAIL_OUTBOX_DIR: join(outbox, 'model'),
     }, scratch),
-    startApi({ DEMO_MODEL_WORD_DELAY_MS: '15', MAIL_OUTBOX_DIR: join(outbox, 'demo') }, scratch),
+    startApi(
+      {
+        DEMO_MODEL_WORD_DELAY_MS: '15',
+        MAIL_OUTBOX_DIR: join(outbox, 'demo'),
+        ADMIN_EMAIL: FIRST_ADMIN.email,
+        ADMIN_PASSWORD: FIRST_ADMIN.password,
+      },
+      scratch,
+    ),
   ]);
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    // Jest runs no teardown after a failed setup: what did start must not outlive the run.
+    const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value.child] : []));
+    await Promise.all([fake.child, ...running].map((child) => stopProcess(child)));
+    scratch.removeAll();
+    throw failed.reason;
+  }
+  const [modelApi, demoApi] = started.map((result) => (result as PromiseFulfilledResult<RunningBuiltApi>).value);
   process.env['WEB_E2E_MODEL_API'] = modelApi.url;
   process.env['WEB_E2E_DEMO_API'] = demoApi.url;
   process.env['WEB_E2E_OUTBOX'] = outbox;
