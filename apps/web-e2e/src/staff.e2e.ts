@@ -98,6 +98,7 @@ describe('staff area', () => {
     const box = await notice.boundingBox();
     expect(box && box.y + box.height <= PHONE.height).toBe(true);
     await visitor.getByRole('button', { name: 'Details complete' }).waitFor();
+    await screenshot(visitor, 'lead-notice-phone');
 
     const row = admin.locator('tbody tr', { hasText: email });
     await row.filter({ hasText: 'Complete' }).filter({ hasText: 'Sent' }).waitFor({ timeout: 5_000 });
@@ -131,7 +132,7 @@ describe('staff area', () => {
     );
   });
 
-  it('opens the lead: every field, its notification, and the conversation as the chat shows it', async () => {
+  it('opens the lead: every field, its notification, and the conversation as the chat shows it, also after a reload', async () => {
     await admin.getByRole('link', { name: 'Mary Somerville' }).click();
     await admin.getByRole('heading', { name: 'Mary Somerville', level: 1 }).waitFor();
     await expect(admin.locator('[data-field="email"]').textContent()).resolves.toContain(email);
@@ -139,6 +140,11 @@ describe('staff area', () => {
     await expect(admin.locator('[data-notification="email"]').textContent()).resolves.toContain('Sent');
     await admin.locator('chat-finished-message .user', { hasText: 'My name is Mary Somerville' }).waitFor();
     await expect(admin.locator('chat-finished-message .assistant').count()).resolves.toBe(4);
+
+    // The session and the page's address survive a reload.
+    await admin.reload();
+    await admin.getByRole('heading', { name: 'Mary Somerville', level: 1 }).waitFor();
+    await admin.locator('chat-finished-message .user', { hasText: 'My name is Mary Somerville' }).waitFor();
     await screenshot(admin, 'staff-lead-desktop');
   });
 
