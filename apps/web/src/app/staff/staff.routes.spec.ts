@@ -186,6 +186,7 @@ describe('the staff area (/admin)', () => {
     (await request('GET', '/api/leads')).flush({ leads: [ADA], next_cursor: null });
     await until(() => root.querySelectorAll('tbody tr').length === 1);
     expect(text()).toContain('admin@example.com');
+    expect(document.activeElement?.id).toBe('staff-main');
     expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent?.trim())).toEqual([
       'Leads',
       'Staff accounts',

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, OnInit, ViewEncapsulation } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, ElementRef, inject, OnInit, viewChild, ViewEncapsulation } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { StaffAuth } from '../data/staff-auth';
 import { SignIn } from '../sign-in/sign-in';
@@ -20,6 +20,20 @@ import { SignIn } from '../sign-in/sign-in';
 export class StaffShell implements OnInit {
   protected readonly auth = inject(StaffAuth);
   private readonly router = inject(Router);
+  private readonly main = viewChild<ElementRef<HTMLElement>>('main');
+  /** Whether the sign-in form was shown: signing in then moves the focus to the page it opened. */
+  private signedInHere = false;
+
+  constructor() {
+    effect(() => {
+      if (this.auth.state() === 'signed-out') this.signedInHere = true;
+      const main = this.main();
+      if (main && this.signedInHere) {
+        this.signedInHere = false;
+        main.nativeElement.focus();
+      }
+    });
+  }
 
   ngOnInit(): void {
     void this.auth.ready();
