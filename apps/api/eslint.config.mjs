@@ -4,11 +4,13 @@ import baseConfig from '../../eslint.config.mjs';
  * The API's folders and the folders each may import: one direction, so no folder cycle. The
  * model layer sits below the lead domain (the lead rules reach the demo model by injection,
  * `ModelModule.forRoot`), sessions and email below the chat turn, and the app wires them all.
+ * `metrics/` sits just above `config/`, so that every layer, `common/` included, can record.
  * Specs may import across layers: like `app/`, a spec composes the real pieces.
  */
 const LAYERS = {
   config: [],
-  common: [],
+  metrics: ['config'],
+  common: ['metrics'],
   logging: [],
   database: ['config'],
   profile: ['config', 'common'],
@@ -18,8 +20,8 @@ const LAYERS = {
   access: ['config', 'common', 'database'],
   leads: ['config', 'common', 'database', 'profile', 'access'],
   email: ['config', 'common', 'profile', 'sessions'],
-  notifications: ['config', 'common', 'database', 'profile', 'sessions', 'email', 'leads'],
-  chat: ['config', 'common', 'logging', 'database', 'profile', 'model', 'lead', 'sessions', 'access', 'leads', 'email', 'notifications'],
+  notifications: ['config', 'common', 'metrics', 'database', 'profile', 'sessions', 'email', 'leads'],
+  chat: ['config', 'common', 'metrics', 'logging', 'database', 'profile', 'model', 'lead', 'sessions', 'access', 'leads', 'email', 'notifications'],
   health: ['config', 'common', 'database', 'chat'],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'app'];

@@ -10,3 +10,4 @@ export * from './lib/wait-for';
 export * from './lib/test-postgres';
 export * from './lib/tcp-proxy';
 export * from './lib/scratch-dirs';
+export * from './lib/prometheus-text';

@@ -12,6 +12,7 @@ import { chatConfig } from '../config/chat.config';
 import { DatabaseModule } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
 import { RuleLeadReader } from '../lead/rule-lead-reader';
+import { MetricsModule } from '../metrics/metrics.module';
 import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
 
@@ -37,6 +38,7 @@ import { ProfileModule } from '../profile/profile.module';
       useFactory: (app: ConfigType<typeof appConfig>) =>
         app.webRoot ? [{ rootPath: app.webRoot, exclude: ['/api/{*path}'] }] : [],
     }),
+    MetricsModule,
     ProfileModule,
     DatabaseModule,
     // The model layer is below the lead domain: the lead rules reach the demo model from here.

@@ -22,6 +22,7 @@ import { buildSystemPrompt, collectedDataMessage } from '../lead/system-prompt';
 import { LeadEvents } from '../leads/lead-events';
 import { LeadWebhook } from '../notifications/lead-webhook';
 import { NotificationDelivery } from '../notifications/notification-delivery';
+import { ApiMetrics, type TurnMeter } from '../metrics/api-metrics';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
@@ -59,6 +60,7 @@ export class ChatTurnService {
     @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
     @Inject(outboxConfig.KEY) private readonly outboxSettings: ConfigType<typeof outboxConfig>,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   /**
@@ -72,6 +74,7 @@ export class ChatTurnService {
     caller: SessionCaller,
     watch?: (event: ChatEvent) => void,
   ): Promise<Generation> {
+    const startedAt = performance.now();
     if (request.message.trim().length === 0) {
       throw new ApiError('invalid_request', 'message must not be empty.');
     }
@@ -123,7 +126,7 @@ export class ChatTurnService {
       model: this.model.modelName,
       ...(start.created && newToken && { session_token: newToken }),
     });
-    void this.runTurn(generation, request.message, start);
+    void this.runTurn(generation, request.message, start, this.metrics.turnStarted(startedAt));
     return generation;
   }
 
@@ -151,13 +154,18 @@ export class ChatTurnService {
     };
   }
 
-  private async runTurn(generation: Generation, message: string, start: Extract<TurnStart, { accepted: true }>): Promise<void> {
+  private async runTurn(
+    generation: Generation,
+    message: string,
+    start: Extract<TurnStart, { accepted: true }>,
+    turn: TurnMeter,
+  ): Promise<void> {
     try {
       const conversation = conversationWindow(
         [...start.history, { role: 'user', content: message }],
         this.config.contextMaxChars,
       );
-      const reply = this.streamReply(generation, start.lead, conversation);
+      const reply = this.streamReply(generation, start.lead, conversation, turn);
       // The details are taken from what the visitor wrote, so they are read from the conversation
       // up to this message while the reply streams: `done` does not wait for a second call.
       const lead = this.extractor
@@ -170,9 +178,10 @@ export class ChatTurnService {
         });
       const outcome = await reply;
       if (outcome.error) throw outcome.error;
-      await this.completeTurn(generation, start.leadId, outcome, await lead);
+      await this.completeTurn(generation, start.leadId, outcome, await lead, turn);
     } catch (error) {
       const event = toErrorEvent(error);
+      turn.failed(event.code);
       if (event.code === 'internal_error') {
         this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
       }
@@ -201,6 +210,7 @@ export class ChatTurnService {
     generation: Generation,
     collected: LeadData,
     conversation: readonly ConversationTurn[],
+    turn: TurnMeter,
   ): Promise<ReplyOutcome> {
     const lead = assessLead(this.profile, collected);
     const systemPrompt = buildSystemPrompt(this.profile, lead);
@@ -214,6 +224,7 @@ export class ChatTurnService {
         next: (output) => {
           if (output.kind === 'delta') {
             generation.emit({ type: 'chunk', content: output.content });
+            turn.chunk();
           } else {
             generation.signal.removeEventListener('abort', onAbort);
             resolve({ finishReason: output.finishReason, usage: output.usage });
@@ -239,11 +250,12 @@ export class ChatTurnService {
     leadId: string,
     outcome: ReplyOutcome,
     collected: LeadData,
+    turn: TurnMeter,
   ): Promise<void> {
     // The reply is what was streamed: the transcript shares the generation's joined text.
     const text = generation.replyText;
     const lead = assessLead(this.profile, collected);
-    const { queued } = await this.sessions.completeTurn({
+    const { completedNow, queued } = await this.sessions.completeTurn({
       sessionId: generation.sessionId,
       leadId,
       userMessageId: generation.promptMessageId,
@@ -263,6 +275,8 @@ export class ChatTurnService {
       ...lead,
       ...(outcome.usage && { usage: outcome.usage }),
     });
+    turn.finished(outcome.finishReason, outcome.usage);
+    if (completedNow) this.metrics.leadCompleted(queued);
     // The reply is complete: nothing after `done` may turn it into a failure. The webhook's first
     // attempt goes on without the turn; the email's is awaited (for a while), for `email_sent`.
     for (const { id } of queued.filter((notification) => notification.channel === 'webhook')) {

@@ -14,6 +14,7 @@ import { chatConfig } from '../config/chat.config';
 import { toErrorEvent } from '../common/error-event';
 import { validateAs } from '../common/validation';
 import { ApiKeys } from '../access/api-keys';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { apiKeyClient, apiKeyOf } from '../common/principal';
 import { ChatTurnService } from './chat-turn.service';
 import { upgradeApiKey } from './chat-ws.adapter';
@@ -44,6 +45,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
     private readonly httpAdapterHost: HttpAdapterHost,
     private readonly apiKeys: ApiKeys,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   /** Express's compiled `trust proxy` (set from `TRUST_PROXY` by `setupApp`). */
@@ -123,6 +125,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
         next: (event) => sendOrDrop(socket, event.json),
         complete: () => watching.delete(subscription),
       });
+      subscription.add(this.metrics.streamOpened('websocket'));
       if (!subscription.closed) watching.add(subscription);
     } catch (error) {
       const event = toErrorEvent(error);
@@ -142,7 +145,10 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     const { rateLimitWindowMs: ttl } = this.config;
     const limit = isApiKey ? this.config.rateLimitApiKeyMessages : this.config.rateLimitMessages;
     const record = await this.throttler.increment(budgetKey(MESSAGES_BUDGET, client), ttl, limit, ttl, MESSAGES_BUDGET);
-    if (record.isBlocked) throw rateLimited(record.timeToBlockExpire);
+    if (record.isBlocked) {
+      this.metrics.rateLimited('messages', 'websocket');
+      throw rateLimited(record.timeToBlockExpire);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { normalizeIp, ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { ApiError } from './api-error';
 import { apiKeyClient, apiKeyOf } from './principal';
 
@@ -35,6 +36,9 @@ export function rateLimited(timeToBlockExpireSeconds: number, reason = 'Too many
  */
 @Injectable()
 export class ClientRateLimitGuard extends ThrottlerGuard {
+  // A property, so that the throttler's own constructor parameters need not be repeated.
+  @Inject(ApiMetrics) private readonly metrics!: ApiMetrics;
+
   /** A caller with an API key is that key, wherever it calls from; any other caller, its address. */
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
     const key = apiKeyOf(request);
@@ -49,6 +53,7 @@ export class ClientRateLimitGuard extends ThrottlerGuard {
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
+    this.metrics.rateLimited(detail.key.startsWith(budgetKey(READS_BUDGET, '')) ? 'reads' : 'messages', 'http');
     throw rateLimited(detail.timeToBlockExpire);
   }
 }

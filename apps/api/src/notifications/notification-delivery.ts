@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { outboxConfig } from '../config/outbox.config';
 import { leadNotificationOf, type LeadNotificationResult } from '../email/lead-notification';
 import { LeadNotifier } from '../email/lead-notifier';
+import { ApiMetrics } from '../metrics/api-metrics';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { SessionRepository } from '../sessions/session-repository';
@@ -36,7 +37,11 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
     private readonly leadEvents: LeadEvents,
     @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
     @Inject(outboxConfig.KEY) private readonly config: ConfigType<typeof outboxConfig>,
-  ) {}
+    private readonly metrics: ApiMetrics,
+  ) {
+    // The outbox's backlog is read at each scrape, by the instance's own connection.
+    metrics.readOutboxAgeWith(() => outbox.oldestUndeliveredAgeSeconds());
+  }
 
   /**
    * Claims the notification `id` if it is due and delivers it; undefined if another holds it, or
@@ -96,10 +101,12 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
   private async record(claim: ClaimedNotification, result: DeliveryResult): Promise<DeliveryResult> {
     if (result.status === 'sent') {
       await this.outbox.markSent(claim);
+      this.metrics.notificationSent(claim.channel);
       return result;
     }
     const next = claim.attempt < this.config.maxAttempts ? new Date(Date.now() + this.backoffMs(claim.attempt)) : undefined;
     await this.outbox.markFailedAttempt(claim, result.message, next);
+    this.metrics.notificationAttemptFailed(claim.channel, next === undefined);
     this.logger.warn(
       next
         ? `Notification ${claim.id} (${claim.channel}, attempt ${claim.attempt}) failed; next attempt at ${next.toISOString()}`

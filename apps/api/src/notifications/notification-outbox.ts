@@ -48,6 +48,20 @@ export class NotificationOutbox {
     return rows.map((row) => ({ id: row.id, leadId: row.lead_id, channel: row.channel, attempt: row.attempts }));
   }
 
+  /**
+   * How long the oldest notification not yet delivered (queued, or claimed and being sent) has
+   * waited, in seconds; 0 when there is none. Read at each metrics scrape: it goes through the
+   * status index and reads the undelivered rows only, few while delivery keeps up.
+   */
+  async oldestUndeliveredAgeSeconds(): Promise<number> {
+    const { rows } = await rowsOf<{ age: number | string | null }>(
+      this.db,
+      sql`select extract(epoch from now() - min(created_at)) as age from ${notifications}
+          where status in ('queued', 'sending')`,
+    );
+    return Math.max(0, Number(rows[0]?.age ?? 0));
+  }
+
   async markSent(claim: ClaimedNotification): Promise<void> {
     await this.db
       .update(notifications)

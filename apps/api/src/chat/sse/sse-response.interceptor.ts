@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { Observable } from 'rxjs';
+import { ApiMetrics } from '../../metrics/api-metrics';
 import { frameMessageEvent } from './sse-frame';
 import { SseFrameWriter } from './sse-frame-writer';
 import { commitNestSseHeaders } from './nest-sse-stream';
@@ -23,11 +24,14 @@ import { commitNestSseHeaders } from './nest-sse-stream';
  */
 @Injectable()
 export class SseResponseInterceptor implements NestInterceptor<MessageEvent, never> {
+  constructor(private readonly metrics: ApiMetrics) {}
+
   intercept(context: ExecutionContext, next: CallHandler<MessageEvent>): Observable<never> {
     const http = context.switchToHttp().getResponse<{ raw?: ServerResponse } & ServerResponse>();
     const response = http.raw ?? http;
     const writer = new SseFrameWriter(response, () => commitNestSseHeaders(response));
     return new Observable<never>((subscriber) => {
+      const closed = this.metrics.streamOpened('sse');
       const subscription = next.handle().subscribe({
         next: (message) => writer.write(frameMessageEvent(message)),
         error: (error: unknown) => writer.settle(() => subscriber.error(error)),
@@ -36,6 +40,7 @@ export class SseResponseInterceptor implements NestInterceptor<MessageEvent, nev
       return () => {
         subscription.unsubscribe();
         writer.dispose();
+        closed();
       };
     });
   }

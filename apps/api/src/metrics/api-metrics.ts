@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { performance } from 'node:perf_hooks';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+import {
+  type ErrorCode,
+  FINISH_REASONS,
+  type FinishReason,
+  NOTIFICATION_CHANNELS,
+  type NotificationChannel,
+  type TokenUsage,
+} from '@chat/contracts';
+import { METRIC } from './metric-catalogue';
+
+export type StreamTransport = 'sse' | 'websocket';
+export type RateLimitBudget = 'messages' | 'reads';
+export type RateLimitTransport = 'http' | 'websocket';
+
+/**
+ * What the API records for its operators (`/api/metrics`), one method per thing that happened.
+ * Recording costs a counter increment or a histogram observation, once per turn, stream or
+ * notification; per chunk, an integer increment in the turn's {@link TurnMeter}.
+ */
+@Injectable()
+export class ApiMetrics {
+  private readonly scrapeReaders: (() => Promise<void>)[] = [];
+
+  constructor(
+    @InjectMetric(METRIC.turnsStarted) private readonly turnsStarted: Counter,
+    @InjectMetric(METRIC.turnsFinished) readonly turnsFinished: Counter<'finish_reason'>,
+    @InjectMetric(METRIC.turnErrors) readonly turnErrors: Counter<'code'>,
+    @InjectMetric(METRIC.timeToFirstToken) readonly timeToFirstToken: Histogram,
+    @InjectMetric(METRIC.turnDuration) readonly turnDuration: Histogram<'finish_reason'>,
+    @InjectMetric(METRIC.chunksStreamed) readonly chunksStreamed: Counter,
+    @InjectMetric(METRIC.modelTokens) readonly modelTokens: Counter<'kind'>,
+    @InjectMetric(METRIC.streamsOpen) private readonly streamsOpen: Gauge<'transport'>,
+    @InjectMetric(METRIC.leadsCompleted) private readonly leadsCompleted: Counter,
+    @InjectMetric(METRIC.notificationsQueued) private readonly notificationsQueued: Counter<'channel'>,
+    @InjectMetric(METRIC.notificationsSent) private readonly notificationsSent: Counter<'channel'>,
+    @InjectMetric(METRIC.notificationAttemptsFailed) private readonly attemptsFailed: Counter<'channel'>,
+    @InjectMetric(METRIC.notificationsFailed) private readonly notificationsFailed: Counter<'channel'>,
+    @InjectMetric(METRIC.outboxOldestQueuedAge) private readonly outboxOldestQueuedAge: Gauge,
+    @InjectMetric(METRIC.rateLimitRefusals) private readonly refusals: Counter<'budget' | 'transport'>,
+  ) {
+    // Every series of a bounded label set is exported from the start, at 0, so that a rate or
+    // an alert over it has a value before the first event.
+    for (const finishReason of [...FINISH_REASONS, 'error']) {
+      turnsFinished.inc({ finish_reason: finishReason }, 0);
+    }
+    for (const channel of NOTIFICATION_CHANNELS) {
+      for (const counter of [notificationsQueued, notificationsSent, attemptsFailed, notificationsFailed]) {
+        counter.inc({ channel }, 0);
+      }
+    }
+    for (const transport of ['sse', 'websocket'] satisfies StreamTransport[]) streamsOpen.inc({ transport }, 0);
+    // Reads have no WebSocket path.
+    for (const [budget, transport] of [['messages', 'http'], ['messages', 'websocket'], ['reads', 'http']] satisfies [RateLimitBudget, RateLimitTransport][]) {
+      refusals.inc({ budget, transport }, 0);
+    }
+  }
+
+  /**
+   * A turn was accepted; `startedAt` (`performance.now()`) is when its request reached the chat
+   * service. The meter records its first chunk, its chunks and its end.
+   */
+  turnStarted(startedAt: number): TurnMeter {
+    this.turnsStarted.inc();
+    return new TurnMeter(this, startedAt);
+  }
+
+  /** A client attached to a generation's events; call the answer when it detaches. */
+  streamOpened(transport: StreamTransport): () => void {
+    this.streamsOpen.inc({ transport });
+    return () => this.streamsOpen.dec({ transport });
+  }
+
+  /** A turn completed its lead and queued these notifications. */
+  leadCompleted(queued: readonly { channel: NotificationChannel }[]): void {
+    this.leadsCompleted.inc();
+    for (const { channel } of queued) this.notificationsQueued.inc({ channel });
+  }
+
+  notificationSent(channel: NotificationChannel): void {
+    this.notificationsSent.inc({ channel });
+  }
+
+  /** A delivery attempt failed; `final` when no attempt is left. */
+  notificationAttemptFailed(channel: NotificationChannel, final: boolean): void {
+    this.attemptsFailed.inc({ channel });
+    if (final) this.notificationsFailed.inc({ channel });
+  }
+
+  rateLimited(budget: RateLimitBudget, transport: RateLimitTransport): void {
+    this.refusals.inc({ budget, transport });
+  }
+
+  /**
+   * The oldest undelivered notification's age in seconds (0 when none), read at each scrape
+   * with `read`: one query per scrape, nothing on the turn's path.
+   */
+  readOutboxAgeWith(read: () => Promise<number>): void {
+    this.scrapeReaders.push(async () => {
+      this.outboxOldestQueuedAge.set(await read().catch(() => Number.NaN));
+    });
+  }
+
+  /** Reads the values measured at scrape time; called by the metrics route before it answers. */
+  async measureAtScrape(): Promise<void> {
+    await Promise.all(this.scrapeReaders.map((read) => read()));
+  }
+}
+
+/**
+ * One turn's measurements: its first chunk's time, its chunk count (an integer, added to the
+ * counter once at the end) and its end, recorded once whichever way it ends.
+ */
+export class TurnMeter {
+  private chunks = 0;
+  private over = false;
+
+  constructor(
+    private readonly metrics: ApiMetrics,
+    private readonly startedAt: number,
+  ) {}
+
+  chunk(): void {
+    if (this.chunks++ === 0) this.metrics.timeToFirstToken.observe(this.secondsSoFar());
+  }
+
+  /** The turn said `done`. */
+  finished(finishReason: FinishReason, usage?: TokenUsage): void {
+    if (!this.end(finishReason)) return;
+    // As the provider reported it: a counter refuses anything but a finite, non-negative number.
+    if (usage && usage.prompt_tokens >= 0 && usage.completion_tokens >= 0) {
+      this.metrics.modelTokens.inc({ kind: 'prompt' }, usage.prompt_tokens);
+      this.metrics.modelTokens.inc({ kind: 'completion' }, usage.completion_tokens);
+    }
+  }
+
+  /** The turn ended with an error event. */
+  failed(code: ErrorCode): void {
+    if (this.end('error')) this.metrics.turnErrors.inc({ code });
+  }
+
+  private end(finishReason: FinishReason | 'error'): boolean {
+    if (this.over) return false;
+    this.over = true;
+    this.metrics.turnsFinished.inc({ finish_reason: finishReason });
+    this.metrics.turnDuration.observe({ finish_reason: finishReason }, this.secondsSoFar());
+    if (this.chunks > 0) this.metrics.chunksStreamed.inc(this.chunks);
+    return true;
+  }
+
+  private secondsSoFar(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+}
