@@ -40,7 +40,10 @@ export class LeadsInbox {
   protected readonly filters = computed<LeadFilters>(() =>
     filtersFrom({ q: this.q(), status: this.status(), from: this.from(), to: this.to() }),
   );
-  private readonly query = computed(() => leadQuery(this.filters()));
+  /** Equal filters are the same query: a navigation that changes nothing loads nothing. */
+  private readonly query = computed(() => leadQuery(this.filters()), {
+    equal: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  });
   protected readonly exportUrl = computed(() => this.api.exportUrl(this.query()));
   protected readonly filtered = computed(() => Object.values(this.query()).length > 0);
 
