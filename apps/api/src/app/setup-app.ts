@@ -14,6 +14,7 @@ import { requestValidation } from '../common/validation';
 import type { AppConfig } from '../config/app.config';
 import { AppLogger } from '../logging/app-logger';
 import { createPino, httpLogger } from '../logging/http-logger';
+import { enterRequestContext } from '../logging/request-context';
 
 export const API_PREFIX = 'api';
 
@@ -26,7 +27,7 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
   const pino = createPino(config.logLevel);
   app.useLogger(new AppLogger(pino));
-  // Plain pino-http rather than nestjs-pino: see AppLogger for why there is no per-request context.
+  // Plain pino-http rather than nestjs-pino; service lines get the request's id from enterRequestContext below.
   app.use(httpLogger(pino));
   app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
@@ -34,6 +35,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.use(answerBodyParserErrors);
   // The staff session and CSRF cookies (the access guard and csrf-csrf read `req.cookies`).
   app.use(cookieParser());
+  // Service lines carry the request's id from here on (entered after the body is read: see there).
+  app.use(enterRequestContext);
   app.use(
     helmet({
       contentSecurityPolicy: {

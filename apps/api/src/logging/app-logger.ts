@@ -1,17 +1,15 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger as Pino } from 'pino';
+import { currentRequestId } from './request-context';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /**
  * Nest's logger over pino: every `Logger` of the app writes one JSON line, with its context.
  * As with nestjs-pino, an object or an Error given first becomes fields of the line (`{ err }`),
- * and the last extra argument is the context. Unlike nestjs-pino, a line logged while serving a
- * request does not carry that request's id: doing so needs an AsyncLocalStorage around every
- * request, whose promise hooks run for each of the several promises the SDK makes per token, a
- * measurable share of a streaming turn's CPU (docs/performance-log.md). Lines about a stream name
- * its `streamId` instead, and the
- * request line of pino-http carries the request id.
+ * and the last extra argument is the context. A line written while serving a request carries
+ * that request's id as `reqId` (pino-http's name), the id of its access line and of its
+ * `X-Request-Id` answer ({@link currentRequestId}).
  */
 export class AppLogger implements LoggerService {
   constructor(private readonly pino: Pino) {}
@@ -38,6 +36,8 @@ export class AppLogger implements LoggerService {
   private call(level: Level, message: unknown, rest: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
     const fields: Record<string, unknown> = {};
+    const reqId = currentRequestId();
+    if (reqId !== undefined) fields['reqId'] = reqId;
     let params = rest;
     if (rest.length > 0) {
       fields['context'] = rest[rest.length - 1];
