@@ -30,11 +30,13 @@ async function serve(level: string) {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('httpLogger', () => {
-  it('writes one info line per request with its id, method and URL, health checks excepted', async () => {
+  it('writes one info line per request with its id, method and URL, health checks and metrics scrapes excepted', async () => {
     const app = await serve('info');
     try {
       const response = await app.get('/api/chat/profile');
       await app.get('/api/health');
+      await app.get('/api/health/ready');
+      await app.get('/api/metrics');
       await settle();
       const id = response.headers.get('x-request-id');
       expect(id).toMatch(/^[0-9a-f-]{36}$/);

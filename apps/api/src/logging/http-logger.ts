@@ -16,9 +16,9 @@ export function createPino(level: string): Pino {
 }
 
 /**
- * Express middleware writing one line per request when its response ends, health checks
- * excepted. A caller's request id (`X-Request-Id`, when it looks like one) is kept so that logs
- * can be joined across services; otherwise one is made. Either way it is echoed.
+ * Express middleware writing one line per request when its response ends, health checks and
+ * metrics scrapes excepted. A caller's request id (`X-Request-Id`, when it looks like one) is
+ * kept so that logs can be joined across services; otherwise one is made. Either way it is echoed.
  *
  * Request lines are `info` lines. Above that level (`LOG_LEVEL=warn` and up) only the id is
  * handled: pino-http would still make two child loggers and two response listeners per request
@@ -35,7 +35,8 @@ export function httpLogger(logger: Pino): Middleware {
   return pinoHttp({
     logger,
     genReqId: requestId,
-    autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/api/health') ?? false },
+    // Probes and scrapes come every few seconds from machines, not people.
+    autoLogging: { ignore: (req: IncomingMessage) => /^\/api\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
