@@ -1,4 +1,13 @@
-import { ChatVisitor, parsePrometheusText, type PrometheusSample, sampleValue, type SseReader } from '@chat/test-support';
+import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
+import {
+  ChatVisitor,
+  parsePrometheusText,
+  postChatStream,
+  type PrometheusSample,
+  sampleValue,
+  sessionTokenHeader,
+  type SseReader,
+} from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
@@ -134,6 +143,51 @@ describe('GET /api/metrics with METRICS_TOKEN set', () => {
     const document = (await (await fetch(`${api.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths).some((path) => path.includes('metrics'))).toBe(false);
     expect(Object.keys(document.paths).length).toBeGreaterThan(5);
+  });
+});
+
+describe('GET /api/metrics after a failed and a cancelled turn (local model server)', () => {
+  let fake: FakeOpenAiServer;
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    api = await startApi({ METRICS_TOKEN: TOKEN, OPENAI_API_KEY: 'sk-test-metrics', OPENAI_BASE_URL: fake.url });
+  });
+  afterAll(async () => {
+    await api.close();
+    await fake.close();
+  });
+
+  it('counts the failure by its error code, the cancel by its finish reason, and the open stream while it runs', async () => {
+    const before = (await scrape(api)).samples;
+    fake.enqueue({ status: 500 }, { status: 503 }, { status: 500 });
+    const failed = await postChatStream(api.baseUrl, { message: 'hi' });
+    await failed.finished;
+    expect(failed.find('error')?.code).toBe('upstream_unavailable');
+
+    fake.enqueue({ text: 'a b c d e f g h', tokenDelayMs: 100 });
+    const running = await postChatStream(api.baseUrl, { message: 'tell me more' });
+    await running.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
+    const during = (await scrape(api)).samples;
+    expect(sampleValue(during, 'chat_streams_open', { transport: 'sse' })).toBe(1);
+    const cancel = await fetch(`${api.baseUrl}/api/chat/streams/${running.get('start').stream_id}/cancel`, {
+      method: 'POST',
+      headers: sessionTokenHeader(running.sessionToken),
+    });
+    expect(cancel.status).toBe(200);
+    await running.finished;
+    expect(running.find('done')?.finish_reason).toBe('cancelled');
+
+    const after = (await scrape(api)).samples;
+    expect(delta(before, after, 'chat_turns_started_total')).toBe(2);
+    expect(delta(before, after, 'chat_turns_finished_total', { finish_reason: 'error' })).toBe(1);
+    expect(delta(before, after, 'chat_turn_errors_total', { code: 'upstream_unavailable' })).toBe(1);
+    expect(delta(before, after, 'chat_turns_finished_total', { finish_reason: 'cancelled' })).toBe(1);
+    expect(delta(before, after, 'chat_turn_duration_seconds_count', { finish_reason: 'cancelled' })).toBe(1);
+    // The failed turn had no first token; the cancelled one had.
+    expect(delta(before, after, 'chat_time_to_first_token_seconds_count')).toBe(1);
+    expect(sampleValue(after, 'chat_streams_open', { transport: 'sse' })).toBe(0);
   });
 });
 
