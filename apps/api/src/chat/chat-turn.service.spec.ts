@@ -14,6 +14,7 @@ import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
 import { DatabaseConnection } from '../database/database';
 import { DatabaseModule } from '../database/database.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { SessionRepository } from '../sessions/session-repository';
 import { hashSessionToken } from '../sessions/session-token';
 import { ChatModule } from './chat.module';
@@ -56,6 +57,7 @@ describe('ChatTurnService', () => {
           ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1000 }]),
           ProfileModule,
           DatabaseModule,
+          MetricsModule,
           ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
           ChatModule,
         ],
