@@ -13,16 +13,17 @@ const LAYERS = {
   common: ['metrics'],
   logging: [],
   database: ['config'],
+  redis: ['config'],
   profile: ['config', 'common'],
   model: ['config', 'common', 'profile'],
   lead: ['config', 'common', 'profile', 'model'],
   sessions: ['config', 'common', 'database'],
   access: ['config', 'common', 'database'],
-  leads: ['config', 'common', 'database', 'profile', 'access'],
+  leads: ['config', 'common', 'database', 'redis', 'profile', 'access'],
   email: ['config', 'common', 'profile', 'sessions'],
   notifications: ['config', 'common', 'metrics', 'database', 'profile', 'sessions', 'email', 'leads'],
-  chat: ['config', 'common', 'metrics', 'logging', 'database', 'profile', 'model', 'lead', 'sessions', 'access', 'leads', 'email', 'notifications'],
-  health: ['config', 'common', 'database', 'chat'],
+  chat: ['config', 'common', 'metrics', 'logging', 'database', 'profile', 'model', 'lead', 'redis', 'sessions', 'access', 'leads', 'email', 'notifications'],
+  health: ['config', 'common', 'database', 'redis', 'chat'],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'app'];
 

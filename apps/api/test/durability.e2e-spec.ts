@@ -131,7 +131,8 @@ describe('durable data (the built server on its embedded database)', () => {
     const finished = await session(api, 'killed-1');
     expect(finished.body.messages).toHaveLength(8);
     expect(finished.body.is_complete).toBe(true);
-  });
+    // Three starts on the embedded database (its first one creates it: ~6 s) and two kills.
+  }, 90_000);
 });
 
 describeOnPostgres('two instances on one PostgreSQL database', () => {

@@ -11,3 +11,4 @@ export * from './lib/test-postgres';
 export * from './lib/tcp-proxy';
 export * from './lib/scratch-dirs';
 export * from './lib/prometheus-text';
+export * from './lib/test-redis';

@@ -15,23 +15,31 @@ import { RuleLeadReader } from '../lead/rule-lead-reader';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
+import type { RedisConnection } from '../redis/redis-connection';
+import { REDIS, RedisModule } from '../redis/redis.module';
+import { redisThrottlerStorage } from '../redis/redis-throttler-storage';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, chatConfig] }),
+    RedisModule,
     ThrottlerModule.forRootAsync({
-      inject: [chatConfig.KEY],
-      useFactory: (chat: ConfigType<typeof chatConfig>) => [
-        // Messages are `default`, so that their headers are the standard `X-RateLimit-*`.
-        {
-          name: MESSAGES_BUDGET,
-          ttl: chat.rateLimitWindowMs,
-          // An API key has its own, larger budget: it speaks for many visitors.
-          limit: (context) =>
-            apiKeyOf(context.switchToHttp().getRequest<object>()) ? chat.rateLimitApiKeyMessages : chat.rateLimitMessages,
-        },
-        { name: READS_BUDGET, ttl: chat.rateLimitWindowMs, limit: chat.rateLimitReads },
-      ],
+      inject: [chatConfig.KEY, REDIS],
+      useFactory: (chat: ConfigType<typeof chatConfig>, redis: RedisConnection | null) => ({
+        throttlers: [
+          // Messages are `default`, so that their headers are the standard `X-RateLimit-*`.
+          {
+            name: MESSAGES_BUDGET,
+            ttl: chat.rateLimitWindowMs,
+            // An API key has its own, larger budget: it speaks for many visitors.
+            limit: (context) =>
+              apiKeyOf(context.switchToHttp().getRequest<object>()) ? chat.rateLimitApiKeyMessages : chat.rateLimitMessages,
+          },
+          { name: READS_BUDGET, ttl: chat.rateLimitWindowMs, limit: chat.rateLimitReads },
+        ],
+        // With Redis, every instance counts in the same budgets.
+        ...(redis && { storage: redisThrottlerStorage(redis) }),
+      }),
     }),
     ServeStaticModule.forRootAsync({
       inject: [appConfig.KEY],

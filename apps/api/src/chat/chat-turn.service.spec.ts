@@ -15,6 +15,7 @@ import { ProfileModule } from '../profile/profile.module';
 import { DatabaseConnection } from '../database/database';
 import { DatabaseModule } from '../database/database.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { RedisModule } from '../redis/redis.module';
 import { SessionRepository } from '../sessions/session-repository';
 import { hashSessionToken } from '../sessions/session-token';
 import { ChatModule } from './chat.module';
@@ -57,6 +58,7 @@ describe('ChatTurnService', () => {
           ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1000 }]),
           ProfileModule,
           DatabaseModule,
+          RedisModule,
           MetricsModule,
           ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
           ChatModule,

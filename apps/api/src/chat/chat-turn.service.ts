@@ -89,10 +89,12 @@ export class ChatTurnService {
     // A session an API key creates is the key's: it gets no token.
     const newToken = apiKeyId ? undefined : newSessionToken();
     const newTokenHash = newToken ? hashSessionToken(newToken) : null;
-    const generation = this.generations.start(request.session_id ?? randomUUID(), caller);
-    // The caller, until the database says who owns the session: a second message meanwhile is
-    // told 409 if it comes from the same caller.
-    generation.owner = { tokenHash: tokenHash ?? newTokenHash, apiKeyId: apiKeyId ?? null };
+    // Owned by the caller until the database says who owns the session: a second message
+    // meanwhile is told 409 if it comes from the same caller.
+    const generation = await this.generations.start(request.session_id ?? randomUUID(), caller, {
+      tokenHash: tokenHash ?? newTokenHash,
+      apiKeyId: apiKeyId ?? null,
+    });
     let start: TurnStart;
     try {
       // The one database round trip before the first token.
@@ -116,7 +118,7 @@ export class ChatTurnService {
       this.generations.discard(generation);
       throw this.refusal(start.reason);
     }
-    generation.owner = start.owner;
+    this.generations.confirmOwner(generation, start.owner);
     if (watch) generation.watch(watch);
     generation.emit({
       type: 'start',

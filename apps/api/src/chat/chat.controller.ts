@@ -122,13 +122,13 @@ export class ChatController {
   })
   @ApiOkResponse({ content: SSE_RESPONSE_CONTENT })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`: unknown or expired stream' })
-  resume(
+  async resume(
     @Param() { streamId }: StreamParamsDto,
     @Caller({ query: true }) caller: SessionCaller,
     @Headers('last-event-id') lastEventIdHeader?: string,
     @Query('last_event_id') lastEventIdQuery?: string,
-  ): Observable<MessageEvent> {
-    const generation = this.generations.getOwned(streamId, caller);
+  ): Promise<Observable<MessageEvent>> {
+    const generation = await this.generations.getOwned(streamId, caller);
     const lastEventId = parseLastEventId(lastEventIdHeader ?? lastEventIdQuery);
     return toServerSentEvents(generation.events$(lastEventId), this.config.heartbeatMs);
   }
@@ -143,8 +143,8 @@ export class ChatController {
   })
   @ApiOkResponse({ type: CancelReplyDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
-  cancel(@Param() { streamId }: StreamParamsDto, @Caller() caller: SessionCaller): CancelReply {
-    const generation = this.generations.getOwned(streamId, caller);
+  async cancel(@Param() { streamId }: StreamParamsDto, @Caller() caller: SessionCaller): Promise<CancelReply> {
+    const generation = await this.generations.getOwned(streamId, caller);
     const running = !generation.isFinished;
     generation.abort('cancelled');
     return { stream_id: streamId, cancelled: running };

@@ -112,7 +112,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       const apiKeyId = rawKey ? await this.liveKeyId(rawKey) : undefined;
       if (message.type === 'cancel') {
         const { streamId } = await validateAs(StreamParamsDto, { streamId: message.stream_id });
-        this.generations.getOwned(streamId, { sessionToken: tokenOf(message), apiKeyId }).abort('cancelled');
+        (await this.generations.getOwned(streamId, { sessionToken: tokenOf(message), apiKeyId })).abort('cancelled');
         return;
       }
       const { type: _type, session_token: sessionToken, ...request } = message;

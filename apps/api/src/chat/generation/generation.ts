@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Observable, type Subscriber } from 'rxjs';
 import type { ChatEvent } from '@chat/contracts';
 import type { SessionOwner } from '../../sessions/session-owner';
+import type { LiveGeneration } from './live-generation';
+import type { SessionClaim } from './redis-live-streams';
 import { type StreamEvent, StreamResumeBuffer } from './stream-resume-buffer';
 
 export interface GenerationLifecycle {
@@ -17,7 +19,7 @@ export interface GenerationLifecycle {
  * event is kept (the resume buffer) so that a client that reconnects gets exactly what it
  * missed, in order, then the live events.
  */
-export class Generation {
+export class Generation implements LiveGeneration {
   private readonly events = new StreamResumeBuffer();
   private readonly clients = new Set<Subscriber<StreamEvent>>();
   private readonly watchers: ((event: ChatEvent) => void)[] = [];
@@ -29,6 +31,10 @@ export class Generation {
 
   /** Its session's owner: a resume or cancel must come from it. */
   owner: SessionOwner = { tokenHash: null, apiKeyId: null };
+
+  /** With Redis: its claim on its session, and where each event is shared as it is emitted. */
+  claim: SessionClaim | undefined;
+  relay: ((event: StreamEvent) => void) | undefined;
 
   constructor(
     readonly streamId: string,
@@ -46,6 +52,11 @@ export class Generation {
     return this.finishedAt !== undefined;
   }
 
+  /** The id of the last event emitted (0 before the first). */
+  get lastEventId(): number {
+    return this.events.length;
+  }
+
   /** The contents of its chunk events so far, joined: the reply as the client received it. */
   get replyText(): string {
     return this.events.text;
@@ -54,6 +65,7 @@ export class Generation {
   emit(event: ChatEvent): void {
     if (this.isFinished) return;
     const entry = this.events.append(event);
+    this.relay?.(entry);
     for (const watch of this.watchers) watch(event);
     for (const client of this.clients) client.next(entry);
   }

@@ -1,0 +1,237 @@
+import { Logger } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { encodeEventData } from '@chat/contracts';
+import type { RedisConnection } from '../../redis/redis-connection';
+import type { SessionOwner } from '../../sessions/session-owner';
+import type { LiveGeneration } from './live-generation';
+import type { StreamEvent } from './stream-resume-buffer';
+
+/** What a session's claim holds: the generation running for it, and whose it is. */
+export interface SessionClaim {
+  streamId: string;
+  owner: SessionOwner;
+}
+
+/** The stream's last entry: no event, only the news that there will be no more. */
+const END_FIELD = 'end';
+const EVENT_FIELD = 'e';
+/** How long one blocking read waits before it checks that the generation's instance is alive. */
+const BLOCK_MS = 1_000;
+
+/** Deletes the claim only if it is still this generation's (another may have taken an expired one). */
+const RELEASE_CLAIM = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+/** Renews the claim only if it is still this generation's. */
+const RENEW_CLAIM = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/**
+ * Live generations shared by every instance through Redis (`REDIS_URL`):
+ *
+ * - **One generation per session**: a claim key per session (`SET NX PX`), renewed by the
+ *   generating instance while it runs and released when it ends; a crashed instance's claim
+ *   expires after `LIVE_CLAIM_TTL_MS` and the session is free again.
+ * - **Events**: each event goes to a Redis Stream as it is produced, with its SSE id as the entry
+ *   id, so any instance replays after `Last-Event-ID` and follows the live ones with blocking
+ *   reads, byte for byte; a last entry marks the end. Finished streams expire after
+ *   `STREAM_RETENTION_MS`.
+ * - **Cancel** is published on a channel every instance listens to; the one generating aborts.
+ * - **Watchers**: clients attached on other instances are counted, so that the orphan timeout
+ *   only fires when nobody, anywhere, is reading.
+ *
+ * A stream's keys share a hash tag (`{streamId}`), so a Redis Cluster keeps them on one slot.
+ */
+export class RedisLiveStreams {
+  private readonly logger = new Logger(RedisLiveStreams.name);
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly settings: { claimTtlMs: number; retentionMs: number },
+  ) {}
+
+  private claimKey(sessionId: string): string {
+    return this.redis.key(`session:{${sessionId}}:generation`);
+  }
+  private eventsKey(streamId: string): string {
+    return this.redis.key(`stream:{${streamId}}:events`);
+  }
+  private metaKey(streamId: string): string {
+    return this.redis.key(`stream:{${streamId}}:meta`);
+  }
+  private watchersKey(streamId: string): string {
+    return this.redis.key(`stream:{${streamId}}:watchers`);
+  }
+  private get cancelChannel(): string {
+    return this.redis.key('cancel');
+  }
+
+  /** Claims `sessionId` for a generation; answers the claim already held if there is one. */
+  async claim(sessionId: string, claim: SessionClaim): Promise<SessionClaim | undefined> {
+    const taken = await this.redis.client.set(this.claimKey(sessionId), JSON.stringify(claim), 'PX', this.settings.claimTtlMs, 'NX');
+    if (taken === 'OK') return undefined;
+    const held = await this.redis.client.get(this.claimKey(sessionId));
+    // Released between the two calls: busy a moment ago, free now; the caller retries.
+    return held ? (JSON.parse(held) as SessionClaim) : { ...claim, streamId: '' };
+  }
+
+  /** Renews the claims of this instance's running generations (one round trip for all). */
+  async renew(claims: { sessionId: string; claim: SessionClaim }[]): Promise<void> {
+    if (claims.length === 0) return;
+    const pipeline = this.redis.client.pipeline();
+    for (const { sessionId, claim } of claims) {
+      pipeline.eval(RENEW_CLAIM, 1, this.claimKey(sessionId), JSON.stringify(claim), this.settings.claimTtlMs);
+      pipeline.pexpire(this.metaKey(claim.streamId), this.settings.claimTtlMs + this.settings.retentionMs);
+      pipeline.pexpire(this.eventsKey(claim.streamId), this.settings.claimTtlMs + this.settings.retentionMs);
+    }
+    await pipeline.exec();
+  }
+
+  /**
+   * Records the stream's session and claim for other instances (and, with `replaceClaim`, the
+   * claim itself, whose owner changed). Sent on the command connection without waiting: it goes
+   * before the stream's first event, which is sent on the same connection.
+   */
+  describe(sessionId: string, claim: SessionClaim, options: { replaceClaim?: boolean } = {}): void {
+    const ttl = this.settings.claimTtlMs + this.settings.retentionMs;
+    const value = JSON.stringify(claim);
+    const pipeline = this.redis.client.pipeline().hset(this.metaKey(claim.streamId), { session: sessionId, claim: value }).pexpire(this.metaKey(claim.streamId), ttl);
+    if (options.replaceClaim) pipeline.set(this.claimKey(sessionId), value, 'PX', this.settings.claimTtlMs, 'XX');
+    pipeline.exec().catch((error: unknown) => this.logger.warn(`Stream ${claim.streamId} not described (${String(error)})`));
+  }
+
+  /** Appends an event (sent in order on the command connection; nobody waits for it). */
+  append(streamId: string, event: StreamEvent): void {
+    this.redis.client
+      .xadd(this.eventsKey(streamId), `${event.id}-1`, EVENT_FIELD, event.json)
+      .catch((error: unknown) => this.logger.warn(`Stream ${streamId}: event ${event.id} not shared (${String(error)})`));
+  }
+
+  /** The stream has ended: its end mark, its expiry, and its session is free. */
+  async finish(sessionId: string, claim: SessionClaim, lastId: number): Promise<void> {
+    await this.redis.client
+      .multi()
+      .xadd(this.eventsKey(claim.streamId), `${lastId + 1}-1`, END_FIELD, '1')
+      .pexpire(this.eventsKey(claim.streamId), this.settings.retentionMs)
+      .pexpire(this.metaKey(claim.streamId), this.settings.retentionMs)
+      .eval(RELEASE_CLAIM, 1, this.claimKey(sessionId), JSON.stringify(claim))
+      .exec();
+  }
+
+  /** Frees a session whose generation never started (its turn was refused). */
+  async release(sessionId: string, claim: SessionClaim): Promise<void> {
+    await this.redis.client.eval(RELEASE_CLAIM, 1, this.claimKey(sessionId), JSON.stringify(claim));
+  }
+
+  cancel(streamId: string): void {
+    this.redis.client.publish(this.cancelChannel, streamId).catch((error: unknown) => this.logger.warn(`Cancel of ${streamId} not sent (${String(error)})`));
+  }
+
+  /** Calls `onCancel` with each stream id any instance cancels. */
+  async listenForCancels(onCancel: (streamId: string) => void): Promise<void> {
+    await this.redis.subscriber.subscribe(this.cancelChannel);
+    this.redis.subscriber.on('message', (channel: string, streamId: string) => {
+      if (channel === this.cancelChannel) onCancel(streamId);
+    });
+  }
+
+  /** Clients attached on other instances. */
+  async remoteWatchers(streamId: string): Promise<number> {
+    return Number((await this.redis.client.get(this.watchersKey(streamId))) ?? 0);
+  }
+
+  /** The stream `streamId` as another instance runs (or ran) it; undefined if unknown or expired. */
+  async find(streamId: string): Promise<RemoteGeneration | undefined> {
+    const meta = await this.redis.client.hgetall(this.metaKey(streamId));
+    if (!meta['claim'] || !meta['session']) return undefined;
+    const claim = JSON.parse(meta['claim']) as SessionClaim;
+    const running = (await this.redis.client.get(this.claimKey(meta['session']))) === meta['claim'];
+    return new RemoteGeneration(this, streamId, meta['session'], claim, running);
+  }
+
+  /** Whether the generation still holds its session's claim (its instance is alive and it runs). */
+  async isRunning(sessionId: string, claim: SessionClaim): Promise<boolean> {
+    return (await this.redis.client.get(this.claimKey(sessionId))) === JSON.stringify(claim);
+  }
+
+  /**
+   * The events after `lastEventId`, then the live ones, read from the stream with blocking reads
+   * on a connection of its own. If the generating instance dies (its claim expires with no end
+   * mark), the reader gets a retryable `error` event rather than waiting forever.
+   */
+  follow(streamId: string, sessionId: string, claim: SessionClaim, lastEventId: number): Observable<StreamEvent> {
+    return new Observable<StreamEvent>((subscriber) => {
+      const reader = this.redis.blocking();
+      let closed = false;
+      const watchers = this.watchersKey(streamId);
+      void (async () => {
+        await this.redis.client.multi().incr(watchers).pexpire(watchers, this.settings.claimTtlMs + this.settings.retentionMs).exec();
+        let lastId = lastEventId;
+        while (!closed) {
+          const answer = (await reader.xread('COUNT', 500, 'BLOCK', BLOCK_MS, 'STREAMS', this.eventsKey(streamId), `${lastId}-1`)) as
+            | [string, [string, string[]][]][]
+            | null;
+          if (closed) return;
+          if (!answer) {
+            if (!(await this.isRunning(sessionId, claim))) {
+              // No end mark and no claim: the instance generating it is gone (or the stream expired).
+              const stillEnded = await this.redis.client.xrevrange(this.eventsKey(streamId), '+', '-', 'COUNT', 1);
+              if (stillEnded[0]?.[1]?.[0] === END_FIELD) continue;
+              subscriber.next({
+                id: lastId + 1,
+                json: encodeEventData({
+                  type: 'error',
+                  code: 'internal_error',
+                  message: 'The reply was interrupted. Please send your message again.',
+                  retryable: true,
+                }),
+              });
+              subscriber.complete();
+              return;
+            }
+            continue;
+          }
+          for (const [entryId, fields] of answer[0][1]) {
+            if (fields[0] === END_FIELD) {
+              subscriber.complete();
+              return;
+            }
+            lastId = Number(entryId.split('-')[0]);
+            subscriber.next({ id: lastId, json: fields[1] });
+          }
+        }
+      })().catch((error: unknown) => {
+        if (!closed) subscriber.error(error);
+      });
+      return () => {
+        closed = true;
+        reader.disconnect();
+        void this.redis.client.decr(watchers).catch(() => undefined);
+      };
+    });
+  }
+}
+
+/** A generation another instance runs (or ran), reached through Redis. */
+export class RemoteGeneration implements LiveGeneration {
+  constructor(
+    private readonly streams: RedisLiveStreams,
+    readonly streamId: string,
+    private readonly sessionId: string,
+    private readonly claim: SessionClaim,
+    private readonly running: boolean,
+  ) {}
+
+  get owner(): SessionOwner {
+    return this.claim.owner;
+  }
+
+  get isFinished(): boolean {
+    return !this.running;
+  }
+
+  events$(lastEventId = 0): Observable<StreamEvent> {
+    return this.streams.follow(this.streamId, this.sessionId, this.claim, Math.max(0, lastEventId));
+  }
+
+  abort(): void {
+    this.streams.cancel(this.streamId);
+  }
+}

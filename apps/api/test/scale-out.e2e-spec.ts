@@ -1,0 +1,192 @@
+import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
+import {
+  ChatVisitor,
+  createTestPostgresDatabase,
+  resumeStream,
+  type RunningBuiltApi,
+  ScratchDirs,
+  startBuiltApi,
+  stopProcess,
+  type TestPostgresDatabase,
+  testDatabaseEngines,
+  testRedisPrefix,
+  testRedisUrl,
+} from '@chat/test-support';
+
+/** Several instances need PostgreSQL and Redis: skipped (loudly, by the probes) without them, never under CI. */
+const describeScaleOut = testRedisUrl() && testDatabaseEngines().includes('postgres') ? describe : describe.skip;
+
+const REPLY = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ') + '.';
+
+describeScaleOut('two instances on PostgreSQL and Redis', () => {
+  const scratch = new ScratchDirs();
+  let fake: FakeOpenAiServer;
+  let database: TestPostgresDatabase;
+  let env: NodeJS.ProcessEnv;
+  let a: RunningBuiltApi;
+  let b: RunningBuiltApi;
+
+  const instances = (overrides: NodeJS.ProcessEnv = {}) =>
+    Promise.all([startBuiltApi({ ...env, ...overrides }, { timeoutMs: 60_000 }), startBuiltApi({ ...env, ...overrides }, { timeoutMs: 60_000 })]);
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    database = await createTestPostgresDatabase('chat_scale');
+    env = {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: testRedisPrefix(),
+      LIVE_CLAIM_TTL_MS: '3000',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: fake.url,
+      MAIL_OUTBOX_DIR: scratch.make('outbox-'),
+      LOG_LEVEL: 'warn',
+    };
+    [a, b] = await instances();
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all([a, b].map((api) => stopProcess(api?.child)));
+    await fake.close();
+    await database.drop();
+    scratch.removeAll();
+  });
+  beforeEach(() => fake.reset());
+
+  it('resumes on B a stream started on A, byte for byte, after cuts at several points', async () => {
+    fake.enqueue({ text: REPLY, tokenDelayMs: 15 });
+    const visitor = new ChatVisitor(a.url);
+    const first = await visitor.send({ session_id: 'scale-resume', message: 'Tell me a long story' });
+    await first.waitUntil((events) => events.length >= 6);
+    first.abort();
+    const start = first.get('start');
+    const token = first.sessionToken;
+    let received = first.text;
+    let lastId = first.lastId;
+    // Cut again on B, then on A, then read the rest on B.
+    for (const [api, events] of [[b, 8], [a, 8]] as const) {
+      const resumed = await resumeStream(api.url, start.stream_id, lastId, token);
+      expect(resumed.response.status).toBe(200);
+      await resumed.waitUntil((seen) => seen.length >= events);
+      resumed.abort();
+      expect(resumed.events[0].id).toBe(lastId + 1);
+      received += resumed.text;
+      lastId = resumed.lastId;
+    }
+    const rest = await resumeStream(b.url, start.stream_id, lastId, token);
+    await rest.finished;
+    received += rest.text;
+    expect(rest.get('done').finish_reason).toBe('stop');
+    expect(received).toBe(REPLY);
+    // From the start, on either instance, a finished stream replays the same.
+    for (const api of [a, b]) {
+      const replay = await resumeStream(api.url, start.stream_id, 0, token);
+      await replay.finished;
+      expect(replay.text).toBe(REPLY);
+      expect(replay.types.at(-1)).toBe('done');
+    }
+    // The session token is in the first start only: Redis keeps no secret in clear.
+    expect(first.get('start').session_token).toBe(token);
+    const fromZeroOnB = await resumeStream(b.url, start.stream_id, 0, token);
+    await fromZeroOnB.finished;
+    expect(fromZeroOnB.get('start')).not.toHaveProperty('session_token');
+    // Strangers get nothing, on either instance.
+    for (const api of [a, b]) expect((await resumeStream(api.url, start.stream_id, 0, 'wrong-token')).response.status).toBe(403);
+  }, 30_000);
+
+  it('stops the generation on A when B is asked to cancel, and closes its upstream socket', async () => {
+    fake.enqueue({ text: REPLY, tokenDelayMs: 100 });
+    const visitor = new ChatVisitor(a.url);
+    const stream = await visitor.send({ session_id: 'scale-cancel', message: 'Go slowly' });
+    await stream.waitUntil((events) => events.filter((e) => e.event.type === 'chunk').length >= 2);
+    const streamId = stream.get('start').stream_id;
+    const token = visitor.tokenOf('scale-cancel');
+    const sentAt = performance.now();
+    const cancel = await fetch(`${b.url}/api/chat/streams/${streamId}/cancel`, { method: 'POST', headers: { 'X-Session-Token': token ?? '' } });
+    expect(await cancel.json()).toEqual({ stream_id: streamId, cancelled: true });
+    await fake.waitForSocketsClosed(5_000);
+    const closedMs = performance.now() - sentAt;
+    await stream.finished;
+    expect(stream.get('done').finish_reason).toBe('cancelled');
+    console.log(`cancel on B → upstream socket of A closed in ${closedMs.toFixed(1)} ms`);
+  });
+
+  it('refuses a second message on B while A generates: 409 to the owner, 403 to anyone else', async () => {
+    fake.enqueue({ text: REPLY, tokenDelayMs: 30 });
+    const onA = new ChatVisitor(a.url);
+    const running = await onA.send({ session_id: 'scale-busy', message: 'First' });
+    await running.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
+    const token = onA.tokenOf('scale-busy') ?? '';
+    const post = (headers: Record<string, string>) =>
+      fetch(`${b.url}/api/chat/stream`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ session_id: 'scale-busy', message: 'Second' }) });
+    const owner = await post({ 'X-Session-Token': token });
+    expect(owner.status).toBe(409);
+    expect(await owner.json()).toMatchObject({ code: 'generation_in_progress' });
+    const stranger = await post({ 'X-Session-Token': 'not-the-token' });
+    expect(stranger.status).toBe(403);
+    await running.finished;
+    // Free again once A is done, from either instance.
+    const after = await post({ 'X-Session-Token': token });
+    expect(after.status).toBe(200);
+    await after.text();
+  }, 30_000);
+
+  it('survives kill -9 of A mid-generation: a resume on B ends with a retryable error, and the session goes on', async () => {
+    fake.enqueue({ text: REPLY, tokenDelayMs: 100 });
+    const visitor = new ChatVisitor(a.url);
+    const stream = await visitor.send({ session_id: 'scale-crash', message: 'Then crash' });
+    await stream.waitUntil((events) => events.filter((e) => e.event.type === 'chunk').length >= 2);
+    stream.abort();
+    const token = visitor.tokenOf('scale-crash') ?? '';
+    await stopProcess(a.child, { signal: 'SIGKILL' });
+    const killedAt = performance.now();
+    const resumed = await resumeStream(b.url, stream.get('start').stream_id, stream.lastId, token);
+    await resumed.finished;
+    const endedMs = performance.now() - killedAt;
+    expect(resumed.types.at(-1)).toBe('error');
+    expect(resumed.find('error')).toMatchObject({ code: 'internal_error', retryable: true });
+    console.log(`kill -9 of A: the resume on B ended with a retryable error ${endedMs.toFixed(0)} ms later`);
+    // A's claim on the session has expired with it: B takes the next message.
+    fake.enqueue({ text: 'Back again.' });
+    const again = await fetch(`${b.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Session-Token': token },
+      body: JSON.stringify({ session_id: 'scale-crash', message: 'Hello?' }),
+    });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ reply: 'Back again.' });
+    a = await startBuiltApi(env, { timeoutMs: 60_000 });
+  }, 60_000);
+});
+
+describeScaleOut('two instances sharing rate limits through Redis', () => {
+  it('counts one budget across A and B', async () => {
+    const database = await createTestPostgresDatabase('chat_scale_limits');
+    const scratch = new ScratchDirs();
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: testRedisPrefix(),
+      RATE_LIMIT_MESSAGES: '3',
+      DEMO_MODEL_WORD_DELAY_MS: '0',
+      MAIL_OUTBOX_DIR: scratch.make('outbox-'),
+      LOG_LEVEL: 'warn',
+    };
+    const [a, b] = await Promise.all([startBuiltApi(env, { timeoutMs: 60_000 }), startBuiltApi(env, { timeoutMs: 60_000 })]);
+    try {
+      const statuses: number[] = [];
+      for (const api of [a, b, a, b]) {
+        const response = await fetch(`${api.url}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"message":"Hi"}' });
+        statuses.push(response.status);
+        await response.text();
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await Promise.all([stopProcess(a.child), stopProcess(b.child)]);
+      await database.drop();
+      scratch.removeAll();
+    }
+  }, 90_000);
+});
