@@ -6,11 +6,13 @@ import {
   type RunningBuiltApi,
   ScratchDirs,
   startBuiltApi,
+  startTcpProxy,
   stopProcess,
   type TestPostgresDatabase,
   testDatabaseEngines,
   testRedisPrefix,
   testRedisUrl,
+  waitFor,
 } from '@chat/test-support';
 
 /** Several instances need PostgreSQL and Redis: skipped (loudly, by the probes) without them, never under CI. */
@@ -132,6 +134,23 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     await after.text();
   }, 30_000);
 
+  it('lets a stream finish through a SIGTERM of its instance, for its client there and a reader on B', async () => {
+    fake.enqueue({ text: REPLY, tokenDelayMs: 25 });
+    const visitor = new ChatVisitor(a.url);
+    const onA = await visitor.send({ session_id: 'scale-drain', message: 'A rolling restart is coming' });
+    await onA.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
+    const onB = await resumeStream(b.url, onA.get('start').stream_id, 0, visitor.tokenOf('scale-drain'));
+    await onB.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
+    const stopped = stopProcess(a.child, { signal: 'SIGTERM', killAfterMs: 15_000 });
+    await Promise.all([onA.finished, onB.finished]);
+    await stopped;
+    for (const reader of [onA, onB]) {
+      expect(reader.get('done').finish_reason).toBe('stop');
+      expect(reader.text).toBe(REPLY);
+    }
+    a = await startBuiltApi(env, { timeoutMs: 60_000 });
+  }, 60_000);
+
   it('survives kill -9 of A mid-generation: a resume on B ends with a retryable error, and the session goes on', async () => {
     fake.enqueue({ text: REPLY, tokenDelayMs: 100 });
     const visitor = new ChatVisitor(a.url);
@@ -185,6 +204,47 @@ describeScaleOut('two instances sharing rate limits through Redis', () => {
       expect(statuses).toEqual([200, 200, 200, 429]);
     } finally {
       await Promise.all([stopProcess(a.child), stopProcess(b.child)]);
+      await database.drop();
+      scratch.removeAll();
+    }
+  }, 90_000);
+});
+
+describeScaleOut('an instance whose Redis goes away', () => {
+  it('refuses new turns with a retryable error, says so in readiness, and recovers when Redis returns', async () => {
+    const database = await createTestPostgresDatabase('chat_scale_outage');
+    const scratch = new ScratchDirs();
+    const redis = await startTcpProxy(Number(new URL(testRedisUrl() ?? '').port || 6379));
+    const api = await startBuiltApi(
+      {
+        PATH: process.env['PATH'],
+        DATABASE_URL: database.url,
+        REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+        REDIS_KEY_PREFIX: testRedisPrefix(),
+        DEMO_MODEL_WORD_DELAY_MS: '0',
+        MAIL_OUTBOX_DIR: scratch.make('outbox-'),
+        LOG_LEVEL: 'error',
+      },
+      { timeoutMs: 60_000 },
+    );
+    const turn = () => fetch(`${api.url}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"message":"Hi"}' });
+    try {
+      expect((await turn()).status).toBe(200);
+      redis.cut();
+      const refused = await turn();
+      const body = await refused.json();
+      expect([500, 503]).toContain(refused.status);
+      expect(body).toMatchObject({ code: 'internal_error' });
+      expect(JSON.stringify(body)).not.toMatch(/redis|ECONN|6379/i);
+      const ready = await fetch(`${api.url}/api/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { redis: 'down' } });
+      redis.restore();
+      await waitFor(async () => (await fetch(`${api.url}/api/health/ready`)).status === 200, 10_000, 100);
+      expect((await turn()).status).toBe(200);
+    } finally {
+      await stopProcess(api.child);
+      await redis.close();
       await database.drop();
       scratch.removeAll();
     }

@@ -59,6 +59,8 @@ export class GenerationRegistry
   private draining = false;
   private readonly live: RedisLiveStreams | undefined;
   private renewer: NodeJS.Timeout | undefined;
+  /** End marks on their way to Redis. */
+  private readonly endings = new Set<Promise<void>>();
 
   constructor(
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
@@ -213,9 +215,12 @@ export class GenerationRegistry
 
   onFinished(generation: Generation): void {
     if (this.live && generation.claim) {
-      this.live
+      // Kept in view until written, so that a shutdown closes Redis only after the end mark.
+      const ending = this.live
         .finish(generation.sessionId, generation.claim, generation.lastEventId)
         .catch((error: unknown) => this.logger.warn(`Stream ${generation.streamId}: end not shared (${String(error)})`));
+      this.endings.add(ending);
+      void ending.finally(() => this.endings.delete(ending));
     }
     setTimeout(
       () => this.generations.delete(generation.streamId),
@@ -264,8 +269,10 @@ export class GenerationRegistry
     });
   }
 
-  beforeApplicationShutdown(): Promise<void> {
-    return this.drain(this.config.shutdownGraceMs);
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain(this.config.shutdownGraceMs);
+    // Readers on other instances learn that the streams ended, not that this instance died.
+    await Promise.allSettled([...this.endings]);
   }
 
   onApplicationShutdown(): void {
