@@ -5,7 +5,7 @@
  *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
  *                 [--skip-retained] [--skip-split] [--tokens 200]
  *                 [--api-main dist/apps/api/main.js] [--compare other/build/main.js]
- *                 [--database pglite|postgres]
+ *                 [--database pglite|postgres] [--redis]
  * `--api-main tools/bench/src/stack-floor.ts` measures the API's stack without its product features.
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
@@ -15,7 +15,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTestPostgresDatabase, freePort, ScratchDirs, type TestPostgresDatabase, waitForHttp } from '@chat/test-support';
+import {
+  createTestPostgresDatabase,
+  DEFAULT_TEST_REDIS_URL,
+  freePort,
+  ScratchDirs,
+  type TestPostgresDatabase,
+  testRedisPrefix,
+  waitForHttp,
+} from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
 import { startNode, type BenchProcess } from './processes';
 import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
@@ -74,6 +82,11 @@ const { values } = parseArgs({
      * whose own CPU is not counted in the API's.
      */
     database: { type: 'string', default: 'pglite' },
+    /**
+     * Live streams, claims and rate limits through Redis (`TEST_REDIS_URL`, by default the local
+     * server), as several instances run; its own CPU is not counted in the API's.
+     */
+    redis: { type: 'boolean', default: false },
   },
 });
 if (values.database !== 'pglite' && values.database !== 'postgres') {
@@ -83,13 +96,14 @@ let postgres: TestPostgresDatabase | undefined;
 /** The API servers' data folders and outbox, removed when the bench ends. */
 const scratch = new ScratchDirs();
 
-/** Where an API server started now keeps its data. */
+/** Where an API server started now keeps its data (and, with `--redis`, shares its live state). */
 async function databaseEnv(): Promise<Record<string, string>> {
+  const redis = values.redis ? { REDIS_URL: process.env['TEST_REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL, REDIS_KEY_PREFIX: testRedisPrefix() } : {};
   if (values.database === 'postgres') {
     postgres ??= await createTestPostgresDatabase('chat_bench');
-    return { DATABASE_URL: postgres.url };
+    return { DATABASE_URL: postgres.url, ...redis };
   }
-  return { DATA_DIR: scratch.make('bench-data-') };
+  return { DATA_DIR: scratch.make('bench-data-'), ...redis };
 }
 const quick = values.quick ?? false;
 const list = (value: string | undefined, fallback: number[]) =>
