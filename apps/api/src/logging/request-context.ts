@@ -5,8 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * The id of the HTTP request being served, for the service lines written while serving it.
  * Entered once per request, after the body is read (a body parser's callbacks run in the
  * socket's context, not the request's), and carried by Node along the request's promises and
- * timers: the turn it starts, its notification's first attempt. The price is Node 20's promise
- * hook for every promise made while any context is live, measured in docs/performance-log.md.
+ * timers: the turn it starts, its notification's first attempt. The price: on Node 20, once a
+ * context has been entered, a hook runs for every promise and async resource the process makes,
+ * on the streaming path too (docs/performance-log.md, ninth session).
  */
 const requests = new AsyncLocalStorage<string>();
 
