@@ -98,7 +98,9 @@ const scratch = new ScratchDirs();
 
 /** Where an API server started now keeps its data (and, with `--redis`, shares its live state). */
 async function databaseEnv(): Promise<Record<string, string>> {
-  const redis = values.redis ? { REDIS_URL: process.env['TEST_REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL, REDIS_KEY_PREFIX: testRedisPrefix() } : {};
+  const redis: Record<string, string> = values.redis
+    ? { REDIS_URL: process.env['TEST_REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL, REDIS_KEY_PREFIX: testRedisPrefix() }
+    : {};
   if (values.database === 'postgres') {
     postgres ??= await createTestPostgresDatabase('chat_bench');
     return { DATABASE_URL: postgres.url, ...redis };
