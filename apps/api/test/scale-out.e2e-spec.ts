@@ -1,4 +1,5 @@
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
+import { StaffClient } from './support/staff-client';
 import {
   ChatVisitor,
   createTestPostgresDatabase,
@@ -45,6 +46,8 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
       OPENAI_BASE_URL: fake.url,
       MAIL_OUTBOX_DIR: scratch.make('outbox-'),
       LOG_LEVEL: 'warn',
+      ADMIN_EMAIL: 'admin@example.com',
+      ADMIN_PASSWORD: 'correct horse battery staple',
     };
     [a, b] = await instances();
   }, 90_000);
@@ -133,6 +136,27 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     expect(after.status).toBe(200);
     await after.text();
   }, 30_000);
+
+  it("shows staff signed in on B the lead a visitor completes on A, live", async () => {
+    const staff = new StaffClient(b.url);
+    expect((await staff.login('admin@example.com', 'correct horse battery staple')).status).toBe(200);
+    const controller = new AbortController();
+    const feed = await fetch(`${b.url}/api/leads/events`, {
+      headers: { Cookie: `staff_session=${staff.cookies.get('staff_session')}` },
+      signal: controller.signal,
+    });
+    let received = '';
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of feed.body as unknown as AsyncIterable<Uint8Array>) received += decoder.decode(chunk, { stream: true });
+    })().catch(() => undefined);
+    fake.setStructuredReply({ json: { name: 'Cross Instance', email: 'cross@example.com', phone: null, goals: null, experience: 'beginner' } });
+    fake.enqueue({ text: 'Thank you.' });
+    await new ChatVisitor(a.url).turn({ session_id: 'scale-lead', message: 'I am Cross Instance, cross@example.com, a beginner' });
+    await waitFor(() => received.includes('Cross Instance') && received.includes('"state":"complete"'), 5_000);
+    controller.abort();
+    await reading;
+  });
 
   it('lets a stream finish through a SIGTERM of its instance, for its client there and a reader on B', async () => {
     fake.enqueue({ text: REPLY, tokenDelayMs: 25 });
