@@ -13,7 +13,7 @@ const LAYERS = {
   common: ['metrics'],
   logging: [],
   database: ['config'],
-  redis: ['config'],
+  redis: ['config', 'common'],
   profile: ['config', 'common'],
   model: ['config', 'common', 'profile'],
   lead: ['config', 'common', 'profile', 'model'],
