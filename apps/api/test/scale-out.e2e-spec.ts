@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
 import { StaffClient } from './support/staff-client';
 import {
@@ -99,6 +100,27 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     // Strangers get nothing, on either instance.
     for (const api of [a, b]) expect((await resumeStream(api.url, start.stream_id, 0, 'wrong-token')).response.status).toBe(403);
   }, 30_000);
+
+  it('replays a burst (several events to one Redis entry) on B from any point, the same as A sent it', async () => {
+    fake.enqueue({ text: REPLY, tokenDelayMs: 0 });
+    const visitor = new ChatVisitor(a.url);
+    const onA = await visitor.turn({ session_id: 'scale-burst', message: 'All at once' });
+    const streamId = onA.get('start').stream_id;
+    const redis = new Redis(testRedisUrl() ?? '');
+    try {
+      const entries = await redis.xlen(`${env['REDIS_KEY_PREFIX']}stream:{${streamId}}:events`);
+      expect(entries).toBeLessThan(onA.events.length);
+    } finally {
+      redis.disconnect();
+    }
+    for (const from of [0, 1, 7, 30, onA.lastId - 1]) {
+      const onB = await resumeStream(b.url, streamId, from, visitor.tokenOf('scale-burst'));
+      await onB.finished;
+      const expected = onA.events.filter((event) => event.id > from);
+      expect(onB.events.map((event) => event.id)).toEqual(expected.map((event) => event.id));
+      expect(onB.events.slice(from === 0 ? 1 : 0).map((event) => JSON.stringify(event.event))).toEqual(expected.slice(from === 0 ? 1 : 0).map((event) => JSON.stringify(event.event)));
+    }
+  });
 
   it('stops the generation on A when B is asked to cancel, and closes its upstream socket', async () => {
     fake.enqueue({ text: REPLY, tokenDelayMs: 100 });

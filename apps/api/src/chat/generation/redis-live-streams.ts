@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { ChainableCommander } from 'ioredis';
 import { Observable } from 'rxjs';
 import { encodeEventData } from '@chat/contracts';
 import type { RedisConnection } from '../../redis/redis-connection';
@@ -14,7 +15,10 @@ export interface SessionClaim {
 
 /** The stream's last entry: no event, only the news that there will be no more. */
 const END_FIELD = 'end';
+/** An entry of one event: `e` and its JSON. */
 const EVENT_FIELD = 'e';
+/** An entry of several consecutive events (the ones a loop turn produced): `n`, their count, `e`, their JSON joined by newlines (JSON has none of its own). */
+const COUNT_FIELD = 'n';
 /** How long one blocking read waits before it checks that the generation's instance is alive. */
 const BLOCK_MS = 1_000;
 
@@ -97,15 +101,55 @@ export class RedisLiveStreams {
     pipeline.exec().catch((error: unknown) => this.logger.warn(`Stream ${claim.streamId} not described (${String(error)})`));
   }
 
-  /** Appends an event (sent in order on the command connection; nobody waits for it). */
+  /**
+   * Appends an event. The events of one event-loop turn are sent together, one entry per stream
+   * and one write for all streams (a burst of tokens costs one command, not one each), in order
+   * on the command connection; nobody waits for them.
+   */
   append(streamId: string, event: StreamEvent): void {
-    this.redis.client
-      .xadd(this.eventsKey(streamId), `${event.id}-1`, EVENT_FIELD, event.json)
-      .catch((error: unknown) => this.logger.warn(`Stream ${streamId}: event ${event.id} not shared (${String(error)})`));
+    const waiting = this.unsent.get(streamId);
+    if (waiting) waiting.push(event);
+    else this.unsent.set(streamId, [event]);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private readonly unsent = new Map<string, StreamEvent[]>();
+  private flushing = false;
+
+  private flush(): void {
+    this.flushing = false;
+    if (this.unsent.size === 0) return;
+    const pipeline = this.redis.client.pipeline();
+    for (const [streamId, events] of this.unsent) this.addEntry(pipeline, streamId, events);
+    this.unsent.clear();
+    pipeline.exec().catch((error: unknown) => this.logger.warn(`Events not shared (${String(error)})`));
+  }
+
+  /** Sends a stream's unsent events now (before its end mark). */
+  private flushStream(streamId: string): void {
+    const events = this.unsent.get(streamId);
+    if (!events) return;
+    this.unsent.delete(streamId);
+    const pipeline = this.redis.client.pipeline();
+    this.addEntry(pipeline, streamId, events);
+    pipeline.exec().catch((error: unknown) => this.logger.warn(`Stream ${streamId}: events not shared (${String(error)})`));
+  }
+
+  private addEntry(pipeline: ChainableCommander, streamId: string, events: StreamEvent[]): void {
+    const last = events[events.length - 1];
+    if (events.length === 1) pipeline.xadd(this.eventsKey(streamId), `${last.id}-1`, EVENT_FIELD, last.json);
+    else {
+      const joined = events.map((event) => event.json).join('\n');
+      pipeline.xadd(this.eventsKey(streamId), `${last.id}-1`, COUNT_FIELD, String(events.length), EVENT_FIELD, joined);
+    }
   }
 
   /** The stream has ended: its end mark, its expiry, and its session is free. */
   async finish(sessionId: string, claim: SessionClaim, lastId: number): Promise<void> {
+    this.flushStream(claim.streamId);
     await this.redis.client
       .multi()
       .xadd(this.eventsKey(claim.streamId), `${lastId + 1}-1`, END_FIELD, '1')
@@ -193,8 +237,14 @@ export class RedisLiveStreams {
               subscriber.complete();
               return;
             }
-            lastId = Number(entryId.split('-')[0]);
-            subscriber.next({ id: lastId, json: fields[1] });
+            const entryLast = Number(entryId.split('-')[0]);
+            const jsons = fields[0] === COUNT_FIELD ? fields[3].split('\n') : [fields[1]];
+            for (const [index, json] of jsons.entries()) {
+              const id = entryLast - jsons.length + 1 + index;
+              // A resume inside an entry: its events up to Last-Event-ID were received already.
+              if (id > lastId) subscriber.next({ id, json });
+            }
+            lastId = entryLast;
           }
         }
       })().catch((error: unknown) => {
