@@ -11,8 +11,15 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { API_KEY_SCOPES, type ApiKeyScope, STAFF_ROLES, type StaffRole } from '@chat/contracts';
-import { accessConfig, STAFF_PASSWORD_MAX_LENGTH, STAFF_PASSWORD_MIN_LENGTH } from '../config/access.config';
+import {
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+  STAFF_PASSWORD_MAX_LENGTH,
+  STAFF_PASSWORD_MIN_LENGTH,
+  STAFF_ROLES,
+  type StaffRole,
+} from '@chat/contracts';
+import { accessConfig } from '../config/access.config';
 import { databaseConfig } from '../config/database.config';
 import { DatabaseConnection } from '../database/database';
 import { ApiKeys } from './api-keys';

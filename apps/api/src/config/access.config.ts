@@ -1,10 +1,8 @@
 import { registerAs } from '@nestjs/config';
 import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { STAFF_PASSWORD_MAX_LENGTH, STAFF_PASSWORD_MIN_LENGTH } from '@chat/contracts';
 import { validateEnv } from './validate-env';
 
-/** The shortest staff password accepted (NIST SP 800-63B's floor for a chosen password is 8). */
-export const STAFF_PASSWORD_MIN_LENGTH = 12;
-export const STAFF_PASSWORD_MAX_LENGTH = 256;
 
 class AccessEnv {
   /** With ADMIN_PASSWORD: an admin account created at start when no account has this email. */

@@ -17,6 +17,10 @@ export const STAFF_SESSION_COOKIE = 'staff_session';
 export const XSRF_COOKIE = 'XSRF-TOKEN';
 export const XSRF_HEADER = 'X-XSRF-TOKEN';
 
+/** A staff password's length, in characters (NIST SP 800-63B's floor for a chosen one is 8). */
+export const STAFF_PASSWORD_MIN_LENGTH = 12;
+export const STAFF_PASSWORD_MAX_LENGTH = 256;
+
 export interface LoginRequest {
   email: string;
   password: string;

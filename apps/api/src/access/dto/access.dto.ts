@@ -20,6 +20,8 @@ import {
   type CreateStaffAccount,
   type CreatedApiKey,
   type LoginRequest,
+  STAFF_PASSWORD_MAX_LENGTH,
+  STAFF_PASSWORD_MIN_LENGTH,
   STAFF_ROLES,
   type StaffAccount,
   type StaffRole,
@@ -27,7 +29,6 @@ import {
   type StaffUser,
   type UpdateStaffAccount,
 } from '@chat/contracts';
-import { STAFF_PASSWORD_MAX_LENGTH, STAFF_PASSWORD_MIN_LENGTH } from '../../config/access.config';
 
 // Requests are validated by these classes and the OpenAPI document is drawn from them; each
 // implements its contract type, so the compiler keeps both in step with the wire.

@@ -1,12 +1,9 @@
 import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
-import { STAFF_ROLES, type StaffAccount, type StaffRole } from '@chat/contracts';
+import { STAFF_PASSWORD_MAX_LENGTH, STAFF_PASSWORD_MIN_LENGTH, STAFF_ROLES, type StaffAccount, type StaffRole } from '@chat/contracts';
 import { AdminApi } from '../data/admin-api';
 import { StaffAuth } from '../data/staff-auth';
 import { staffErrorMessage } from '../data/staff-error';
 import { WhenPipe } from '../ui/when-pipe';
-
-/** The shortest password the API accepts for a staff account. */
-export const PASSWORD_MIN_LENGTH = 12;
 
 /** Staff accounts (admins): the list, a new account, a role changed, an account disabled or enabled again. */
 @Component({
@@ -27,7 +24,8 @@ export class StaffAccountsPage {
   /** The account a change is being saved for. */
   protected readonly saving = signal<string | null>(null);
   protected readonly roles = STAFF_ROLES;
-  protected readonly minLength = PASSWORD_MIN_LENGTH;
+  protected readonly minLength = STAFF_PASSWORD_MIN_LENGTH;
+  protected readonly maxLength = STAFF_PASSWORD_MAX_LENGTH;
 
   constructor() {
     effect(() => {
