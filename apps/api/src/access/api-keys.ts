@@ -5,7 +5,7 @@ import type { ApiKeyScope, ApiKeySummary, CreatedApiKey } from '@chat/contracts'
 import type { ApiKeyPrincipal } from '../common/principal';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import { apiKeys } from '../database/schema';
-import { hashSecret, newSecret } from './secret-token';
+import { hashSecret, newSecret } from '../common/secret';
 
 /** Keys start with this, so that a leaked one is recognisable (secret scanners look for prefixes). */
 export const API_KEY_PREFIX = 'csk_';

@@ -9,7 +9,7 @@ import { accessConfig } from '../config/access.config';
 import { type Database, DatabaseConnection } from '../database/database';
 import { loginFailures, staffSessions, staffUsers } from '../database/schema';
 import { Passwords } from './passwords';
-import { hashSecret, newSecret } from './secret-token';
+import { hashSecret, newSecret } from '../common/secret';
 import { normalizeEmail } from './staff-accounts';
 
 export interface SignedIn {

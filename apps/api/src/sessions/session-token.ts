@@ -1,18 +1,10 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../common/api-error';
+import { hashSecret, newSecret } from '../common/secret';
 
-/**
- * A session's secret: 256 random bits, shown once to whoever created the session and stored
- * only as its SHA-256 (a fast hash is right for a random secret of this size: there is no
- * dictionary to try, unlike a password).
- */
-export function newSessionToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-export function hashSessionToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+/** A session's secret, shown once to whoever created the session and stored only as its hash. */
+export const newSessionToken = (): string => newSecret();
+export const hashSessionToken = hashSecret;
 
 /** Whether `token` hashes to `hash`, compared in constant time. */
 export function sessionTokenMatches(token: string | undefined, hash: string | undefined): boolean {
