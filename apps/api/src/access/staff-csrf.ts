@@ -4,6 +4,9 @@ import type { Request, Response } from 'express';
 import { XSRF_COOKIE, XSRF_HEADER } from '@chat/contracts';
 import { principalOf } from '../common/principal';
 
+/** Read by the portal's scripts, by design: the secret half is the HttpOnly session cookie. */
+const XSRF_COOKIE_OPTIONS = { httpOnly: false, sameSite: 'lax', path: '/', secure: false } as const;
+
 /** The staff session cookie's secret, which the CSRF token is bound to (signed with, and for). */
 function staffSessionToken(request?: Request): string {
   const principal = request && principalOf(request);
@@ -22,8 +25,7 @@ export class StaffCsrf {
     getSecret: staffSessionToken,
     getSessionIdentifier: staffSessionToken,
     cookieName: XSRF_COOKIE,
-    // Read by the portal's scripts, by design: the secret half is the HttpOnly session cookie.
-    cookieOptions: { httpOnly: false, sameSite: 'lax', path: '/', secure: false },
+    cookieOptions: XSRF_COOKIE_OPTIONS,
     getCsrfTokenFromRequest: (request) => request.get(XSRF_HEADER),
   });
 
@@ -31,7 +33,7 @@ export class StaffCsrf {
   issue(request: Request, response: Response): void {
     this.csrf.generateCsrfToken(request, response, {
       overwrite: true,
-      cookieOptions: { httpOnly: false, sameSite: 'lax', path: '/', secure: request.secure },
+      cookieOptions: { ...XSRF_COOKIE_OPTIONS, secure: request.secure },
     });
   }
 

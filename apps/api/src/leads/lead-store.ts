@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import {
   type LeadDetail,
   type LeadNotification,
@@ -19,13 +19,8 @@ interface Cursor {
   id: string;
 }
 
-type SummaryRow = LeadSummary;
-
-type NotificationRow = LeadNotification;
-
 /** A timestamp as ISO 8601 text with its microseconds (a JavaScript Date would drop them). */
-const isoText = (column: SQL | string) =>
-  sql`to_char(${typeof column === 'string' ? sql.raw(column) : column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const isoText = (column: string) => sql`to_char(${sql.raw(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const NOTIFICATION_COLUMNS = sql`id, channel, status, attempts, last_error,
   case when status = 'queued' then ${isoText('next_attempt_at')} end as next_attempt_at,
@@ -125,9 +120,9 @@ export class LeadStore {
 
   /** Puts the lead's failed notifications back in the queue, due now, with their attempts anew. */
   async requeueFailed(id: string): Promise<LeadNotification[]> {
-    const [known] = await rowsOf<{ id: string }>(this.db, sql`select id from ${leads} where id = ${id}`).then((result) => result.rows);
+    const [known] = await this.db.select({ id: leads.id }).from(leads).where(eq(leads.id, id));
     if (!known) throw new ApiError('not_found', 'No such lead.');
-    const { rows } = await rowsOf<NotificationRow>(
+    const { rows } = await rowsOf<LeadNotification>(
       this.db,
       sql`update ${notifications} set status = 'queued', attempts = 0, next_attempt_at = now(), last_error = null, updated_at = now()
           where lead_id = ${id} and status = 'failed'
@@ -157,8 +152,8 @@ export class LeadStore {
     return sql.join(conditions, sql` and `);
   }
 
-  private async summaries(where: SQL): Promise<SummaryRow[]> {
-    const { rows } = await rowsOf<SummaryRow>(
+  private async summaries(where: SQL): Promise<LeadSummary[]> {
+    const { rows } = await rowsOf<LeadSummary>(
       this.db,
       sql`
         select l.id, l.session_id, l.state, l.fields,
@@ -180,7 +175,7 @@ export class LeadStore {
   }
 
   private async notificationsOf(where: SQL): Promise<LeadNotification[]> {
-    const { rows } = await rowsOf<NotificationRow>(
+    const { rows } = await rowsOf<LeadNotification>(
       this.db,
       sql`select ${NOTIFICATION_COLUMNS} from ${notifications} where ${where} order by channel`,
     );
