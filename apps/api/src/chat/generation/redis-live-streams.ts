@@ -69,11 +69,10 @@ export class RedisLiveStreams {
 
   /** Claims `sessionId` for a generation; answers the claim already held if there is one. */
   async claim(sessionId: string, claim: SessionClaim): Promise<SessionClaim | undefined> {
-    const taken = await this.redis.client.set(this.claimKey(sessionId), JSON.stringify(claim), 'PX', this.settings.claimTtlMs, 'NX');
-    if (taken === 'OK') return undefined;
-    const held = await this.redis.client.get(this.claimKey(sessionId));
-    // Released between the two calls: busy a moment ago, free now; the caller retries.
-    return held ? (JSON.parse(held) as SessionClaim) : { ...claim, streamId: '' };
+    const key = this.claimKey(sessionId);
+    // `SET NX … GET` answers the claim held, or takes it: one round trip, nothing in between.
+    const held = await this.redis.client.set(key, JSON.stringify(claim), 'PX', this.settings.claimTtlMs, 'NX', 'GET');
+    return held === null ? undefined : (JSON.parse(held) as SessionClaim);
   }
 
   /** Renews the claims of this instance's running generations (one round trip for all). */
@@ -186,8 +185,7 @@ export class RedisLiveStreams {
     const meta = await this.redis.client.hgetall(this.metaKey(streamId));
     if (!meta['claim'] || !meta['session']) return undefined;
     const claim = JSON.parse(meta['claim']) as SessionClaim;
-    const running = (await this.redis.client.get(this.claimKey(meta['session']))) === meta['claim'];
-    return new RemoteGeneration(this, streamId, meta['session'], claim, running);
+    return new RemoteGeneration(this, streamId, meta['session'], claim, await this.isRunning(meta['session'], claim));
   }
 
   /** Whether the generation still holds its session's claim (its instance is alive and it runs). */
