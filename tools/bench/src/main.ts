@@ -6,6 +6,9 @@
  *                 [--skip-retained] [--skip-split] [--tokens 200]
  *                 [--api-main dist/apps/api/main.js] [--compare other/build/main.js]
  *                 [--database pglite|postgres] [--redis]
+ *                 [--skip-scale-out] [--scale-out-b-core 1]
+ * `--redis` (with `--database postgres`) also runs two instances, A and B, sharing the database and
+ * Redis: cancel and resume sent to B for a stream on A, beside the same sent to A (scale-out.ts).
  * `--api-main tools/bench/src/stack-floor.ts` measures the API's stack without its product features.
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
@@ -27,6 +30,7 @@ import {
 import { HeapProbe } from './heap-probe';
 import { startNode, type BenchProcess } from './processes';
 import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
+import { runScaleOut, type ScaleOutResults } from './scale-out';
 import {
   measureCancel,
   measureIdle,
@@ -87,10 +91,24 @@ const { values } = parseArgs({
      * server), as several instances run; its own CPU is not counted in the API's.
      */
     redis: { type: 'boolean', default: false },
+    /** Leaves out the two-instance scenario that `--redis` runs. */
+    'skip-scale-out': { type: 'boolean', default: false },
+    /**
+     * The core of the second instance, B (A is on core 0). Core 1 by default: each instance has
+     * a core of its own, as instances on separate machines do, and B's work does not come out of
+     * A's; the load generator and upstreams it shares core 1 with are lightly loaded there.
+     */
+    'scale-out-b-core': { type: 'string', default: '1' },
   },
 });
 if (values.database !== 'pglite' && values.database !== 'postgres') {
   throw new Error('--database must be pglite or postgres');
+}
+if (values.redis && values.database !== 'postgres' && !values['skip-scale-out']) {
+  // PGlite is one process's database: two instances cannot share it.
+  throw new Error(
+    '--redis runs two API instances, which must share one database: add --database postgres (or --skip-scale-out)',
+  );
 }
 let postgres: TestPostgresDatabase | undefined;
 /** The API servers' data folders and outbox, removed when the bench ends. */
@@ -186,6 +204,7 @@ async function startServer(
   upstreamPort: number,
   inspectorPort?: number,
   apiMain = values['api-main'],
+  instance: { core?: number; env?: Record<string, string> } = {},
 ): Promise<BenchProcess> {
   const port = await freePort();
   const upstream = `http://127.0.0.1:${upstreamPort}/v1`;
@@ -193,7 +212,7 @@ async function startServer(
   const server =
     kind === 'api'
       ? startNode(
-          0,
+          instance.core ?? 0,
           [
             ...inspect,
             ...(apiMain.endsWith('.ts') ? RUN_TYPESCRIPT : []),
@@ -210,6 +229,7 @@ async function startServer(
             OPENAI_FIRST_TOKEN_TIMEOUT_MS: '600000',
             OPENAI_STALL_TIMEOUT_MS: '600000',
             ...(await databaseEnv()),
+            ...instance.env,
           },
           port,
         )
@@ -309,8 +329,36 @@ function medianFigures(runs: LoadFigures[]): LoadFigures {
   return out;
 }
 
+/**
+ * Two instances of the API sharing the database and one Redis prefix, as one deployment: a
+ * stream's cancel and resume sent to the other instance, beside the same sent to its own.
+ */
+function scaleOut(): Promise<ScaleOutResults> {
+  const cores = { a: 0, b: Number(values['scale-out-b-core']) };
+  const tokenDelayMs = 20;
+  // Resumes and cancels count against the reads budget, shared through Redis by both instances.
+  const shared = { REDIS_KEY_PREFIX: testRedisPrefix(), RATE_LIMIT_READS: '1000000' };
+  return runScaleOut({
+    reps,
+    cancelSamples,
+    resumeStreams: 100,
+    text,
+    tokens,
+    tokenDelayMs,
+    resumePauseMs: 100,
+    cores,
+    startSlowUpstream,
+    startPacedUpstream: () => startFake(['--token-delay-ms', String(tokenDelayMs)]),
+    startInstances: (upstreamPort) =>
+      Promise.all([
+        startServer('api', upstreamPort, undefined, undefined, { core: cores.a, env: shared }),
+        startServer('api', upstreamPort, undefined, undefined, { core: cores.b, env: shared }),
+      ]),
+  });
+}
+
 /** A scenario left out by `--skip-<name>`, or by `--compare`, which runs only its own. */
-const skip = (name: 'load' | 'split' | 'idle' | 'retained' | 'cancel') =>
+const skip = (name: 'load' | 'split' | 'idle' | 'retained' | 'cancel' | 'scale-out') =>
   values.compare !== undefined || values[`skip-${name}`] === true;
 
 async function main(): Promise<void> {
@@ -425,6 +473,7 @@ async function main(): Promise<void> {
     }
     upstream.close();
   }
+  if (values.redis && !skip('scale-out')) results.scaleOut = await scaleOut();
   if (values.compare) results.compare = await compareBuilds(values.compare);
   const tables = renderTables(results);
   console.log(`\n${tables}`);

@@ -1,3 +1,4 @@
+import { scaleOutTables, type ScaleOutResults } from './scale-out';
 import type { CancelFigures, IdleFigures, LoadFigures, RetainedFigures } from './scenarios';
 import { median } from './stream-client';
 
@@ -22,6 +23,8 @@ export interface BenchResults {
     perEventUs: number;
   }[];
   cancel: { server: ServerKind; figures: CancelFigures }[];
+  /** `--redis`: cancel and resume across two instances, beside the same on one. */
+  scaleOut?: ScaleOutResults;
   /** `--compare`: the build under test and `other`, run after run in alternating pairs. */
   compare?: {
     other: string;
@@ -200,6 +203,8 @@ export function renderTables(results: BenchResults): string {
         ]),
       ),
     );
+  for (const table of results.scaleOut ? scaleOutTables(results.scaleOut) : [])
+    lines.push(...section(table.title, table.header, table.text, table.rows, ...table.notes));
   if (results.compare) {
     const cpu = (runs: LoadFigures[]) => median(runs.map((f) => f.cpuMsPerStream));
     const streams = (runs: LoadFigures[]) => median(runs.map((f) => f.streamsPerSec));
