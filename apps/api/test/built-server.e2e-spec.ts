@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { startFakeOpenAi } from '@chat/fake-openai';
 import { postChatStream, type RunningBuiltApi, ScratchDirs, spawnBuiltApi, startBuiltApi } from '@chat/test-support';
@@ -39,6 +39,24 @@ describe('the built API (dist/apps/api/main.js)', () => {
       expect(stream.text).toMatch(/momentum/i);
       // Nest re-raises the signal once its shutdown hooks are done.
       expect(await api.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    } finally {
+      api.child.kill('SIGKILL');
+    }
+  });
+
+  it('takes a heap snapshot on SIGUSR2 (an operator\'s signal) and goes on serving: only SIGTERM and SIGINT drain', async () => {
+    const diagnostics = scratch.make('diagnostics-');
+    const api = await startBuiltApi(
+      environment({ NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${diagnostics}` }),
+      { timeoutMs: 20_000 },
+    );
+    try {
+      api.child.kill('SIGUSR2');
+      await waitFor(() => readdirSync(diagnostics).some((file) => file.endsWith('.heapsnapshot')), 20_000);
+      const stream = await postChatStream(api.url, { message: 'What is momentum trading?', session_id: 'after-snapshot' });
+      await stream.finished;
+      expect(stream.find('done')?.finish_reason).toBe('stop');
+      expect(api.child.exitCode).toBeNull();
     } finally {
       api.child.kill('SIGKILL');
     }
@@ -110,6 +128,14 @@ describe('the built API (dist/apps/api/main.js)', () => {
 });
 
 /** Samples `read()` every 5 ms, for `forMs` or until `stop()`; resolves with the samples. */
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function sample(read: () => number, forMs: number): Promise<number[]> & { stop(): void } {
   const samples: number[] = [];
   let stop!: () => void;

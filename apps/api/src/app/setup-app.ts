@@ -66,7 +66,9 @@ export function setupApp(app: NestExpressApplication): INestApplication {
       verifyApiKey: (key) => app.get(ApiKeys).verify(key),
     }),
   );
-  app.enableShutdownHooks();
+  // Only the signals that ask a process to stop: Nest's default list also has SIGUSR2, the
+  // signal of `--heapsnapshot-signal` and of file watchers, which would drain a live instance.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const document = SwaggerModule.createDocument(
     app,
