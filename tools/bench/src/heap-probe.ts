@@ -9,10 +9,13 @@ import WebSocket from 'ws';
 export class HeapProbe {
   private nextId = 0;
   private readonly waiting = new Map<number, (message: CdpAnswer) => void>();
+  private snapshotChunks: string[] = [];
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as CdpAnswer;
+      if (message.method === 'HeapProfiler.addHeapSnapshotChunk')
+        this.snapshotChunks.push(String(message.params?.chunk));
       if (message.id === undefined) return;
       this.waiting.get(message.id)?.(message);
       this.waiting.delete(message.id);
@@ -43,6 +46,31 @@ export class HeapProbe {
     return Number(answer.result?.result?.value);
   }
 
+  /** The value of `expression`, evaluated in the server (returned by value). */
+  async evaluate(expression: string): Promise<unknown> {
+    const answer = await this.call('Runtime.evaluate', { expression, returnByValue: true });
+    return answer.result?.result?.value;
+  }
+
+  /** A heap snapshot (after the collection V8 runs before taking one), as its JSON text. */
+  async heapSnapshot(): Promise<string> {
+    this.snapshotChunks = [];
+    await this.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    return this.snapshotChunks.join('');
+  }
+
+  /** A CPU profile (V8's `Profiler.Profile`) of the server while `during` runs. */
+  async cpuProfile(during: () => Promise<unknown>): Promise<CpuProfile> {
+    await this.call('Profiler.enable');
+    await this.call('Profiler.setSamplingInterval', { interval: 200 });
+    await this.call('Profiler.start');
+    await during();
+    const answer = (await this.call('Profiler.stop')) as unknown as {
+      result: { profile: CpuProfile };
+    };
+    return answer.result.profile;
+  }
+
   close(): void {
     this.socket.close();
   }
@@ -58,8 +86,21 @@ export class HeapProbe {
   }
 }
 
+/** V8's CPU profile: a call tree, and which node was on top at each sample. */
+export interface CpuProfile {
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
+  }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
 interface CdpAnswer {
   id?: number;
+  method?: string;
+  params?: { chunk?: string };
   result?: { result?: { value?: unknown } };
   error?: { message: string };
 }

@@ -6,6 +6,7 @@
  *                 [--skip-retained] [--skip-split] [--tokens 200]
  *                 [--api-main dist/apps/api/main.js] [--compare other/build/main.js]
  *                 [--database pglite|postgres] [--redis]
+ *                 [--skip-pace] [--pace-levels 25,50,100] [--pace-step-ms 10000]
  *                 [--skip-scale-out] [--scale-out-b-core 1]
  * `--redis` (with `--database postgres`) also runs two instances, A and B, sharing the database and
  * Redis: cancel and resume sent to B for a stream on A, beside the same sent to A (scale-out.ts).
@@ -28,6 +29,7 @@ import {
   waitForHttp,
 } from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
+import { measurePacedCapacity, PACE_TOKEN_DELAY_MS, type PaceResults } from './pace';
 import { startNode, type BenchProcess } from './processes';
 import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
 import { runScaleOut, type ScaleOutResults } from './scale-out';
@@ -67,6 +69,10 @@ const { values } = parseArgs({
     'skip-cancel': { type: 'boolean', default: false },
     'skip-retained': { type: 'boolean', default: false },
     'skip-split': { type: 'boolean', default: false },
+    'skip-pace': { type: 'boolean', default: false },
+    /** Realistic pace: target concurrent streams per step, and how long each step lasts. */
+    'pace-levels': { type: 'string' },
+    'pace-step-ms': { type: 'string' },
     /** Tokens per reply: the targets are set for 200; longer replies weigh per-event costs more. */
     tokens: { type: 'string', default: '200' },
     /**
@@ -357,6 +363,48 @@ function scaleOut(): Promise<ScaleOutResults> {
   });
 }
 
+/**
+ * Realistic pace: each server, in alternating order, `reps` times, on replies paced like a
+ * model; every run steps the arrival rate up until a step fails (see `pace.ts`).
+ */
+async function measurePace(): Promise<PaceResults> {
+  // Concurrency doubles per step when quick, else rises by √2 (the ratio's resolution).
+  const fallback = Array.from({ length: quick ? 8 : 15 }, (_, i) =>
+    Math.round(25 * Math.SQRT2 ** (quick ? 2 * i : i)),
+  );
+  // An API stream holds three sockets in the server: the client's, the reply's, the extraction's.
+  const maxOpen = Math.floor((fileLimit - 200) / 3);
+  const settings = {
+    levels: list(values['pace-levels'], fallback).filter((level) => level <= maxOpen),
+    stepMs: Number(values['pace-step-ms'] ?? (quick ? 7000 : 10_000)),
+    tokens,
+    tokenDelayMs: PACE_TOKEN_DELAY_MS,
+    firstEventLimitMs: 100,
+    retries: 1,
+  };
+  const upstream = await startFake(['--token-delay-ms', String(PACE_TOKEN_DELAY_MS)]);
+  const runs: PaceResults['runs'] = [];
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const kind of rep % 2 ? SERVERS : [...SERVERS].reverse()) {
+      console.log(`pace rep ${rep} ${kind}:`);
+      const server = await startServer(kind, upstream.port);
+      const figures = await measurePacedCapacity(server, {
+        ...settings,
+        expectedText: text,
+        upstream,
+        maxOpen,
+      });
+      await server.stop();
+      runs.push({ server: kind, rep, figures });
+      console.log(
+        `pace rep ${rep} ${kind}: capacity ${figures.capacity.toFixed(0)} streams (${figures.stoppedBy})`,
+      );
+    }
+  }
+  await upstream.stop();
+  return { settings, runs };
+}
+
 /** A scenario left out by `--skip-<name>`, or by `--compare`, which runs only its own. */
 const skip = (name: 'load' | 'split' | 'idle' | 'retained' | 'cancel' | 'scale-out') =>
   values.compare !== undefined || values[`skip-${name}`] === true;
@@ -474,6 +522,7 @@ async function main(): Promise<void> {
     upstream.close();
   }
   if (values.redis && !skip('scale-out')) results.scaleOut = await scaleOut();
+  if (!skip('pace')) results.pace = await measurePace();
   if (values.compare) results.compare = await compareBuilds(values.compare);
   const tables = renderTables(results);
   console.log(`\n${tables}`);

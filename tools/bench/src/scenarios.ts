@@ -26,7 +26,7 @@ let sessionCounter = 0;
 const nextSession = (prefix: string) => `${prefix}-${process.pid}-${++sessionCounter}`;
 
 /** `concurrency` clients, each opening one stream after another, for `durationMs` (then the last ones finish). */
-async function drive(
+export async function drive(
   server: BenchProcess,
   concurrency: number,
   durationMs: number,
