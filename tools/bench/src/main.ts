@@ -406,7 +406,7 @@ async function measurePace(): Promise<PaceResults> {
 }
 
 /** A scenario left out by `--skip-<name>`, or by `--compare`, which runs only its own. */
-const skip = (name: 'load' | 'split' | 'idle' | 'retained' | 'cancel' | 'scale-out') =>
+const skip = (name: 'load' | 'split' | 'idle' | 'retained' | 'cancel' | 'pace' | 'scale-out') =>
   values.compare !== undefined || values[`skip-${name}`] === true;
 
 async function main(): Promise<void> {
