@@ -145,7 +145,7 @@ export class ChatController {
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
   async cancel(@Param() { streamId }: StreamParamsDto, @Caller() caller: SessionCaller): Promise<CancelReply> {
     const generation = await this.generations.getOwned(streamId, caller);
-    const running = !generation.isFinished;
+    const running = await generation.isRunning();
     generation.abort('cancelled');
     return { stream_id: streamId, cancelled: running };
   }

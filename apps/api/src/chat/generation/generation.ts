@@ -52,6 +52,10 @@ export class Generation implements LiveGeneration {
     return this.finishedAt !== undefined;
   }
 
+  isRunning(): Promise<boolean> {
+    return Promise.resolve(!this.isFinished);
+  }
+
   /** The id of the last event emitted (0 before the first). */
   get lastEventId(): number {
     return this.events.length;

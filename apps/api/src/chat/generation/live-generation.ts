@@ -9,7 +9,8 @@ import type { StreamEvent } from './stream-resume-buffer';
 export interface LiveGeneration {
   readonly streamId: string;
   readonly owner: SessionOwner;
-  readonly isFinished: boolean;
+  /** Whether it still runs (a remote one: asked of Redis, for those who need to know). */
+  isRunning(): Promise<boolean>;
   /** The events after `lastEventId`, then the live ones until the generation finishes. */
   events$(lastEventId?: number): Observable<StreamEvent>;
   abort(reason: string): void;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { ChainableCommander } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { Observable } from 'rxjs';
 import { encodeEventData } from '@chat/contracts';
 import type { RedisConnection } from '../../redis/redis-connection';
@@ -180,12 +180,14 @@ export class RedisLiveStreams {
     return Number((await this.redis.client.get(this.watchersKey(streamId))) ?? 0);
   }
 
-  /** The stream `streamId` as another instance runs (or ran) it; undefined if unknown or expired. */
+  /**
+   * The stream `streamId` as another instance runs (or ran) it; undefined if unknown or expired.
+   * One round trip: whether it still runs is asked only by those who need to know (a cancel).
+   */
   async find(streamId: string): Promise<RemoteGeneration | undefined> {
     const meta = await this.redis.client.hgetall(this.metaKey(streamId));
     if (!meta['claim'] || !meta['session']) return undefined;
-    const claim = JSON.parse(meta['claim']) as SessionClaim;
-    return new RemoteGeneration(this, streamId, meta['session'], claim, await this.isRunning(meta['session'], claim));
+    return new RemoteGeneration(this, streamId, meta['session'], JSON.parse(meta['claim']) as SessionClaim);
   }
 
   /** Whether the generation still holds its session's claim (its instance is alive and it runs). */
@@ -194,68 +196,83 @@ export class RedisLiveStreams {
   }
 
   /**
-   * The events after `lastEventId`, then the live ones, read from the stream with blocking reads
-   * on a connection of its own. If the generating instance dies (its claim expires with no end
-   * mark), the reader gets a retryable `error` event rather than waiting forever.
+   * The events after `lastEventId`, then the live ones. What the stream holds already is read on
+   * the shared connection in the same round trip as the watcher count, so a resume's first
+   * events wait for nothing else (and a finished stream's replay needs no connection of its
+   * own); the live ones then come by blocking reads on a connection of the reader's own. If the
+   * generating instance dies (its claim expires with no end mark), the reader gets a retryable
+   * `error` event rather than waiting forever.
    */
   follow(streamId: string, sessionId: string, claim: SessionClaim, lastEventId: number): Observable<StreamEvent> {
     return new Observable<StreamEvent>((subscriber) => {
-      const reader = this.redis.blocking();
+      let reader: Redis | undefined;
       let closed = false;
+      let lastId = lastEventId;
       const watchers = this.watchersKey(streamId);
+      const events = this.eventsKey(streamId);
+      /** Emits the events of `entries` after `lastId`; true once the end mark is read. */
+      const deliver = (answer: XReadAnswer): boolean => {
+        for (const [entryId, fields] of answer?.[0][1] ?? []) {
+          if (fields[0] === END_FIELD) return true;
+          const entryLast = Number(entryId.split('-')[0]);
+          const jsons = fields[0] === COUNT_FIELD ? fields[3].split('\n') : [fields[1]];
+          for (const [index, json] of jsons.entries()) {
+            const id = entryLast - jsons.length + 1 + index;
+            // A resume inside an entry: its events up to Last-Event-ID were received already.
+            if (id > lastId) subscriber.next({ id, json });
+          }
+          lastId = entryLast;
+        }
+        return false;
+      };
       void (async () => {
-        await this.redis.client.multi().incr(watchers).pexpire(watchers, this.settings.claimTtlMs + this.settings.retentionMs).exec();
-        let lastId = lastEventId;
+        const replies = await this.redis.client
+          .pipeline()
+          .incr(watchers)
+          .pexpire(watchers, this.settings.claimTtlMs + this.settings.retentionMs)
+          .xread('COUNT', 500, 'STREAMS', events, `${lastId}-1`)
+          .exec();
+        const failed = replies?.find(([error]) => error)?.[0];
+        if (failed) throw failed;
+        if (closed) return;
+        if (deliver(replies?.[2][1] as XReadAnswer)) return subscriber.complete();
+        reader = this.redis.blocking();
         while (!closed) {
-          const answer = (await reader.xread('COUNT', 500, 'BLOCK', BLOCK_MS, 'STREAMS', this.eventsKey(streamId), `${lastId}-1`)) as
-            | [string, [string, string[]][]][]
-            | null;
+          const answer = (await reader.xread('COUNT', 500, 'BLOCK', BLOCK_MS, 'STREAMS', events, `${lastId}-1`)) as XReadAnswer;
           if (closed) return;
-          if (!answer) {
-            if (!(await this.isRunning(sessionId, claim))) {
-              // No end mark and no claim: the instance generating it is gone (or the stream expired).
-              const stillEnded = await this.redis.client.xrevrange(this.eventsKey(streamId), '+', '-', 'COUNT', 1);
-              if (stillEnded[0]?.[1]?.[0] === END_FIELD) continue;
-              subscriber.next({
-                id: lastId + 1,
-                json: encodeEventData({
-                  type: 'error',
-                  code: 'internal_error',
-                  message: 'The reply was interrupted. Please send your message again.',
-                  retryable: true,
-                }),
-              });
-              subscriber.complete();
-              return;
-            }
+          if (answer) {
+            if (deliver(answer)) return subscriber.complete();
             continue;
           }
-          for (const [entryId, fields] of answer[0][1]) {
-            if (fields[0] === END_FIELD) {
-              subscriber.complete();
-              return;
-            }
-            const entryLast = Number(entryId.split('-')[0]);
-            const jsons = fields[0] === COUNT_FIELD ? fields[3].split('\n') : [fields[1]];
-            for (const [index, json] of jsons.entries()) {
-              const id = entryLast - jsons.length + 1 + index;
-              // A resume inside an entry: its events up to Last-Event-ID were received already.
-              if (id > lastId) subscriber.next({ id, json });
-            }
-            lastId = entryLast;
-          }
+          if (await this.isRunning(sessionId, claim)) continue;
+          // No end mark and no claim: the instance generating it is gone (or the stream expired).
+          const stillEnded = await this.redis.client.xrevrange(events, '+', '-', 'COUNT', 1);
+          if (stillEnded[0]?.[1]?.[0] === END_FIELD) continue;
+          subscriber.next({
+            id: lastId + 1,
+            json: encodeEventData({
+              type: 'error',
+              code: 'internal_error',
+              message: 'The reply was interrupted. Please send your message again.',
+              retryable: true,
+            }),
+          });
+          return subscriber.complete();
         }
       })().catch((error: unknown) => {
         if (!closed) subscriber.error(error);
       });
       return () => {
         closed = true;
-        reader.disconnect();
+        reader?.disconnect();
         void this.redis.client.decr(watchers).catch(() => undefined);
       };
     });
   }
 }
+
+/** What `XREAD` answers for one stream: its entries, each an id and its fields; null when none came. */
+type XReadAnswer = [string, [string, string[]][]][] | null;
 
 /** A generation another instance runs (or ran), reached through Redis. */
 export class RemoteGeneration implements LiveGeneration {
@@ -264,15 +281,15 @@ export class RemoteGeneration implements LiveGeneration {
     readonly streamId: string,
     private readonly sessionId: string,
     private readonly claim: SessionClaim,
-    private readonly running: boolean,
   ) {}
 
   get owner(): SessionOwner {
     return this.claim.owner;
   }
 
-  get isFinished(): boolean {
-    return !this.running;
+  /** Whether it still holds its session's claim: its instance is alive and it runs. */
+  isRunning(): Promise<boolean> {
+    return this.streams.isRunning(this.sessionId, this.claim);
   }
 
   events$(lastEventId = 0): Observable<StreamEvent> {
