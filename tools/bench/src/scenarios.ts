@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { SESSION_TOKEN_HEADER } from '@chat/contracts';
 import type { HeapProbe } from './heap-probe';
 import { cpuSeconds, rssKiB, watchRss, type BenchProcess } from './processes';
 import { percentile, runStream, type StreamOutcome } from './stream-client';
@@ -280,8 +281,12 @@ export function startSlowUpstream(): Promise<{
   );
 }
 
+/** Markers are never reused: the upstream's record of closed sockets outlives one run. */
+let cancelMarkers = 0;
+
 /**
- * Opens streams (`workers` at a time), cancels each after its first chunk, and times cancel →
+ * Opens streams (`workers` at a time), cancels each after its first chunk (as its owner, with the
+ * session token of its `start` event), and times cancel →
  * upstream socket closed. Every cycle starts a stream, so with several workers the figure
  * includes the wait behind other streams' starts once those saturate the server's core.
  */
@@ -299,9 +304,12 @@ export async function measureCancel(
   let next = 0;
   const worker = async () => {
     while (next < samples) {
-      const marker = `cancel-${++next}`;
+      next++;
+      const marker = `cancel-${++cancelMarkers}`;
       let cancelledAt = NaN;
       let streamId = '';
+      let sessionToken = '';
+      let cancelRefused: string | undefined;
       const outcome = await runStream({
         port: server.port,
         agent: false,
@@ -309,7 +317,10 @@ export async function measureCancel(
         sessionId: nextSession('cancel'),
         timeoutMs: 10_000,
         onEvent: (event) => {
-          if (event.type === 'start') streamId = event.stream_id ?? '';
+          if (event.type === 'start') {
+            streamId = event.stream_id ?? '';
+            sessionToken = event.session_token ?? '';
+          }
           if (event.type !== 'chunk' || !Number.isNaN(cancelledAt)) return;
           cancelledAt = performance.now();
           http
@@ -319,8 +330,12 @@ export async function measureCancel(
               method: 'POST',
               agent: false,
               path: `/api/chat/streams/${streamId}/cancel`,
+              headers: { [SESSION_TOKEN_HEADER]: sessionToken },
             })
-            .on('response', (res) => res.resume())
+            .on('response', (res) => {
+              res.resume();
+              if (res.statusCode !== 200) cancelRefused ??= `cancel answered ${res.statusCode}`;
+            })
             .on('error', () => undefined)
             .end();
         },
@@ -333,6 +348,7 @@ export async function measureCancel(
         errors++;
         firstError ??=
           outcome.error ??
+          cancelRefused ??
           (closed === undefined
             ? 'upstream socket still open 1 s after the stream ended'
             : 'no chunk');

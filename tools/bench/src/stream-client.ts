@@ -22,7 +22,10 @@ export interface StreamOptions {
   expectedText?: string;
   timeoutMs: number;
   /** Called for every event, e.g. to cancel after the first chunk. */
-  onEvent?: (event: { type: string; stream_id?: string }, request: http.ClientRequest) => void;
+  onEvent?: (
+    event: { type: string; stream_id?: string; session_token?: string },
+    request: http.ClientRequest,
+  ) => void;
   /** Resolves the returned `opened` promise on the first event, for the open-connections test. */
   onOpen?: (request: http.ClientRequest) => void;
 }
