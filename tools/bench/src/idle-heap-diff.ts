@@ -248,7 +248,7 @@ async function main(): Promise<void> {
     values.server === 'api'
       ? startNode(
           0,
-          [...flags, path.resolve(root, values['api-main'])],
+          [...flags, ...(values['api-main'].endsWith('.ts') ? ['-r', '@swc-node/register'] : []), path.resolve(root, values['api-main'])],
           {
             PORT: String(port),
             HOST: '127.0.0.1',
