@@ -336,34 +336,6 @@ function medianFigures(runs: LoadFigures[]): LoadFigures {
 }
 
 /**
- * Two instances of the API sharing the database and one Redis prefix, as one deployment: a
- * stream's cancel and resume sent to the other instance, beside the same sent to its own.
- */
-function scaleOut(): Promise<ScaleOutResults> {
-  const cores = { a: 0, b: Number(values['scale-out-b-core']) };
-  const tokenDelayMs = 20;
-  // Resumes and cancels count against the reads budget, shared through Redis by both instances.
-  const shared = { REDIS_KEY_PREFIX: testRedisPrefix(), RATE_LIMIT_READS: '1000000' };
-  return runScaleOut({
-    reps,
-    cancelSamples,
-    resumeStreams: 100,
-    text,
-    tokens,
-    tokenDelayMs,
-    resumePauseMs: 100,
-    cores,
-    startSlowUpstream,
-    startPacedUpstream: () => startFake(['--token-delay-ms', String(tokenDelayMs)]),
-    startInstances: (upstreamPort) =>
-      Promise.all([
-        startServer('api', upstreamPort, undefined, undefined, { core: cores.a, env: shared }),
-        startServer('api', upstreamPort, undefined, undefined, { core: cores.b, env: shared }),
-      ]),
-  });
-}
-
-/**
  * Realistic pace: each server, in alternating order, `reps` times, on replies paced like a
  * model; every run steps the arrival rate up until a step fails (see `pace.ts`).
  */
@@ -403,6 +375,34 @@ async function measurePace(): Promise<PaceResults> {
   }
   await upstream.stop();
   return { settings, runs };
+}
+
+/**
+ * Two instances of the API sharing the database and one Redis prefix, as one deployment: a
+ * stream's cancel and resume sent to the other instance, beside the same sent to its own.
+ */
+function scaleOut(): Promise<ScaleOutResults> {
+  const cores = { a: 0, b: Number(values['scale-out-b-core']) };
+  const tokenDelayMs = 20;
+  // Resumes and cancels count against the reads budget, shared through Redis by both instances.
+  const shared = { REDIS_KEY_PREFIX: testRedisPrefix(), RATE_LIMIT_READS: '1000000' };
+  return runScaleOut({
+    reps,
+    cancelSamples,
+    resumeStreams: 100,
+    text,
+    tokens,
+    tokenDelayMs,
+    resumePauseMs: 100,
+    cores,
+    startSlowUpstream,
+    startPacedUpstream: () => startFake(['--token-delay-ms', String(tokenDelayMs)]),
+    startInstances: (upstreamPort) =>
+      Promise.all([
+        startServer('api', upstreamPort, undefined, undefined, { core: cores.a, env: shared }),
+        startServer('api', upstreamPort, undefined, undefined, { core: cores.b, env: shared }),
+      ]),
+  });
 }
 
 /** A scenario left out by `--skip-<name>`, or by `--compare`, which runs only its own. */
@@ -521,8 +521,8 @@ async function main(): Promise<void> {
     }
     upstream.close();
   }
-  if (values.redis && !skip('scale-out')) results.scaleOut = await scaleOut();
   if (!skip('pace')) results.pace = await measurePace();
+  if (values.redis && !skip('scale-out')) results.scaleOut = await scaleOut();
   if (values.compare) results.compare = await compareBuilds(values.compare);
   const tables = renderTables(results);
   console.log(`\n${tables}`);

@@ -1,5 +1,5 @@
-import { scaleOutTables, type ScaleOutResults } from './scale-out';
 import { paceTables, type PaceResults } from './pace';
+import { scaleOutTables, type ScaleOutResults } from './scale-out';
 import type { CancelFigures, IdleFigures, LoadFigures, RetainedFigures } from './scenarios';
 import { median } from './stream-client';
 
@@ -24,10 +24,10 @@ export interface BenchResults {
     perEventUs: number;
   }[];
   cancel: { server: ServerKind; figures: CancelFigures }[];
-  /** `--redis`: cancel and resume across two instances, beside the same on one. */
-  scaleOut?: ScaleOutResults;
   /** Realistic pace: open-loop arrivals stepped up, replies paced like a model. */
   pace?: PaceResults;
+  /** `--redis`: cancel and resume across two instances, beside the same on one. */
+  scaleOut?: ScaleOutResults;
   /** `--compare`: the build under test and `other`, run after run in alternating pairs. */
   compare?: {
     other: string;
@@ -206,9 +206,9 @@ export function renderTables(results: BenchResults): string {
         ]),
       ),
     );
-  for (const table of results.scaleOut ? scaleOutTables(results.scaleOut) : [])
-    lines.push(...section(table.title, table.header, table.text, table.rows, ...table.notes));
   for (const table of results.pace ? paceTables(results.pace) : [])
+    lines.push(...section(table.title, table.header, table.text, table.rows, ...table.notes));
+  for (const table of results.scaleOut ? scaleOutTables(results.scaleOut) : [])
     lines.push(...section(table.title, table.header, table.text, table.rows, ...table.notes));
   if (results.compare) {
     const cpu = (runs: LoadFigures[]) => median(runs.map((f) => f.cpuMsPerStream));
