@@ -4,6 +4,7 @@
  * prints self time per stream by package (or our own source folder) and by function.
  *   TS_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register tools/bench/src/profile-turn.ts [--server api|baseline]
  *     [--api-main dist/apps/api/main.js] [--tokens 20] [--duration-ms 5000] [--top 40]
+ *     [--concurrency 50] [--token-delay-ms 20 (paced like a model)]
  * The profile is saved to bench-results/profile-<server>.cpuprofile (open it in Chrome's DevTools).
  * `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` run the API on PostgreSQL and Redis.
  */
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     'duration-ms': { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '50' },
     top: { type: 'string', default: '40' },
+    /** Paced like a model (e.g. 20: 50 tokens/s) instead of every token at once. */
+    'token-delay-ms': { type: 'string' },
   },
 });
 const scratch = new ScratchDirs();
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
       String(fakePort),
       '--text',
       text,
+      ...(values['token-delay-ms'] ? ['--token-delay-ms', values['token-delay-ms']] : []),
     ],
     {},
     fakePort,
