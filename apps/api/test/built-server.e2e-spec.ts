@@ -60,7 +60,8 @@ describe('the built API (dist/apps/api/main.js)', () => {
     } finally {
       api.child.kill('SIGKILL');
     }
-  });
+    // Writing a snapshot stops the process for seconds, more on a busy machine.
+  }, 90_000);
 
   it('refuses to start on a bad setting, naming it', async () => {
     const api = spawnBuiltApi(environment({ PORT: 'eighty' }));

@@ -10,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import { Pool } from 'pg';
 import type { DatabaseConfig } from '../config/database.config';
 import { schema } from './schema';
+import { StatementLanes } from './statement-lanes';
 
 /** The typed query builder over either engine: the same schema and queries run on both. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -32,11 +33,17 @@ export type DatabaseEngine = 'pglite' | 'postgres';
  * set, otherwise PGlite (PostgreSQL compiled to WebAssembly) in `DATA_DIR`, one process at a time.
  */
 export class DatabaseConnection {
+  /** Where the turn's statements wait, a stream's start before other turns' closing writes. */
+  readonly lanes: StatementLanes;
+
   private constructor(
     readonly db: Database,
     readonly engine: DatabaseEngine,
     private readonly closeClient: () => Promise<void>,
-  ) {}
+    statementSlots: number,
+  ) {
+    this.lanes = new StatementLanes(statementSlots);
+  }
 
   /** Opens the configured engine and brings its schema up to date. */
   static async open(config: DatabaseConfig, onPoolError: (error: Error) => void = ignore): Promise<DatabaseConnection> {
@@ -62,13 +69,14 @@ export class DatabaseConnection {
     });
     // An idle connection that the server drops must not crash the process: the pool replaces it.
     pool.on('error', onPoolError);
-    return new DatabaseConnection(drizzlePostgres({ client: pool, schema }), 'postgres', () => pool.end());
+    return new DatabaseConnection(drizzlePostgres({ client: pool, schema }), 'postgres', () => pool.end(), config.poolSize);
   }
 
   private static async pglite(dataDir: string): Promise<DatabaseConnection> {
     mkdirSync(dataDir, { recursive: true });
     const client = await PGlite.create(dataDir);
-    return new DatabaseConnection(drizzlePglite({ client, schema }), 'pglite', () => client.close());
+    // PGlite runs one statement at a time.
+    return new DatabaseConnection(drizzlePglite({ client, schema }), 'pglite', () => client.close(), 1);
   }
 
   /** Applies the migrations not applied yet, holding a lock so that instances take turns. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
 import type { LeadData, LeadEmailStatus, NotificationChannel, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
+import type { StatementLanes } from '../database/statement-lanes';
 import { leads, messages, notifications, sessions } from '../database/schema';
 import type { SessionOwner } from './session-owner';
 
@@ -75,9 +76,12 @@ export interface SessionView {
 @Injectable()
 export class SessionRepository {
   private readonly db: Database;
+  /** The turn's statements: its start goes before other turns' closing writes. */
+  private readonly lanes: StatementLanes;
 
   constructor(connection: DatabaseConnection) {
     this.db = connection.db;
+    this.lanes = connection.lanes;
   }
 
   /**
@@ -94,7 +98,7 @@ export class SessionRepository {
     const ownedBy = (row: string) => sql`(case when ${sql.raw(row)}.api_key_id is not null
       then ${sql.raw(row)}.api_key_id = ${apiKeyId}::uuid
       else ${sql.raw(row)}.token_hash = ${turn.tokenHash ?? null} end)`;
-    const { rows } = await rowsOf<{
+    const { rows } = await this.lanes.run('first', () => rowsOf<{
       inserted: number;
       allowed: number;
       known: boolean;
@@ -159,7 +163,7 @@ export class SessionRepository {
            from (select role, content, seq from ${messages}
                  where session_id = ${sessionId} and not pending
                  order by seq desc limit ${turn.historyLimit}) latest) as history
-    `);
+    `));
     const row = rows[0];
     if (!row || row.inserted === 0 || !row.lead_id) {
       // Allowed but not inserted: another caller created this id between the read and the insert.
@@ -184,7 +188,7 @@ export class SessionRepository {
    */
   async completeTurn(turn: CompleteTurn): Promise<{ completedNow: boolean; queued: QueuedNotification[] }> {
     const { reply } = turn;
-    const { rows } = await rowsOf<{ completed_now: boolean | null; queued: QueuedNotification[] | null }>(
+    const { rows } = await this.lanes.run('after', () => rowsOf<{ completed_now: boolean | null; queued: QueuedNotification[] | null }>(
       this.db,
       sql`
         with kept as (
@@ -221,7 +225,7 @@ export class SessionRepository {
         )
         select (select completed_now from updated) as completed_now,
                (select json_agg(json_build_object('id', id, 'channel', channel)) from queued) as queued`,
-    );
+    ));
     const row = rows[0];
     return { completedNow: row?.completed_now === true, queued: row?.queued ?? [] };
   }
@@ -256,7 +260,9 @@ export class SessionRepository {
 
   /** A failed turn leaves no trace: its pending message goes. */
   async discardTurn(userMessageId: string): Promise<void> {
-    await this.db.delete(messages).where(and(eq(messages.id, userMessageId), eq(messages.pending, true)));
+    await this.lanes.run('after', () =>
+      this.db.delete(messages).where(and(eq(messages.id, userMessageId), eq(messages.pending, true))),
+    );
   }
 
   /**
