@@ -113,6 +113,8 @@ describe('staff area', () => {
   it('exports the filtered leads as CSV', async () => {
     await admin.getByRole('searchbox', { name: 'Search' }).fill(email);
     await admin.waitForURL(/\?q=/);
+    // The URL changes before the filtered page arrives: wait for the list to be the filtered one.
+    await admin.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1, undefined, { timeout: 5_000 });
     await expect(admin.locator('tbody tr').count()).resolves.toBe(1);
 
     const [download] = await Promise.all([
