@@ -9,11 +9,10 @@
  * `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` run the API on PostgreSQL and Redis.
  */
 import http from 'node:http';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, ScratchDirs, waitForHttp } from '@chat/test-support';
+import { freePort, ScratchDirs } from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
-import { rssKiB, startNode } from './processes';
+import { apiEngineEnv, rssKiB, startServerUnderTest, startUpstream } from './processes';
 import { runStream } from './stream-client';
 
 const { values } = parseArgs({
@@ -224,61 +223,15 @@ function summarize(json: string): Map<string, Totals> {
 }
 
 async function main(): Promise<void> {
-  const root = process.cwd();
-  const fakePort = await freePort();
-  const fake = startNode(
-    1,
-    [
-      '-r',
-      '@swc-node/register',
-      'tools/fake-openai/src/main.ts',
-      '--port',
-      String(fakePort),
-      '--token-delay-ms',
-      '10000',
-    ],
-    {},
-    fakePort,
-  );
-  await waitForHttp(`http://127.0.0.1:${fakePort}/v1/models`);
-  const port = await freePort();
+  const fake = await startUpstream(undefined, ['--token-delay-ms', '10000']);
   const inspectorPort = await freePort();
-  const flags = [`--inspect=127.0.0.1:${inspectorPort}`];
-  const server =
-    values.server === 'api'
-      ? startNode(
-          0,
-          [...flags, ...(values['api-main'].endsWith('.ts') ? ['-r', '@swc-node/register'] : []), path.resolve(root, values['api-main'])],
-          {
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            LOG_LEVEL: 'warn',
-            OPENAI_API_KEY: 'x',
-            OPENAI_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
-            RATE_LIMIT_MESSAGES: '1000000',
-            MAIL_OUTBOX_DIR: scratch.make('outbox-'),
-            DATA_DIR: scratch.make('data-'),
-            OPENAI_FIRST_TOKEN_TIMEOUT_MS: '600000',
-            OPENAI_STALL_TIMEOUT_MS: '600000',
-            ...(process.env['BENCH_DATABASE_URL']
-              ? { DATABASE_URL: process.env['BENCH_DATABASE_URL'] }
-              : {}),
-            ...(process.env['BENCH_REDIS_URL']
-              ? {
-                  REDIS_URL: process.env['BENCH_REDIS_URL'],
-                  REDIS_KEY_PREFIX: `heapdiff${process.pid}:`,
-                }
-              : {}),
-          },
-          port,
-        )
-      : startNode(
-          0,
-          [...flags, '-r', '@swc-node/register', 'tools/bench/src/baseline-relay.ts'],
-          { PORT: String(port), UPSTREAM_URL: `http://127.0.0.1:${fakePort}/v1` },
-          port,
-        );
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`);
+  const server = await startServerUnderTest({
+    kind: values.server === 'api' ? 'api' : 'baseline',
+    upstreamPort: fake.port,
+    apiMain: values['api-main'],
+    inspectorPort,
+    env: apiEngineEnv(scratch, `heapdiff${process.pid}:`),
+  });
   const heap = await HeapProbe.connect(inspectorPort);
   const requests: http.ClientRequest[] = [];
   let n = 0;
@@ -290,7 +243,7 @@ async function main(): Promise<void> {
         () =>
           new Promise<void>((opened) => {
             void runStream({
-              port,
+              port: server.port,
               agent: false,
               message: 'Hold this stream open.',
               sessionId: `heap-${process.pid}-${++n}`,

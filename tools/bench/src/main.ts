@@ -26,11 +26,10 @@ import {
   ScratchDirs,
   type TestPostgresDatabase,
   testRedisPrefix,
-  waitForHttp,
 } from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
 import { measurePacedCapacity, PACE_TOKEN_DELAY_MS, type PaceResults } from './pace';
-import { startNode, type BenchProcess } from './processes';
+import { startServerUnderTest, startUpstream, type BenchProcess } from './processes';
 import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
 import { runScaleOut, type ScaleOutResults } from './scale-out';
 import {
@@ -123,7 +122,10 @@ const scratch = new ScratchDirs();
 /** Where an API server started now keeps its data (and, with `--redis`, shares its live state). */
 async function databaseEnv(): Promise<Record<string, string>> {
   const redis: Record<string, string> = values.redis
-    ? { REDIS_URL: process.env['TEST_REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL, REDIS_KEY_PREFIX: testRedisPrefix() }
+    ? {
+        REDIS_URL: process.env['TEST_REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: testRedisPrefix(),
+      }
     : {};
   if (values.database === 'postgres') {
     postgres ??= await createTestPostgresDatabase('chat_bench');
@@ -180,29 +182,8 @@ function replyText(count: number): string {
 const text = replyText(tokens);
 
 function startFake(extra: string[], reply = text): Promise<BenchProcess> {
-  return freePort().then(async (port) => {
-    const fake = startNode(
-      1,
-      [
-        '-r',
-        '@swc-node/register',
-        'tools/fake-openai/src/main.ts',
-        '--port',
-        String(port),
-        '--text',
-        reply,
-        ...extra,
-      ],
-      {},
-      port,
-    );
-    await waitForHttp(`http://127.0.0.1:${port}/v1/models`);
-    return fake;
-  });
+  return startUpstream(reply, extra);
 }
-
-/** Node's arguments for running a TypeScript entry point (the relay, or `stack-floor.ts` as the API). */
-const RUN_TYPESCRIPT = ['-r', '@swc-node/register'];
 
 /** A server under test; with `inspectorPort`, its inspector listens there (for a {@link HeapProbe}). */
 async function startServer(
@@ -212,41 +193,17 @@ async function startServer(
   apiMain = values['api-main'],
   instance: { core?: number; env?: Record<string, string> } = {},
 ): Promise<BenchProcess> {
-  const port = await freePort();
-  const upstream = `http://127.0.0.1:${upstreamPort}/v1`;
-  const inspect = inspectorPort === undefined ? [] : [`--inspect=127.0.0.1:${inspectorPort}`];
-  const server =
-    kind === 'api'
-      ? startNode(
-          instance.core ?? 0,
-          [
-            ...inspect,
-            ...(apiMain.endsWith('.ts') ? RUN_TYPESCRIPT : []),
-            path.resolve(root, apiMain),
-          ],
-          {
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            LOG_LEVEL: 'warn',
-            OPENAI_API_KEY: 'x',
-            OPENAI_BASE_URL: upstream,
-            RATE_LIMIT_MESSAGES: '1000000',
-            MAIL_OUTBOX_DIR: outboxDir,
-            OPENAI_FIRST_TOKEN_TIMEOUT_MS: '600000',
-            OPENAI_STALL_TIMEOUT_MS: '600000',
-            ...(await databaseEnv()),
-            ...instance.env,
-          },
-          port,
-        )
-      : startNode(
-          0,
-          [...inspect, ...RUN_TYPESCRIPT, 'tools/bench/src/baseline-relay.ts'],
-          { PORT: String(port), UPSTREAM_URL: upstream },
-          port,
-        );
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`);
-  return server;
+  return startServerUnderTest({
+    kind,
+    upstreamPort,
+    apiMain,
+    inspectorPort,
+    core: instance.core,
+    env:
+      kind === 'api'
+        ? { MAIL_OUTBOX_DIR: outboxDir, ...(await databaseEnv()), ...instance.env }
+        : {},
+  });
 }
 
 /** Runs `measure` against a server started with its inspector open, read by a {@link HeapProbe}. */

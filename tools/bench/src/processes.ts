@@ -1,6 +1,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { collectOutput, stopProcess } from '@chat/test-support';
+import path from 'node:path';
+import {
+  collectOutput,
+  freePort,
+  type ScratchDirs,
+  stopProcess,
+  waitForHttp,
+} from '@chat/test-support';
 
 /** A server under test or the upstream, in its own process. */
 export interface BenchProcess {
@@ -20,16 +27,12 @@ export function startNode(
   port: number,
 ): BenchProcess {
   const script = 'ulimit -n "$(ulimit -Hn)"; exec taskset -c "$0" "$@"';
-  const child = spawn(
-    'bash',
-    ['-c', script, String(core), process.execPath, ...args],
-    {
-      // The bench resolves `@chat/*` through tsconfig.base.json (TS_NODE_PROJECT); its children
-      // do not: the relay, the fake upstream and stack-floor.ts compile on @swc-node's defaults.
-      env: { ...process.env, TS_NODE_PROJECT: undefined, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn('bash', ['-c', script, String(core), process.execPath, ...args], {
+    // The bench resolves `@chat/*` through tsconfig.base.json (TS_NODE_PROJECT); its children
+    // do not: the relay, the fake upstream and stack-floor.ts compile on @swc-node's defaults.
+    env: { ...process.env, TS_NODE_PROJECT: undefined, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = collectOutput(child, 4000);
   let stopping = false;
   child.once('exit', (code, signal) => {
@@ -80,5 +83,104 @@ export function watchRss(pid: number): { stop(): number } {
       }
       return peak;
     },
+  };
+}
+
+/** Node's arguments for running a TypeScript entry point (the relay, or `stack-floor.ts` as the API). */
+const RUN_TYPESCRIPT = ['-r', '@swc-node/register'];
+
+/**
+ * The local OpenAI-compatible server (`tools/fake-openai`) on core 1, streaming `reply` (its own
+ * default when undefined), with its other `flags` (`--tick`, `--token-delay-ms N`…).
+ */
+export async function startUpstream(
+  reply: string | undefined,
+  flags: string[] = [],
+): Promise<BenchProcess> {
+  const port = await freePort();
+  const upstream = startNode(
+    1,
+    [
+      ...RUN_TYPESCRIPT,
+      'tools/fake-openai/src/main.ts',
+      '--port',
+      String(port),
+      ...(reply === undefined ? [] : ['--text', reply]),
+      ...flags,
+    ],
+    {},
+    port,
+  );
+  await waitForHttp(`http://127.0.0.1:${port}/v1/models`);
+  return upstream;
+}
+
+export interface ServerUnderTest {
+  /** The API (`apiMain`) or the raw `node:http` relay it is measured against. */
+  kind: 'api' | 'baseline';
+  upstreamPort: number;
+  /** The API's entry point: a build's `main.js`, or a TypeScript file such as `stack-floor.ts`. */
+  apiMain: string;
+  /** Where the server's inspector listens, for a `HeapProbe`. */
+  inspectorPort?: number;
+  core?: number;
+  /** The API's settings beyond the bench's own: its data folder or database, outbox, Redis… */
+  env?: Record<string, string>;
+}
+
+/**
+ * A server under test, answering on a free port once its health check does. The API gets the
+ * bench's settings (quiet logs, no rate limit on messages, the local model with no timeouts a
+ * slow upstream could trip) and `env`; the relay needs only its upstream.
+ */
+export async function startServerUnderTest(server: ServerUnderTest): Promise<BenchProcess> {
+  const port = await freePort();
+  const upstream = `http://127.0.0.1:${server.upstreamPort}/v1`;
+  const inspect =
+    server.inspectorPort === undefined ? [] : [`--inspect=127.0.0.1:${server.inspectorPort}`];
+  const started =
+    server.kind === 'api'
+      ? startNode(
+          server.core ?? 0,
+          [
+            ...inspect,
+            ...(server.apiMain.endsWith('.ts') ? RUN_TYPESCRIPT : []),
+            path.resolve(server.apiMain),
+          ],
+          {
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            LOG_LEVEL: 'warn',
+            OPENAI_API_KEY: 'x',
+            OPENAI_BASE_URL: upstream,
+            RATE_LIMIT_MESSAGES: '1000000',
+            OPENAI_FIRST_TOKEN_TIMEOUT_MS: '600000',
+            OPENAI_STALL_TIMEOUT_MS: '600000',
+            ...server.env,
+          },
+          port,
+        )
+      : startNode(
+          server.core ?? 0,
+          [...inspect, ...RUN_TYPESCRIPT, 'tools/bench/src/baseline-relay.ts'],
+          { PORT: String(port), UPSTREAM_URL: upstream },
+          port,
+        );
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`);
+  return started;
+}
+
+/**
+ * For the single-server tools (`profile-turn.ts`, `idle-heap-diff.ts`): a data folder and an
+ * outbox in `scratch`, or PostgreSQL and Redis when `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` say
+ * so (Redis keys under `keyPrefix`).
+ */
+export function apiEngineEnv(scratch: ScratchDirs, keyPrefix: string): Record<string, string> {
+  const database = process.env['BENCH_DATABASE_URL'];
+  const redis = process.env['BENCH_REDIS_URL'];
+  return {
+    MAIL_OUTBOX_DIR: scratch.make('outbox-'),
+    ...(database ? { DATABASE_URL: database } : { DATA_DIR: scratch.make('data-') }),
+    ...(redis ? { REDIS_URL: redis, REDIS_KEY_PREFIX: keyPrefix } : {}),
   };
 }

@@ -11,9 +11,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, ScratchDirs, waitForHttp } from '@chat/test-support';
+import { freePort, ScratchDirs } from '@chat/test-support';
 import { type CpuProfile, HeapProbe } from './heap-probe';
-import { startNode } from './processes';
+import { apiEngineEnv, startServerUnderTest, startUpstream } from './processes';
 import { drive } from './scenarios';
 
 const { values } = parseArgs({
@@ -62,64 +62,19 @@ function area(frame: CpuProfile['nodes'][number]['callFrame']): string {
 }
 
 async function main(): Promise<void> {
-  const fakePort = await freePort();
-  const fake = startNode(
-    1,
-    [
-      '-r',
-      '@swc-node/register',
-      'tools/fake-openai/src/main.ts',
-      '--port',
-      String(fakePort),
-      '--text',
-      text,
-      ...(values['token-delay-ms'] ? ['--token-delay-ms', values['token-delay-ms']] : []),
-    ],
-    {},
-    fakePort,
+  const fake = await startUpstream(
+    text,
+    values['token-delay-ms'] ? ['--token-delay-ms', values['token-delay-ms']] : [],
   );
-  await waitForHttp(`http://127.0.0.1:${fakePort}/v1/models`);
-  const port = await freePort();
   const inspectorPort = await freePort();
-  const inspect = `--inspect=127.0.0.1:${inspectorPort}`;
   const main = values['api-main'];
-  const server =
-    values.server === 'api'
-      ? startNode(
-          0,
-          [
-            inspect,
-            ...(main.endsWith('.ts') ? ['-r', '@swc-node/register'] : []),
-            path.resolve(main),
-          ],
-          {
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            LOG_LEVEL: 'warn',
-            OPENAI_API_KEY: 'x',
-            OPENAI_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
-            RATE_LIMIT_MESSAGES: '1000000',
-            MAIL_OUTBOX_DIR: scratch.make('outbox-'),
-            DATA_DIR: scratch.make('data-'),
-            ...(process.env['BENCH_DATABASE_URL']
-              ? { DATABASE_URL: process.env['BENCH_DATABASE_URL'] }
-              : {}),
-            ...(process.env['BENCH_REDIS_URL']
-              ? {
-                  REDIS_URL: process.env['BENCH_REDIS_URL'],
-                  REDIS_KEY_PREFIX: `prof${process.pid}:`,
-                }
-              : {}),
-          },
-          port,
-        )
-      : startNode(
-          0,
-          [inspect, '-r', '@swc-node/register', 'tools/bench/src/baseline-relay.ts'],
-          { PORT: String(port), UPSTREAM_URL: `http://127.0.0.1:${fakePort}/v1` },
-          port,
-        );
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`);
+  const server = await startServerUnderTest({
+    kind: values.server === 'api' ? 'api' : 'baseline',
+    upstreamPort: fake.port,
+    apiMain: main,
+    inspectorPort,
+    env: apiEngineEnv(scratch, `prof${process.pid}:`),
+  });
   const probe = await HeapProbe.connect(inspectorPort);
   const concurrency = Number(values.concurrency);
   await drive(server, concurrency, 2000, text); // warm-up
