@@ -129,13 +129,21 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     await stream.waitUntil((events) => events.filter((e) => e.event.type === 'chunk').length >= 2);
     const streamId = stream.get('start').stream_id;
     const token = visitor.tokenOf('scale-cancel');
+    const cancelOnB = (sessionToken: string) =>
+      fetch(`${b.url}/api/chat/streams/${streamId}/cancel`, { method: 'POST', headers: { 'X-Session-Token': sessionToken } });
+    // A stranger's cancel on B is refused and stops nothing.
+    expect((await cancelOnB('not-the-token')).status).toBe(403);
+    const chunksBefore = stream.events.length;
+    await stream.waitUntil((events) => events.length > chunksBefore);
     const sentAt = performance.now();
-    const cancel = await fetch(`${b.url}/api/chat/streams/${streamId}/cancel`, { method: 'POST', headers: { 'X-Session-Token': token ?? '' } });
+    const cancel = await cancelOnB(token ?? '');
     expect(await cancel.json()).toEqual({ stream_id: streamId, cancelled: true });
     await fake.waitForSocketsClosed(5_000);
     const closedMs = performance.now() - sentAt;
     await stream.finished;
     expect(stream.get('done').finish_reason).toBe('cancelled');
+    // Once it has ended, B tells its owner there was nothing left to cancel.
+    expect(await (await cancelOnB(token ?? '')).json()).toEqual({ stream_id: streamId, cancelled: false });
     console.log(`cancel on B → upstream socket of A closed in ${closedMs.toFixed(1)} ms`);
   });
 
