@@ -42,8 +42,7 @@ interface Snapshot {
 }
 
 /** Node ids in a snapshot. */
-function ids(json: string): Set<number> {
-  const s = JSON.parse(json) as Snapshot;
+function ids(s: Snapshot): Set<number> {
   const width = s.snapshot.meta.node_fields.length;
   const idAt = s.snapshot.meta.node_fields.indexOf('id');
   const out = new Set<number>();
@@ -56,8 +55,7 @@ function ids(json: string): Set<number> {
  * first retainer that is itself old or a named object (so chains of arrays and contexts fold into
  * the object that holds them).
  */
-function owners(json: string, before: Set<number>, count: number, top: number): void {
-  const s = JSON.parse(json) as Snapshot;
+function owners(s: Snapshot, before: Set<number>, count: number, top: number): void {
   const nf = s.snapshot.meta.node_fields;
   const ef = s.snapshot.meta.edge_fields;
   const ntypes = s.snapshot.meta.node_types[0];
@@ -193,12 +191,7 @@ interface Totals {
 }
 
 /** Self sizes and counts by `type:name` in a V8 heap snapshot. */
-function summarize(json: string): Map<string, Totals> {
-  const snapshot = JSON.parse(json) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
-    nodes: number[];
-    strings: string[];
-  };
+function summarize(snapshot: Snapshot): Map<string, Totals> {
   const fields = snapshot.snapshot.meta.node_fields;
   const types = snapshot.snapshot.meta.node_types[0];
   const width = fields.length;
@@ -281,13 +274,14 @@ async function main(): Promise<void> {
       );
     }
   } else {
-    const firstJson = await heap.heapSnapshot();
-    const first = summarize(firstJson);
-    const firstIds = ids(firstJson);
+    // Parsed once each: a snapshot of a server holding thousands of streams is hundreds of MB.
+    const firstSnapshot = JSON.parse(await heap.heapSnapshot()) as Snapshot;
+    const first = summarize(firstSnapshot);
+    const firstIds = ids(firstSnapshot);
     await openAll();
     await new Promise((r) => setTimeout(r, 3000));
-    const secondJson = await heap.heapSnapshot();
-    const second = summarize(secondJson);
+    const secondSnapshot = JSON.parse(await heap.heapSnapshot()) as Snapshot;
+    const second = summarize(secondSnapshot);
     const rows = [...second].map(([key, after]) => {
       const before = first.get(key) ?? { count: 0, size: 0 };
       return {
@@ -305,7 +299,7 @@ async function main(): Promise<void> {
       console.log(
         `${row.bytes.toFixed(0).padStart(7)} B  ${row.count.toFixed(2).padStart(6)}×  ${row.key}`,
       );
-    owners(secondJson, firstIds, count, Number(values.top));
+    owners(secondSnapshot, firstIds, count, Number(values.top));
   }
   if (failures.length) console.log(`${failures.length} streams failed, first: ${failures[0]}`);
   for (const request of requests) request.destroy();
