@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { cpuSeconds, type BenchProcess } from './processes';
 import type { ServerKind } from './report';
 import { median, percentile, runStream } from './stream-client';
+import { fmt, type TableSpec } from './table';
 
 /** 50 tokens per second, a fast model's pace. */
 export const PACE_TOKEN_DELAY_MS = 20;
@@ -396,20 +397,8 @@ export async function measurePacedCapacity(
   return { steps, capacity: passing.at(-1)?.concurrentMean ?? 0, stoppedBy };
 }
 
-/** A table for the report: its title, column names, the columns holding words, rows and notes. */
-export interface PaceTable {
-  title: string;
-  header: string[];
-  text: string[];
-  rows: (string | number)[][];
-  notes: string[];
-}
-
-const fmt = (value: number | undefined, digits: number) =>
-  value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
-
 /** The capacity of each server (each repetition and their median), then the steps of the median run. */
-export function paceTables(pace: PaceResults): PaceTable[] {
+export function paceTables(pace: PaceResults): TableSpec[] {
   const { settings } = pace;
   const byServer = (server: ServerKind) =>
     pace.runs.filter((r) => r.server === server).map((r) => r.figures);
@@ -418,7 +407,7 @@ export function paceTables(pace: PaceResults): PaceTable[] {
   const [api, base] = [capacity('api'), capacity('baseline')];
   const ratio = api / base;
   const reply = `${settings.tokens} tokens, one per ${settings.tokenDelayMs} ms`;
-  const summary: PaceTable = {
+  const summary: TableSpec = {
     title: `Realistic-pace capacity: open-loop (Poisson) arrivals, replies of ${reply}, stepped up until first event p99 ≥ ${settings.firstEventLimitMs} ms or a stream fails`,
     header: [
       'server',
@@ -441,7 +430,7 @@ export function paceTables(pace: PaceResults): PaceTable[] {
       `Capacity: the mean number of streams open in the last step that passed (every stream complete, first event p99 under ${settings.firstEventLimitMs} ms from its scheduled arrival), median of the repetitions; a failing step is run again (${settings.retries} more time${settings.retries === 1 ? '' : 's'}) before stepping stops. API / baseline: ${fmt(ratio, 2)} (target ≥ 0.7 — ${ratio >= 0.7 ? 'met' : 'missed'}).`,
     ],
   };
-  const stepTables = servers.map((server): PaceTable => {
+  const stepTables = servers.map((server): TableSpec => {
     const runs = pace.runs.filter((r) => r.server === server);
     const chosen = runs.find((r) => r.figures.capacity === capacity(server)) ?? runs[0];
     const lagging = chosen.figures.steps.filter((s) => s.generatorLagP99 > 10);

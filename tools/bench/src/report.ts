@@ -2,6 +2,7 @@ import { paceTables, type PaceResults } from './pace';
 import { scaleOutTables, type ScaleOutResults } from './scale-out';
 import type { CancelFigures, IdleFigures, LoadFigures, RetainedFigures } from './scenarios';
 import { median } from './stream-client';
+import { fmt } from './table';
 
 export type Mode = 'burst' | 'tick';
 export type ServerKind = 'api' | 'baseline';
@@ -50,8 +51,6 @@ const METRICS: { key: keyof LoadFigures; label: string; digits: number }[] = [
   { key: 'cpuMsPerStream', label: 'CPU ms per stream', digits: 2 },
 ];
 
-const fmt = (value: number | undefined, digits: number) =>
-  value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
 const ratio = (api: number, base: number) =>
   Number.isFinite(api) && Number.isFinite(base) && base !== 0 ? (api / base).toFixed(2) : '-';
 

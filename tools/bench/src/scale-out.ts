@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { createChatEventParser, type ReceivedEvent } from '@chat/test-support';
 import { cpuSeconds, type BenchProcess } from './processes';
 import { percentile } from './stream-client';
+import { fmt, type TableSpec } from './table';
 
 /** Where a cancel or resume goes: the instance running the stream (A), or the other one (B). */
 export type ScaleOutTarget = 'same instance' | 'other instance';
@@ -560,16 +561,7 @@ function poolCancel(runs: CrossCancelFigures[]): CrossCancelFigures {
   };
 }
 
-/** A table for {@link renderTables}: its `section`'s arguments. */
-export interface TableSpec {
-  title: string;
-  header: string[];
-  text: string[];
-  rows: (string | number)[][];
-  notes: string[];
-}
-
-const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const fixed = (value: number, digits = 1) => fmt(value, digits);
 const verdict = (p99: number, errors: number) =>
   errors > 0 || !Number.isFinite(p99)
     ? 'errors: see below'
