@@ -91,6 +91,9 @@ describe('the built API (dist/apps/api/main.js)', () => {
       expect(stream.find('error')?.code).toBe('upstream_unavailable');
       expect(fake.requests[0].headers.authorization).toBe(`Bearer ${secret}`);
       await fetch(`${api.url}/api/chat/sessions/unknown`, { headers: { Authorization: `Bearer ${secret}`, Cookie: `sid=${secret}` } });
+      // A request line reaches the child's stdout a little after its response: wait for it (bounded).
+      const running = api;
+      await waitFor(() => running.output().includes('"url":"/api/chat/stream"'), 5_000).catch(() => undefined);
       const logs = api.output();
       expect(logs).toContain('"url":"/api/chat/stream"');
       expect(logs).not.toContain(secret);
@@ -128,7 +131,7 @@ describe('the built API (dist/apps/api/main.js)', () => {
   });
 });
 
-/** Samples `read()` every 5 ms, for `forMs` or until `stop()`; resolves with the samples. */
+/** Resolves once `condition()` holds, checked every 100 ms; throws after `timeoutMs`. */
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -136,6 +139,8 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Samples `read()` every 5 ms, for `forMs` or until `stop()`; resolves with the samples. */
 
 function sample(read: () => number, forMs: number): Promise<number[]> & { stop(): void } {
   const samples: number[] = [];
