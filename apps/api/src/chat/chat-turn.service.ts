@@ -128,7 +128,11 @@ export class ChatTurnService {
       model: this.model.modelName,
       ...(start.created && newToken && { session_token: newToken }),
     });
-    void this.runTurn(generation, request.message, start, this.metrics.turnStarted(startedAt));
+    // The model calls are made once this turn of the event loop has read its other requests:
+    // a wave of new streams would otherwise be started one after another, each behind the
+    // previous one's SDK work, and the last `start` would wait for all of it.
+    const turn = this.metrics.turnStarted(startedAt);
+    setImmediate(() => void this.runTurn(generation, request.message, start, turn));
     return generation;
   }
 
