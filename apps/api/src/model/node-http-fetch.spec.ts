@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import OpenAI from 'openai';
-import { createNodeHttpFetch } from './node-http-fetch';
+import { readCompletionChunks } from './completion-chunks';
+import { createNodeHttpFetch, readBodyDirectly } from './node-http-fetch';
 
 /** A local OpenAI-compatible provider: the network boundary, nothing of ours. */
 function startProvider(handler: http.RequestListener): Promise<{ url: string; server: http.Server }> {
@@ -97,5 +98,106 @@ describe('createNodeHttpFetch', () => {
     provider.server.close();
     const openai = new OpenAI({ apiKey: 'k', baseURL: provider.url, fetch: createNodeHttpFetch(), maxRetries: 0 });
     await expect(openai.models.list()).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+  });
+});
+
+describe('readBodyDirectly (the streamed reply read from the socket, without a web stream)', () => {
+  let server: http.Server | undefined;
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  /** A streamed call through the SDK, answered as a `Response` (as the model client asks for it). */
+  async function streamedResponse(handler: http.RequestListener, signal?: AbortSignal): Promise<Response> {
+    const provider = await startProvider(handler);
+    server = provider.server;
+    const openai = new OpenAI({ apiKey: 'k', baseURL: provider.url, fetch: createNodeHttpFetch(), maxRetries: 0 });
+    return openai.chat.completions
+      .create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal })
+      .asResponse();
+  }
+
+  const contentsOf = async (response: Response) => {
+    const seen: string[] = [];
+    await readCompletionChunks(response, (part) => seen.push(part.choices[0]?.delta?.content ?? ''));
+    return seen;
+  };
+
+  it('reads every chunk, split anywhere, and leaves the web body unread', async () => {
+    const response = await streamedResponse((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const body = chunk('Café ') + chunk('naïve') + 'data: [DONE]\n\n';
+      // Cut mid-event and mid-character, over several socket writes.
+      let at = 0;
+      const next = () => {
+        if (at >= body.length) return void res.end();
+        res.write(Buffer.from(body).subarray(at, at + 9));
+        at += 9;
+        setTimeout(next, 1);
+      };
+      next();
+    });
+    expect(await contentsOf(response)).toEqual(['Café ', 'naïve']);
+    expect(response.bodyUsed).toBe(false);
+    // One reader per body: it cannot be read directly a second time.
+    expect(readBodyDirectly(response, () => undefined)).toBeUndefined();
+  });
+
+  it('is not offered once the web body has been read, which still reads whole', async () => {
+    const response = await streamedResponse((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(chunk('web') + 'data: [DONE]\n\n');
+    });
+    expect(await response.text()).toContain('"web"');
+    expect(readBodyDirectly(response, () => undefined)).toBeUndefined();
+  });
+
+  it('rejects with an AbortError and closes the provider connection when the call is aborted', async () => {
+    let socketClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (socketClosed = resolve));
+    const abort = new AbortController();
+    const response = await streamedResponse((req, res) => {
+      req.socket.once('close', socketClosed);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk('first'));
+      // Never ends: only the abort can close it.
+    }, abort.signal);
+    const seen: string[] = [];
+    const reading = readCompletionChunks(response, (part) => {
+      seen.push(part.choices[0]?.delta?.content ?? '');
+      abort.abort();
+    });
+    await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
+    await closed;
+    expect(seen).toEqual(['first']);
+  });
+
+  it('fails when the provider resets the connection mid-body', async () => {
+    const response = await streamedResponse((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk('half'), () => setTimeout(() => res.socket?.destroy(), 5));
+    });
+    const seen: string[] = [];
+    await expect(
+      readCompletionChunks(response, (part) => seen.push(part.choices[0]?.delta?.content ?? '')),
+    ).rejects.toThrow();
+    expect(seen).toEqual(['half']);
+  });
+
+  it('stops at a garbled chunk with its parse error and closes the connection', async () => {
+    let socketClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (socketClosed = resolve));
+    const response = await streamedResponse((req, res) => {
+      req.socket.once('close', socketClosed);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`${chunk('ok')}data: {not json\n\n${chunk('never')}`);
+    });
+    const seen: string[] = [];
+    await expect(
+      readCompletionChunks(response, (part) => seen.push(part.choices[0]?.delta?.content ?? '')),
+    ).rejects.toBeInstanceOf(SyntaxError);
+    await closed;
+    expect(seen).toEqual(['ok']);
   });
 });

@@ -4,9 +4,6 @@ import zlib from 'node:zlib';
 
 type Fetch = typeof globalThis.fetch;
 
-/** Bytes of a streamed body read ahead of the SDK before the socket is paused. */
-const BODY_HIGH_WATER_MARK = 64 * 1024;
-
 /**
  * The `fetch` the openai SDK is given for a real provider: one `node:http(s)` request on a
  * keep-alive agent instead of undici's `fetch`, whose request/response state machines and WHATWG
@@ -17,7 +14,7 @@ const BODY_HIGH_WATER_MARK = 64 * 1024;
  * - `init.signal`: aborting destroys the request at once, which closes the upstream socket in
  *   the same turn (an aborted generation stops the provider's billing now, not at its next token);
  * - a `Response` whose body is a stream that pauses the socket when the SDK reads slower than
- *   the provider writes;
+ *   the provider writes, or that {@link readBodyDirectly} reads from the socket's own stream;
  * - `gzip`, `deflate` and `br` bodies are decoded, as `fetch` does.
  * Bodies it cannot send itself (form data, streams) and redirects are not the SDK's chat calls;
  * such requests go to `fallback`.
@@ -53,6 +50,117 @@ export function createNodeHttpFetch(fallback: Fetch = globalThis.fetch): Fetch {
   };
 }
 
+/** What reads a body: the `Response`'s web stream, or {@link readBodyDirectly}. */
+interface BodySink {
+  chunk(chunk: Buffer): void;
+  end(): void;
+  error(error: unknown): void;
+}
+
+/**
+ * A response body as Node's stream delivers it, for one reader: the `Response`'s web stream
+ * (pulled only once something reads it) or {@link readBodyDirectly}, which takes each chunk as
+ * the socket delivers it, without the web stream's queue, reader and promise per read.
+ */
+class NodeBody {
+  private sink: BodySink | undefined;
+  private claimed = false;
+  private over = false;
+  private failure: unknown;
+
+  constructor(
+    private readonly source: NodeJS.ReadableStream,
+    response: http.IncomingMessage,
+    /** Called once, when the body has ended, failed or been cancelled. */
+    private readonly settle: () => void,
+    private readonly closeRequest: () => void,
+  ) {
+    source.once('error', (error) => this.fail(error));
+    // A socket closed before the end of the body (a reset provider) fails the body.
+    response.once('close', () => {
+      if (!response.complete) this.fail(new Error('upstream connection closed mid-body'));
+    });
+  }
+
+  get unclaimed(): boolean {
+    return !this.claimed;
+  }
+
+  claim(sink: BodySink): void {
+    this.claimed = true;
+    if (this.over) return sink.error(this.failure);
+    this.sink = sink;
+    this.source.on('data', (chunk: Buffer) => this.sink?.chunk(chunk));
+    this.source.once('end', () => {
+      if (this.over) return;
+      this.over = true;
+      this.settle();
+      const ended = this.sink;
+      this.sink = undefined;
+      ended?.end();
+    });
+  }
+
+  pause(): void {
+    this.source.pause();
+  }
+
+  resume(): void {
+    this.source.resume();
+  }
+
+  fail(error: unknown): void {
+    if (this.over) return;
+    this.over = true;
+    this.failure = error;
+    this.settle();
+    const failed = this.sink;
+    this.sink = undefined;
+    failed?.error(error);
+  }
+
+  /** The reader wants no more: the connection closes (a body read to its end would be kept). */
+  cancel(): void {
+    if (this.over) return;
+    this.over = true;
+    this.failure = new DOMException('The body was cancelled', 'AbortError');
+    this.sink = undefined;
+    this.settle();
+    this.closeRequest();
+  }
+}
+
+const nodeBodies = new WeakMap<Response, NodeBody>();
+
+/**
+ * Reads the body of a `Response` that {@link createNodeHttpFetch} answered straight from Node's
+ * stream: `onChunk` is called for every chunk as the socket delivers it. Resolves at the end of
+ * the body; rejects as it fails (an `AbortError` when its request is aborted), or with what
+ * `onChunk` throws, which also closes the connection. Returns undefined for any other response,
+ * and for one whose web body has been read: read that one as a web stream.
+ */
+export function readBodyDirectly(
+  response: Response,
+  onChunk: (chunk: Uint8Array) => void,
+): Promise<void> | undefined {
+  const body = nodeBodies.get(response);
+  if (!body?.unclaimed) return undefined;
+  return new Promise<void>((resolve, reject) => {
+    body.claim({
+      chunk(chunk) {
+        try {
+          onChunk(chunk);
+        } catch (error) {
+          body.cancel();
+          reject(error);
+        }
+      },
+      end: resolve,
+      error: reject,
+    });
+  });
+}
+
 /**
  * One request. The request body and `init` are not captured by the closures that live as long as
  * the response (an idle stream can stay open for minutes): each reply's JSON body, with its
@@ -68,7 +176,7 @@ function send(
   const request = (url.protocol === 'https:' ? https : http).request(url, options);
   const response = new Promise<Response>((resolve, reject) => {
     let settled = false;
-    let body$: ReadableStreamDefaultController<Uint8Array> | undefined;
+    let responseBody: NodeBody | undefined;
     const onAbort = () => {
       const error = abortError(signal);
       // Destroying the request destroys its socket now, rather than returning it to the pool.
@@ -77,17 +185,7 @@ function send(
         settled = true;
         reject(error);
       }
-      fail(error);
-    };
-    const fail = (error: unknown) => {
-      if (!body$) return;
-      const controller = body$;
-      body$ = undefined;
-      try {
-        controller.error(error);
-      } catch {
-        // the SDK cancelled the body already
-      }
+      responseBody?.fail(error);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => signal?.removeEventListener('abort', onAbort);
@@ -97,56 +195,46 @@ function send(
         settled = true;
         reject(error);
       }
-      fail(error);
+      responseBody?.fail(error);
     });
     request.once('response', (response) => {
       settled = true;
-      const decoded = decode(response);
       const headers = new Headers();
       const raw = response.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+      const nodeBody = new NodeBody(decode(response), response, done, () => request.destroy());
+      responseBody = nodeBody;
+      // A high-water mark of 0: nothing is pulled from the socket before a reader asks, so that
+      // readBodyDirectly can still take the body.
       const stream = new ReadableStream<Uint8Array>(
         {
-          start(controller) {
-            body$ = controller;
-            decoded.on('data', (chunk: Buffer) => {
-              if (!body$) return;
-              controller.enqueue(chunk);
-              if ((controller.desiredSize ?? 1) <= 0) decoded.pause();
-            });
-            decoded.once('end', () => {
-              done();
-              if (!body$) return;
-              body$ = undefined;
-              controller.close();
-            });
-            decoded.once('error', (error) => {
-              done();
-              fail(error);
-            });
-            // A socket closed before the end of the body (a reset provider) fails the body.
-            response.once('close', () => {
-              if (!response.complete) fail(new Error('upstream connection closed mid-body'));
+          pull(controller) {
+            if (!nodeBody.unclaimed) return nodeBody.resume();
+            nodeBody.claim({
+              chunk(chunk) {
+                controller.enqueue(chunk);
+                if ((controller.desiredSize ?? 1) <= 0) nodeBody.pause();
+              },
+              end: () => controller.close(),
+              error(error) {
+                try {
+                  controller.error(error);
+                } catch {
+                  // the stream is closed already
+                }
+              },
             });
           },
-          pull() {
-            decoded.resume();
-          },
-          cancel() {
-            body$ = undefined;
-            done();
-            request.destroy();
-          },
+          cancel: () => nodeBody.cancel(),
         },
-        { highWaterMark: BODY_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
+        { highWaterMark: 0 },
       );
-      resolve(
-        new Response(response.statusCode === 204 || response.statusCode === 304 ? null : stream, {
-          status: response.statusCode,
-          statusText: response.statusMessage,
-          headers,
-        }),
+      const answer = new Response(
+        response.statusCode === 204 || response.statusCode === 304 ? null : stream,
+        { status: response.statusCode, statusText: response.statusMessage, headers },
       );
+      nodeBodies.set(answer, nodeBody);
+      resolve(answer);
     });
   });
   request.end(body ?? undefined);
