@@ -124,7 +124,11 @@ describe('the built API (dist/apps/api/main.js)', () => {
       sampling.stop();
       const peakMiB = (Math.max(...(await sampling)) - baseline) / 1024;
       console.log(`Peak RSS above the baseline while five 32 MiB frames arrived: ${peakMiB.toFixed(1)} MiB`);
-      expect(peakMiB).toBeLessThan(16);
+      // One frame buffered would be 32 MiB by itself. What stays below: after the 1009, ws reads
+      // and drops the rest of the frame until the client's close, and those chunks are garbage
+      // until the next collection (1.0-15.0 MiB over six runs, in two modes: before and after
+      // V8's external-memory trigger), which put a 16 MiB bound within noise of failing.
+      expect(peakMiB).toBeLessThan(24);
     } finally {
       api.child.kill('SIGKILL');
     }
