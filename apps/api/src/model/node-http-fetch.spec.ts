@@ -93,6 +93,24 @@ describe('createNodeHttpFetch', () => {
     await expect(openai.models.retrieve('missing')).rejects.toMatchObject({ status: 404 });
   });
 
+  it('gives the socket of a bodiless answer back to the pool', async () => {
+    let connections = 0;
+    const provider = await startProvider((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    provider.server.on('connection', () => connections++);
+    server = provider.server;
+    const fetch = createNodeHttpFetch();
+    for (let i = 0; i < 3; i++) {
+      const answer = await fetch(`${provider.url}/nothing`, { method: 'DELETE' });
+      expect(answer.status).toBe(204);
+      // The socket goes back to the pool once the (empty) body has been consumed.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(connections).toBe(1);
+  });
+
   it('fails with a connection error when nothing listens', async () => {
     const provider = await startProvider(() => undefined);
     provider.server.close();

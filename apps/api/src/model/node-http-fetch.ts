@@ -202,6 +202,13 @@ function send(
       const headers = new Headers();
       const raw = response.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+      const init = { status: response.statusCode, statusText: response.statusMessage, headers };
+      if (response.statusCode === 204 || response.statusCode === 304) {
+        // No body to read: consumed now, which gives the socket back to the keep-alive pool.
+        done();
+        response.resume();
+        return resolve(new Response(null, init));
+      }
       const nodeBody = new NodeBody(decode(response), response, done, () => request.destroy());
       responseBody = nodeBody;
       // A high-water mark of 0: nothing is pulled from the socket before a reader asks, so that
@@ -229,10 +236,7 @@ function send(
         },
         { highWaterMark: 0 },
       );
-      const answer = new Response(
-        response.statusCode === 204 || response.statusCode === 304 ? null : stream,
-        { status: response.statusCode, statusText: response.statusMessage, headers },
-      );
+      const answer = new Response(stream, init);
       nodeBodies.set(answer, nodeBody);
       resolve(answer);
     });
