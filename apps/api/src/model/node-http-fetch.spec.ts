@@ -158,8 +158,9 @@ describe('readBodyDirectly (the streamed reply read from the socket, without a w
     });
     expect(await contentsOf(response)).toEqual(['Café ', 'naïve']);
     expect(response.bodyUsed).toBe(false);
-    // One reader per body: it cannot be read directly a second time.
+    // One reader per body: it cannot be read directly a second time, nor as a web stream.
     expect(readBodyDirectly(response, () => undefined)).toBeUndefined();
+    await expect(response.text()).rejects.toThrow('The body has been read already.');
   });
 
   it('is not offered once the web body has been read, which still reads whole', async () => {

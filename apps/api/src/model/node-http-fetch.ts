@@ -213,10 +213,16 @@ function send(
       responseBody = nodeBody;
       // A high-water mark of 0: nothing is pulled from the socket before a reader asks, so that
       // readBodyDirectly can still take the body.
+      let reading = false;
       const stream = new ReadableStream<Uint8Array>(
         {
           pull(controller) {
-            if (!nodeBody.unclaimed) return nodeBody.resume();
+            if (reading) return nodeBody.resume();
+            if (!nodeBody.unclaimed) {
+              // readBodyDirectly took it: a second reader would wait forever.
+              return controller.error(new TypeError('The body has been read already.'));
+            }
+            reading = true;
             nodeBody.claim({
               chunk(chunk) {
                 controller.enqueue(chunk);
