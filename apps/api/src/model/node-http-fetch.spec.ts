@@ -5,26 +5,43 @@ import OpenAI from 'openai';
 import { readCompletionChunks } from './completion-chunks';
 import { createNodeHttpFetch, readBodyDirectly } from './node-http-fetch';
 
+/** The provider the running test started, closed after it. */
+let server: http.Server | undefined;
+afterEach(() => {
+  server?.closeAllConnections();
+  server?.close();
+  server = undefined;
+});
+
 /** A local OpenAI-compatible provider: the network boundary, nothing of ours. */
 function startProvider(handler: http.RequestListener): Promise<{ url: string; server: http.Server }> {
-  const server = http.createServer(handler);
+  const started = http.createServer(handler);
+  server = started;
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server }),
+    started.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(started.address() as AddressInfo).port}/v1`, server: started }),
     ),
   );
 }
+
+/** `closed` resolves once the provider's side of the connection of the request given to `watch` closes. */
+function connectionClose(): { closed: Promise<void>; watch: (req: http.IncomingMessage) => void } {
+  let closedNow!: () => void;
+  const closed = new Promise<void>((resolve) => (closedNow = resolve));
+  return { closed, watch: (req) => void req.socket.once('close', () => closedNow()) };
+}
+
+/** Reads a streamed reply as the model client does, noting each chunk's content in `seen`, then calling `then`. */
+const readInto = (response: Response, seen: string[], then?: () => void) =>
+  readCompletionChunks(response, (part) => {
+    seen.push(part.choices[0]?.delta?.content ?? '');
+    then?.();
+  });
 
 const chunk = (content: string) =>
   `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
 
 describe('createNodeHttpFetch', () => {
-  let server: http.Server | undefined;
-  afterEach(() => {
-    server?.closeAllConnections();
-    server?.close();
-  });
-
   it('streams a reply through the SDK, sending its headers and JSON body', async () => {
     let seen: { auth?: string; body?: { model: string; stream: boolean } } = {};
     const provider = await startProvider((req, res) => {
@@ -39,7 +56,6 @@ describe('createNodeHttpFetch', () => {
         setTimeout(() => res.end(`${chunk('ld').slice(10)}data: [DONE]\n\n`), 5);
       });
     });
-    server = provider.server;
     const openai = new OpenAI({ apiKey: 'k', baseURL: provider.url, fetch: createNodeHttpFetch() });
     const stream = await openai.chat.completions.create({
       model: 'm',
@@ -54,15 +70,13 @@ describe('createNodeHttpFetch', () => {
   });
 
   it('closes the provider connection as soon as the request is aborted', async () => {
-    let socketClosed!: () => void;
-    const closed = new Promise<void>((resolve) => (socketClosed = resolve));
+    const connection = connectionClose();
     const provider = await startProvider((req, res) => {
-      req.socket.once('close', socketClosed);
+      connection.watch(req);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(chunk('first'));
       // Never ends: only the client's abort can close it.
     });
-    server = provider.server;
     const openai = new OpenAI({ apiKey: 'k', baseURL: provider.url, fetch: createNodeHttpFetch() });
     const abort = new AbortController();
     const stream = await openai.chat.completions.create(
@@ -74,7 +88,7 @@ describe('createNodeHttpFetch', () => {
       seen.push(part.choices[0]?.delta?.content ?? '');
       abort.abort();
     }
-    await closed;
+    await connection.closed;
     expect(seen).toEqual(['first']);
   });
 
@@ -87,7 +101,6 @@ describe('createNodeHttpFetch', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
       res.end(gzipSync(JSON.stringify({ id: 'gpt', object: 'model', created: 0, owned_by: 'x' })));
     });
-    server = provider.server;
     const openai = new OpenAI({ apiKey: 'k', baseURL: provider.url, fetch: createNodeHttpFetch(), maxRetries: 0 });
     await expect(openai.models.retrieve('gpt')).resolves.toMatchObject({ id: 'gpt' });
     await expect(openai.models.retrieve('missing')).rejects.toMatchObject({ status: 404 });
@@ -100,7 +113,6 @@ describe('createNodeHttpFetch', () => {
       res.end();
     });
     provider.server.on('connection', () => connections++);
-    server = provider.server;
     const fetch = createNodeHttpFetch();
     for (let i = 0; i < 3; i++) {
       const answer = await fetch(`${provider.url}/nothing`, { method: 'DELETE' });
@@ -120,27 +132,14 @@ describe('createNodeHttpFetch', () => {
 });
 
 describe('readBodyDirectly (the streamed reply read from the socket, without a web stream)', () => {
-  let server: http.Server | undefined;
-  afterEach(() => {
-    server?.closeAllConnections();
-    server?.close();
-  });
-
   /** A streamed call through the SDK, answered as a `Response` (as the model client asks for it). */
   async function streamedResponse(handler: http.RequestListener, signal?: AbortSignal): Promise<Response> {
     const provider = await startProvider(handler);
-    server = provider.server;
     const openai = new OpenAI({ apiKey: 'k', baseURL: provider.url, fetch: createNodeHttpFetch(), maxRetries: 0 });
     return openai.chat.completions
       .create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal })
       .asResponse();
   }
-
-  const contentsOf = async (response: Response) => {
-    const seen: string[] = [];
-    await readCompletionChunks(response, (part) => seen.push(part.choices[0]?.delta?.content ?? ''));
-    return seen;
-  };
 
   it('reads every chunk, split anywhere, and leaves the web body unread', async () => {
     const response = await streamedResponse((_req, res) => {
@@ -156,7 +155,9 @@ describe('readBodyDirectly (the streamed reply read from the socket, without a w
       };
       next();
     });
-    expect(await contentsOf(response)).toEqual(['Café ', 'naïve']);
+    const seen: string[] = [];
+    await readInto(response, seen);
+    expect(seen).toEqual(['Café ', 'naïve']);
     expect(response.bodyUsed).toBe(false);
     // One reader per body: it cannot be read directly a second time, nor as a web stream.
     expect(readBodyDirectly(response, () => undefined)).toBeUndefined();
@@ -173,22 +174,17 @@ describe('readBodyDirectly (the streamed reply read from the socket, without a w
   });
 
   it('rejects with an AbortError and closes the provider connection when the call is aborted', async () => {
-    let socketClosed!: () => void;
-    const closed = new Promise<void>((resolve) => (socketClosed = resolve));
+    const connection = connectionClose();
     const abort = new AbortController();
     const response = await streamedResponse((req, res) => {
-      req.socket.once('close', socketClosed);
+      connection.watch(req);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(chunk('first'));
       // Never ends: only the abort can close it.
     }, abort.signal);
     const seen: string[] = [];
-    const reading = readCompletionChunks(response, (part) => {
-      seen.push(part.choices[0]?.delta?.content ?? '');
-      abort.abort();
-    });
-    await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
-    await closed;
+    await expect(readInto(response, seen, () => abort.abort())).rejects.toMatchObject({ name: 'AbortError' });
+    await connection.closed;
     expect(seen).toEqual(['first']);
   });
 
@@ -198,25 +194,20 @@ describe('readBodyDirectly (the streamed reply read from the socket, without a w
       res.write(chunk('half'), () => setTimeout(() => res.socket?.destroy(), 5));
     });
     const seen: string[] = [];
-    await expect(
-      readCompletionChunks(response, (part) => seen.push(part.choices[0]?.delta?.content ?? '')),
-    ).rejects.toThrow();
+    await expect(readInto(response, seen)).rejects.toThrow();
     expect(seen).toEqual(['half']);
   });
 
   it('stops at a garbled chunk with its parse error and closes the connection', async () => {
-    let socketClosed!: () => void;
-    const closed = new Promise<void>((resolve) => (socketClosed = resolve));
+    const connection = connectionClose();
     const response = await streamedResponse((req, res) => {
-      req.socket.once('close', socketClosed);
+      connection.watch(req);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`${chunk('ok')}data: {not json\n\n${chunk('never')}`);
     });
     const seen: string[] = [];
-    await expect(
-      readCompletionChunks(response, (part) => seen.push(part.choices[0]?.delta?.content ?? '')),
-    ).rejects.toBeInstanceOf(SyntaxError);
-    await closed;
+    await expect(readInto(response, seen)).rejects.toBeInstanceOf(SyntaxError);
+    await connection.closed;
     expect(seen).toEqual(['ok']);
   });
 });
