@@ -63,8 +63,8 @@ interface BodySink {
  * the socket delivers it, without the web stream's queue, reader and promise per read.
  */
 class NodeBody {
+  private reader: 'web' | 'direct' | undefined;
   private sink: BodySink | undefined;
-  private claimed = false;
   private over = false;
   private failure: unknown;
 
@@ -82,12 +82,13 @@ class NodeBody {
     });
   }
 
-  get unclaimed(): boolean {
-    return !this.claimed;
+  /** Who reads it, once someone does: there is one reader per body. */
+  get readBy(): 'web' | 'direct' | undefined {
+    return this.reader;
   }
 
-  claim(sink: BodySink): void {
-    this.claimed = true;
+  claim(reader: 'web' | 'direct', sink: BodySink): void {
+    this.reader = reader;
     if (this.over) return sink.error(this.failure);
     this.sink = sink;
     this.source.on('data', (chunk: Buffer) => this.sink?.chunk(chunk));
@@ -144,9 +145,9 @@ export function readBodyDirectly(
   onChunk: (chunk: Uint8Array) => void,
 ): Promise<void> | undefined {
   const body = nodeBodies.get(response);
-  if (!body?.unclaimed) return undefined;
+  if (!body || body.readBy) return undefined;
   return new Promise<void>((resolve, reject) => {
-    body.claim({
+    body.claim('direct', {
       chunk(chunk) {
         try {
           onChunk(chunk);
@@ -213,17 +214,15 @@ function send(
       responseBody = nodeBody;
       // A high-water mark of 0: nothing is pulled from the socket before a reader asks, so that
       // readBodyDirectly can still take the body.
-      let reading = false;
       const stream = new ReadableStream<Uint8Array>(
         {
           pull(controller) {
-            if (reading) return nodeBody.resume();
-            if (!nodeBody.unclaimed) {
+            if (nodeBody.readBy === 'web') return nodeBody.resume();
+            if (nodeBody.readBy === 'direct') {
               // readBodyDirectly took it: a second reader would wait forever.
               return controller.error(new TypeError('The body has been read already.'));
             }
-            reading = true;
-            nodeBody.claim({
+            nodeBody.claim('web', {
               chunk(chunk) {
                 controller.enqueue(chunk);
                 if ((controller.desiredSize ?? 1) <= 0) nodeBody.pause();
