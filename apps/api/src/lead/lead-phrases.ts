@@ -5,7 +5,8 @@ import type { LeadFieldSpec } from '../profile/assistant-profile';
  * reader returns the value it found in a message, or undefined.
  */
 
-const NAME_WORD = "\\p{L}[\\p{L}'’.-]*";
+// Letters and the combining marks many scripts write names with (Devanagari's vowel signs).
+const NAME_WORD = "\\p{L}[\\p{L}\\p{M}'’.-]*";
 const EXPLICIT_NAME = new RegExp(
   `\\b(?:my name is|my name's|my name’s|name's|call me)\\s+((?:${NAME_WORD})(?:\\s+${NAME_WORD}){0,4})`,
   'giu',

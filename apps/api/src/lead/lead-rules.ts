@@ -14,8 +14,9 @@ import {
 
 /*
  * Deterministic rules that find a visitor's details in what they wrote: the lead extractor of
- * the offline demo model. Only user turns are read; the assistant turn before each one says
- * which field was just asked for, so that a bare answer ("Ana", "beginner") can be understood.
+ * the offline demo model. Only user turns are read; the assistant's last question for a field
+ * stays open until the visitor gives or declines it, so that a bare answer ("Ana", "beginner")
+ * is understood even with other questions asked and answered in between.
  */
 
 const EMAIL = /[\p{L}0-9._%+-]+@[\p{L}0-9-]+(?:\.[\p{L}0-9-]+)*\.\p{L}{2,}/gu;
@@ -23,6 +24,34 @@ const PHONE = /[+(]?\d[\d ().-]{5,18}\d/g;
 /** A number counts as a phone only where it was asked for or is named as one (not a price or a date). */
 const PHONE_CONTEXT =
   /\b(?:phone|number|call|mobile|cell|whats ?app|tel|telephone|reach me|text me)\b/i;
+
+/** Question marks of the scripts visitors write in: Latin, Spanish, Arabic, Greek, full-width. */
+const QUESTION_MARK = /[?¿؟;？⸮]/u;
+
+export function isQuestion(message: string): boolean {
+  return QUESTION_MARK.test(message);
+}
+
+/**
+ * Whether a message reads as an answer to the question for `field`, right or wrong: short, not a
+ * question, not a refusal. A question in any script or a long message is something else, to be
+ * answered rather than called an invalid value.
+ */
+export function looksLikeAnswer(field: LeadFieldSpec, message: string): boolean {
+  const text = message.trim();
+  if (text === '' || isQuestion(text) || isRefusal(text)) return false;
+  const words = text.split(/\s+/).length;
+  switch (field.kind) {
+    case 'email':
+      return text.includes('@') || words <= 6;
+    case 'phone':
+      return /\d/.test(text) && words <= 8;
+    case 'choice':
+      return words <= 8;
+    case 'text':
+      return field.name === 'name' ? words <= 5 : true;
+  }
+}
 
 /** The field the last question of an assistant message asks for (the first one it names). */
 export function askedField(
@@ -56,14 +85,13 @@ export function readUserMessage(
     const value = statedValue(field, message, withoutEmails, asked?.name === field.name);
     if (value !== undefined) found[field.name] = value;
   }
-  // A bare answer is the whole message, right after the assistant asked for that field; a
-  // question, a refusal or a message that says something else is not one.
+  // A bare answer is the whole message, while the assistant's question for that field is open;
+  // a question, a refusal or a message that says something else is not one.
   if (
     asked !== undefined &&
     found[asked.name] === undefined &&
     Object.keys(found).length === 0 &&
-    !message.includes('?') &&
-    !isRefusal(message)
+    looksLikeAnswer(asked, message)
   ) {
     const value = bareAnswer(asked, message.trim());
     if (value !== undefined) found[asked.name] = value;
@@ -109,24 +137,42 @@ function bareAnswer(field: LeadFieldSpec, answer: string): string | undefined {
 }
 
 /**
- * The details a whole conversation gives, each user turn read in the light of the assistant
- * turn before it; a later valid value replaces an earlier one (a correction).
+ * The details a whole conversation gives, each user turn read in the light of the question still
+ * open before it; a later valid value replaces an earlier one (a correction).
  */
 export function findLeadInConversation(
   profile: AssistantProfileDefinition,
   conversation: readonly ConversationTurn[],
 ): LeadData {
+  return readConversation(profile, conversation).data;
+}
+
+/**
+ * The field whose question is still open at the end of `conversation`: the last one the
+ * assistant asked for, until the visitor gives it or declines it.
+ */
+export function openQuestion(
+  profile: AssistantProfileDefinition,
+  conversation: readonly ConversationTurn[],
+): LeadFieldSpec | undefined {
+  return readConversation(profile, conversation).asked;
+}
+
+function readConversation(
+  profile: AssistantProfileDefinition,
+  conversation: readonly ConversationTurn[],
+): { data: LeadData; asked: LeadFieldSpec | undefined } {
   let data: LeadData = {};
   let asked: LeadFieldSpec | undefined;
   for (const turn of conversation) {
     if (turn.role === 'assistant') {
-      asked = askedField(profile, turn.content);
+      asked = askedField(profile, turn.content) ?? asked;
     } else {
       data = mergeLead(profile, data, readUserMessage(profile, turn.content, asked));
-      asked = undefined;
+      if (asked && (data[asked.name] !== undefined || isRefusal(turn.content))) asked = undefined;
     }
   }
-  return data;
+  return { data, asked };
 }
 
 function fieldWords(field: LeadFieldSpec): string[] {

@@ -87,6 +87,19 @@ describe('RuleLeadExtractor', () => {
     expect(await extract([assistant(question('name')), user("it's ana")])).toEqual({ name: 'Ana' });
   });
 
+  it('keeps a question open across an exchange about something else, until given or declined', async () => {
+    const aside = [
+      user('What is leverage?'),
+      assistant('Leverage lets you trade more than you hold.'),
+    ];
+    expect(await extract([assistant(question('name')), ...aside, user('Ana')])).toEqual({
+      name: 'Ana',
+    });
+    expect(
+      await extract([assistant(question('name')), user('no thanks'), ...aside, user('Ana')]),
+    ).toEqual({});
+  });
+
   it('does not take a question, a refusal or a level as the name', async () => {
     for (const answer of [
       'Why do you need it?',

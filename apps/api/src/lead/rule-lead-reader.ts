@@ -6,7 +6,13 @@ import type { AssistantProfileDefinition, LeadFieldSpec } from '../profile/assis
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { assessLead } from './lead-assessment';
 import { isRefusal } from './lead-phrases';
-import { askedField, findLeadInConversation } from './lead-rules';
+import {
+  askedField,
+  findLeadInConversation,
+  isQuestion,
+  looksLikeAnswer,
+  openQuestion,
+} from './lead-rules';
 
 /** The phrase rules of the profile's fields, as the offline demo model reads a conversation. */
 @Injectable()
@@ -21,6 +27,18 @@ export class RuleLeadReader extends DemoLeadReader {
 
   askedField(assistantMessage: string): LeadFieldSpec | undefined {
     return askedField(this.profile, assistantMessage);
+  }
+
+  openQuestion(conversation: readonly ConversationTurn[]): LeadFieldSpec | undefined {
+    return openQuestion(this.profile, conversation);
+  }
+
+  looksLikeAnswer(field: LeadFieldSpec, message: string): boolean {
+    return looksLikeAnswer(field, message);
+  }
+
+  isQuestion(message: string): boolean {
+    return isQuestion(message);
   }
 
   isRefusal(message: string): boolean {

@@ -13,6 +13,12 @@ export abstract class DemoLeadReader {
   abstract detailsIn(conversation: readonly ConversationTurn[]): LeadData;
   /** The field the last question of an assistant message asks for, if it asks for one. */
   abstract askedField(assistantMessage: string): LeadFieldSpec | undefined;
+  /** The field whose question is still open at the end of `conversation`, if any. */
+  abstract openQuestion(conversation: readonly ConversationTurn[]): LeadFieldSpec | undefined;
+  /** Whether a message reads as an answer (right or wrong) to the question for `field`. */
+  abstract looksLikeAnswer(field: LeadFieldSpec, message: string): boolean;
+  /** Whether a message asks something, in any script. */
+  abstract isQuestion(message: string): boolean;
   /** Whether a message declines to give what was asked. */
   abstract isRefusal(message: string): boolean;
   /** Whether `details` hold every required field. */

@@ -64,11 +64,41 @@ describe('demoReply', () => {
     expect(last).toBe(`No problem.\n\n${questionOf('goals')}`);
   });
 
-  it('asks a required field again until it is given', () => {
+  it('asks for a field once: a question in between gets its answer, not the question again', () => {
     const conversation = play(['What is swing trading?', 'How do I choose a position size?']);
-    expect(conversation.at(-1)?.content).toBe(
-      `${knowledge('position-sizing')}\n\n${questionOf('name')}`,
-    );
+    expect(conversation.at(-1)?.content).toBe(knowledge('position-sizing'));
+  });
+
+  it('still understands a bare answer to a question asked turns before', () => {
+    const conversation = play(['What is swing trading?', 'What is leverage?', 'Ana Silva']);
+    expect(conversation.at(-1)?.content).toBe(`Thanks, Ana! ${questionOf('email')}`);
+    expect(findLeadInConversation(profile, conversation)).toEqual({ name: 'Ana Silva' });
+  });
+
+  it.each([
+    ['Arabic', 'ما هو التداول اليومي؟'],
+    ['Chinese', '什么是杠杆交易？'],
+    ['Spanish', '¿Qué es el análisis técnico'],
+    [
+      'a long message',
+      'I have been reading a lot about the markets lately and honestly I am not sure where to begin',
+    ],
+  ])('answers %s after the name question instead of calling it an invalid name', (_, message) => {
+    const conversation = play(['Hello', message]);
+    const reply = conversation.at(-1)?.content;
+    expect(reply).toBe(profile.fallback_answer);
+    expect(findLeadInConversation(profile, conversation)).toEqual({});
+  });
+
+  it.each([
+    ['محمد', 'محمد'],
+    ['प्रिया शर्मा', 'प्रिया'],
+    ['李明', '李明'],
+    ['Zoë O’Brien-Smith', 'Zoë'],
+  ])('accepts the name %s in any script', (name, first) => {
+    const conversation = play(['What is leverage?', name]);
+    expect(conversation.at(-1)?.content).toBe(`Thanks, ${first}! ${questionOf('email')}`);
+    expect(findLeadInConversation(profile, conversation)).toEqual({ name });
   });
 
   it('says when a bare answer is not a valid value, and asks again', () => {
@@ -123,7 +153,7 @@ describe('demoReply', () => {
       .map((turn) => turn.content);
 
     expect(replies[1]).toBe(`No problem.\n\n${questionOf('phone')}`);
-    expect(replies[2]).toBe(`${knowledge('leverage')}\n\n${questionOf('email')}`);
+    expect(replies[2]).toBe(knowledge('leverage'));
   });
 
   it('is deterministic', () => {

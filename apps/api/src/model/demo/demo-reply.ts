@@ -11,7 +11,9 @@ import type { DemoLeadReader } from './demo-lead-reader';
  * What the offline demo model says: deterministic, so tests and demos can rely on it. It answers
  * from the profile's knowledge base, acknowledges the details the visitor just gave, and asks
  * for the next one with the field's question (which names the field, so that the rule-based
- * extractor understands a bare answer).
+ * extractor understands a bare answer). A question is asked once: a visitor who asks something
+ * else gets an answer, not the question again, which is re-asked only after a message that reads
+ * as an answer to it but is not a valid one.
  */
 
 const SMALL_TALK =
@@ -29,7 +31,10 @@ export function demoReply(
 ): string {
   const lastUser = conversation.findLastIndex((turn) => turn.role === 'user');
   if (lastUser < 0) {
-    return joinParagraphs(profile.greeting, questionFor(nextField(profile, reader, conversation, {})));
+    return joinParagraphs(
+      profile.greeting,
+      questionFor(nextField(profile, reader, conversation, {})),
+    );
   }
   const turn = readTurn(profile, reader, conversation.slice(0, lastUser + 1));
 
@@ -37,9 +42,16 @@ export function demoReply(
   const completedNow = complete && !reader.isComplete(turn.before);
   // Once complete, the notification has gone out: no more questions. A field just declined is
   // not asked for again in the same breath.
-  const next = complete
+  const candidate = complete
     ? undefined
     : nextField(profile, reader, turn.conversation, turn.after, turn.declined?.name);
+  const next =
+    candidate &&
+    (turn.given.length > 0 ||
+      turn.invalidAnswer ||
+      !askedBefore(reader, turn.conversation, candidate))
+      ? candidate
+      : undefined;
   const acknowledgement =
     turn.given.length === 0
       ? undefined
@@ -54,15 +66,17 @@ export function demoReply(
   ]
     .filter((part) => part !== undefined)
     .join(' ');
-  return joinParagraphs(answerTo(profile, turn), closing);
+  return joinParagraphs(answerTo(profile, reader, turn), closing);
 }
 
 interface Turn {
   /** The conversation up to and including the visitor's message. */
   conversation: readonly ConversationTurn[];
   message: string;
-  /** The field the assistant asked for just before. */
+  /** The field whose question was open when the visitor wrote. */
   asked: LeadFieldSpec | undefined;
+  /** Whether the message reads as an answer to that question but gave no valid value. */
+  invalidAnswer: boolean;
   /** That field, if the visitor declined to give it. */
   declined: LeadFieldSpec | undefined;
   before: LeadData;
@@ -77,20 +91,25 @@ function readTurn(
   conversation: readonly ConversationTurn[],
 ): Turn {
   const message = conversation[conversation.length - 1].content;
-  const previous = conversation.slice(0, -1).findLast((turn) => turn.role === 'assistant');
-  const asked = previous ? reader.askedField(previous.content) : undefined;
+  const asked = reader.openQuestion(conversation.slice(0, -1));
   const before = reader.detailsIn(conversation.slice(0, -1));
   const after = reader.detailsIn(conversation);
   const given = profile.fields.filter(
     (field) => after[field.name] !== undefined && after[field.name] !== before[field.name],
   );
   const declined = asked && given.length === 0 && reader.isRefusal(message) ? asked : undefined;
-  return { conversation, message, asked, declined, before, after, given };
+  const invalidAnswer =
+    asked !== undefined && given.length === 0 && reader.looksLikeAnswer(asked, message);
+  return { conversation, message, asked, invalidAnswer, declined, before, after, given };
 }
 
 /** The part of the reply that answers what the visitor said, if anything needs answering. */
-function answerTo(profile: AssistantProfileDefinition, turn: Turn): string | undefined {
-  const isQuestion = turn.message.includes('?');
+function answerTo(
+  profile: AssistantProfileDefinition,
+  reader: DemoLeadReader,
+  turn: Turn,
+): string | undefined {
+  const isQuestion = reader.isQuestion(turn.message);
   const entry = bestKnowledge(profile.knowledge, turn.message);
   if (entry && (isQuestion || turn.given.length === 0)) return entry.answer;
   if (turn.given.length > 0) return undefined;
@@ -98,7 +117,7 @@ function answerTo(profile: AssistantProfileDefinition, turn: Turn): string | und
     return THANKS.test(turn.message) ? "You're welcome!" : profile.greeting;
   }
   if (turn.declined) return 'No problem.';
-  if (turn.asked && !isQuestion) {
+  if (turn.asked && turn.invalidAnswer) {
     return `Hmm, that doesn't look like a valid ${turn.asked.label.toLowerCase()}.`;
   }
   return profile.fallback_answer;
@@ -120,6 +139,16 @@ export function bestKnowledge(
     if (score > 0 && (best === undefined || score > best.score)) best = { entry, score };
   }
   return best?.entry;
+}
+
+function askedBefore(
+  reader: DemoLeadReader,
+  conversation: readonly ConversationTurn[],
+  field: LeadFieldSpec,
+): boolean {
+  return conversation.some(
+    (turn) => turn.role === 'assistant' && reader.askedField(turn.content)?.name === field.name,
+  );
 }
 
 /** The first field, in profile order, still missing and required or never asked for. */
