@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Webhook } from 'standardwebhooks';
-import type { LeadSummary, LeadWebhookPayload } from '@chat/contracts';
+import type { LeadErasedWebhookPayload, LeadSummary, LeadWebhookPayload } from '@chat/contracts';
 import { webhookConfig } from '../config/webhook.config';
 
 /** What one delivery did: `message` is safe to store and show (no secret, no URL credentials). */
@@ -30,15 +30,27 @@ export class LeadWebhook {
     return this.signer !== undefined;
   }
 
-  async send(webhookId: string, lead: LeadSummary): Promise<WebhookResult> {
-    const { target } = this.config;
-    if (!this.signer || !target) return { status: 'failed', message: 'No webhook is configured (LEAD_WEBHOOK_URL).' };
+  /** `lead.completed`: the lead as the leads API lists it. */
+  send(webhookId: string, lead: LeadSummary): Promise<WebhookResult> {
     const payload: LeadWebhookPayload = {
       type: 'lead.completed',
       id: webhookId,
       occurred_at: lead.completed_at ?? lead.updated_at,
       data: lead,
     };
+    return this.post(payload);
+  }
+
+  /** `lead.erased`: the lead's id and the time of its erasure, nothing else. */
+  sendErased(webhookId: string, leadId: string, erasedAt: Date): Promise<WebhookResult> {
+    const payload: LeadErasedWebhookPayload = { type: 'lead.erased', id: webhookId, occurred_at: erasedAt.toISOString(), data: { id: leadId } };
+    return this.post(payload);
+  }
+
+  private async post(payload: LeadWebhookPayload | LeadErasedWebhookPayload): Promise<WebhookResult> {
+    const { target } = this.config;
+    const webhookId = payload.id;
+    if (!this.signer || !target) return { status: 'failed', message: 'No webhook is configured (LEAD_WEBHOOK_URL).' };
     const body = JSON.stringify(payload);
     const timestamp = new Date();
     try {

@@ -4,6 +4,7 @@ import { outboxConfig } from '../config/outbox.config';
 import { webhookConfig } from '../config/webhook.config';
 import { EmailModule } from '../email/email.module';
 import { LeadsModule } from '../leads/leads.module';
+import { LeadErasure } from './lead-erasure';
 import { LeadWebhook } from './lead-webhook';
 import { SessionsModule } from '../sessions/sessions.module';
 import { NotificationDelivery } from './notification-delivery';
@@ -13,7 +14,7 @@ import { NotificationWorker } from './notification-worker';
 /** The durable outbox of lead notifications (email, and the webhook when configured), its delivery and this instance's worker. */
 @Module({
   imports: [ConfigModule.forFeature(outboxConfig), ConfigModule.forFeature(webhookConfig), EmailModule, LeadsModule, SessionsModule],
-  providers: [NotificationOutbox, NotificationDelivery, NotificationWorker, LeadWebhook],
+  providers: [NotificationOutbox, NotificationDelivery, NotificationWorker, LeadWebhook, LeadErasure],
   exports: [NotificationOutbox, NotificationDelivery, LeadWebhook, ConfigModule],
 })
 export class NotificationsModule {}
