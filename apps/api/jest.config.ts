@@ -15,6 +15,8 @@ export default {
     ],
   },
   moduleFileExtensions: ['ts', 'js'],
+  // request-filtering-agent ships ES modules only: compiled like the sources, as Jest runs CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!request-filtering-agent/)'],
   // Finds the test PostgreSQL server once: the store suites run on it as well as on PGlite.
   globalSetup: '<rootDir>/../../libs/test-support/src/postgres-global-setup.ts',
   coverageDirectory: '../../coverage/apps/api',

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { LeadPage } from '@chat/contracts';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
 import { StaffClient } from './support/staff-client';
 import {
@@ -186,6 +187,32 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     await waitFor(() => received.includes('Cross Instance') && received.includes('"state":"complete"'), 5_000);
     controller.abort();
     await reading;
+  });
+
+  it('erases on B what A keeps in memory: a stream of the erased session resumes nowhere', async () => {
+    fake.setStructuredReply({ json: { name: 'Erin Erased', email: 'erin@example.com', phone: null, goals: null, experience: null } });
+    fake.enqueue({ text: 'Thank you, Erin.' });
+    const visitor = new ChatVisitor(a.url);
+    const turn = await visitor.turn({ session_id: 'scale-erase', message: 'I am Erin Erased, erin@example.com' });
+    const streamId = turn.get('start').stream_id;
+    const resume = (api: RunningBuiltApi) =>
+      fetch(`${api.url}/api/chat/streams/${streamId}/events`, { headers: { 'Last-Event-ID': '0', ...visitor.headers('scale-erase') } });
+    const before = await resume(a);
+    expect(before.status).toBe(200);
+    await before.text();
+
+    const staff = new StaffClient(b.url);
+    await staff.login('admin@example.com', 'correct horse battery staple');
+    const page: LeadPage = await (await staff.call('GET', '/api/leads?q=erin%40example.com')).json();
+    expect((await staff.call('DELETE', `/api/leads/${page.leads[0].id}`)).status).toBe(204);
+    // A hears of it through Redis and forgets the stream it finished.
+    const status = async (api: RunningBuiltApi) => {
+      const response = await resume(api);
+      await response.text();
+      return response.status;
+    };
+    await waitFor(async () => (await status(a)) === 404, 5_000, 50);
+    expect(await status(b)).toBe(404);
   });
 
   it('lets a stream finish through a SIGTERM of its instance, for its client there and a reader on B', async () => {

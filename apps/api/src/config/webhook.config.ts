@@ -3,8 +3,10 @@ import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-val
 import { validateEnv } from './validate-env';
 
 class WebhookEnv {
-  /** Where each completed lead is POSTed (Standard Webhooks), besides the email. */
-  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }) LEAD_WEBHOOK_URL?: string;
+  /** Where each completed lead is POSTed (Standard Webhooks), besides the email. Its address is checked at each connection (`OUTBOUND_ALLOW_PRIVATE`). */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'LEAD_WEBHOOK_URL must be an http:// or https:// URL' })
+  LEAD_WEBHOOK_URL?: string;
   /** The signing secret, `whsec_` and 24 to 64 random bytes in base64 (the Standard Webhooks format). */
   @IsOptional() @IsString() @Matches(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, { message: 'LEAD_WEBHOOK_SECRET must be whsec_ followed by 24-64 bytes in base64' })
   LEAD_WEBHOOK_SECRET?: string;

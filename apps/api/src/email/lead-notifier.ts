@@ -7,7 +7,7 @@ import { mailConfig } from '../config/mail.config';
 import { composeLeadEmail } from './lead-email';
 import type { LeadNotification, LeadNotificationResult } from './lead-notification';
 import { describeSmtpFailure, formatMailFailure, mailFailureOf } from './mail-failure';
-import { outboxFileName, writeToOutbox } from './mail-outbox';
+import { outboxFileName, removeFromOutbox, writeToOutbox } from './mail-outbox';
 
 export type { LeadNotification, LeadNotificationResult } from './lead-notification';
 
@@ -43,6 +43,13 @@ export class LeadNotifier implements OnApplicationShutdown {
       return { status: 'failed', message: 'Lead notification failed: the message could not be composed' };
     }
     return this.config.smtpUrl ? this.sendBySmtp(lead, message) : this.writeToOutbox(lead, message);
+  }
+
+  /** Deletes the session's messages from the outbox folder (its lead is erased); answers how many. */
+  async removeFromOutbox(sessionId: string): Promise<number> {
+    const removed = await removeFromOutbox(this.config.outboxDir, sessionId);
+    if (removed > 0) this.logger.log(`Erased lead of session ${sessionId}: ${removed} message(s) removed from the outbox`);
+    return removed;
   }
 
   /** Last, once the deliveries under way have finished (they are awaited before shutdown). */

@@ -110,8 +110,9 @@ describe.each(testDatabaseEngines())('LeadStore on %s', (engine) => {
     expect(await store.requeueFailed(id)).toEqual([]);
     expect((await store.summary(id))?.notification_status).toBe('queued');
 
-    expect(await store.erase(id)).toBe(true);
-    expect(await store.erase(id)).toBe(false);
+    // It was queued for the webhook: the erasure tells who must hear of it.
+    expect(await store.erase(id)).toEqual({ id, sessionId: lead.sessionId, webhookTold: true });
+    expect(await store.erase(id)).toBeUndefined();
     await expect(store.detail(id)).rejects.toMatchObject({ code: 'not_found' });
     for (const table of [sessions, messages, notifications]) {
       expect(await database.connection.db.select().from(table)).toEqual([]);

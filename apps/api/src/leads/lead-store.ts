@@ -12,6 +12,7 @@ import {
 import { ApiError } from '../common/api-error';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import { leads, messages, notifications, sessions } from '../database/schema';
+import { ERASED_LEAD, type ErasedLead } from '../database/erased-lead';
 
 /** Where a page ended: the last lead's creation time (to the microsecond, as text) and id. */
 interface Cursor {
@@ -131,13 +132,13 @@ export class LeadStore {
     return rows;
   }
 
-  /** Erases the lead with its session, transcript and notifications; false if there was none. */
-  async erase(id: string): Promise<boolean> {
-    const { rows } = await rowsOf<{ id: string }>(
-      this.db,
-      sql`delete from ${sessions} where id = (select session_id from ${leads} where id = ${id}) returning id`,
-    );
-    return rows.length > 0;
+  /** Erases the lead with its session, transcript and notifications; undefined if there was none. */
+  async erase(id: string): Promise<ErasedLead | undefined> {
+    const [erased] = await this.db
+      .delete(sessions)
+      .where(eq(sessions.id, sql`(select ${leads.sessionId} from ${leads} where ${leads.id} = ${id})`))
+      .returning(ERASED_LEAD);
+    return erased;
   }
 
   private matching(query: LeadQuery): SQL {

@@ -114,11 +114,16 @@ export class LeadsController {
   @Delete(':leadId')
   @HttpCode(204)
   @Access({ staff: 'admin' })
-  @ApiOperation({ summary: 'Erase a lead with its session, transcript and notifications (right to erasure)' })
+  @ApiOperation({
+    summary: 'Erase a lead with its session, transcript and notifications (right to erasure)',
+    description:
+      'Every copy goes: the database rows, the mail outbox file, the streams kept for resuming (in memory and in Redis). A webhook that was sent the lead receives `lead.erased`.',
+  })
   @ApiNoContentResponse({ description: 'Erased' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
   async erase(@Param() { leadId }: LeadParamsDto): Promise<void> {
-    if (!(await this.store.erase(leadId))) throw new ApiError('not_found', 'No such lead.');
-    this.events.erased(leadId);
+    const erased = await this.store.erase(leadId);
+    if (!erased) throw new ApiError('not_found', 'No such lead.');
+    await this.events.erased(erased);
   }
 }

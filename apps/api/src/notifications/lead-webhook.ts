@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Webhook } from 'standardwebhooks';
-import type { LeadSummary, LeadWebhookPayload } from '@chat/contracts';
+import type { LeadErasedWebhookPayload, LeadSummary, LeadWebhookPayload } from '@chat/contracts';
+import { OutboundError, outboundRequest } from '../common/outbound/outbound-request';
+import { outboundConfig } from '../config/outbound.config';
 import { webhookConfig } from '../config/webhook.config';
 
 /** What one delivery did: `message` is safe to store and show (no secret, no URL credentials). */
 export type WebhookResult = { status: 'sent'; message: string } | { status: 'failed'; message: string };
 
-/** The longest response body read back, for the error message only. */
-const ERROR_BODY_CHARS = 200;
+/** The longest answer read (and dropped: a receiver's body is never stored nor shown). */
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * POSTs a completed lead to `LEAD_WEBHOOK_URL` the Standard Webhooks way, signed by the
@@ -16,13 +18,18 @@ const ERROR_BODY_CHARS = 200;
  * same on every retry and receivers can de-duplicate; `webhook-timestamp` is the attempt's time;
  * `webhook-signature` is `v1,` and the HMAC-SHA256 of `id.timestamp.body`. A 2xx is delivered;
  * anything else (a redirect included, which is not followed) is a failed attempt for the outbox
- * to retry.
+ * to retry. It goes through the outbound guard (`common/outbound`): an internal address is
+ * refused unless `OUTBOUND_ALLOW_PRIVATE`. A failure is told by its status code or a generic
+ * reason only: what a receiver answers may hold anything, and staff read the message.
  */
 @Injectable()
 export class LeadWebhook {
   private readonly signer: Webhook | undefined;
 
-  constructor(@Inject(webhookConfig.KEY) private readonly config: ConfigType<typeof webhookConfig>) {
+  constructor(
+    @Inject(webhookConfig.KEY) private readonly config: ConfigType<typeof webhookConfig>,
+    @Inject(outboundConfig.KEY) private readonly outbound: ConfigType<typeof outboundConfig>,
+  ) {
     this.signer = config.target && new Webhook(config.target.secret);
   }
 
@@ -30,44 +37,68 @@ export class LeadWebhook {
     return this.signer !== undefined;
   }
 
-  async send(webhookId: string, lead: LeadSummary): Promise<WebhookResult> {
-    const { target } = this.config;
-    if (!this.signer || !target) return { status: 'failed', message: 'No webhook is configured (LEAD_WEBHOOK_URL).' };
+  /** `lead.completed`: the lead as the leads API lists it. */
+  send(webhookId: string, lead: LeadSummary): Promise<WebhookResult> {
     const payload: LeadWebhookPayload = {
       type: 'lead.completed',
       id: webhookId,
       occurred_at: lead.completed_at ?? lead.updated_at,
       data: lead,
     };
+    return this.post(payload);
+  }
+
+  /** `lead.erased`: the lead's id and the time of its erasure, nothing else. */
+  sendErased(webhookId: string, leadId: string, erasedAt: Date): Promise<WebhookResult> {
+    const payload: LeadErasedWebhookPayload = { type: 'lead.erased', id: webhookId, occurred_at: erasedAt.toISOString(), data: { id: leadId } };
+    return this.post(payload);
+  }
+
+  private async post(payload: LeadWebhookPayload | LeadErasedWebhookPayload): Promise<WebhookResult> {
+    const { target } = this.config;
+    const webhookId = payload.id;
+    if (!this.signer || !target) return { status: 'failed', message: 'No webhook is configured (LEAD_WEBHOOK_URL).' };
     const body = JSON.stringify(payload);
     const timestamp = new Date();
     try {
-      const response = await fetch(target.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.timeoutMs),
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'chat-platform-webhooks/1',
-          'webhook-id': webhookId,
-          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-          'webhook-signature': this.signer.sign(webhookId, timestamp, body),
+      const response = await outboundRequest(
+        target.url,
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'User-Agent': 'chat-platform-webhooks/1',
+            'webhook-id': webhookId,
+            'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+            'webhook-signature': this.signer.sign(webhookId, timestamp, body),
+          },
+          body,
         },
-        body,
-      });
-      const text = await response.text().catch(() => '');
-      if (response.ok) return { status: 'sent', message: `HTTP ${response.status}` };
-      const excerpt = text.slice(0, ERROR_BODY_CHARS).replace(/\s+/g, ' ').trim();
-      return { status: 'failed', message: `The webhook answered HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}` };
+        { allowPrivate: this.outbound.allowPrivate, timeoutMs: this.config.timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES },
+      );
+      if (response.status >= 200 && response.status < 300) return { status: 'sent', message: `HTTP ${response.status}` };
+      return { status: 'failed', message: `The webhook answered HTTP ${response.status}` };
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return {
-        status: 'failed',
-        message: timedOut
-          ? `The webhook did not answer within ${this.config.timeoutMs} ms`
-          : `The webhook could not be reached${cause ? ` (${cause})` : ''}`,
-      };
+      return { status: 'failed', message: failureMessage(error, this.config.timeoutMs) };
+    }
+  }
+}
+
+/** What staff read of a delivery that got no answer: a generic reason, and a system error code at most. */
+function failureMessage(error: unknown, timeoutMs: number): string {
+  const reason = error instanceof OutboundError ? error.reason : 'unreachable';
+  switch (reason) {
+    case 'address_refused':
+      return 'The webhook address is refused: it is an internal address (set OUTBOUND_ALLOW_PRIVATE=true for a receiver on your own network)';
+    case 'timeout':
+      return `The webhook did not answer within ${timeoutMs} ms`;
+    case 'too_large':
+      return `The webhook's answer was longer than ${MAX_RESPONSE_BYTES} bytes`;
+    case 'invalid_url':
+      return 'The webhook URL is not an http or https URL';
+    case 'unreachable': {
+      const code = error instanceof OutboundError ? error.code : undefined;
+      return `The webhook could not be reached${code && /^E[A-Z_]+$/.test(code) ? ` (${code})` : ''}`;
     }
   }
 }

@@ -11,6 +11,7 @@ import { LeadEvents } from '../leads/lead-events';
 import { LeadStore } from '../leads/lead-store';
 import { LeadWebhook, type WebhookResult } from './lead-webhook';
 import { type ClaimedNotification, NotificationOutbox } from './notification-outbox';
+import { retryDelayMs } from './retry-delay';
 
 /** What one attempt did, on either channel: `status` and a message safe to store. */
 export type DeliveryResult = LeadNotificationResult | WebhookResult;
@@ -95,7 +96,14 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
       return lead ? this.webhook.send(claim.id, lead) : erased;
     }
     const lead = await this.sessions.collectedLead(claim.leadId);
-    return lead ? this.notifier.notify(leadNotificationOf(this.profile, lead)) : erased;
+    if (!lead) return erased;
+    const result = await this.notifier.notify(leadNotificationOf(this.profile, lead));
+    // Erased while its message was being written: the erasure may have looked before the file was there.
+    if (result.status === 'sent' && result.transport === 'outbox' && !(await this.leads.summary(claim.leadId))) {
+      await this.notifier.removeFromOutbox(lead.sessionId);
+      return erased;
+    }
+    return result;
   }
 
   private async record(claim: ClaimedNotification, result: DeliveryResult): Promise<DeliveryResult> {
@@ -104,7 +112,7 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
       this.metrics.notificationSent(claim.channel);
       return result;
     }
-    const next = claim.attempt < this.config.maxAttempts ? new Date(Date.now() + this.backoffMs(claim.attempt)) : undefined;
+    const next = claim.attempt < this.config.maxAttempts ? new Date(Date.now() + retryDelayMs(this.config, claim.attempt)) : undefined;
     await this.outbox.markFailedAttempt(claim, result.message, next);
     this.metrics.notificationAttemptFailed(claim.channel, next === undefined);
     this.logger.warn(
@@ -113,11 +121,5 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
         : `Notification ${claim.id} (${claim.channel}) failed after ${claim.attempt} attempts; it stays failed until sent again`,
     );
     return result;
-  }
-
-  /** The wait after failed attempt `attempt`: doubling from the base, capped, between half and all of it. */
-  private backoffMs(attempt: number): number {
-    const ceiling = Math.min(this.config.retryBaseMs * 2 ** (attempt - 1), this.config.retryMaxMs);
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   }
 }

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { outboundConfig } from '../config/outbound.config';
 import { outboxConfig } from '../config/outbox.config';
 import { webhookConfig } from '../config/webhook.config';
 import { EmailModule } from '../email/email.module';
 import { LeadsModule } from '../leads/leads.module';
+import { LeadErasure } from './lead-erasure';
 import { LeadWebhook } from './lead-webhook';
 import { SessionsModule } from '../sessions/sessions.module';
 import { NotificationDelivery } from './notification-delivery';
@@ -12,8 +14,8 @@ import { NotificationWorker } from './notification-worker';
 
 /** The durable outbox of lead notifications (email, and the webhook when configured), its delivery and this instance's worker. */
 @Module({
-  imports: [ConfigModule.forFeature(outboxConfig), ConfigModule.forFeature(webhookConfig), EmailModule, LeadsModule, SessionsModule],
-  providers: [NotificationOutbox, NotificationDelivery, NotificationWorker, LeadWebhook],
+  imports: [ConfigModule.forFeature(outboxConfig), ConfigModule.forFeature(webhookConfig), ConfigModule.forFeature(outboundConfig), EmailModule, LeadsModule, SessionsModule],
+  providers: [NotificationOutbox, NotificationDelivery, NotificationWorker, LeadWebhook, LeadErasure],
   exports: [NotificationOutbox, NotificationDelivery, LeadWebhook, ConfigModule],
 })
 export class NotificationsModule {}

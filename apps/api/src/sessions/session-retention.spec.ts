@@ -4,6 +4,7 @@ import { testDatabaseEngines } from '@chat/test-support';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import type { ChatConfig } from '../config/chat.config';
 import { leads, messages, sessions } from '../database/schema';
+import type { ErasedLead } from '../database/erased-lead';
 import { SessionRepository } from './session-repository';
 import { SessionRetention } from './session-retention';
 
@@ -11,12 +12,14 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
   let database: TestDatabase;
   let repository: SessionRepository;
   let retention: SessionRetention;
+  const erasures: ErasedLead[] = [];
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
     repository = new SessionRepository(database.connection);
     const config = { retentionDays: 30, sessionIdleTtlMs: 60 * 60_000 } as ChatConfig;
     retention = new SessionRetention(database.connection, config);
+    retention.onErased(async (lead) => void erasures.push(lead));
   });
   afterAll(() => database.dispose());
 
@@ -41,6 +44,7 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
     await session('recent-incomplete');
     await session('abandoned-turn', { idleDays: 0.5, complete: true, pending: true });
 
+    const leadIds = new Map((await database.connection.db.select().from(leads)).map((lead) => [lead.sessionId, lead.id]));
     expect(await retention.sweep()).toEqual({ sessions: 2, messages: 1 });
 
     const left = await database.connection.db.select({ id: sessions.id }).from(sessions);
@@ -48,6 +52,11 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
     // The lead and messages of an erased session are gone with it, not flagged.
     expect(await database.connection.db.select().from(leads).where(eq(leads.sessionId, 'old-complete'))).toEqual([]);
     expect(await database.connection.db.select().from(messages).where(eq(messages.sessionId, 'idle-incomplete'))).toEqual([]);
+    // Each erased lead is announced, for its copies beyond the database (outbox file, streams) to go too.
+    expect(erasures.sort((a, b) => a.sessionId.localeCompare(b.sessionId))).toEqual([
+      { id: leadIds.get('idle-incomplete'), sessionId: 'idle-incomplete', webhookTold: false },
+      { id: leadIds.get('old-complete'), sessionId: 'old-complete', webhookTold: false },
+    ]);
     // Of the abandoned turn, only its pending message went.
     const kept = await database.connection.db.select().from(messages).where(eq(messages.sessionId, 'abandoned-turn'));
     expect(kept.map((message) => message.pending)).toEqual([false]);

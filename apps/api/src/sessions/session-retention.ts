@@ -10,6 +10,7 @@ import { and, eq, exists, lt, sql } from 'drizzle-orm';
 import { chatConfig } from '../config/chat.config';
 import { type Database, DatabaseConnection } from '../database/database';
 import { leads, messages, sessions } from '../database/schema';
+import { ERASED_LEAD, type ErasedLead } from '../database/erased-lead';
 
 const MAX_SWEEP_INTERVAL_MS = 10 * 60_000;
 /** A pending message this old belongs to a turn that died with its instance. */
@@ -19,19 +20,27 @@ const ABANDONED_TURN_MS = 60 * 60_000;
  * Erases what the business no longer may or need keep, by real deletion (a session's messages,
  * lead and notifications go with it): sessions idle for `DATA_RETENTION_DAYS`, sessions whose
  * lead is still incomplete after `SESSION_IDLE_TTL_MS` of silence, and the pending message of a
- * turn whose instance died mid-reply. Every instance sweeps; the deletions are idempotent.
+ * turn whose instance died mid-reply. Every instance sweeps; the deletions are idempotent. Each
+ * erased lead is handed to the `onErased` listeners (the notifications announce it as a staff
+ * erasure), so that every copy beyond the database goes too and the webhook hears of it.
  */
 @Injectable()
 export class SessionRetention implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionRetention.name);
   private readonly db: Database;
   private timer: NodeJS.Timeout | undefined;
+  private readonly erasureListeners: ((lead: ErasedLead) => Promise<void>)[] = [];
 
   constructor(
     connection: DatabaseConnection,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {
     this.db = connection.db;
+  }
+
+  /** Calls `listener` with each lead a sweep erases, awaited before the sweep ends. */
+  onErased(listener: (lead: ErasedLead) => Promise<void>): void {
+    this.erasureListeners.push(listener);
   }
 
   onApplicationBootstrap(): void {
@@ -49,7 +58,7 @@ export class SessionRetention implements OnApplicationBootstrap, OnApplicationSh
     const retained = new Date(now.getTime() - this.config.retentionDays * 86_400_000);
     const idle = new Date(now.getTime() - this.config.sessionIdleTtlMs);
     const abandoned = new Date(now.getTime() - ABANDONED_TURN_MS);
-    const old = await this.db.delete(sessions).where(lt(sessions.updatedAt, retained)).returning({ id: sessions.id });
+    const old = await this.db.delete(sessions).where(lt(sessions.updatedAt, retained)).returning(ERASED_LEAD);
     const incomplete = await this.db
       .delete(sessions)
       .where(
@@ -63,13 +72,16 @@ export class SessionRetention implements OnApplicationBootstrap, OnApplicationSh
           ),
         ),
       )
-      .returning({ id: sessions.id });
+      .returning(ERASED_LEAD);
     const pending = await this.db
       .delete(messages)
       .where(and(eq(messages.pending, true), lt(messages.createdAt, abandoned)))
       .returning({ id: messages.id });
     // The sessions cap reads the planner's estimate of the table's size: keep it fresh.
     await this.db.execute(sql`analyze ${sessions}`);
+    for (const lead of [...old, ...incomplete]) {
+      for (const listener of this.erasureListeners) await listener(lead);
+    }
     const erased = { sessions: old.length + incomplete.length, messages: pending.length };
     if (erased.sessions + erased.messages > 0) {
       this.logger.log(`Retention erased ${erased.sessions} session(s) and ${erased.messages} abandoned message(s)`);

@@ -8,6 +8,6 @@ import { SessionRetention } from './session-retention';
 @Module({
   imports: [ConfigModule.forFeature(chatConfig)],
   providers: [SessionRepository, SessionRetention],
-  exports: [SessionRepository],
+  exports: [SessionRepository, SessionRetention],
 })
 export class SessionsModule {}

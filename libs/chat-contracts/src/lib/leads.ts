@@ -85,3 +85,14 @@ export interface LeadWebhookPayload {
   occurred_at: string;
   data: LeadSummary;
 }
+
+/**
+ * The body POSTed to `LEAD_WEBHOOK_URL` when a lead it was sent is erased (by staff or by
+ * retention), so that the receiver can erase its copy too: the lead's id and the time, nothing else.
+ */
+export interface LeadErasedWebhookPayload {
+  type: 'lead.erased';
+  id: string;
+  occurred_at: string;
+  data: Pick<LeadSummary, 'id'>;
+}

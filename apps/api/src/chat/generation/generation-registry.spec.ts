@@ -61,6 +61,24 @@ describe('GenerationRegistry (in process)', () => {
     expect(await codeOf(() => generations.getOwned('00000000-0000-4000-8000-000000000000', { sessionToken: 't' }))).toBe('not_found');
   });
 
+  it("forgets an erased session's streams, finished or running, and aborts the running one", async () => {
+    const generations = await registry();
+    const visitor = { sessionToken: 't' };
+    const owner: SessionOwner = { tokenHash: hashSessionToken('t'), apiKeyId: null };
+    const finished = await generations.start('erased', visitor, owner);
+    finished.emit({ type: 'chunk', content: 'Hello Ada' });
+    finished.finish();
+    const running = await generations.start('erased', visitor, owner);
+    const other = await generations.start('kept', visitor, owner);
+    await generations.forgetSession('erased');
+    for (const generation of [finished, running]) {
+      expect(await codeOf(() => generations.getOwned(generation.streamId, visitor))).toBe('not_found');
+    }
+    expect(running.signal.aborted).toBe(true);
+    expect(other.signal.aborted).toBe(false);
+    expect(await generations.getOwned(other.streamId, visitor)).toBe(other);
+  });
+
   it('aborts a generation nobody attaches to after the orphan timeout, not before', async () => {
     const generations = await registry({ GENERATION_ORPHAN_TIMEOUT_MS: '1000' });
     const generation = await generations.start('s', {}, NOBODY);

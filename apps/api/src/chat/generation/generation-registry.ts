@@ -13,6 +13,7 @@ import { encodeEventData, type StartEvent } from '@chat/contracts';
 import { ApiError } from '../../common/api-error';
 import { chatConfig } from '../../config/chat.config';
 import { redisConfig } from '../../config/redis.config';
+import { LeadEvents } from '../../leads/lead-events';
 import type { RedisConnection } from '../../redis/redis-connection';
 import { REDIS } from '../../redis/redis.module';
 import { ownsSession, type SessionCaller, type SessionOwner } from '../../sessions/session-owner';
@@ -66,10 +67,31 @@ export class GenerationRegistry
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
     @Inject(redisConfig.KEY) private readonly redisSettings: ConfigType<typeof redisConfig>,
     @Optional() @Inject(REDIS) redis: RedisConnection | null = null,
+    @Optional() @Inject(LeadEvents) leadEvents: LeadEvents | null = null,
   ) {
     this.live = redis
       ? new RedisLiveStreams(redis, { claimTtlMs: redisSettings.claimTtlMs, retentionMs: config.streamRetentionMs })
       : undefined;
+    leadEvents?.onErased((lead) => this.forgetSession(lead.sessionId));
+  }
+
+  /**
+   * The session is erased: its streams can no longer be resumed, here or (with Redis) anywhere,
+   * and hold nothing of it any more; a generation still running for it is aborted, and what it
+   * emits from now on is shared with no one.
+   */
+  async forgetSession(sessionId: string): Promise<void> {
+    const streamIds: string[] = [];
+    for (const generation of [...this.generations.values()]) {
+      if (generation.sessionId !== sessionId) continue;
+      streamIds.push(generation.streamId);
+      this.generations.delete(generation.streamId);
+      generation.relay = undefined;
+      // Its claim goes with the session's keys; no end mark is written for it.
+      generation.claim = undefined;
+      generation.abort('erased');
+    }
+    await this.live?.forgetSession(sessionId, streamIds);
   }
 
   async onModuleInit(): Promise<void> {

@@ -40,6 +40,8 @@ const RENEW_CLAIM = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.
  * - **Cancel** is published on a channel every instance listens to; the one generating aborts.
  * - **Watchers**: clients attached on other instances are counted, so that the orphan timeout
  *   only fires when nobody, anywhere, is reading.
+ * - **Erasure**: each session's streams are listed under it, so that erasing the session deletes
+ *   them all, whichever instance ran them.
  *
  * A stream's keys share a hash tag (`{streamId}`), so a Redis Cluster keeps them on one slot.
  */
@@ -63,6 +65,10 @@ export class RedisLiveStreams {
   private watchersKey(streamId: string): string {
     return this.redis.key(`stream:{${streamId}}:watchers`);
   }
+  /** The streams of a session, so that its erasure finds them all (whichever instance ran them). */
+  private sessionStreamsKey(sessionId: string): string {
+    return this.redis.key(`session:{${sessionId}}:streams`);
+  }
   private get cancelChannel(): string {
     return this.redis.key('cancel');
   }
@@ -83,6 +89,7 @@ export class RedisLiveStreams {
       pipeline.eval(RENEW_CLAIM, 1, this.claimKey(sessionId), JSON.stringify(claim), this.settings.claimTtlMs);
       pipeline.pexpire(this.metaKey(claim.streamId), this.settings.claimTtlMs + this.settings.retentionMs);
       pipeline.pexpire(this.eventsKey(claim.streamId), this.settings.claimTtlMs + this.settings.retentionMs);
+      pipeline.pexpire(this.sessionStreamsKey(sessionId), this.settings.claimTtlMs + this.settings.retentionMs);
     }
     await pipeline.exec();
   }
@@ -95,7 +102,12 @@ export class RedisLiveStreams {
   describe(sessionId: string, claim: SessionClaim, options: { replaceClaim?: boolean } = {}): void {
     const ttl = this.settings.claimTtlMs + this.settings.retentionMs;
     const value = JSON.stringify(claim);
-    const pipeline = this.redis.client.pipeline().hset(this.metaKey(claim.streamId), { session: sessionId, claim: value }).pexpire(this.metaKey(claim.streamId), ttl);
+    const pipeline = this.redis.client
+      .pipeline()
+      .hset(this.metaKey(claim.streamId), { session: sessionId, claim: value })
+      .pexpire(this.metaKey(claim.streamId), ttl)
+      .sadd(this.sessionStreamsKey(sessionId), claim.streamId)
+      .pexpire(this.sessionStreamsKey(sessionId), ttl);
     if (options.replaceClaim) pipeline.set(this.claimKey(sessionId), value, 'PX', this.settings.claimTtlMs, 'XX');
     pipeline.exec().catch((error: unknown) => this.logger.warn(`Stream ${claim.streamId} not described (${String(error)})`));
   }
@@ -156,6 +168,22 @@ export class RedisLiveStreams {
       .pexpire(this.metaKey(claim.streamId), this.settings.retentionMs)
       .eval(RELEASE_CLAIM, 1, this.claimKey(sessionId), JSON.stringify(claim))
       .exec();
+  }
+
+  /**
+   * Deletes every key of the session and of its streams (those recorded for it, and `streamIds`
+   * known here), and drops their events not yet sent. Each `DEL` names the keys of one hash tag.
+   */
+  async forgetSession(sessionId: string, streamIds: string[]): Promise<void> {
+    const recorded = await this.redis.client.smembers(this.sessionStreamsKey(sessionId));
+    const pipeline = this.redis.client.pipeline().del(this.claimKey(sessionId), this.sessionStreamsKey(sessionId));
+    for (const streamId of new Set([...recorded, ...streamIds])) {
+      this.unsent.delete(streamId);
+      pipeline.del(this.eventsKey(streamId), this.metaKey(streamId), this.watchersKey(streamId));
+    }
+    const replies = await pipeline.exec();
+    const failed = replies?.find(([error]) => error)?.[0];
+    if (failed) throw failed;
   }
 
   /** Frees a session whose generation never started (its turn was refused). */
