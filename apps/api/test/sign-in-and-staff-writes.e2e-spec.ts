@@ -1,0 +1,94 @@
+import { connect, type Socket } from 'node:net';
+import {
+  createTestPostgresDatabase,
+  type RunningBuiltApi,
+  ScratchDirs,
+  startBuiltApi,
+  stopProcess,
+  type TestPostgresDatabase,
+  testDatabaseEngines,
+} from '@chat/test-support';
+
+const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+
+/** An open connection to `url`, ready to carry one request. */
+function openConnection(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Writes a sign-in on an open connection; resolves with the answer's status. */
+function signInOver(socket: Socket, email: string, password: string): Promise<number> {
+  const body = JSON.stringify({ email, password });
+  const answer = new Promise<number>((resolve, reject) => {
+    let head = '';
+    socket.on('data', (chunk) => {
+      head += chunk.toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head);
+      if (status) {
+        resolve(Number(status[1]));
+        socket.destroy();
+      }
+    });
+    socket.once('error', reject);
+    socket.once('close', () => reject(new Error('closed without an answer')));
+  });
+  socket.write(
+    `POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  return answer;
+}
+
+/**
+ * The security review's attack on the sign-in lockout: 60 sign-ins for one email sent at once
+ * (every connection opened first, then every request written in the same tick), 59 wrong and the
+ * last one right. Each answer other than `rate_limited` is a password the server checked;
+ * concurrency must not check more of them than the same tries one after the other would (3
+ * before the slowdown, 10 before the lockout at the most). On PostgreSQL the tries are spread
+ * over two instances sharing the database.
+ */
+describe.each(testDatabaseEngines())('sign-in lockout under concurrency on %s', (engine) => {
+  const scratch = new ScratchDirs();
+  let database: TestPostgresDatabase | undefined;
+  const apis: RunningBuiltApi[] = [];
+
+  beforeAll(async () => {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      LOG_LEVEL: 'silent',
+      MAIL_OUTBOX_DIR: scratch.make('outbox-'),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOGIN_SLOWDOWN_AFTER: '3',
+      LOGIN_LOCKOUT_AFTER: '10',
+      RATE_LIMIT_MESSAGES: '1000',
+    };
+    if (engine === 'postgres') {
+      database = await createTestPostgresDatabase('chat_signin');
+      apis.push(...(await Promise.all([0, 1].map(() => startBuiltApi({ ...env, DATABASE_URL: database?.url }, { timeoutMs: 60_000 })))));
+    } else {
+      apis.push(await startBuiltApi({ ...env, DATA_DIR: scratch.make('data-') }, { timeoutMs: 60_000 }));
+    }
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all(apis.map((api) => stopProcess(api.child)));
+    await database?.drop();
+    scratch.removeAll();
+  });
+
+  it('checks no more passwords than sequential tries would, and the right one, sent last, is refused', async () => {
+    const tries = Array.from({ length: 60 }, (_, i) => (i === 59 ? ADMIN.password : `wrong password number ${i}`));
+    const sockets = await Promise.all(tries.map((_, i) => openConnection(apis[i % apis.length].url)));
+    const statuses = await Promise.all(tries.map((password, i) => signInOver(sockets[i], ADMIN.email, password)));
+    const checked = statuses.filter((status) => status !== 429).length;
+    console.log(`${engine}: ${checked} of 60 concurrent sign-ins had their password checked; the right one answered ${statuses[59]}`);
+    expect(statuses.every((status) => status === 401 || status === 429 || status === 200)).toBe(true);
+    expect(checked).toBeGreaterThanOrEqual(1);
+    expect(checked).toBeLessThanOrEqual(3);
+    expect(statuses[59]).toBe(429);
+  }, 60_000);
+});
