@@ -7,6 +7,7 @@ import {
   stopProcess,
   type TestPostgresDatabase,
   testDatabaseEngines,
+  waitFor,
 } from '@chat/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
@@ -91,4 +92,43 @@ describe.each(testDatabaseEngines())('sign-in lockout under concurrency on %s', 
     expect(checked).toBeLessThanOrEqual(3);
     expect(statuses[59]).toBe(429);
   }, 60_000);
+});
+
+/** 60 KB of nesting: `[[[…]]]` or `{"a":{"a":…}}`. */
+function deeplyNested(kind: 'array' | 'object', bytes = 60_000): string {
+  const depth = kind === 'array' ? bytes / 2 : Math.floor(bytes / 6);
+  return kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+}
+
+describe('deeply nested JSON', () => {
+  const scratch = new ScratchDirs();
+  let api: RunningBuiltApi;
+
+  beforeAll(async () => {
+    api = await startBuiltApi(
+      { PATH: process.env['PATH'], LOG_LEVEL: 'info', MAIL_OUTBOX_DIR: scratch.make('outbox-'), DATA_DIR: scratch.make('data-') },
+      { timeoutMs: 60_000 },
+    );
+  }, 90_000);
+  afterAll(async () => {
+    await stopProcess(api.child);
+    scratch.removeAll();
+  });
+
+  it.each([
+    ['/api/chat/stream', 'array'],
+    ['/api/chat/stream', 'object'],
+    ['/api/auth/login', 'array'],
+    ['/api/auth/login', 'object'],
+    ['/api/chat', 'object'],
+  ] as const)('POST %s with 60 KB of a nested %s answers 400 invalid_request, and logs no stack', async (path, kind) => {
+    const body = kind === 'object' ? `{"message":"hi","x":${deeplyNested('object')}}` : deeplyNested('array');
+    const logged = api.output().length;
+    const answer = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({ statusCode: 400, code: 'invalid_request', message: expect.stringMatching(/nest/i) });
+    // The request's own log line, and nothing failed on the server's side: no error line, no stack.
+    await waitFor(() => api.output().slice(logged).includes(`"url":"${path}"`));
+    expect(api.output().slice(logged)).not.toMatch(/RangeError|Maximum call stack|internal_error|"level":50/);
+  });
 });
