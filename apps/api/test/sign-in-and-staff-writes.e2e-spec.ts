@@ -9,6 +9,8 @@ import {
   testDatabaseEngines,
   waitFor,
 } from '@chat/test-support';
+import { type RunningApi, startApi } from './support/api-server';
+import { StaffClient } from './support/staff-client';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 
@@ -130,5 +132,32 @@ describe('deeply nested JSON', () => {
     // The request's own log line, and nothing failed on the server's side: no error line, no stack.
     await waitFor(() => api.output().slice(logged).includes(`"url":"${path}"`));
     expect(api.output().slice(logged)).not.toMatch(/RangeError|Maximum call stack|internal_error|"level":50/);
+  });
+});
+
+describe('staff accounts and writes', () => {
+  let api: RunningApi;
+  let admin: StaffClient;
+
+  beforeAll(async () => {
+    api = await startApi({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, CORS_ORIGINS: 'https://portal.example' });
+    admin = new StaffClient(api.baseUrl);
+    expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(200);
+  }, 60_000);
+  afterAll(() => api.close());
+
+  it('refuses common passwords and passwords made of the email, naming the field', async () => {
+    for (const [email, password] of [
+      ['weak@example.com', 'password1234'],
+      ['weak@example.com', 'qwertyuiop123'],
+      ['ada.lovelace@example.com', 'Ada.Lovelace@example.com'],
+      ['ada.lovelace@example.com', 'ada.lovelace1815'],
+    ]) {
+      const refused = await admin.call('POST', '/api/admin/users', { body: { email, password, role: 'agent' } });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({ statusCode: 400, code: 'invalid_request', message: expect.stringMatching(/^The password /) });
+    }
+    const accepted = await admin.call('POST', '/api/admin/users', { body: { email: 'ada.lovelace@example.com', password: 'analytical engine notes', role: 'agent' } });
+    expect(accepted.status).toBe(201);
   });
 });
