@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import type { CreatedApiKey } from '@chat/contracts';
 import {
   createTestPostgresDatabase,
   type RunningBuiltApi,
@@ -138,11 +139,14 @@ describe('deeply nested JSON', () => {
 describe('staff accounts and writes', () => {
   let api: RunningApi;
   let admin: StaffClient;
+  let readerKey: string;
 
   beforeAll(async () => {
     api = await startApi({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, CORS_ORIGINS: 'https://portal.example' });
     admin = new StaffClient(api.baseUrl);
     expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(200);
+    const created = await admin.call('POST', '/api/admin/api-keys', { body: { name: 'Reader', scopes: ['leads:read'] } });
+    readerKey = ((await created.json()) as CreatedApiKey).key;
   }, 60_000);
   afterAll(() => api.close());
 
@@ -159,5 +163,21 @@ describe('staff accounts and writes', () => {
     }
     const accepted = await admin.call('POST', '/api/admin/users', { body: { email: 'ada.lovelace@example.com', password: 'analytical engine notes', role: 'agent' } });
     expect(accepted.status).toBe(201);
+  });
+
+  it('marks every authenticated JSON answer Cache-Control: no-store', async () => {
+    const answers = [
+      await admin.call('GET', '/api/auth/me'),
+      await admin.call('GET', '/api/leads'),
+      await admin.call('GET', '/api/admin/users'),
+      await admin.call('GET', '/api/admin/api-keys'),
+      await fetch(`${api.baseUrl}/api/leads`, { headers: { Authorization: `Bearer ${readerKey}` } }),
+      await new StaffClient(api.baseUrl).login(ADMIN.email, ADMIN.password),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { type StaffRole, STAFF_SESSION_COOKIE, XSRF_HEADER } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import type { WithPrincipal } from '../common/principal';
@@ -16,6 +16,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function bearerKey(authorization: string | undefined): string | undefined {
   const match = /^Bearer ([\x21-\x7e]{1,256})$/i.exec(authorization ?? '');
   return match?.[1];
+}
+
+/** `Cache-Control: no-store` on an answer made for one caller's credential. */
+export function keepOutOfCaches(response: Response): void {
+  response.setHeader('Cache-Control', 'no-store');
 }
 
 /**
@@ -41,6 +46,9 @@ export class AccessGuard implements CanActivate {
     ]);
     if (!rule) return true;
     const request = context.switchToHttp().getRequest<Request & WithPrincipal>();
+    const response = context.switchToHttp().getResponse<Response>();
+    // What a credential opens is nobody else's: no shared or browser cache keeps it.
+    if (!rule.visitors) keepOutOfCaches(response);
 
     const authorization = request.get('authorization');
     if (authorization !== undefined) {
@@ -48,6 +56,7 @@ export class AccessGuard implements CanActivate {
       const principal = key ? await this.apiKeys.verify(key) : undefined;
       if (!principal) throw new ApiError('unauthorized', 'Unknown or revoked API key (Authorization: Bearer <key>).');
       request.principal = principal;
+      keepOutOfCaches(response);
       if (!rule.key) throw new ApiError('forbidden', 'API keys may not make this call.');
       if (!principal.scopes.includes(rule.key)) throw new ApiError('forbidden', `This API key lacks the scope ${rule.key}.`);
       return true;
@@ -57,6 +66,7 @@ export class AccessGuard implements CanActivate {
     const principal = typeof cookie === 'string' ? await this.staff.authenticate(cookie) : undefined;
     if (principal) {
       request.principal = principal;
+      keepOutOfCaches(response);
       if (ROLE_RANK[principal.role] < ROLE_RANK[rule.staff ?? 'admin']) {
         throw new ApiError('forbidden', `This needs the ${rule.staff} role.`);
       }
