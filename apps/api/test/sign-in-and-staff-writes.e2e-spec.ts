@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { CreatedApiKey } from '@chat/contracts';
+import type { CreatedApiKey, StaffAccount } from '@chat/contracts';
 import {
   createTestPostgresDatabase,
   type RunningBuiltApi,
@@ -179,5 +179,36 @@ describe('staff accounts and writes', () => {
       expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
       expect(answer.headers.get('cache-control')).toBe('no-store');
     }
+  });
+
+  it('refuses a cross-site write made with the staff cookie, even with a valid CSRF token', async () => {
+    const victim = new StaffClient(api.baseUrl);
+    expect((await victim.login(ADMIN.email, ADMIN.password)).status).toBe(200);
+    const create = (headers: Record<string, string>, email: string) =>
+      victim.call('POST', '/api/admin/users', { body: { email, password: 'a long enough phrase here', role: 'admin' }, headers });
+    const crossSite: Record<string, string>[] = [
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: 'https://evil.example' },
+      { Origin: 'null' },
+      { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'same-site' },
+      { Origin: api.baseUrl, 'Sec-Fetch-Site': 'cross-site' },
+    ];
+    for (const [i, headers] of crossSite.entries()) {
+      const refused = await create(headers, `planted-${i}@example.com`);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toEqual({ statusCode: 403, code: 'forbidden', message: expect.stringMatching(/cross-site/i) });
+    }
+    const logout = await victim.call('POST', '/api/auth/logout', { headers: { Origin: 'https://evil.example' } });
+    expect(logout.status).toBe(403);
+    // Not one account was made.
+    const users: StaffAccount[] = await (await admin.call('GET', '/api/admin/users')).json();
+    expect(users.filter((user) => user.email.startsWith('planted-'))).toEqual([]);
+
+    // Same origin, a listed portal origin, and no such headers at all (a non-browser client): today's rules.
+    expect((await create({ Origin: api.baseUrl, 'Sec-Fetch-Site': 'same-origin' }, 'same-origin@example.com')).status).toBe(201);
+    expect((await create({ Origin: 'https://portal.example', 'Sec-Fetch-Site': 'same-site' }, 'portal@example.com')).status).toBe(201);
+    expect((await create({ 'Sec-Fetch-Site': 'none' }, 'typed@example.com')).status).toBe(201);
+    expect((await create({}, 'script@example.com')).status).toBe(201);
+    expect((await victim.call('POST', '/api/admin/users', { body: { email: 'x@example.com', password: 'a long enough phrase here', role: 'agent' }, csrf: false })).status).toBe(403);
   });
 });

@@ -26,8 +26,9 @@ export function keepOutOfCaches(response: Response): void {
 /**
  * Every HTTP route's access rule ({@link Access}), applied before anything else runs: an API key
  * (`Authorization: Bearer`) is verified and must have the route's scope; a staff session cookie
- * must be live, its role high enough, and a state-changing call must echo its CSRF token. The
- * verified caller is left on the request for the rate limits and the handlers.
+ * must be live, its role high enough, and a state-changing call must come from no other site's
+ * page and echo its CSRF token. The verified caller is left on the request for the rate limits
+ * and the handlers.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -69,6 +70,9 @@ export class AccessGuard implements CanActivate {
       keepOutOfCaches(response);
       if (ROLE_RANK[principal.role] < ROLE_RANK[rule.staff ?? 'admin']) {
         throw new ApiError('forbidden', `This needs the ${rule.staff} role.`);
+      }
+      if (!SAFE_METHODS.has(request.method) && this.csrf.isCrossSite(request)) {
+        throw new ApiError('forbidden', 'A cross-site page may not act with the staff session.');
       }
       if (!SAFE_METHODS.has(request.method) && !this.csrf.validates(request)) {
         throw new ApiError('forbidden', `Missing or invalid CSRF token (${XSRF_HEADER}).`);
