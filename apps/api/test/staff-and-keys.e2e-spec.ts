@@ -203,7 +203,7 @@ describe('staff accounts and API keys', () => {
   });
 
   it('slows down, then locks, repeated failures for one email, known or not, without checking the password meanwhile', async () => {
-    const target = { email: 'target@example.com', password: 'the target password' };
+    const target = { email: 'target@example.com', password: 'the guessed-at password' };
     expect((await admin.call('POST', '/api/admin/users', { body: { ...target, role: 'agent' } })).status).toBe(201);
     for (const email of [target.email, 'ghost@example.com']) {
       const staff = new StaffClient(api.baseUrl);
@@ -266,6 +266,11 @@ describe('the access command line', () => {
     const cli = join(__dirname, '../../../dist/apps/api/apps/api/src/access/access-cli.main.js');
     const { DATABASE_URL: _unused, ...inherited } = process.env;
     const env = { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    for (const weak of ['password1234', 'first@example.com']) {
+      const refused = spawnSync(process.execPath, [cli, 'create-user', '--email', 'first@example.com'], { env, input: `${weak}\n`, encoding: 'utf8' });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/^The password (is too common|must not contain the email)/);
+    }
     const user = spawnSync(process.execPath, [cli, 'create-user', '--email', 'first@example.com', '--role', 'admin'], {
       env,
       input: 'a password from stdin\n',

@@ -14,8 +14,6 @@ import { parseArgs } from 'node:util';
 import {
   API_KEY_SCOPES,
   type ApiKeyScope,
-  STAFF_PASSWORD_MAX_LENGTH,
-  STAFF_PASSWORD_MIN_LENGTH,
   STAFF_ROLES,
   type StaffRole,
 } from '@chat/contracts';
@@ -23,7 +21,7 @@ import { accessConfig } from '../config/access.config';
 import { databaseConfig } from '../config/database.config';
 import { DatabaseConnection } from '../database/database';
 import { ApiKeys } from './api-keys';
-import { Passwords } from './passwords';
+import { Passwords, weakPasswordReason } from './passwords';
 import { StaffAccounts } from './staff-accounts';
 
 const USAGE = `Usage:
@@ -52,9 +50,8 @@ async function main(): Promise<void> {
       const role = (values.role ?? 'admin') as StaffRole;
       if (!values.email || !STAFF_ROLES.includes(role)) throw new Error(USAGE);
       const password = await readPassword();
-      if (password.length < STAFF_PASSWORD_MIN_LENGTH || password.length > STAFF_PASSWORD_MAX_LENGTH) {
-        throw new Error(`The password must be ${STAFF_PASSWORD_MIN_LENGTH}-${STAFF_PASSWORD_MAX_LENGTH} characters.`);
-      }
+      const weakness = weakPasswordReason(password, values.email);
+      if (weakness) throw new Error(weakness);
       const account = await new StaffAccounts(connection, new Passwords(), accessConfig()).create(values.email, password, role);
       console.log(`Created the ${account.role} account ${account.email} (${account.id}).`);
     } else {

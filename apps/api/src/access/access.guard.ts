@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { type StaffRole, STAFF_SESSION_COOKIE, XSRF_HEADER } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import type { WithPrincipal } from '../common/principal';
@@ -18,11 +18,17 @@ export function bearerKey(authorization: string | undefined): string | undefined
   return match?.[1];
 }
 
+/** `Cache-Control: no-store` on an answer made for one caller's credential. */
+export function keepOutOfCaches(response: Response): void {
+  response.setHeader('Cache-Control', 'no-store');
+}
+
 /**
  * Every HTTP route's access rule ({@link Access}), applied before anything else runs: an API key
  * (`Authorization: Bearer`) is verified and must have the route's scope; a staff session cookie
- * must be live, its role high enough, and a state-changing call must echo its CSRF token. The
- * verified caller is left on the request for the rate limits and the handlers.
+ * must be live, its role high enough, and a state-changing call must come from no other site's
+ * page and echo its CSRF token. The verified caller is left on the request for the rate limits
+ * and the handlers.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -41,6 +47,9 @@ export class AccessGuard implements CanActivate {
     ]);
     if (!rule) return true;
     const request = context.switchToHttp().getRequest<Request & WithPrincipal>();
+    const response = context.switchToHttp().getResponse<Response>();
+    // What a credential opens is nobody else's: no shared or browser cache keeps it.
+    if (!rule.visitors) keepOutOfCaches(response);
 
     const authorization = request.get('authorization');
     if (authorization !== undefined) {
@@ -48,6 +57,7 @@ export class AccessGuard implements CanActivate {
       const principal = key ? await this.apiKeys.verify(key) : undefined;
       if (!principal) throw new ApiError('unauthorized', 'Unknown or revoked API key (Authorization: Bearer <key>).');
       request.principal = principal;
+      keepOutOfCaches(response);
       if (!rule.key) throw new ApiError('forbidden', 'API keys may not make this call.');
       if (!principal.scopes.includes(rule.key)) throw new ApiError('forbidden', `This API key lacks the scope ${rule.key}.`);
       return true;
@@ -57,8 +67,12 @@ export class AccessGuard implements CanActivate {
     const principal = typeof cookie === 'string' ? await this.staff.authenticate(cookie) : undefined;
     if (principal) {
       request.principal = principal;
+      keepOutOfCaches(response);
       if (ROLE_RANK[principal.role] < ROLE_RANK[rule.staff ?? 'admin']) {
         throw new ApiError('forbidden', `This needs the ${rule.staff} role.`);
+      }
+      if (!SAFE_METHODS.has(request.method) && this.csrf.isCrossSite(request)) {
+        throw new ApiError('forbidden', 'A cross-site page may not act with the staff session.');
       }
       if (!SAFE_METHODS.has(request.method) && !this.csrf.validates(request)) {
         throw new ApiError('forbidden', `Missing or invalid CSRF token (${XSRF_HEADER}).`);

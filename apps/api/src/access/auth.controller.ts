@@ -8,6 +8,7 @@ import { ApiError } from '../common/api-error';
 import { ClientRateLimitGuard, READS_BUDGET } from '../common/client-rate-limit.guard';
 import { principalOf, type StaffPrincipal, type WithPrincipal } from '../common/principal';
 import { Access } from './access.decorator';
+import { keepOutOfCaches } from './access.guard';
 import { LoginRequestDto, StaffSessionDto } from './dto/access.dto';
 import { StaffCsrf } from './staff-csrf';
 import { StaffSignIn } from './staff-sign-in';
@@ -49,6 +50,7 @@ export class AuthController {
     @Req() request: Request & WithPrincipal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StaffSession> {
+    keepOutOfCaches(response);
     const { user, sessionToken, expiresAt } = await this.signIn.signIn(email, password);
     response.cookie(STAFF_SESSION_COOKIE, sessionToken, sessionCookie(request, expiresAt));
     request.principal = { kind: 'staff', ...user, sessionToken };

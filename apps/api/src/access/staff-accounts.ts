@@ -7,7 +7,7 @@ import { ApiError } from '../common/api-error';
 import { accessConfig } from '../config/access.config';
 import { type Database, DatabaseConnection } from '../database/database';
 import { staffSessions, staffUsers } from '../database/schema';
-import { Passwords } from './passwords';
+import { Passwords, weakPasswordReason } from './passwords';
 
 /** The form an email is stored and looked up in. */
 export function normalizeEmail(email: string): string {
@@ -40,6 +40,9 @@ export class StaffAccounts implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.initialAdmin;
     if (!admin) return;
+    // Its password is judged only if it is to be set.
+    const [existing] = await this.db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.email, normalizeEmail(admin.email)));
+    if (existing) return;
     const created = await this.createIfAbsent(admin.email, admin.password, 'admin');
     if (created) this.logger.log(`Created the admin account ${created.email} (ADMIN_EMAIL)`);
   }
@@ -51,8 +54,13 @@ export class StaffAccounts implements OnApplicationBootstrap {
     return account;
   }
 
-  /** Creates an account unless one has this email (then `undefined`: the existing one is left as it is). */
+  /**
+   * Creates an account unless one has this email (then `undefined`: the existing one is left as
+   * it is). A password that is too short, too common or made of the email answers `invalid_request`.
+   */
   async createIfAbsent(email: string, password: string, role: StaffRole): Promise<StaffAccount | undefined> {
+    const weakness = weakPasswordReason(password, email);
+    if (weakness) throw new ApiError('invalid_request', weakness);
     const passwordHash = await this.passwords.hash(password);
     const [row] = await this.db
       .insert(staffUsers)

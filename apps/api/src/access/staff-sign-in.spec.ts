@@ -32,6 +32,26 @@ describe.each(testDatabaseEngines())('StaffSignIn on %s', (engine) => {
   }, 30_000);
   afterAll(() => database.dispose());
 
+  it('checks no more passwords for tries made at once than for the same tries one after the other', async () => {
+    let checked = 0;
+    const counting = new (class extends Passwords {
+      override verify(passwordHash: string | undefined, password: string): Promise<boolean> {
+        checked += 1;
+        return super.verify(passwordHash, password);
+      }
+    })();
+    const racing = new StaffSignIn(database.connection, counting, config);
+    const tries = Array.from({ length: 20 }, (_, i) => (i === 19 ? 'the right password' : `wrong ${i}`));
+    const outcomes = await Promise.allSettled(tries.map((password) => racing.signIn('staff@example.com', password)));
+    // Three failures, then the slowdown: the rest (the right password too) are refused unchecked.
+    expect(checked).toBe(config.loginSlowdownAfter);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(0);
+    const codes = outcomes.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { code: string }).code : 'signed in'));
+    expect(codes.filter((code) => code === 'unauthorized')).toHaveLength(3);
+    expect(codes.filter((code) => code === 'rate_limited')).toHaveLength(17);
+    await database.connection.db.delete(loginFailures);
+  }, 30_000);
+
   it('keeps only the hash of a session, and ends it on sign-out', async () => {
     const { sessionToken, user } = await signIn.signIn(' Staff@Example.com ', 'the right password');
     expect(user).toMatchObject({ email: 'staff@example.com', role: 'agent' });

@@ -76,20 +76,21 @@ export class StaffSignIn implements OnApplicationBootstrap, OnApplicationShutdow
 
   async signIn(email: string, password: string): Promise<SignedIn> {
     const login = normalizeEmail(email);
-    const [blocked] = await this.db
-      .select({ until: loginFailures.blockedUntil })
-      .from(loginFailures)
-      .where(and(eq(loginFailures.email, login), gt(loginFailures.blockedUntil, sql`now()`)));
-    if (blocked) {
+    if (!(await this.reserveTry(login))) {
       // Not even checked: a guess made while blocked tells nothing, right or wrong.
-      throw rateLimited((blocked.until.getTime() - Date.now()) / 1000, 'Too many failed sign-ins for this email.');
+      const [blocked] = await this.db
+        .select({ until: loginFailures.blockedUntil })
+        .from(loginFailures)
+        .where(eq(loginFailures.email, login));
+      const waitSeconds = blocked ? (blocked.until.getTime() - Date.now()) / 1000 : 1;
+      throw rateLimited(waitSeconds, 'Too many failed sign-ins for this email.');
     }
     const [account] = await this.db
       .select()
       .from(staffUsers)
       .where(and(eq(staffUsers.email, login), eq(staffUsers.disabled, false)));
     if (!(await this.passwords.verify(account?.passwordHash, password)) || !account) {
-      await this.recordFailure(login);
+      // Already counted by the reservation.
       throw wrongCredentials();
     }
     const sessionToken = newSecret();
@@ -122,29 +123,34 @@ export class StaffSignIn implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Counts a failure for `email` in one statement: past `LOGIN_SLOWDOWN_AFTER` failures the next
-   * try waits 1 s, doubling each time; at `LOGIN_LOCKOUT_AFTER` the email is locked for
-   * `LOGIN_LOCKOUT_MS`. Failures older than the lockout period are forgotten.
+   * Reserves a try for `email` before its password is checked, in one statement that counts it
+   * as a failure and answers whether it may go on: it may unless the email is blocked now. Past
+   * `LOGIN_SLOWDOWN_AFTER` failures the next try waits 1 s, doubling each time; at
+   * `LOGIN_LOCKOUT_AFTER` the email is locked for `LOGIN_LOCKOUT_MS`; failures older than the
+   * lockout period are forgotten. The row lock of the upsert orders concurrent tries, on any
+   * number of instances, so they check no more passwords than the same tries one after the
+   * other; a success then clears the count. `clock_timestamp()` rather than `now()` (the start
+   * of the transaction), so that a try that started first but waited for the lock compares with
+   * the time it got it.
    */
-  private async recordFailure(email: string): Promise<void> {
+  private async reserveTry(email: string): Promise<boolean> {
     const { loginSlowdownAfter: slowAfter, loginLockoutAfter: lockAfter, loginLockoutMs: lockMs } = this.config;
-    const failures = sql`case when ${loginFailures.lastFailureAt} < now() - ${lockMs}::int * interval '1 millisecond'
+    const now = sql`clock_timestamp()`;
+    const failures = sql`case when ${loginFailures.lastFailureAt} < ${now} - ${lockMs}::int * interval '1 millisecond'
       then 1 else ${loginFailures.failures} + 1 end`;
     const blockedFor = (count: SQL) => sql`case
       when ${count} >= ${lockAfter}::int then ${lockMs}::int * interval '1 millisecond'
       when ${count} >= ${slowAfter}::int then power(2, least(${count} - ${slowAfter}::int, 20)) * interval '1 second'
       else interval '0' end`;
-    await this.db
+    const reserved = await this.db
       .insert(loginFailures)
-      .values({
-        email,
-        failures: 1,
-        lastFailureAt: sql`now()`,
-        blockedUntil: sql`now() + ${blockedFor(sql`1`)}`,
-      })
+      .values({ email, failures: 1, lastFailureAt: now, blockedUntil: sql`${now} + ${blockedFor(sql`1`)}` })
       .onConflictDoUpdate({
         target: loginFailures.email,
-        set: { failures, lastFailureAt: sql`now()`, blockedUntil: sql`now() + ${blockedFor(failures)}` },
-      });
+        set: { failures, lastFailureAt: now, blockedUntil: sql`${now} + ${blockedFor(failures)}` },
+        setWhere: sql`${loginFailures.blockedUntil} <= ${now}`,
+      })
+      .returning({ failures: loginFailures.failures });
+    return reserved.length > 0;
   }
 }

@@ -10,6 +10,7 @@ import { API_KEY_SCHEME, STAFF_SESSION_SCHEME } from '../access/access.decorator
 import { ChatWsAdapter } from '../chat/chat-ws.adapter';
 import { SESSION_TOKEN_SCHEME } from '../chat/session-token.openapi';
 import { answerBodyParserErrors, ApiExceptionFilter } from '../common/api-exception.filter';
+import { refuseDeeplyNestedBodies } from '../common/json-depth';
 import { requestValidation } from '../common/validation';
 import type { AppConfig } from '../config/app.config';
 import { AppLogger } from '../logging/app-logger';
@@ -31,7 +32,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.use(httpLogger(pino));
   app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
-  // Body parser errors (bad JSON, too large) happen before Nest's router and its filters.
+  app.use(refuseDeeplyNestedBodies);
+  // Body parser errors (bad JSON, too large, too deep) happen before Nest's router and its filters.
   app.use(answerBodyParserErrors);
   // The staff session and CSRF cookies (the access guard and csrf-csrf read `req.cookies`).
   app.use(cookieParser());

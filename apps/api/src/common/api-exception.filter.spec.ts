@@ -35,5 +35,6 @@ describe('toApiErrorBody', () => {
   it('maps body parser failures', () => {
     expect(toApiErrorBody({ status: 413, type: 'entity.too.large' }).code).toBe('payload_too_large');
     expect(toApiErrorBody({ status: 400, type: 'entity.parse.failed' }).code).toBe('invalid_request');
+    expect(toApiErrorBody({ status: 400, type: 'entity.too.deep' })).toMatchObject({ statusCode: 400, code: 'invalid_request', message: expect.stringMatching(/nested too deeply/) });
   });
 });

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { NextFunction, Request, Response } from 'express';
 import { type ApiErrorBody, ERROR_HTTP_STATUS } from '@chat/contracts';
 import { ApiError, errorCodeForStatus } from './api-error';
+import { MAX_JSON_DEPTH } from './json-depth';
 
 const INTERNAL_MESSAGE = 'Something went wrong on our side. Please try again.';
 /** For the rate limiter's 429, whose own text names its class (`ThrottlerException: …`). */
@@ -50,6 +51,9 @@ export function toApiErrorBody(error: unknown): ApiErrorBody {
   if (isBodyParserError(error)) {
     if (error.status === 413) {
       return { statusCode: 413, code: 'payload_too_large', message: 'The request body is too large.' };
+    }
+    if (error.type === 'entity.too.deep') {
+      return { statusCode: 400, code: 'invalid_request', message: `The request body is nested too deeply (at most ${MAX_JSON_DEPTH} levels).` };
     }
     if (error.type === 'entity.parse.failed') {
       return { statusCode: 400, code: 'invalid_request', message: 'The request body is not valid JSON.' };

@@ -87,7 +87,8 @@ export const staffSessions = pgTable(
 /**
  * Failed sign-ins per email, whether or not an account has it (so that the answer to a guess
  * never tells which emails exist): each failure delays the next allowed try, and enough of
- * them lock the email for a while. A success clears the row.
+ * them lock the email for a while. A try is counted before its password is checked (so that
+ * concurrent tries cannot outrun the count); a success clears the row.
  */
 export const loginFailures = pgTable('login_failures', {
   email: text('email').primaryKey(),

@@ -42,4 +42,14 @@ describe('leadsCsv', () => {
     expect(rows[2].slice(6)).toEqual([`'=HYPERLINK("https://evil.example","click")`, `'+1 555`, `'@SUM(A1)`, `'-5%`]);
     expect(rows).toHaveLength(3);
   });
+
+  it('quotes a cell holding a lone carriage return, which a spreadsheet would take for a line end', async () => {
+    const csv = await text(leadsCsv(leadsOf({ name: 'Ada\rLovelace', goals: 'one\r' }), ['name', 'goals']));
+    const [, row] = csv.slice(1).split('\r\n');
+    expect(row.endsWith(',"Ada\rLovelace","one\r"')).toBe(true);
+    // Read back by a parser that, like spreadsheets, ends a record at a bare CR too: one row, intact.
+    const rows: string[][] = parse(csv.slice(1), { record_delimiter: ['\r\n', '\r', '\n'] });
+    expect(rows).toHaveLength(2);
+    expect(rows[1].slice(6)).toEqual(['Ada\rLovelace', 'one\r']);
+  });
 });

@@ -8,7 +8,7 @@ const FIXED_COLUMNS = ['lead_id', 'session_id', 'state', 'notification_status', 
 /**
  * Leads as CSV a spreadsheet opens intact: UTF-8 with a byte-order mark (so Excel reads names
  * like "José" right), a header row, one lead a row, RFC 4180 quoting of commas, quotes and line
- * breaks, and cells starting with `=`, `+`, `-`, `@`, tab or carriage return prefixed with `'`
+ * breaks (a lone carriage return too), and cells starting with `=`, `+`, `-`, `@`, tab or carriage return prefixed with `'`
  * so that a visitor's "=HYPERLINK(…)" stays text (csv-stringify's `escape_formulas`).
  */
 export function leadsCsv(leads: AsyncIterable<LeadSummary>, fieldNames: readonly string[]): Readable {
@@ -27,7 +27,17 @@ export function leadsCsv(leads: AsyncIterable<LeadSummary>, fieldNames: readonly
       }
     })(),
   );
-  const csv = stringify({ bom: true, header: true, columns: [...FIXED_COLUMNS, ...fieldNames], escape_formulas: true, record_delimiter: 'windows' });
+  const csv = stringify({
+    bom: true,
+    header: true,
+    columns: [...FIXED_COLUMNS, ...fieldNames],
+    escape_formulas: true,
+    record_delimiter: 'windows',
+    // csv-stringify quotes a cell with a line feed, not one with a lone carriage return, which
+    // spreadsheets also read as a line end: such a cell would split its row, whatever the
+    // validator lets through.
+    quoted_match: '\r',
+  });
   rows.on('error', (error) => csv.destroy(error));
   return rows.pipe(csv);
 }

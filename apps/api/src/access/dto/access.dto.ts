@@ -70,7 +70,11 @@ export class CreateStaffAccountDto implements CreateStaffAccount {
   @MaxLength(EMAIL_MAX_LENGTH)
   email: string;
 
-  @ApiProperty({ format: 'password', minLength: STAFF_PASSWORD_MIN_LENGTH })
+  @ApiProperty({
+    format: 'password',
+    minLength: STAFF_PASSWORD_MIN_LENGTH,
+    description: 'Not a common password (zxcvbn score 3 of 4 at least), and not containing the email or its name part.',
+  })
   @IsString()
   @MinLength(STAFF_PASSWORD_MIN_LENGTH)
   @MaxLength(STAFF_PASSWORD_MAX_LENGTH)
