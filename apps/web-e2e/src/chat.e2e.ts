@@ -29,6 +29,23 @@ describe('chat portal', () => {
     await page.getByText('Enter to send').waitFor();
   });
 
+  it('asks for no session on a fresh visit and logs no error', async () => {
+    const sessionReads: string[] = [];
+    const errors: string[] = [];
+    page = await portal.open(DESKTOP, {}, (fresh) => {
+      fresh.on('request', (request) => {
+        if (request.url().includes('/api/chat/sessions/')) sessionReads.push(request.url());
+      });
+      fresh.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      fresh.on('pageerror', (error) => errors.push(error.message));
+    });
+    await page.waitForLoadState('networkidle');
+    expect(sessionReads).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('stops a reply and keeps what was written', async () => {
     page = await portal.open();
     await send(page, 'Tell me a slow story');
