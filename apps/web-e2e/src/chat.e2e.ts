@@ -1,4 +1,5 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './support/browser';
 import { DESKTOP, lastReply, PHONE, portalBrowser, screenshot, send } from './support/browser';
 
 /** The portal against the API on the fake OpenAI model (see support/fake-model.ts). */
@@ -27,6 +28,52 @@ describe('chat portal', () => {
     await expect(lastReply(page).locator('pre code .hljs-keyword').first().textContent()).resolves.toBe('def');
     await expect(lastReply(page).locator('li').allTextContents()).resolves.toEqual(['Follow the trend', 'Cut losses early']);
     await page.getByText('Enter to send').waitFor();
+  });
+
+  it('asks for no session on a fresh visit and logs no error', async () => {
+    const sessionReads: string[] = [];
+    const errors: string[] = [];
+    page = await portal.open(DESKTOP, {}, (fresh) => {
+      fresh.on('request', (request) => {
+        if (request.url().includes('/api/chat/sessions/')) sessionReads.push(request.url());
+      });
+      fresh.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      fresh.on('pageerror', (error) => errors.push(error.message));
+    });
+    await page.waitForLoadState('networkidle');
+    expect(sessionReads).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it.each([
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ])('paints the page\'s frame before its scripts run, in the boxes the chat page then takes (%s)', async (_name, viewport) => {
+    const browser: Browser = await launchBrowser();
+    try {
+      const boxes = async (page: Page, selectors: string[]) =>
+        Promise.all(selectors.map(async (selector) => page.locator(selector).first().boundingBox()));
+      const before = await browser.newPage({ viewport });
+      await before.route('**/*.js', (route) => route.abort());
+      await before.goto(`${api()}/`);
+      await before.getByText('Ask a question…').waitFor();
+      const shell = await boxes(before, ['.shell-header', '.shell-input', '.shell-send', '.shell-hint', '.shell-footer']);
+
+      const after = await browser.newPage({ viewport });
+      await after.goto(`${api()}/`);
+      await after.getByRole('textbox', { name: 'Your message' }).waitFor();
+      await expect(after.locator('.shell').count()).resolves.toBe(0);
+      const app = await boxes(after, ['header.header', 'textarea', 'chat-composer button', '.hint', '.footer']);
+      for (const [i, box] of app.entries()) {
+        for (const side of ['x', 'y', 'width', 'height'] as const) {
+          expect(Math.abs((box?.[side] ?? NaN) - (shell[i]?.[side] ?? NaN))).toBeLessThanOrEqual(1);
+        }
+      }
+    } finally {
+      await browser.close();
+    }
   });
 
   it('stops a reply and keeps what was written', async () => {

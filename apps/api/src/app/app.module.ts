@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
-import { ServeStaticModule } from '@nestjs/serve-static';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AccessModule } from '../access/access.module';
 import { ChatModule } from '../chat/chat.module';
@@ -40,11 +39,6 @@ import { redisThrottlerStorage } from '../redis/redis-throttler-storage';
         // With Redis, every instance counts in the same budgets.
         ...(redis && { storage: redisThrottlerStorage(redis) }),
       }),
-    }),
-    ServeStaticModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (app: ConfigType<typeof appConfig>) =>
-        app.webRoot ? [{ rootPath: app.webRoot, exclude: ['/api/{*path}'] }] : [],
     }),
     MetricsModule,
     ProfileModule,

@@ -16,6 +16,7 @@ import type { AppConfig } from '../config/app.config';
 import { AppLogger } from '../logging/app-logger';
 import { createPino, httpLogger } from '../logging/http-logger';
 import { enterRequestContext } from '../logging/request-context';
+import { portalFiles } from '../portal/portal-files';
 
 export const API_PREFIX = 'api';
 
@@ -58,6 +59,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
     origin: config.corsOrigins === '*' ? true : config.corsOrigins,
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
   });
+  // The built portal, under the security headers above and before the API's routes.
+  if (config.webRoot) app.use(portalFiles(config.webRoot, `/${API_PREFIX}`));
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(requestValidation);
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -32,9 +32,12 @@ export async function openPortal(
   baseUrl: string,
   viewport = DESKTOP,
   options: BrowserContextOptions = {},
+  beforeLoad?: (page: Page) => void,
 ): Promise<Page> {
   const context = await browser.newContext({ viewport, baseURL: baseUrl, ...options });
   const page = await context.newPage();
+  // Listeners that must see the page's first requests.
+  beforeLoad?.(page);
   await page.goto('/');
   await page.getByRole('textbox', { name: 'Your message' }).waitFor();
   return page;
@@ -45,7 +48,7 @@ export async function openPortal(
  * fresh page on the portal at `baseUrl()`; the pages a test opened are closed after it.
  */
 export function portalBrowser(baseUrl: () => string): {
-  open(viewport?: typeof DESKTOP, options?: BrowserContextOptions): Promise<Page>;
+  open(viewport?: typeof DESKTOP, options?: BrowserContextOptions, beforeLoad?: (page: Page) => void): Promise<Page>;
 } {
   let browser: Browser | undefined;
   let opened: Page[] = [];
@@ -58,9 +61,9 @@ export function portalBrowser(baseUrl: () => string): {
     opened = [];
   });
   return {
-    async open(viewport = DESKTOP, options = {}) {
+    async open(viewport = DESKTOP, options = {}, beforeLoad) {
       if (!browser) throw new Error('the browser did not launch');
-      const page = await openPortal(browser, baseUrl(), viewport, options);
+      const page = await openPortal(browser, baseUrl(), viewport, options, beforeLoad);
       opened.push(page);
       return page;
     },

@@ -270,8 +270,22 @@ describe('ChatStore', () => {
     expect(second.headers['x-session-token']).toBe('new-token');
   });
 
+  it('asks the server for no session this browser did not start', async () => {
+    localStorage.setItem('chat.session_id', 'never-started');
+    server.on('GET /api/chat/profile', (_req, res) => json(res, 200, { name: 'Coach', greeting: 'Hi', model: 'demo', demo: true, fields: [] }));
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
+    store = TestBed.inject(ChatStore);
+    await store.restore();
+    expect(server.requests.map((r) => r.path)).toEqual(['/api/chat/profile']);
+    expect(store.sessionId()).toBe('never-started');
+    expect(store.status()).toBe('idle');
+  });
+
   it('starts a new conversation when the stored one is not this browser\'s any more (403)', async () => {
     localStorage.setItem('chat.session_id', 'someone-elses');
+    // A token the server no longer takes for it.
+    localStorage.setItem('chat.session_token', JSON.stringify({ session_id: 'someone-elses', token: 'stale-token' }));
     server
       .on('GET /api/chat/profile', (_req, res) => json(res, 200, { name: 'Coach', greeting: 'Hi', model: 'demo', demo: true, fields: [] }))
       .on('GET /api/chat/sessions/someone-elses', (_req, res) =>

@@ -159,8 +159,11 @@ export class ChatStore {
       (p) => this._profile.set(p),
       () => this._profile.set(null),
     );
+    // Only a session this browser started (its first reply gave the token) has anything to
+    // restore: asking for a fresh id would be a 404 on every first visit.
+    const token = this.sessionIds.token(sessionId);
     try {
-      const transcript = await this.api.getSession(sessionId, this.sessionIds.token(sessionId));
+      const transcript = token ? await this.api.getSession(sessionId, token) : null;
       if (transcript && sessionId === this._sessionId()) this.applyTranscript(transcript);
     } catch (error) {
       if (error instanceof ApiRequestError && error.status === 403 && sessionId === this._sessionId()) {

@@ -1,24 +1,6 @@
 import DOMPurify from 'dompurify';
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import css from 'highlight.js/lib/languages/css';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import python from 'highlight.js/lib/languages/python';
-import sql from 'highlight.js/lib/languages/sql';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
 import { Marked, type Token, type TokensList } from 'marked';
-
-// A few languages keep the bundle small; others are shown as plain escaped code.
-hljs.registerLanguage('bash', bash);
-hljs.registerLanguage('css', css);
-hljs.registerLanguage('javascript', javascript);
-hljs.registerLanguage('json', json);
-hljs.registerLanguage('python', python);
-hljs.registerLanguage('sql', sql);
-hljs.registerLanguage('typescript', typescript);
-hljs.registerLanguage('xml', xml);
+import { codeBlockHtml } from './code-highlighter';
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -32,11 +14,7 @@ const marked = new Marked({
       return text ? `<span class="image-alt">[${escapeHtml(text)}]</span>` : '';
     },
     code({ text, lang }) {
-      const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
-      const known = language && hljs.getLanguage(language);
-      const body = known ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
-      const label = known ? ` language-${escapeHtml(language)}` : '';
-      return `<pre><code class="hljs${label}">${body}\n</code></pre>\n`;
+      return codeBlockHtml(text, lang);
     },
   },
 });

@@ -1,3 +1,4 @@
+import { loadHighlighter } from './code-highlighter';
 import { renderMarkdown } from './markdown-html';
 import { closeOpenFence, MAX_CHARACTERS_PER_UPDATE, StreamingMarkdown } from './streaming-markdown';
 
@@ -22,6 +23,9 @@ const REPLY = [
 ].join('\n');
 
 describe('StreamingMarkdown', () => {
+  // The highlighter loads on the first code block; these tests read highlighted HTML at once.
+  beforeAll(() => loadHighlighter());
+
   it('renders the same HTML streamed piece by piece as rendered whole', () => {
     const renderer = new StreamingMarkdown();
     const container = document.createElement('div');

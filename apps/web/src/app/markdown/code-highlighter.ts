@@ -1,0 +1,59 @@
+import type { HLJSApi } from 'highlight.js';
+
+/** Set on a code block drawn before the highlighter arrived, to highlight in place when it does. */
+const PENDING = 'hljs-pending';
+
+let highlighter: HLJSApi | null = null;
+let loading: Promise<HLJSApi> | null = null;
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * highlight.js with the few languages the portal colours, in a chunk of its own: a visitor who
+ * never sees a code block never downloads it. Loaded once, on the first code block.
+ */
+export function loadHighlighter(): Promise<HLJSApi> {
+  loading ??= import('./highlight-languages').then(({ highlightJs }) => {
+    highlighter = highlightJs;
+    highlightPendingBlocks(highlightJs);
+    return highlightJs;
+  });
+  return loading;
+}
+
+/**
+ * The HTML of a fenced code block: highlighted when the highlighter is here and knows the
+ * language, else escaped, and, until the highlighter arrives, marked for highlighting in place.
+ */
+export function codeBlockHtml(text: string, lang: string | undefined): string {
+  const language = (lang ?? '').trim().split(/\s+/)[0].toLowerCase();
+  if (!highlighter) {
+    if (!language) return `<pre><code class="hljs">${escapeHtml(text)}\n</code></pre>\n`;
+    void loadHighlighter();
+    return `<pre><code class="hljs language-${escapeHtml(language)} ${PENDING}">${escapeHtml(text)}\n</code></pre>\n`;
+  }
+  const known = language && highlighter.getLanguage(language);
+  const body = known ? highlighter.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
+  const label = known ? ` language-${escapeHtml(language)}` : '';
+  return `<pre><code class="hljs${label}">${body}\n</code></pre>\n`;
+}
+
+/**
+ * Colours the blocks drawn while the highlighter loaded. Replies keep their nodes once drawn (a
+ * finished reply adopts its streamed DOM), so they are highlighted where they are. highlight.js
+ * escapes the text it wraps in its spans.
+ */
+function highlightPendingBlocks(hljs: HLJSApi): void {
+  if (typeof document === 'undefined') return;
+  for (const code of Array.from(document.querySelectorAll<HTMLElement>(`code.${PENDING}`))) {
+    code.classList.remove(PENDING);
+    const language = Array.from(code.classList).find((name) => name.startsWith('language-'))?.slice('language-'.length);
+    if (!language || !hljs.getLanguage(language)) {
+      code.classList.remove(`language-${language}`);
+      continue;
+    }
+    const text = (code.textContent ?? '').replace(/\n$/, '');
+    code.innerHTML = `${hljs.highlight(text, { language, ignoreIllegals: true }).value}\n`;
+  }
+}
