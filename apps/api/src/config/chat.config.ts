@@ -33,6 +33,12 @@ class ChatEnv {
   @IsOptional() @IsInt() @Min(1) @Max(10_000) WS_MAX_SOCKETS_PER_CLIENT?: number;
   /** A WebSocket is pinged this often, and closed when it did not answer the last ping (ms). */
   @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) WS_PING_INTERVAL_MS?: number;
+  /** Frames one WebSocket may send per `RATE_LIMIT_WINDOW_MS`, whatever they hold; past it, the socket is closed (1008). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) WS_FRAME_BUDGET?: number;
+  /** Frames one WebSocket may have being processed at once; one more closes it (1008). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000) WS_MAX_FRAMES_IN_FLIGHT?: number;
+  /** Invalid frames after which a WebSocket is closed (1008). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) WS_MAX_INVALID_FRAMES?: number;
   /** How long SIGTERM waits for running generations before aborting them (ms). */
   @IsOptional() @IsInt() @Min(0) @Max(600_000) SHUTDOWN_GRACE_MS?: number;
 }
@@ -51,6 +57,9 @@ export interface ChatConfig {
   retentionDays: number;
   wsMaxSocketsPerClient: number;
   wsPingIntervalMs: number;
+  wsFrameBudget: number;
+  wsMaxFramesInFlight: number;
+  wsMaxInvalidFrames: number;
   sessionMaxMessages: number;
   sessionsMax: number;
   contextMaxMessages: number;
@@ -76,6 +85,9 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
     retentionDays: env.DATA_RETENTION_DAYS ?? 365,
     wsMaxSocketsPerClient: env.WS_MAX_SOCKETS_PER_CLIENT ?? 10,
     wsPingIntervalMs: env.WS_PING_INTERVAL_MS ?? 30_000,
+    wsFrameBudget: env.WS_FRAME_BUDGET ?? 120,
+    wsMaxFramesInFlight: env.WS_MAX_FRAMES_IN_FLIGHT ?? 4,
+    wsMaxInvalidFrames: env.WS_MAX_INVALID_FRAMES ?? 5,
     sessionMaxMessages: env.SESSION_MAX_MESSAGES ?? 200,
     sessionsMax: env.SESSIONS_MAX ?? 1_000_000,
     contextMaxMessages: env.CONTEXT_MAX_MESSAGES ?? 40,
