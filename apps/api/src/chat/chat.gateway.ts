@@ -9,7 +9,7 @@ import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
 import type { WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
-import { budgetKey, clientOf, MESSAGES_BUDGET, READS_BUDGET, rateLimited } from '../common/client-rate-limit.guard';
+import { budgetKey, clientOf, MESSAGES_BUDGET, READS_BUDGET, rateLimited, SESSION_BUDGET, sessionClient } from '../common/client-rate-limit.guard';
 import { type ChatConfig, chatConfig } from '../config/chat.config';
 import { toErrorEvent } from '../common/error-event';
 import { validateAs } from '../common/validation';
@@ -130,7 +130,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
         return false;
       }
       const { type: _type, session_token: sessionToken, ...request } = message;
-      await this.limitMessages(client, apiKeyId !== undefined);
+      await this.limitMessages(client, apiKeyId, { sessionId: request.session_id, sessionToken: tokenOf({ session_token: sessionToken }) });
       const generation = await this.turns.startTurn(await validateAs(ChatRequestDto, request), {
         sessionToken: tokenOf({ session_token: sessionToken }),
         apiKeyId,
@@ -163,11 +163,26 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     if (record.isBlocked) throw rateLimited(record.timeToBlockExpire);
   }
 
-  /** The client's message budget, shared with its messages over HTTP. */
-  private async limitMessages(client: string, isApiKey: boolean): Promise<void> {
+  /**
+   * The session's message budget, then the client's, both shared with messages over HTTP (a
+   * session past its own spends none of its client's).
+   */
+  private async limitMessages(
+    client: string,
+    apiKeyId: string | undefined,
+    { sessionId, sessionToken }: { sessionId: unknown; sessionToken: string | undefined },
+  ): Promise<void> {
+    if (typeof sessionId === 'string') {
+      const session = sessionClient(sessionId, apiKeyId ?? sessionToken);
+      await this.spend(budgetKey(SESSION_BUDGET, session), this.config.rateLimitSessionMessages, SESSION_BUDGET);
+    }
+    const limit = apiKeyId !== undefined ? this.config.rateLimitApiKeyMessages : this.config.rateLimitMessages;
+    await this.spend(budgetKey(MESSAGES_BUDGET, client), limit, MESSAGES_BUDGET);
+  }
+
+  private async spend(key: string, limit: number, budget: string): Promise<void> {
     const { rateLimitWindowMs: ttl } = this.config;
-    const limit = isApiKey ? this.config.rateLimitApiKeyMessages : this.config.rateLimitMessages;
-    const record = await this.throttler.increment(budgetKey(MESSAGES_BUDGET, client), ttl, limit, ttl, MESSAGES_BUDGET);
+    const record = await this.throttler.increment(key, ttl, limit, ttl, budget);
     if (record.isBlocked) {
       this.metrics.rateLimited('messages', 'websocket');
       throw rateLimited(record.timeToBlockExpire);

@@ -10,8 +10,10 @@ class ChatEnv {
   /** Events of a finished stream stay resumable this long (ms). */
   @IsOptional() @IsInt() @Min(1000) @Max(86_400_000) STREAM_RETENTION_MS?: number;
   @IsOptional() @IsInt() @Min(100) @Max(300_000) SSE_HEARTBEAT_MS?: number;
-  /** Messages a client (by IP) may send per window. */
+  /** Messages a client (by IP) may send per window, all its sessions together. */
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) RATE_LIMIT_MESSAGES?: number;
+  /** Messages one session may send per window (its own budget, beside its client's). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) RATE_LIMIT_SESSION_MESSAGES?: number;
   @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) RATE_LIMIT_WINDOW_MS?: number;
   /** Messages one API key may send per window (its own budget, across its callers). */
   @IsOptional() @IsInt() @Min(1) @Max(10_000_000) RATE_LIMIT_API_KEY_MESSAGES?: number;
@@ -49,6 +51,7 @@ export interface ChatConfig {
   streamRetentionMs: number;
   heartbeatMs: number;
   rateLimitMessages: number;
+  rateLimitSessionMessages: number;
   rateLimitWindowMs: number;
   rateLimitReads: number;
   rateLimitApiKeyMessages: number;
@@ -76,7 +79,9 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
     orphanTimeoutMs: env.GENERATION_ORPHAN_TIMEOUT_MS ?? 30_000,
     streamRetentionMs: env.STREAM_RETENTION_MS ?? 10 * 60_000,
     heartbeatMs: env.SSE_HEARTBEAT_MS ?? DEFAULT_HEARTBEAT_MS,
-    rateLimitMessages: env.RATE_LIMIT_MESSAGES ?? 30,
+    // About 20 visitors behind one address (an office, a carrier's NAT), each within its session's budget.
+    rateLimitMessages: env.RATE_LIMIT_MESSAGES ?? 300,
+    rateLimitSessionMessages: env.RATE_LIMIT_SESSION_MESSAGES ?? 30,
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS ?? 60_000,
     rateLimitReads: env.RATE_LIMIT_READS ?? 300,
     rateLimitApiKeyMessages: env.RATE_LIMIT_API_KEY_MESSAGES ?? 600,
