@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { SESSION_TOKEN_HEADER } from '@chat/contracts';
 import { AccessModule } from '../access/access.module';
 import { ChatModule } from '../chat/chat.module';
 import { LeadsModule } from '../leads/leads.module';
 import { apiKeyOf } from '../common/principal';
-import { MESSAGES_BUDGET, READS_BUDGET } from '../common/client-rate-limit.guard';
+import { MESSAGES_BUDGET, READS_BUDGET, SESSION_BUDGET, sessionClient } from '../common/client-rate-limit.guard';
 import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
 import { DatabaseModule } from '../database/database.module';
@@ -18,6 +20,15 @@ import type { RedisConnection } from '../redis/redis-connection';
 import { REDIS, RedisModule } from '../redis/redis.module';
 import { redisThrottlerStorage } from '../redis/redis-throttler-storage';
 
+/** THROTTLER_SKIP of `@nestjs/throttler` (6.x), which its index does not export: `@SkipThrottle` metadata is this plus the budget's name. */
+const THROTTLER_SKIP = 'THROTTLER:SKIP';
+
+/** The session a message names in its body, if any. */
+function sessionIdOf(request: Request): string | undefined {
+  const id = (request.body as { session_id?: unknown } | undefined)?.session_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, chatConfig] }),
@@ -26,6 +37,18 @@ import { redisThrottlerStorage } from '../redis/redis-throttler-storage';
       inject: [chatConfig.KEY, REDIS],
       useFactory: (chat: ConfigType<typeof chatConfig>, redis: RedisConnection | null) => ({
         throttlers: [
+          // First, so that a session past its own budget does not also spend its address's.
+          {
+            name: SESSION_BUDGET,
+            ttl: chat.rateLimitWindowMs,
+            limit: chat.rateLimitSessionMessages,
+            // Only messages naming a session: routes that skip the messages budget skip it too.
+            skipIf: (context) =>
+              sessionIdOf(context.switchToHttp().getRequest<Request>()) === undefined ||
+              [context.getHandler(), context.getClass()].some((target) => Reflect.getMetadata(`${THROTTLER_SKIP}${MESSAGES_BUDGET}`, target) === true),
+            getTracker: (request) =>
+              sessionClient(sessionIdOf(request as Request) ?? '', apiKeyOf(request)?.id ?? (request as Request).get(SESSION_TOKEN_HEADER)),
+          },
           // Messages are `default`, so that their headers are the standard `X-RateLimit-*`.
           {
             name: MESSAGES_BUDGET,

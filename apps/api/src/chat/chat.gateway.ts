@@ -9,8 +9,8 @@ import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
 import type { WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
-import { budgetKey, clientOf, MESSAGES_BUDGET, rateLimited } from '../common/client-rate-limit.guard';
-import { chatConfig } from '../config/chat.config';
+import { budgetKey, clientOf, MESSAGES_BUDGET, READS_BUDGET, rateLimited, SESSION_BUDGET, sessionClient } from '../common/client-rate-limit.guard';
+import { type ChatConfig, chatConfig } from '../config/chat.config';
 import { toErrorEvent } from '../common/error-event';
 import { validateAs } from '../common/validation';
 import { ApiKeys } from '../access/api-keys';
@@ -97,7 +97,20 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     }
     this.sockets.add(socket);
     socket.on('pong', () => this.unanswered.delete(socket));
-    socket.on('message', (data) => void this.onMessage(socket, { client, rawKey }, data, watching));
+    const frames = new SocketFrameBudget(this.config);
+    socket.on('message', (data) => {
+      if (socket.readyState !== socket.OPEN) return;
+      const refusal = frames.admit();
+      if (refusal) return closeAbusive(socket, 1008, refusal);
+      void this.onMessage(socket, { client, rawKey }, data, watching).then(
+        (invalid) => {
+          frames.settled();
+          if (invalid && frames.invalid() && socket.readyState === socket.OPEN) {
+            closeAbusive(socket, 1008, 'Too many invalid frames.');
+          }
+        },
+      );
+    });
   }
 
   private async onMessage(
@@ -105,32 +118,35 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     { client, rawKey }: { client: string; rawKey: string | undefined },
     data: RawData,
     watching: Set<Subscription>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       const message = parseClientMessage(data);
       // A key is checked again on each message, so that revoking it stops an open socket too.
       const apiKeyId = rawKey ? await this.liveKeyId(rawKey) : undefined;
       if (message.type === 'cancel') {
         const { streamId } = await validateAs(StreamParamsDto, { streamId: message.stream_id });
+        await this.limitReads(client);
         (await this.generations.getOwned(streamId, { sessionToken: tokenOf(message), apiKeyId })).abort('cancelled');
-        return;
+        return false;
       }
       const { type: _type, session_token: sessionToken, ...request } = message;
-      await this.limitMessages(client, apiKeyId !== undefined);
+      await this.limitMessages(client, apiKeyId, { sessionId: request.session_id, sessionToken: tokenOf({ session_token: sessionToken }) });
       const generation = await this.turns.startTurn(await validateAs(ChatRequestDto, request), {
         sessionToken: tokenOf({ session_token: sessionToken }),
         apiKeyId,
       });
       const subscription = generation.events$().subscribe({
-        next: (event) => sendOrDrop(socket, event.json),
+        next: (event) => sendBounded(socket, event.json),
         complete: () => watching.delete(subscription),
       });
       subscription.add(this.metrics.streamOpened('websocket'));
       if (!subscription.closed) watching.add(subscription);
+      return false;
     } catch (error) {
       const event = toErrorEvent(error);
       if (event.code === 'internal_error') this.logger.error({ err: error }, 'WebSocket message failed');
-      socket.send(JSON.stringify(event));
+      if (socket.readyState === socket.OPEN) sendBounded(socket, JSON.stringify(event));
+      return event.code === 'invalid_request';
     }
   }
 
@@ -140,11 +156,33 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     return key.id;
   }
 
-  /** The client's message budget, shared with its messages over HTTP. */
-  private async limitMessages(client: string, isApiKey: boolean): Promise<void> {
+  /** The client's budget for reads, resumes and cancels, shared with those over HTTP. */
+  private async limitReads(client: string): Promise<void> {
+    const { rateLimitWindowMs: ttl, rateLimitReads: limit } = this.config;
+    const record = await this.throttler.increment(budgetKey(READS_BUDGET, client), ttl, limit, ttl, READS_BUDGET);
+    if (record.isBlocked) throw rateLimited(record.timeToBlockExpire);
+  }
+
+  /**
+   * The session's message budget, then the client's, both shared with messages over HTTP (a
+   * session past its own spends none of its client's).
+   */
+  private async limitMessages(
+    client: string,
+    apiKeyId: string | undefined,
+    { sessionId, sessionToken }: { sessionId: unknown; sessionToken: string | undefined },
+  ): Promise<void> {
+    if (typeof sessionId === 'string') {
+      const session = sessionClient(sessionId, apiKeyId ?? sessionToken);
+      await this.spend(budgetKey(SESSION_BUDGET, session), this.config.rateLimitSessionMessages, SESSION_BUDGET);
+    }
+    const limit = apiKeyId !== undefined ? this.config.rateLimitApiKeyMessages : this.config.rateLimitMessages;
+    await this.spend(budgetKey(MESSAGES_BUDGET, client), limit, MESSAGES_BUDGET);
+  }
+
+  private async spend(key: string, limit: number, budget: string): Promise<void> {
     const { rateLimitWindowMs: ttl } = this.config;
-    const limit = isApiKey ? this.config.rateLimitApiKeyMessages : this.config.rateLimitMessages;
-    const record = await this.throttler.increment(budgetKey(MESSAGES_BUDGET, client), ttl, limit, ttl, MESSAGES_BUDGET);
+    const record = await this.throttler.increment(key, ttl, limit, ttl, budget);
     if (record.isBlocked) {
       this.metrics.rateLimited('messages', 'websocket');
       throw rateLimited(record.timeToBlockExpire);
@@ -173,12 +211,64 @@ function tokenOf(message: { session_token?: unknown }): string | undefined {
 
 /**
  * Sends `json`, unless the client has stopped reading: past the same bound as an SSE response,
- * the socket is dropped rather than buffered without limit (its generations run on, resumable).
+ * the socket is closed (1013) rather than buffered without limit (its generations run on, resumable).
  */
-function sendOrDrop(socket: WebSocket, json: string): void {
+function sendBounded(socket: WebSocket, json: string): void {
+  if (socket.readyState !== socket.OPEN) return;
   if (socket.bufferedAmount > MAX_PENDING_SSE_CHARS) {
-    socket.terminate();
+    closeAbusive(socket, 1013, 'Not reading: too much output waiting.');
     return;
   }
   socket.send(json);
+}
+
+/**
+ * Closes with `code` and `reason`, reads nothing more (a flood already sent is left unparsed),
+ * and drops the connection a second later: an abusive peer cannot hold the socket open for the
+ * library's 30 s closing timeout. The peer still gets the close frame's code and reason.
+ */
+function closeAbusive(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason);
+  socket.pause();
+  setTimeout(() => socket.terminate(), ABUSIVE_CLOSE_GRACE_MS).unref();
+}
+
+const ABUSIVE_CLOSE_GRACE_MS = 1000;
+
+/**
+ * What one socket may send, counted synchronously as each frame arrives, before any work:
+ * frames per window (every frame, whatever it holds), frames being processed at once, and
+ * invalid frames over the socket's life. Past any of them the socket is closed with 1008.
+ */
+class SocketFrameBudget {
+  private windowStart = 0;
+  private inWindow = 0;
+  private inFlight = 0;
+  private invalidFrames = 0;
+
+  constructor(
+    private readonly limits: Pick<ChatConfig, 'rateLimitWindowMs' | 'wsFrameBudget' | 'wsMaxFramesInFlight' | 'wsMaxInvalidFrames'>,
+  ) {}
+
+  /** Counts a frame in; the reason to close the socket if it is one too many. */
+  admit(): string | undefined {
+    const now = Date.now();
+    if (now - this.windowStart >= this.limits.rateLimitWindowMs) {
+      this.windowStart = now;
+      this.inWindow = 0;
+    }
+    if (++this.inWindow > this.limits.wsFrameBudget) return 'Too many frames: over the socket\'s budget.';
+    if (this.inFlight >= this.limits.wsMaxFramesInFlight) return 'Too many frames at once: wait for the answers.';
+    this.inFlight++;
+    return undefined;
+  }
+
+  settled(): void {
+    this.inFlight--;
+  }
+
+  /** Counts an invalid frame; whether the socket has now sent too many. */
+  invalid(): boolean {
+    return ++this.invalidFrames >= this.limits.wsMaxInvalidFrames;
+  }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { normalizeIp, ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ApiMetrics } from '../metrics/api-metrics';
@@ -7,6 +8,20 @@ import { apiKeyClient, apiKeyOf } from './principal';
 /** The budget for messages (a turn on any transport) and the looser one for reads, resumes and cancels. */
 export const MESSAGES_BUDGET = 'default';
 export const READS_BUDGET = 'reads';
+/**
+ * A session's own message budget, spent before its client's (address or key): visitors behind
+ * one address each have theirs, and one flooding session is stopped by its own.
+ */
+export const SESSION_BUDGET = 'session';
+
+/**
+ * A session as its budget names it: its id with what its caller proves ownership by (the session
+ * token, or the API key), hashed so that no token reaches the storage's keys. A stranger naming
+ * someone's session id spends a budget of its own, never the owner's.
+ */
+export function sessionClient(sessionId: string, proof: string | undefined): string {
+  return `session-${createHash('sha256').update(`${sessionId}\n${proof ?? ''}`).digest('base64url').slice(0, 32)}`;
+}
 
 /** The storage key of a client's budget: the same whichever route or transport spends it. */
 export function budgetKey(budget: string, client: string): string {

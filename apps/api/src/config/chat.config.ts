@@ -10,8 +10,10 @@ class ChatEnv {
   /** Events of a finished stream stay resumable this long (ms). */
   @IsOptional() @IsInt() @Min(1000) @Max(86_400_000) STREAM_RETENTION_MS?: number;
   @IsOptional() @IsInt() @Min(100) @Max(300_000) SSE_HEARTBEAT_MS?: number;
-  /** Messages a client (by IP) may send per window. */
+  /** Messages a client (by IP) may send per window, all its sessions together. */
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) RATE_LIMIT_MESSAGES?: number;
+  /** Messages one session may send per window (its own budget, beside its client's). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) RATE_LIMIT_SESSION_MESSAGES?: number;
   @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) RATE_LIMIT_WINDOW_MS?: number;
   /** Messages one API key may send per window (its own budget, across its callers). */
   @IsOptional() @IsInt() @Min(1) @Max(10_000_000) RATE_LIMIT_API_KEY_MESSAGES?: number;
@@ -33,6 +35,12 @@ class ChatEnv {
   @IsOptional() @IsInt() @Min(1) @Max(10_000) WS_MAX_SOCKETS_PER_CLIENT?: number;
   /** A WebSocket is pinged this often, and closed when it did not answer the last ping (ms). */
   @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) WS_PING_INTERVAL_MS?: number;
+  /** Frames one WebSocket may send per `RATE_LIMIT_WINDOW_MS`, whatever they hold; past it, the socket is closed (1008). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) WS_FRAME_BUDGET?: number;
+  /** Frames one WebSocket may have being processed at once; one more closes it (1008). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000) WS_MAX_FRAMES_IN_FLIGHT?: number;
+  /** Invalid frames after which a WebSocket is closed (1008). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) WS_MAX_INVALID_FRAMES?: number;
   /** How long SIGTERM waits for running generations before aborting them (ms). */
   @IsOptional() @IsInt() @Min(0) @Max(600_000) SHUTDOWN_GRACE_MS?: number;
 }
@@ -43,6 +51,7 @@ export interface ChatConfig {
   streamRetentionMs: number;
   heartbeatMs: number;
   rateLimitMessages: number;
+  rateLimitSessionMessages: number;
   rateLimitWindowMs: number;
   rateLimitReads: number;
   rateLimitApiKeyMessages: number;
@@ -51,6 +60,9 @@ export interface ChatConfig {
   retentionDays: number;
   wsMaxSocketsPerClient: number;
   wsPingIntervalMs: number;
+  wsFrameBudget: number;
+  wsMaxFramesInFlight: number;
+  wsMaxInvalidFrames: number;
   sessionMaxMessages: number;
   sessionsMax: number;
   contextMaxMessages: number;
@@ -67,7 +79,9 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
     orphanTimeoutMs: env.GENERATION_ORPHAN_TIMEOUT_MS ?? 30_000,
     streamRetentionMs: env.STREAM_RETENTION_MS ?? 10 * 60_000,
     heartbeatMs: env.SSE_HEARTBEAT_MS ?? DEFAULT_HEARTBEAT_MS,
-    rateLimitMessages: env.RATE_LIMIT_MESSAGES ?? 30,
+    // About 20 visitors behind one address (an office, a carrier's NAT), each within its session's budget.
+    rateLimitMessages: env.RATE_LIMIT_MESSAGES ?? 300,
+    rateLimitSessionMessages: env.RATE_LIMIT_SESSION_MESSAGES ?? 30,
     rateLimitWindowMs: env.RATE_LIMIT_WINDOW_MS ?? 60_000,
     rateLimitReads: env.RATE_LIMIT_READS ?? 300,
     rateLimitApiKeyMessages: env.RATE_LIMIT_API_KEY_MESSAGES ?? 600,
@@ -76,6 +90,9 @@ export const chatConfig = registerAs('chat', (): ChatConfig => {
     retentionDays: env.DATA_RETENTION_DAYS ?? 365,
     wsMaxSocketsPerClient: env.WS_MAX_SOCKETS_PER_CLIENT ?? 10,
     wsPingIntervalMs: env.WS_PING_INTERVAL_MS ?? 30_000,
+    wsFrameBudget: env.WS_FRAME_BUDGET ?? 120,
+    wsMaxFramesInFlight: env.WS_MAX_FRAMES_IN_FLIGHT ?? 4,
+    wsMaxInvalidFrames: env.WS_MAX_INVALID_FRAMES ?? 5,
     sessionMaxMessages: env.SESSION_MAX_MESSAGES ?? 200,
     sessionsMax: env.SESSIONS_MAX ?? 1_000_000,
     contextMaxMessages: env.CONTEXT_MAX_MESSAGES ?? 40,

@@ -29,6 +29,7 @@ export async function startApi(env: Record<string, string | undefined> = {}): Pr
     DATA_DIR: dataDir,
     DEMO_MODEL_WORD_DELAY_MS: '0',
     RATE_LIMIT_MESSAGES: '10000',
+    RATE_LIMIT_SESSION_MESSAGES: '10000',
     OPENAI_RETRY_BASE_DELAY_MS: '10',
     ...env,
   };
