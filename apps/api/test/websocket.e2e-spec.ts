@@ -5,7 +5,9 @@ import { resumeStream } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
 
 /** A WebSocket client collecting the events the server sends. */
-async function connect(api: RunningApi): Promise<{ socket: WebSocket; events: ChatEvent[]; until(type: string): Promise<void> }> {
+async function connect(
+  api: RunningApi,
+): Promise<{ socket: WebSocket; events: ChatEvent[]; until(type: string): Promise<void> }> {
   const socket = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`);
   const events: ChatEvent[] = [];
   socket.on('message', (data) => events.push(JSON.parse(data.toString())));
@@ -26,7 +28,11 @@ describe('WebSocket /api/chat/ws', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAi();
-    api = await startApi({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: fake.url, GENERATION_ORPHAN_TIMEOUT_MS: '5000' });
+    api = await startApi({
+      OPENAI_API_KEY: 'k',
+      OPENAI_BASE_URL: fake.url,
+      GENERATION_ORPHAN_TIMEOUT_MS: '5000',
+    });
   });
   afterAll(async () => {
     await api.close();
@@ -39,8 +45,19 @@ describe('WebSocket /api/chat/ws', () => {
     const client = await connect(api);
     client.socket.send(JSON.stringify({ type: 'message', message: 'hi', session_id: 'ws-1' }));
     await client.until('done');
-    expect(client.events.map((e) => e.type)).toEqual(['start', 'chunk', 'chunk', 'chunk', 'chunk', 'done']);
-    expect(client.events[0]).toMatchObject({ type: 'start', session_id: 'ws-1', model: expect.any(String) });
+    expect(client.events.map((e) => e.type)).toEqual([
+      'start',
+      'chunk',
+      'chunk',
+      'chunk',
+      'chunk',
+      'done',
+    ]);
+    expect(client.events[0]).toMatchObject({
+      type: 'start',
+      session_id: 'ws-1',
+      model: expect.any(String),
+    });
     const text = client.events.map((e) => (e.type === 'chunk' ? e.content : '')).join('');
     expect(text).toBe('Hello over the socket');
     client.socket.close();
@@ -52,7 +69,13 @@ describe('WebSocket /api/chat/ws', () => {
     client.socket.send(JSON.stringify({ type: 'message', message: 'hi' }));
     await client.until('chunk');
     const start = client.events[0] as Extract<ChatEvent, { type: 'start' }>;
-    client.socket.send(JSON.stringify({ type: 'cancel', stream_id: start.stream_id, session_token: start.session_token }));
+    client.socket.send(
+      JSON.stringify({
+        type: 'cancel',
+        stream_id: start.stream_id,
+        session_token: start.session_token,
+      }),
+    );
     await client.until('done');
     expect(client.events.at(-1)).toMatchObject({ type: 'done', finish_reason: 'cancelled' });
     await fake.waitForSocketsClosed(2_000);
@@ -69,6 +92,21 @@ describe('WebSocket /api/chat/ws', () => {
     for (const event of client.events) {
       expect(event).toMatchObject({ type: 'error', code: 'invalid_request', retryable: false });
     }
+    client.socket.close();
+  });
+
+  it('answers a deeply nested message with invalid_request, not an internal error', async () => {
+    const client = await connect(api);
+    const nested = '['.repeat(20_000) + ']'.repeat(20_000);
+    client.socket.send(`{"type":"message","message":"hi","metadata":${nested}}`);
+    await client.until('error');
+    expect(client.events).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        code: 'invalid_request',
+        message: expect.stringContaining('nested'),
+      }),
+    ]);
     client.socket.close();
   });
 
@@ -100,11 +138,15 @@ describe('WebSocket limits', () => {
   afterAll(() => api.close());
 
   /** How the upgrade ends: opened, or refused with an HTTP status. */
-  function upgrade(options: WebSocket.ClientOptions): Promise<{ socket?: WebSocket; status?: number }> {
+  function upgrade(
+    options: WebSocket.ClientOptions,
+  ): Promise<{ socket?: WebSocket; status?: number }> {
     return new Promise((resolve) => {
       const socket = new WebSocket(url(), options);
       socket.once('open', () => resolve({ socket }));
-      socket.once('unexpected-response', (_request, response) => resolve({ status: response.statusCode }));
+      socket.once('unexpected-response', (_request, response) =>
+        resolve({ status: response.statusCode }),
+      );
     });
   }
 
@@ -131,11 +173,13 @@ describe('WebSocket limits', () => {
     const held = await Promise.all([upgrade({}), upgrade({}), upgrade({})]);
     const { socket: extra } = await upgrade({});
     expect(await closed(extra as WebSocket)).toBe(1008);
-    await Promise.all(held.map(({ socket }) => {
-      const done = closed(socket as WebSocket);
-      socket?.close();
-      return done;
-    }));
+    await Promise.all(
+      held.map(({ socket }) => {
+        const done = closed(socket as WebSocket);
+        socket?.close();
+        return done;
+      }),
+    );
   });
 
   it('closes a socket that stops answering pings', async () => {

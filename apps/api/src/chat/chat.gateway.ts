@@ -9,7 +9,15 @@ import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
 import type { WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
-import { budgetKey, clientOf, MESSAGES_BUDGET, READS_BUDGET, rateLimited, SESSION_BUDGET, sessionClient } from '../common/client-rate-limit.guard';
+import {
+  budgetKey,
+  clientOf,
+  MESSAGES_BUDGET,
+  READS_BUDGET,
+  rateLimited,
+  SESSION_BUDGET,
+  sessionClient,
+} from '../common/client-rate-limit.guard';
 import { type ChatConfig, chatConfig } from '../config/chat.config';
 import { toErrorEvent } from '../common/error-event';
 import { validateAs } from '../common/validation';
@@ -22,6 +30,7 @@ import { ChatRequestDto } from './dto/chat-request.dto';
 import { StreamParamsDto } from './dto/params.dto';
 import { GenerationRegistry } from './generation/generation-registry';
 import { MAX_PENDING_SSE_CHARS } from './sse/sse-frame-writer';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/json-depth';
 
 /**
  * The WebSocket path of the protocol: the client sends `message` and `cancel` objects, the server
@@ -51,7 +60,10 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   /** Express's compiled `trust proxy` (set from `TRUST_PROXY` by `setupApp`). */
   private get trustProxy(): (address: string, hop: number) => boolean {
     const express = this.httpAdapterHost.httpAdapter.getInstance<{ get(name: string): unknown }>();
-    return (express.get('trust proxy fn') as ((address: string, hop: number) => boolean) | undefined) ?? (() => false);
+    return (
+      (express.get('trust proxy fn') as ((address: string, hop: number) => boolean) | undefined) ??
+      (() => false)
+    );
   }
 
   /** One timer pings every socket; one that did not answer the previous ping is closed. */
@@ -102,14 +114,12 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       if (socket.readyState !== socket.OPEN) return;
       const refusal = frames.admit();
       if (refusal) return closeAbusive(socket, 1008, refusal);
-      void this.onMessage(socket, { client, rawKey }, data, watching).then(
-        (invalid) => {
-          frames.settled();
-          if (invalid && frames.invalid() && socket.readyState === socket.OPEN) {
-            closeAbusive(socket, 1008, 'Too many invalid frames.');
-          }
-        },
-      );
+      void this.onMessage(socket, { client, rawKey }, data, watching).then((invalid) => {
+        frames.settled();
+        if (invalid && frames.invalid() && socket.readyState === socket.OPEN) {
+          closeAbusive(socket, 1008, 'Too many invalid frames.');
+        }
+      });
     });
   }
 
@@ -126,11 +136,16 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       if (message.type === 'cancel') {
         const { streamId } = await validateAs(StreamParamsDto, { streamId: message.stream_id });
         await this.limitReads(client);
-        (await this.generations.getOwned(streamId, { sessionToken: tokenOf(message), apiKeyId })).abort('cancelled');
+        (
+          await this.generations.getOwned(streamId, { sessionToken: tokenOf(message), apiKeyId })
+        ).abort('cancelled');
         return false;
       }
       const { type: _type, session_token: sessionToken, ...request } = message;
-      await this.limitMessages(client, apiKeyId, { sessionId: request.session_id, sessionToken: tokenOf({ session_token: sessionToken }) });
+      await this.limitMessages(client, apiKeyId, {
+        sessionId: request.session_id,
+        sessionToken: tokenOf({ session_token: sessionToken }),
+      });
       const generation = await this.turns.startTurn(await validateAs(ChatRequestDto, request), {
         sessionToken: tokenOf({ session_token: sessionToken }),
         apiKeyId,
@@ -144,7 +159,8 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       return false;
     } catch (error) {
       const event = toErrorEvent(error);
-      if (event.code === 'internal_error') this.logger.error({ err: error }, 'WebSocket message failed');
+      if (event.code === 'internal_error')
+        this.logger.error({ err: error }, 'WebSocket message failed');
       if (socket.readyState === socket.OPEN) sendBounded(socket, JSON.stringify(event));
       return event.code === 'invalid_request';
     }
@@ -159,7 +175,13 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   /** The client's budget for reads, resumes and cancels, shared with those over HTTP. */
   private async limitReads(client: string): Promise<void> {
     const { rateLimitWindowMs: ttl, rateLimitReads: limit } = this.config;
-    const record = await this.throttler.increment(budgetKey(READS_BUDGET, client), ttl, limit, ttl, READS_BUDGET);
+    const record = await this.throttler.increment(
+      budgetKey(READS_BUDGET, client),
+      ttl,
+      limit,
+      ttl,
+      READS_BUDGET,
+    );
     if (record.isBlocked) throw rateLimited(record.timeToBlockExpire);
   }
 
@@ -174,9 +196,14 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   ): Promise<void> {
     if (typeof sessionId === 'string') {
       const session = sessionClient(sessionId, apiKeyId ?? sessionToken);
-      await this.spend(budgetKey(SESSION_BUDGET, session), this.config.rateLimitSessionMessages, SESSION_BUDGET);
+      await this.spend(
+        budgetKey(SESSION_BUDGET, session),
+        this.config.rateLimitSessionMessages,
+        SESSION_BUDGET,
+      );
     }
-    const limit = apiKeyId !== undefined ? this.config.rateLimitApiKeyMessages : this.config.rateLimitMessages;
+    const limit =
+      apiKeyId !== undefined ? this.config.rateLimitApiKeyMessages : this.config.rateLimitMessages;
     await this.spend(budgetKey(MESSAGES_BUDGET, client), limit, MESSAGES_BUDGET);
   }
 
@@ -196,6 +223,13 @@ function parseClientMessage(data: RawData): WsClientMessage {
     value = JSON.parse(data.toString());
   } catch {
     throw new ApiError('invalid_request', 'Messages must be JSON objects.');
+  }
+  // As for HTTP bodies: the validation walks a message recursively, so depth is refused first.
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new ApiError(
+      'invalid_request',
+      `The message is nested too deeply (at most ${MAX_JSON_DEPTH} levels).`,
+    );
   }
   const type = (value as { type?: unknown } | null)?.type;
   if (type !== 'message' && type !== 'cancel') {
@@ -247,7 +281,10 @@ class SocketFrameBudget {
   private invalidFrames = 0;
 
   constructor(
-    private readonly limits: Pick<ChatConfig, 'rateLimitWindowMs' | 'wsFrameBudget' | 'wsMaxFramesInFlight' | 'wsMaxInvalidFrames'>,
+    private readonly limits: Pick<
+      ChatConfig,
+      'rateLimitWindowMs' | 'wsFrameBudget' | 'wsMaxFramesInFlight' | 'wsMaxInvalidFrames'
+    >,
   ) {}
 
   /** Counts a frame in; the reason to close the socket if it is one too many. */
@@ -257,8 +294,10 @@ class SocketFrameBudget {
       this.windowStart = now;
       this.inWindow = 0;
     }
-    if (++this.inWindow > this.limits.wsFrameBudget) return 'Too many frames: over the socket\'s budget.';
-    if (this.inFlight >= this.limits.wsMaxFramesInFlight) return 'Too many frames at once: wait for the answers.';
+    if (++this.inWindow > this.limits.wsFrameBudget)
+      return "Too many frames: over the socket's budget.";
+    if (this.inFlight >= this.limits.wsMaxFramesInFlight)
+      return 'Too many frames at once: wait for the answers.';
     this.inFlight++;
     return undefined;
   }
