@@ -154,6 +154,7 @@ export async function startServerUnderTest(server: ServerUnderTest): Promise<Ben
             OPENAI_API_KEY: 'x',
             OPENAI_BASE_URL: upstream,
             RATE_LIMIT_MESSAGES: '1000000',
+            RATE_LIMIT_SESSION_MESSAGES: '1000000',
             OPENAI_FIRST_TOKEN_TIMEOUT_MS: '600000',
             OPENAI_STALL_TIMEOUT_MS: '600000',
             ...server.env,
