@@ -161,6 +161,7 @@ describe('ChatPage', () => {
 
   it('shows the lead as complete and the email as sent after a reload', async () => {
     localStorage.setItem('chat.session_id', 'done-session');
+    localStorage.setItem('chat.session_token', JSON.stringify({ session_id: 'done-session', token: 'done-token' }));
     server.on('GET /api/chat/sessions/done-session', (_req, res) =>
       json(res, 200, {
         session_id: 'done-session',
