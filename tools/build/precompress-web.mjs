@@ -38,11 +38,17 @@ const compressed = await Promise.all(
       ]);
       const written = copies.filter(([, bytes]) => bytes.length < original.length);
       for (const [extension, bytes] of written) writeFileSync(path + extension, bytes);
-      return { path, size: original.length, copies: Object.fromEntries(written.map(([e, b]) => [e, b.length])) };
+      return {
+        path,
+        size: original.length,
+        copies: Object.fromEntries(written.map(([e, b]) => [e, b.length])),
+      };
     }),
 );
 
 const kb = (bytes) => (bytes === undefined ? '-' : `${(bytes / 1024).toFixed(1)} kB`);
 for (const file of compressed.sort((a, b) => b.size - a.size)) {
-  console.log(`${relative(dir, file.path).padEnd(28)} ${kb(file.size).padStart(9)}  br ${kb(file.copies['.br']).padStart(9)}  gz ${kb(file.copies['.gz']).padStart(9)}`);
+  console.log(
+    `${relative(dir, file.path).padEnd(28)} ${kb(file.size).padStart(9)}  br ${kb(file.copies['.br']).padStart(9)}  gz ${kb(file.copies['.gz']).padStart(9)}`,
+  );
 }

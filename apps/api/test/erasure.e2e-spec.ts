@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import type { LeadPage } from '@chat/contracts';
-import { ChatVisitor, resumeStream, testRedisPrefix, testRedisUrl, waitFor } from '@chat/test-support';
+import {
+  ChatVisitor,
+  resumeStream,
+  testRedisPrefix,
+  testRedisUrl,
+  waitFor,
+} from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
 import { StaffClient } from './support/staff-client';
 
@@ -29,7 +35,9 @@ async function signedInAdmin(api: RunningApi): Promise<StaffClient> {
 }
 
 async function leadIdOf(admin: StaffClient, sessionId: string): Promise<string> {
-  const page: LeadPage = await (await admin.call('GET', `/api/leads?q=${encodeURIComponent(`${sessionId}@example.com`)}`)).json();
+  const page: LeadPage = await (
+    await admin.call('GET', `/api/leads?q=${encodeURIComponent(`${sessionId}@example.com`)}`)
+  ).json();
   expect(page.leads).toHaveLength(1);
   return page.leads[0].id;
 }
@@ -58,11 +66,15 @@ describe('erasure removes every copy (in process)', () => {
     expect(file).toMatch(/\.eml$/);
     expect(readFileSync(join(api.outboxDir, file), 'utf8')).toContain('erase-outbox@example.com');
 
-    expect((await admin.call('DELETE', `/api/leads/${await leadIdOf(admin, 'erase-outbox')}`)).status).toBe(204);
+    expect(
+      (await admin.call('DELETE', `/api/leads/${await leadIdOf(admin, 'erase-outbox')}`)).status,
+    ).toBe(204);
     expect(outboxFilesOf(api, 'erase-outbox')).toEqual([]);
     // Nothing else in the outbox holds the address either (no temporary file left behind).
     for (const name of readdirSync(api.outboxDir)) {
-      expect(readFileSync(join(api.outboxDir, name), 'utf8')).not.toContain('erase-outbox@example.com');
+      expect(readFileSync(join(api.outboxDir, name), 'utf8')).not.toContain(
+        'erase-outbox@example.com',
+      );
     }
   });
 
@@ -76,11 +88,16 @@ describe('erasure removes every copy (in process)', () => {
     expect(before.response.status).toBe(200);
     expect(before.types).toContain('done');
 
-    expect((await admin.call('DELETE', `/api/leads/${await leadIdOf(admin, 'erase-resume')}`)).status).toBe(204);
+    expect(
+      (await admin.call('DELETE', `/api/leads/${await leadIdOf(admin, 'erase-resume')}`)).status,
+    ).toBe(204);
     for (const turn of turns) {
-      const after = await fetch(`${api.baseUrl}/api/chat/streams/${turn.find('start')?.stream_id}/events`, {
-        headers: { 'Last-Event-ID': '0', ...visitor.headers('erase-resume') },
-      });
+      const after = await fetch(
+        `${api.baseUrl}/api/chat/streams/${turn.find('start')?.stream_id}/events`,
+        {
+          headers: { 'Last-Event-ID': '0', ...visitor.headers('erase-resume') },
+        },
+      );
       expect(after.status).toBe(404);
       expect(await after.text()).not.toContain('Rita');
     }
@@ -97,7 +114,12 @@ describeRedis('erasure removes every copy (with Redis)', () => {
 
   beforeAll(async () => {
     redis = new Redis(testRedisUrl() as string);
-    api = await startApi({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix });
+    api = await startApi({
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: prefix,
+    });
     admin = await signedInAdmin(api);
   }, 60_000);
   afterAll(async () => {
@@ -131,11 +153,20 @@ describeRedis('erasure removes every copy (with Redis)', () => {
     const { visitor, turns } = await completeLead(api, 'Reda Redis', 'erase-redis');
     const streamIds = turns.map((turn) => turn.find('start')?.stream_id ?? '');
     // Before: the streams are in Redis, with what the visitor typed in their events.
-    await waitFor(async () => [...(await keysAndValues()).values()].some((value) => value.includes('erase-redis@example.com')), 5_000);
+    await waitFor(
+      async () =>
+        [...(await keysAndValues()).values()].some((value) =>
+          value.includes('erase-redis@example.com'),
+        ),
+      5_000,
+    );
     const before = [...(await keysAndValues()).keys()];
-    for (const streamId of streamIds) expect(before.some((key) => key.includes(streamId))).toBe(true);
+    for (const streamId of streamIds)
+      expect(before.some((key) => key.includes(streamId))).toBe(true);
 
-    expect((await admin.call('DELETE', `/api/leads/${await leadIdOf(admin, 'erase-redis')}`)).status).toBe(204);
+    expect(
+      (await admin.call('DELETE', `/api/leads/${await leadIdOf(admin, 'erase-redis')}`)).status,
+    ).toBe(204);
     const after = await keysAndValues();
     for (const [key, value] of after) {
       expect(streamIds.some((streamId) => key.includes(streamId))).toBe(false);
@@ -144,7 +175,9 @@ describeRedis('erasure removes every copy (with Redis)', () => {
       expect(value).not.toContain('Reda');
     }
     for (const streamId of streamIds) {
-      const resumed = await fetch(`${api.baseUrl}/api/chat/streams/${streamId}/events`, { headers: { 'Last-Event-ID': '0', ...visitor.headers('erase-redis') } });
+      const resumed = await fetch(`${api.baseUrl}/api/chat/streams/${streamId}/events`, {
+        headers: { 'Last-Event-ID': '0', ...visitor.headers('erase-redis') },
+      });
       expect(resumed.status).toBe(404);
     }
   });
@@ -173,7 +206,10 @@ async function startReceiver() {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/leads`,
     received,
-    ofType: (type: string) => received.filter((delivery) => (delivery.verified as { type?: string } | undefined)?.type === type),
+    ofType: (type: string) =>
+      received.filter(
+        (delivery) => (delivery.verified as { type?: string } | undefined)?.type === type,
+      ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -198,10 +234,17 @@ describe('the lead.erased webhook', () => {
       expect((await admin.call('DELETE', `/api/leads/${leadId}`)).status).toBe(204);
       await waitFor(() => receiver.ofType('lead.erased').length === 1, 10_000);
       const [erased] = receiver.ofType('lead.erased');
-      expect(erased.verified).toEqual({ type: 'lead.erased', id: erased.headers['webhook-id'], occurred_at: expect.stringMatching(/Z$/), data: { id: leadId } });
+      expect(erased.verified).toEqual({
+        type: 'lead.erased',
+        id: erased.headers['webhook-id'],
+        occurred_at: expect.stringMatching(/Z$/),
+        data: { id: leadId },
+      });
       const occurredAt = Date.parse((erased.verified as { occurred_at: string }).occurred_at);
       expect(Math.abs(occurredAt - erasedAt)).toBeLessThan(5_000);
-      expect(erased.headers['webhook-id']).not.toBe(receiver.ofType('lead.completed')[0].headers['webhook-id']);
+      expect(erased.headers['webhook-id']).not.toBe(
+        receiver.ofType('lead.completed')[0].headers['webhook-id'],
+      );
       expect(erased.body).not.toContain('Wendy');
       expect(receiver.received.every((delivery) => delivery.verified !== undefined)).toBe(true);
     } finally {

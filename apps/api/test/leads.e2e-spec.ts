@@ -35,14 +35,23 @@ describe('the leads API', () => {
     await admin.call('POST', '/api/admin/users', { body: { ...AGENT, role: 'agent' } });
     agent = new StaffClient(api.baseUrl);
     await agent.login(AGENT.email, AGENT.password);
-    reader = await (await admin.call('POST', '/api/admin/api-keys', { body: { name: 'CRM', scopes: ['leads:read'] } })).json();
-    chatter = await (await admin.call('POST', '/api/admin/api-keys', { body: { name: 'Widget', scopes: ['chat'] } })).json();
+    reader = await (
+      await admin.call('POST', '/api/admin/api-keys', {
+        body: { name: 'CRM', scopes: ['leads:read'] },
+      })
+    ).json();
+    chatter = await (
+      await admin.call('POST', '/api/admin/api-keys', {
+        body: { name: 'Widget', scopes: ['chat'] },
+      })
+    ).json();
     await completeLead(api, 'Zoë Quinn', 'lead-zoe');
   }, 60_000);
   afterAll(() => api.close());
 
   const anonymous = (path: string, method = 'GET') => fetch(`${api.baseUrl}${path}`, { method });
-  const withKey = (key: CreatedApiKey, path: string, method = 'GET') => fetch(`${api.baseUrl}${path}`, { method, ...bearer(key.key) });
+  const withKey = (key: CreatedApiKey, path: string, method = 'GET') =>
+    fetch(`${api.baseUrl}${path}`, { method, ...bearer(key.key) });
 
   async function zoe(): Promise<LeadPage['leads'][number]> {
     const page: LeadPage = await (await withKey(reader, '/api/leads?q=zo%C3%AB')).json();
@@ -52,7 +61,11 @@ describe('the leads API', () => {
 
   it('reads leads for staff and keys with leads:read, and nobody else', async () => {
     const lead = await zoe();
-    expect(lead).toMatchObject({ state: 'complete', notification_status: 'sent', fields: { name: 'Zoë Quinn', experience: 'beginner' } });
+    expect(lead).toMatchObject({
+      state: 'complete',
+      notification_status: 'sent',
+      fields: { name: 'Zoë Quinn', experience: 'beginner' },
+    });
     for (const path of ['/api/leads', `/api/leads/${lead.id}`]) {
       expect([path, (await anonymous(path)).status]).toEqual([path, 401]);
       expect([path, (await withKey(chatter, path)).status]).toEqual([path, 403]);
@@ -61,13 +74,28 @@ describe('the leads API', () => {
       expect([path, (await admin.call('GET', path)).status]).toEqual([path, 200]);
     }
     const detail: LeadDetail = await (await agent.call('GET', `/api/leads/${lead.id}`)).json();
-    expect(detail.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+    expect(detail.messages.map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
     expect(detail.notifications).toMatchObject([{ channel: 'email', status: 'sent', attempts: 1 }]);
     // Bad input is refused plainly; an unknown lead is not found.
-    for (const bad of ['/api/leads?limit=1000', '/api/leads?since=yesterday', '/api/leads?status=lost', '/api/leads?cursor=abc', '/api/leads/not-a-uuid']) {
+    for (const bad of [
+      '/api/leads?limit=1000',
+      '/api/leads?since=yesterday',
+      '/api/leads?status=lost',
+      '/api/leads?cursor=abc',
+      '/api/leads/not-a-uuid',
+    ]) {
       expect([bad, (await withKey(reader, bad)).status]).toEqual([bad, 400]);
     }
-    expect((await withKey(reader, '/api/leads/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await withKey(reader, '/api/leads/00000000-0000-4000-8000-000000000000')).status).toBe(
+      404,
+    );
   });
 
   it('exports CSV to staff only, and sends failed notifications again on a staff call with its CSRF token', async () => {
@@ -102,12 +130,18 @@ describe('the leads API', () => {
     let received = '';
     const reading = (async () => {
       const decoder = new TextDecoder();
-      for await (const chunk of feed.body as unknown as AsyncIterable<Uint8Array>) received += decoder.decode(chunk, { stream: true });
+      for await (const chunk of feed.body as unknown as AsyncIterable<Uint8Array>)
+        received += decoder.decode(chunk, { stream: true });
     })().catch(() => undefined);
     const started = Date.now();
     await completeLead(api, 'Live Lead', 'lead-live');
-    await waitFor(() => received.includes('"state":"complete"') && received.includes('Live Lead'), 5_000);
-    console.log(`lead feed: the completed lead reached the staff feed ${Date.now() - started} ms after its conversation began`);
+    await waitFor(
+      () => received.includes('"state":"complete"') && received.includes('Live Lead'),
+      5_000,
+    );
+    console.log(
+      `lead feed: the completed lead reached the staff feed ${Date.now() - started} ms after its conversation began`,
+    );
     controller.abort();
     await reading;
   }, 30_000);
@@ -133,7 +167,11 @@ describe('the leads API', () => {
 /** A webhook receiver that verifies each delivery with the reference verifier, failing the first `failFirst`. */
 async function startReceiver(failFirst: number, port = 0) {
   const verifier = new Webhook(WEBHOOK_SECRET);
-  const attempts: { headers: IncomingHttpHeaders; verified: LeadWebhookPayload | undefined; answered: number }[] = [];
+  const attempts: {
+    headers: IncomingHttpHeaders;
+    verified: LeadWebhookPayload | undefined;
+    answered: number;
+  }[] = [];
   const server: Server = createServer((request, response) => {
     let body = '';
     request.setEncoding('utf8');
@@ -141,7 +179,10 @@ async function startReceiver(failFirst: number, port = 0) {
     request.on('end', () => {
       let verified: LeadWebhookPayload | undefined;
       try {
-        verified = verifier.verify(body, request.headers as Record<string, string>) as LeadWebhookPayload;
+        verified = verifier.verify(
+          body,
+          request.headers as Record<string, string>,
+        ) as LeadWebhookPayload;
       } catch {
         verified = undefined;
       }
@@ -161,7 +202,13 @@ async function startReceiver(failFirst: number, port = 0) {
 
 describe('lead webhooks', () => {
   // The receivers listen on loopback, which the outbound guard refuses unless allowed.
-  const settings = { LEAD_WEBHOOK_SECRET: WEBHOOK_SECRET, OUTBOUND_ALLOW_PRIVATE: 'true', OUTBOX_POLL_MS: '50', OUTBOX_RETRY_BASE_MS: '50', OUTBOX_RETRY_MAX_MS: '200' };
+  const settings = {
+    LEAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    OUTBOUND_ALLOW_PRIVATE: 'true',
+    OUTBOX_POLL_MS: '50',
+    OUTBOX_RETRY_BASE_MS: '50',
+    OUTBOX_RETRY_MAX_MS: '200',
+  };
 
   it('signs each delivery the Standard Webhooks way, retries with the same webhook-id, and delivers once', async () => {
     const receiver = await startReceiver(2);
@@ -171,13 +218,18 @@ describe('lead webhooks', () => {
       await waitFor(() => receiver.delivered().length === 1, 10_000);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(receiver.attempts.map((attempt) => attempt.answered)).toEqual([500, 500, 204]);
-      expect(new Set(receiver.attempts.map((attempt) => attempt.headers['webhook-id'])).size).toBe(1);
+      expect(new Set(receiver.attempts.map((attempt) => attempt.headers['webhook-id'])).size).toBe(
+        1,
+      );
       const payload = receiver.delivered()[0].verified;
       expect(payload).toMatchObject({
         type: 'lead.completed',
         id: receiver.attempts[0].headers['webhook-id'],
         occurred_at: expect.stringMatching(/Z$/),
-        data: { state: 'complete', fields: { name: 'Hook Lead', email: 'lead-hook@example.com', experience: 'beginner' } },
+        data: {
+          state: 'complete',
+          fields: { name: 'Hook Lead', email: 'lead-hook@example.com', experience: 'beginner' },
+        },
       });
       expect(receiver.attempts.every((attempt) => attempt.verified !== undefined)).toBe(true);
     } finally {
@@ -188,7 +240,13 @@ describe('lead webhooks', () => {
 
   it('shows a failed delivery with its error to staff, who send it again', async () => {
     const receiver = await startReceiver(2);
-    const api = await startApi({ ...settings, LEAD_WEBHOOK_URL: receiver.url, OUTBOX_MAX_ATTEMPTS: '2', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    const api = await startApi({
+      ...settings,
+      LEAD_WEBHOOK_URL: receiver.url,
+      OUTBOX_MAX_ATTEMPTS: '2',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    });
     try {
       const staff = new StaffClient(api.baseUrl);
       await staff.login(ADMIN.email, ADMIN.password);
@@ -199,17 +257,25 @@ describe('lead webhooks', () => {
       };
       await waitFor(async () => (await detail()).notification_status === 'failed', 10_000, 50);
       const failed = await detail();
-      expect(failed.notifications.find((notification) => notification.channel === 'webhook')).toMatchObject({
+      expect(
+        failed.notifications.find((notification) => notification.channel === 'webhook'),
+      ).toMatchObject({
         status: 'failed',
         attempts: 2,
         // The status only: what a receiver answers is never stored nor shown.
         last_error: 'The webhook answered HTTP 500',
       });
-      const retried = await (await staff.call('POST', `/api/leads/${failed.id}/notifications/retry`)).json();
-      expect(retried.requeued).toMatchObject([{ channel: 'webhook', status: 'queued', attempts: 0 }]);
+      const retried = await (
+        await staff.call('POST', `/api/leads/${failed.id}/notifications/retry`)
+      ).json();
+      expect(retried.requeued).toMatchObject([
+        { channel: 'webhook', status: 'queued', attempts: 0 },
+      ]);
       await waitFor(() => receiver.delivered().length === 1, 5_000);
       await waitFor(async () => (await detail()).notification_status === 'sent', 5_000, 50);
-      expect(new Set(receiver.attempts.map((attempt) => attempt.headers['webhook-id'])).size).toBe(1);
+      expect(new Set(receiver.attempts.map((attempt) => attempt.headers['webhook-id'])).size).toBe(
+        1,
+      );
     } finally {
       await api.close();
       await receiver.close();
@@ -229,7 +295,12 @@ describe('lead webhooks', () => {
 
     // The receiver comes back on the same address; a new instance on the same data delivers, once.
     const back = await startReceiver(0, port);
-    const second = await startApi({ ...settings, ...slowRetry, LEAD_WEBHOOK_URL: url, DATA_DIR: first.dataDir });
+    const second = await startApi({
+      ...settings,
+      ...slowRetry,
+      LEAD_WEBHOOK_URL: url,
+      DATA_DIR: first.dataDir,
+    });
     try {
       await waitFor(() => back.delivered().length === 1, 10_000, 50);
       await new Promise((resolve) => setTimeout(resolve, 2_500));

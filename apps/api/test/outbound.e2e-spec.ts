@@ -10,7 +10,11 @@ const WEBHOOK_SECRET = `whsec_${Buffer.from('a test secret of 32 bytes, ok!!!').
 
 async function completeLead(api: RunningApi, sessionId: string): Promise<void> {
   const visitor = new ChatVisitor(api.baseUrl);
-  for (const message of ['My name is Otto Outbound', `${sessionId}@example.com`, "I'm a beginner"]) {
+  for (const message of [
+    'My name is Otto Outbound',
+    `${sessionId}@example.com`,
+    "I'm a beginner",
+  ]) {
     await visitor.turn({ message, session_id: sessionId });
   }
 }
@@ -37,11 +41,21 @@ async function failedWebhook(api: RunningApi, staff: StaffClient) {
     const page: LeadPage = await (await staff.call('GET', '/api/leads')).json();
     return (await staff.call('GET', `/api/leads/${page.leads[0].id}`)).json();
   };
-  await waitFor(async () => (await detail()).notifications.some((n) => n.channel === 'webhook' && n.status === 'failed'), 10_000, 50);
+  await waitFor(
+    async () =>
+      (await detail()).notifications.some((n) => n.channel === 'webhook' && n.status === 'failed'),
+    10_000,
+    50,
+  );
   return (await detail()).notifications.find((n) => n.channel === 'webhook');
 }
 
-const settings = { LEAD_WEBHOOK_SECRET: WEBHOOK_SECRET, OUTBOX_MAX_ATTEMPTS: '1', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
+const settings = {
+  LEAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  OUTBOX_MAX_ATTEMPTS: '1',
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+};
 
 describe('outbound address policy (webhooks, without OUTBOUND_ALLOW_PRIVATE)', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -58,31 +72,39 @@ describe('outbound address policy (webhooks, without OUTBOUND_ALLOW_PRIVATE)', (
     'a private network': 'http://10.0.0.1/hooks',
   });
 
-  it.each(Object.keys(targets(0)))('refuses a webhook to %s and records a failed delivery with a generic reason', async (name) => {
-    const url = targets(receiver.port)[name as keyof ReturnType<typeof targets>];
-    const before = receiver.reached();
-    const api = await startApi({ ...settings, LEAD_WEBHOOK_URL: url });
-    try {
-      const staff = new StaffClient(api.baseUrl);
-      await staff.login(ADMIN.email, ADMIN.password);
-      await completeLead(api, 'outbound-refused');
-      const webhook = await failedWebhook(api, staff);
-      expect(webhook).toMatchObject({ status: 'failed', attempts: 1 });
-      expect(webhook?.last_error).toBe(
-        'The webhook address is refused: it is an internal address (set OUTBOUND_ALLOW_PRIVATE=true for a receiver on your own network)',
-      );
-      expect(receiver.reached()).toBe(before);
-    } finally {
-      await api.close();
-    }
-  }, 30_000);
+  it.each(Object.keys(targets(0)))(
+    'refuses a webhook to %s and records a failed delivery with a generic reason',
+    async (name) => {
+      const url = targets(receiver.port)[name as keyof ReturnType<typeof targets>];
+      const before = receiver.reached();
+      const api = await startApi({ ...settings, LEAD_WEBHOOK_URL: url });
+      try {
+        const staff = new StaffClient(api.baseUrl);
+        await staff.login(ADMIN.email, ADMIN.password);
+        await completeLead(api, 'outbound-refused');
+        const webhook = await failedWebhook(api, staff);
+        expect(webhook).toMatchObject({ status: 'failed', attempts: 1 });
+        expect(webhook?.last_error).toBe(
+          'The webhook address is refused: it is an internal address (set OUTBOUND_ALLOW_PRIVATE=true for a receiver on your own network)',
+        );
+        expect(receiver.reached()).toBe(before);
+      } finally {
+        await api.close();
+      }
+    },
+    30_000,
+  );
 });
 
 describe('what staff see of a failing receiver', () => {
   it("shows the status code only, never the receiver's body", async () => {
     const secret = 'SECRET-internal-token-4f1c9a';
     const receiver = await startReceiver(500, `upstream said: ${secret}`);
-    const api = await startApi({ ...settings, OUTBOUND_ALLOW_PRIVATE: 'true', LEAD_WEBHOOK_URL: `http://127.0.0.1:${receiver.port}/hooks` });
+    const api = await startApi({
+      ...settings,
+      OUTBOUND_ALLOW_PRIVATE: 'true',
+      LEAD_WEBHOOK_URL: `http://127.0.0.1:${receiver.port}/hooks`,
+    });
     try {
       const staff = new StaffClient(api.baseUrl);
       await staff.login(ADMIN.email, ADMIN.password);
@@ -91,8 +113,15 @@ describe('what staff see of a failing receiver', () => {
       expect(receiver.reached()).toBe(1);
       expect(webhook?.last_error).toBe('The webhook answered HTTP 500');
       const page: LeadPage = await (await staff.call('GET', '/api/leads')).json();
-      for (const path of ['/api/leads', `/api/leads/${page.leads[0].id}`, '/api/leads/export.csv']) {
-        expect([path, await (await staff.call('GET', path)).text()]).not.toEqual([path, expect.stringContaining(secret)]);
+      for (const path of [
+        '/api/leads',
+        `/api/leads/${page.leads[0].id}`,
+        '/api/leads/export.csv',
+      ]) {
+        expect([path, await (await staff.call('GET', path)).text()]).not.toEqual([
+          path,
+          expect.stringContaining(secret),
+        ]);
       }
     } finally {
       await api.close();

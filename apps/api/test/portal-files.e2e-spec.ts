@@ -22,7 +22,13 @@ function get(url: string, headers: Record<string, string> = {}): Promise<RawResp
     request(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolveResponse({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolveResponse({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+        }),
+      );
       res.on('error', reject);
     })
       .on('error', reject)
@@ -47,14 +53,29 @@ describe('the built API serving the built portal (WEB_ROOT)', () => {
     // A portal as the web build leaves it: content-hashed bundles, index.html, then the build's
     // own compression step.
     webRoot = scratch.make('web-root-');
-    const code = Array.from({ length: 400 }, (_, i) => `export const value${i} = '${randomBytes(6).toString('hex')}';`).join('\n');
+    const code = Array.from(
+      { length: 400 },
+      (_, i) => `export const value${i} = '${randomBytes(6).toString('hex')}';`,
+    ).join('\n');
     writeFileSync(join(webRoot, 'main-AB12CD34.js'), code);
-    writeFileSync(join(webRoot, 'styles-EZ5MECK7.css'), 'body { margin: 0; color: #123456; }\n'.repeat(50));
-    writeFileSync(join(webRoot, 'index.html'), `<!doctype html><html><head><link rel="stylesheet" href="styles-EZ5MECK7.css"></head><body>${'<p>Shell</p>'.repeat(40)}<script src="main-AB12CD34.js" type="module"></script></body></html>`);
+    writeFileSync(
+      join(webRoot, 'styles-EZ5MECK7.css'),
+      'body { margin: 0; color: #123456; }\n'.repeat(50),
+    );
+    writeFileSync(
+      join(webRoot, 'index.html'),
+      `<!doctype html><html><head><link rel="stylesheet" href="styles-EZ5MECK7.css"></head><body>${'<p>Shell</p>'.repeat(40)}<script src="main-AB12CD34.js" type="module"></script></body></html>`,
+    );
     writeFileSync(join(webRoot, 'favicon.ico'), randomBytes(64));
     execFileSync(process.execPath, [PRECOMPRESS, webRoot]);
     api = await startBuiltApi(
-      { PATH: process.env.PATH, HOME: process.env.HOME, WEB_ROOT: webRoot, MAIL_OUTBOX_DIR: scratch.make('outbox-'), DATA_DIR: scratch.make('data-') },
+      {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        WEB_ROOT: webRoot,
+        MAIL_OUTBOX_DIR: scratch.make('outbox-'),
+        DATA_DIR: scratch.make('data-'),
+      },
       { timeoutMs: 30_000 },
     );
   });
@@ -67,17 +88,22 @@ describe('the built API serving the built portal (WEB_ROOT)', () => {
     ['br, gzip, deflate', 'br'],
     ['gzip, deflate', 'gzip'],
     ['gzip;q=1, br;q=0', 'gzip'],
-  ])('sends a content-hashed bundle precompressed for Accept-Encoding "%s" (%s), cached for a year', async (accept, encoding) => {
-    const response = await get(`${api.url}/main-AB12CD34.js`, { 'Accept-Encoding': accept });
-    expect(response.status).toBe(200);
-    expect(response.headers['content-encoding']).toBe(encoding);
-    expect(response.headers['vary']).toMatch(/Accept-Encoding/i);
-    expect(response.headers['content-type']).toMatch(/^(?:application|text)\/javascript; charset=utf-8$/i);
-    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    expect(Number(response.headers['content-length'])).toBe(response.body.length);
-    expect(response.body.length).toBeLessThan(original('main-AB12CD34.js').length / 1.5);
-    expect(decoded(response).equals(original('main-AB12CD34.js'))).toBe(true);
-  });
+  ])(
+    'sends a content-hashed bundle precompressed for Accept-Encoding "%s" (%s), cached for a year',
+    async (accept, encoding) => {
+      const response = await get(`${api.url}/main-AB12CD34.js`, { 'Accept-Encoding': accept });
+      expect(response.status).toBe(200);
+      expect(response.headers['content-encoding']).toBe(encoding);
+      expect(response.headers['vary']).toMatch(/Accept-Encoding/i);
+      expect(response.headers['content-type']).toMatch(
+        /^(?:application|text)\/javascript; charset=utf-8$/i,
+      );
+      expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(Number(response.headers['content-length'])).toBe(response.body.length);
+      expect(response.body.length).toBeLessThan(original('main-AB12CD34.js').length / 1.5);
+      expect(decoded(response).equals(original('main-AB12CD34.js'))).toBe(true);
+    },
+  );
 
   it('sends the file as it is to a client that accepts no encoding', async () => {
     const response = await get(`${api.url}/styles-EZ5MECK7.css`, { 'Accept-Encoding': 'identity' });
@@ -105,7 +131,9 @@ describe('the built API serving the built portal (WEB_ROOT)', () => {
     const first = await get(`${api.url}/favicon.ico`);
     expect(first.status).toBe(200);
     expect(first.headers['cache-control']).toBe('no-cache');
-    const again = await get(`${api.url}/favicon.ico`, { 'If-None-Match': String(first.headers['etag']) });
+    const again = await get(`${api.url}/favicon.ico`, {
+      'If-None-Match': String(first.headers['etag']),
+    });
     expect(again.status).toBe(304);
   });
 
@@ -114,7 +142,9 @@ describe('the built API serving the built portal (WEB_ROOT)', () => {
     expect(missingFile.status).toBe(404);
     const missingRoute = await get(`${api.url}/api/no-such-route`);
     expect(missingRoute.status).toBe(404);
-    expect(JSON.parse(missingRoute.body.toString())).toEqual(expect.objectContaining({ statusCode: 404 }));
+    expect(JSON.parse(missingRoute.body.toString())).toEqual(
+      expect.objectContaining({ statusCode: 404 }),
+    );
     const health = await get(`${api.url}/api/health`, { 'Accept-Encoding': 'br' });
     expect(health.status).toBe(200);
     expect(health.headers['cache-control']).not.toBe('public, max-age=31536000, immutable');

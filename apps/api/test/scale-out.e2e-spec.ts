@@ -19,7 +19,8 @@ import {
 } from '@chat/test-support';
 
 /** Several instances need PostgreSQL and Redis: skipped (loudly, by the probes) without them, never under CI. */
-const describeScaleOut = testRedisUrl() && testDatabaseEngines().includes('postgres') ? describe : describe.skip;
+const describeScaleOut =
+  testRedisUrl() && testDatabaseEngines().includes('postgres') ? describe : describe.skip;
 
 const REPLY = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ') + '.';
 
@@ -32,7 +33,10 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
   let b: RunningBuiltApi;
 
   const instances = (overrides: NodeJS.ProcessEnv = {}) =>
-    Promise.all([startBuiltApi({ ...env, ...overrides }, { timeoutMs: 60_000 }), startBuiltApi({ ...env, ...overrides }, { timeoutMs: 60_000 })]);
+    Promise.all([
+      startBuiltApi({ ...env, ...overrides }, { timeoutMs: 60_000 }),
+      startBuiltApi({ ...env, ...overrides }, { timeoutMs: 60_000 }),
+    ]);
 
   beforeAll(async () => {
     fake = await startFakeOpenAi();
@@ -64,7 +68,10 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
   it('resumes on B a stream started on A, byte for byte, after cuts at several points', async () => {
     fake.enqueue({ text: REPLY, tokenDelayMs: 15 });
     const visitor = new ChatVisitor(a.url);
-    const first = await visitor.send({ session_id: 'scale-resume', message: 'Tell me a long story' });
+    const first = await visitor.send({
+      session_id: 'scale-resume',
+      message: 'Tell me a long story',
+    });
     await first.waitUntil((events) => events.length >= 6);
     first.abort();
     const start = first.get('start');
@@ -72,7 +79,10 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     let received = first.text;
     let lastId = first.lastId;
     // Cut again on B, then on A, then read the rest on B.
-    for (const [api, events] of [[b, 8], [a, 8]] as const) {
+    for (const [api, events] of [
+      [b, 8],
+      [a, 8],
+    ] as const) {
       const resumed = await resumeStream(api.url, start.stream_id, lastId, token);
       expect(resumed.response.status).toBe(200);
       await resumed.waitUntil((seen) => seen.length >= events);
@@ -99,7 +109,10 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     await fromZeroOnB.finished;
     expect(fromZeroOnB.get('start')).not.toHaveProperty('session_token');
     // Strangers get nothing, on either instance.
-    for (const api of [a, b]) expect((await resumeStream(api.url, start.stream_id, 0, 'wrong-token')).response.status).toBe(403);
+    for (const api of [a, b])
+      expect((await resumeStream(api.url, start.stream_id, 0, 'wrong-token')).response.status).toBe(
+        403,
+      );
   }, 30_000);
 
   it('replays a burst (several events to one Redis entry) on B from any point, the same as A sent it', async () => {
@@ -119,7 +132,9 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
       await onB.finished;
       const expected = onA.events.filter((event) => event.id > from);
       expect(onB.events.map((event) => event.id)).toEqual(expected.map((event) => event.id));
-      expect(onB.events.slice(from === 0 ? 1 : 0).map((event) => JSON.stringify(event.event))).toEqual(expected.slice(from === 0 ? 1 : 0).map((event) => JSON.stringify(event.event)));
+      expect(
+        onB.events.slice(from === 0 ? 1 : 0).map((event) => JSON.stringify(event.event)),
+      ).toEqual(expected.slice(from === 0 ? 1 : 0).map((event) => JSON.stringify(event.event)));
     }
   });
 
@@ -131,7 +146,10 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     const streamId = stream.get('start').stream_id;
     const token = visitor.tokenOf('scale-cancel');
     const cancelOnB = (sessionToken: string) =>
-      fetch(`${b.url}/api/chat/streams/${streamId}/cancel`, { method: 'POST', headers: { 'X-Session-Token': sessionToken } });
+      fetch(`${b.url}/api/chat/streams/${streamId}/cancel`, {
+        method: 'POST',
+        headers: { 'X-Session-Token': sessionToken },
+      });
     // A stranger's cancel on B is refused and stops nothing.
     expect((await cancelOnB('not-the-token')).status).toBe(403);
     const chunksBefore = stream.events.length;
@@ -144,7 +162,10 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     await stream.finished;
     expect(stream.get('done').finish_reason).toBe('cancelled');
     // Once it has ended, B tells its owner there was nothing left to cancel.
-    expect(await (await cancelOnB(token ?? '')).json()).toEqual({ stream_id: streamId, cancelled: false });
+    expect(await (await cancelOnB(token ?? '')).json()).toEqual({
+      stream_id: streamId,
+      cancelled: false,
+    });
     console.log(`cancel on B → upstream socket of A closed in ${closedMs.toFixed(1)} ms`);
   });
 
@@ -155,7 +176,11 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     await running.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
     const token = onA.tokenOf('scale-busy') ?? '';
     const post = (headers: Record<string, string>) =>
-      fetch(`${b.url}/api/chat/stream`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ session_id: 'scale-busy', message: 'Second' }) });
+      fetch(`${b.url}/api/chat/stream`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify({ session_id: 'scale-busy', message: 'Second' }),
+      });
     const owner = await post({ 'X-Session-Token': token });
     expect(owner.status).toBe(409);
     expect(await owner.json()).toMatchObject({ code: 'generation_in_progress' });
@@ -168,9 +193,11 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     await after.text();
   }, 30_000);
 
-  it("shows staff signed in on B the lead a visitor completes on A, live", async () => {
+  it('shows staff signed in on B the lead a visitor completes on A, live', async () => {
     const staff = new StaffClient(b.url);
-    expect((await staff.login('admin@example.com', 'correct horse battery staple')).status).toBe(200);
+    expect((await staff.login('admin@example.com', 'correct horse battery staple')).status).toBe(
+      200,
+    );
     const controller = new AbortController();
     const feed = await fetch(`${b.url}/api/leads/events`, {
       headers: { Cookie: `staff_session=${staff.cookies.get('staff_session')}` },
@@ -179,31 +206,61 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     let received = '';
     const reading = (async () => {
       const decoder = new TextDecoder();
-      for await (const chunk of feed.body as unknown as AsyncIterable<Uint8Array>) received += decoder.decode(chunk, { stream: true });
+      for await (const chunk of feed.body as unknown as AsyncIterable<Uint8Array>)
+        received += decoder.decode(chunk, { stream: true });
     })().catch(() => undefined);
-    fake.setStructuredReply({ json: { name: 'Cross Instance', email: 'cross@example.com', phone: null, goals: null, experience: 'beginner' } });
+    fake.setStructuredReply({
+      json: {
+        name: 'Cross Instance',
+        email: 'cross@example.com',
+        phone: null,
+        goals: null,
+        experience: 'beginner',
+      },
+    });
     fake.enqueue({ text: 'Thank you.' });
-    await new ChatVisitor(a.url).turn({ session_id: 'scale-lead', message: 'I am Cross Instance, cross@example.com, a beginner' });
-    await waitFor(() => received.includes('Cross Instance') && received.includes('"state":"complete"'), 5_000);
+    await new ChatVisitor(a.url).turn({
+      session_id: 'scale-lead',
+      message: 'I am Cross Instance, cross@example.com, a beginner',
+    });
+    await waitFor(
+      () => received.includes('Cross Instance') && received.includes('"state":"complete"'),
+      5_000,
+    );
     controller.abort();
     await reading;
   });
 
   it('erases on B what A keeps in memory: a stream of the erased session resumes nowhere', async () => {
-    fake.setStructuredReply({ json: { name: 'Erin Erased', email: 'erin@example.com', phone: null, goals: null, experience: null } });
+    fake.setStructuredReply({
+      json: {
+        name: 'Erin Erased',
+        email: 'erin@example.com',
+        phone: null,
+        goals: null,
+        experience: null,
+      },
+    });
     fake.enqueue({ text: 'Thank you, Erin.' });
     const visitor = new ChatVisitor(a.url);
-    const turn = await visitor.turn({ session_id: 'scale-erase', message: 'I am Erin Erased, erin@example.com' });
+    const turn = await visitor.turn({
+      session_id: 'scale-erase',
+      message: 'I am Erin Erased, erin@example.com',
+    });
     const streamId = turn.get('start').stream_id;
     const resume = (api: RunningBuiltApi) =>
-      fetch(`${api.url}/api/chat/streams/${streamId}/events`, { headers: { 'Last-Event-ID': '0', ...visitor.headers('scale-erase') } });
+      fetch(`${api.url}/api/chat/streams/${streamId}/events`, {
+        headers: { 'Last-Event-ID': '0', ...visitor.headers('scale-erase') },
+      });
     const before = await resume(a);
     expect(before.status).toBe(200);
     await before.text();
 
     const staff = new StaffClient(b.url);
     await staff.login('admin@example.com', 'correct horse battery staple');
-    const page: LeadPage = await (await staff.call('GET', '/api/leads?q=erin%40example.com')).json();
+    const page: LeadPage = await (
+      await staff.call('GET', '/api/leads?q=erin%40example.com')
+    ).json();
     expect((await staff.call('DELETE', `/api/leads/${page.leads[0].id}`)).status).toBe(204);
     // A hears of it through Redis and forgets the stream it finished.
     const status = async (api: RunningBuiltApi) => {
@@ -218,9 +275,17 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
   it('lets a stream finish through a SIGTERM of its instance, for its client there and a reader on B', async () => {
     fake.enqueue({ text: REPLY, tokenDelayMs: 25 });
     const visitor = new ChatVisitor(a.url);
-    const onA = await visitor.send({ session_id: 'scale-drain', message: 'A rolling restart is coming' });
+    const onA = await visitor.send({
+      session_id: 'scale-drain',
+      message: 'A rolling restart is coming',
+    });
     await onA.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
-    const onB = await resumeStream(b.url, onA.get('start').stream_id, 0, visitor.tokenOf('scale-drain'));
+    const onB = await resumeStream(
+      b.url,
+      onA.get('start').stream_id,
+      0,
+      visitor.tokenOf('scale-drain'),
+    );
     await onB.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
     const stopped = stopProcess(a.child, { signal: 'SIGTERM', killAfterMs: 15_000 });
     await Promise.all([onA.finished, onB.finished]);
@@ -246,7 +311,9 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     const endedMs = performance.now() - killedAt;
     expect(resumed.types.at(-1)).toBe('error');
     expect(resumed.find('error')).toMatchObject({ code: 'internal_error', retryable: true });
-    console.log(`kill -9 of A: the resume on B ended with a retryable error ${endedMs.toFixed(0)} ms later`);
+    console.log(
+      `kill -9 of A: the resume on B ended with a retryable error ${endedMs.toFixed(0)} ms later`,
+    );
     // A's claim on the session has expired with it: B takes the next message.
     fake.enqueue({ text: 'Back again.' });
     const again = await fetch(`${b.url}/api/chat`, {
@@ -274,11 +341,18 @@ describeScaleOut('two instances sharing rate limits through Redis', () => {
       MAIL_OUTBOX_DIR: scratch.make('outbox-'),
       LOG_LEVEL: 'warn',
     };
-    const [a, b] = await Promise.all([startBuiltApi(env, { timeoutMs: 60_000 }), startBuiltApi(env, { timeoutMs: 60_000 })]);
+    const [a, b] = await Promise.all([
+      startBuiltApi(env, { timeoutMs: 60_000 }),
+      startBuiltApi(env, { timeoutMs: 60_000 }),
+    ]);
     try {
       const statuses: number[] = [];
       for (const api of [a, b, a, b]) {
-        const response = await fetch(`${api.url}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"message":"Hi"}' });
+        const response = await fetch(`${api.url}/api/chat`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"message":"Hi"}',
+        });
         statuses.push(response.status);
         await response.text();
       }
@@ -308,7 +382,12 @@ describeScaleOut('an instance whose Redis goes away', () => {
       },
       { timeoutMs: 60_000 },
     );
-    const turn = () => fetch(`${api.url}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"message":"Hi"}' });
+    const turn = () =>
+      fetch(`${api.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"message":"Hi"}',
+      });
     try {
       expect((await turn()).status).toBe(200);
       redis.cut();
@@ -322,7 +401,11 @@ describeScaleOut('an instance whose Redis goes away', () => {
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ checks: { redis: 'down' } });
       redis.restore();
-      await waitFor(async () => (await fetch(`${api.url}/api/health/ready`)).status === 200, 10_000, 100);
+      await waitFor(
+        async () => (await fetch(`${api.url}/api/health/ready`)).status === 200,
+        10_000,
+        100,
+      );
       expect((await turn()).status).toBe(200);
     } finally {
       await stopProcess(api.child);

@@ -73,9 +73,17 @@ describe.each(testDatabaseEngines())('sign-in lockout under concurrency on %s', 
     };
     if (engine === 'postgres') {
       database = await createTestPostgresDatabase('chat_signin');
-      apis.push(...(await Promise.all([0, 1].map(() => startBuiltApi({ ...env, DATABASE_URL: database?.url }, { timeoutMs: 60_000 })))));
+      apis.push(
+        ...(await Promise.all(
+          [0, 1].map(() =>
+            startBuiltApi({ ...env, DATABASE_URL: database?.url }, { timeoutMs: 60_000 }),
+          ),
+        )),
+      );
     } else {
-      apis.push(await startBuiltApi({ ...env, DATA_DIR: scratch.make('data-') }, { timeoutMs: 60_000 }));
+      apis.push(
+        await startBuiltApi({ ...env, DATA_DIR: scratch.make('data-') }, { timeoutMs: 60_000 }),
+      );
     }
   }, 90_000);
   afterAll(async () => {
@@ -85,12 +93,22 @@ describe.each(testDatabaseEngines())('sign-in lockout under concurrency on %s', 
   });
 
   it('checks no more passwords than sequential tries would, and the right one, sent last, is refused', async () => {
-    const tries = Array.from({ length: 60 }, (_, i) => (i === 59 ? ADMIN.password : `wrong password number ${i}`));
-    const sockets = await Promise.all(tries.map((_, i) => openConnection(apis[i % apis.length].url)));
-    const statuses = await Promise.all(tries.map((password, i) => signInOver(sockets[i], ADMIN.email, password)));
+    const tries = Array.from({ length: 60 }, (_, i) =>
+      i === 59 ? ADMIN.password : `wrong password number ${i}`,
+    );
+    const sockets = await Promise.all(
+      tries.map((_, i) => openConnection(apis[i % apis.length].url)),
+    );
+    const statuses = await Promise.all(
+      tries.map((password, i) => signInOver(sockets[i], ADMIN.email, password)),
+    );
     const checked = statuses.filter((status) => status !== 429).length;
-    console.log(`${engine}: ${checked} of 60 concurrent sign-ins had their password checked; the right one answered ${statuses[59]}`);
-    expect(statuses.every((status) => status === 401 || status === 429 || status === 200)).toBe(true);
+    console.log(
+      `${engine}: ${checked} of 60 concurrent sign-ins had their password checked; the right one answered ${statuses[59]}`,
+    );
+    expect(statuses.every((status) => status === 401 || status === 429 || status === 200)).toBe(
+      true,
+    );
     expect(checked).toBeGreaterThanOrEqual(1);
     expect(checked).toBeLessThanOrEqual(3);
     expect(statuses[59]).toBe(429);
@@ -100,7 +118,9 @@ describe.each(testDatabaseEngines())('sign-in lockout under concurrency on %s', 
 /** 60 KB of nesting: `[[[…]]]` or `{"a":{"a":…}}`. */
 function deeplyNested(kind: 'array' | 'object', bytes = 60_000): string {
   const depth = kind === 'array' ? bytes / 2 : Math.floor(bytes / 6);
-  return kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  return kind === 'array'
+    ? '['.repeat(depth) + ']'.repeat(depth)
+    : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 }
 
 describe('deeply nested JSON', () => {
@@ -109,7 +129,12 @@ describe('deeply nested JSON', () => {
 
   beforeAll(async () => {
     api = await startBuiltApi(
-      { PATH: process.env['PATH'], LOG_LEVEL: 'info', MAIL_OUTBOX_DIR: scratch.make('outbox-'), DATA_DIR: scratch.make('data-') },
+      {
+        PATH: process.env['PATH'],
+        LOG_LEVEL: 'info',
+        MAIL_OUTBOX_DIR: scratch.make('outbox-'),
+        DATA_DIR: scratch.make('data-'),
+      },
       { timeoutMs: 60_000 },
     );
   }, 90_000);
@@ -124,16 +149,32 @@ describe('deeply nested JSON', () => {
     ['/api/auth/login', 'array'],
     ['/api/auth/login', 'object'],
     ['/api/chat', 'object'],
-  ] as const)('POST %s with 60 KB of a nested %s answers 400 invalid_request, and logs no stack', async (path, kind) => {
-    const body = kind === 'object' ? `{"message":"hi","x":${deeplyNested('object')}}` : deeplyNested('array');
-    const logged = api.output().length;
-    const answer = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-    expect(answer.status).toBe(400);
-    expect(await answer.json()).toEqual({ statusCode: 400, code: 'invalid_request', message: expect.stringMatching(/nest/i) });
-    // The request's own log line, and nothing failed on the server's side: no error line, no stack.
-    await waitFor(() => api.output().slice(logged).includes(`"url":"${path}"`));
-    expect(api.output().slice(logged)).not.toMatch(/RangeError|Maximum call stack|internal_error|"level":50/);
-  });
+  ] as const)(
+    'POST %s with 60 KB of a nested %s answers 400 invalid_request, and logs no stack',
+    async (path, kind) => {
+      const body =
+        kind === 'object'
+          ? `{"message":"hi","x":${deeplyNested('object')}}`
+          : deeplyNested('array');
+      const logged = api.output().length;
+      const answer = await fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toEqual({
+        statusCode: 400,
+        code: 'invalid_request',
+        message: expect.stringMatching(/nest/i),
+      });
+      // The request's own log line, and nothing failed on the server's side: no error line, no stack.
+      await waitFor(() => api.output().slice(logged).includes(`"url":"${path}"`));
+      expect(api.output().slice(logged)).not.toMatch(
+        /RangeError|Maximum call stack|internal_error|"level":50/,
+      );
+    },
+  );
 });
 
 describe('staff accounts and writes', () => {
@@ -142,10 +183,16 @@ describe('staff accounts and writes', () => {
   let readerKey: string;
 
   beforeAll(async () => {
-    api = await startApi({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, CORS_ORIGINS: 'https://portal.example' });
+    api = await startApi({
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      CORS_ORIGINS: 'https://portal.example',
+    });
     admin = new StaffClient(api.baseUrl);
     expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(200);
-    const created = await admin.call('POST', '/api/admin/api-keys', { body: { name: 'Reader', scopes: ['leads:read'] } });
+    const created = await admin.call('POST', '/api/admin/api-keys', {
+      body: { name: 'Reader', scopes: ['leads:read'] },
+    });
     readerKey = ((await created.json()) as CreatedApiKey).key;
   }, 60_000);
   afterAll(() => api.close());
@@ -157,11 +204,23 @@ describe('staff accounts and writes', () => {
       ['ada.lovelace@example.com', 'Ada.Lovelace@example.com'],
       ['ada.lovelace@example.com', 'ada.lovelace1815'],
     ]) {
-      const refused = await admin.call('POST', '/api/admin/users', { body: { email, password, role: 'agent' } });
+      const refused = await admin.call('POST', '/api/admin/users', {
+        body: { email, password, role: 'agent' },
+      });
       expect(refused.status).toBe(400);
-      expect(await refused.json()).toEqual({ statusCode: 400, code: 'invalid_request', message: expect.stringMatching(/^The password /) });
+      expect(await refused.json()).toEqual({
+        statusCode: 400,
+        code: 'invalid_request',
+        message: expect.stringMatching(/^The password /),
+      });
     }
-    const accepted = await admin.call('POST', '/api/admin/users', { body: { email: 'ada.lovelace@example.com', password: 'analytical engine notes', role: 'agent' } });
+    const accepted = await admin.call('POST', '/api/admin/users', {
+      body: {
+        email: 'ada.lovelace@example.com',
+        password: 'analytical engine notes',
+        role: 'agent',
+      },
+    });
     expect(accepted.status).toBe(201);
   });
 
@@ -171,7 +230,9 @@ describe('staff accounts and writes', () => {
       await admin.call('GET', '/api/leads'),
       await admin.call('GET', '/api/admin/users'),
       await admin.call('GET', '/api/admin/api-keys'),
-      await fetch(`${api.baseUrl}/api/leads`, { headers: { Authorization: `Bearer ${readerKey}` } }),
+      await fetch(`${api.baseUrl}/api/leads`, {
+        headers: { Authorization: `Bearer ${readerKey}` },
+      }),
       await new StaffClient(api.baseUrl).login(ADMIN.email, ADMIN.password),
     ];
     for (const answer of answers) {
@@ -185,7 +246,10 @@ describe('staff accounts and writes', () => {
     const victim = new StaffClient(api.baseUrl);
     expect((await victim.login(ADMIN.email, ADMIN.password)).status).toBe(200);
     const create = (headers: Record<string, string>, email: string) =>
-      victim.call('POST', '/api/admin/users', { body: { email, password: 'a long enough phrase here', role: 'admin' }, headers });
+      victim.call('POST', '/api/admin/users', {
+        body: { email, password: 'a long enough phrase here', role: 'admin' },
+        headers,
+      });
     const crossSite: Record<string, string>[] = [
       { 'Sec-Fetch-Site': 'cross-site' },
       { Origin: 'https://evil.example' },
@@ -196,19 +260,46 @@ describe('staff accounts and writes', () => {
     for (const [i, headers] of crossSite.entries()) {
       const refused = await create(headers, `planted-${i}@example.com`);
       expect(refused.status).toBe(403);
-      expect(await refused.json()).toEqual({ statusCode: 403, code: 'forbidden', message: expect.stringMatching(/cross-site/i) });
+      expect(await refused.json()).toEqual({
+        statusCode: 403,
+        code: 'forbidden',
+        message: expect.stringMatching(/cross-site/i),
+      });
     }
-    const logout = await victim.call('POST', '/api/auth/logout', { headers: { Origin: 'https://evil.example' } });
+    const logout = await victim.call('POST', '/api/auth/logout', {
+      headers: { Origin: 'https://evil.example' },
+    });
     expect(logout.status).toBe(403);
     // Not one account was made.
     const users: StaffAccount[] = await (await admin.call('GET', '/api/admin/users')).json();
     expect(users.filter((user) => user.email.startsWith('planted-'))).toEqual([]);
 
     // Same origin, a listed portal origin, and no such headers at all (a non-browser client): today's rules.
-    expect((await create({ Origin: api.baseUrl, 'Sec-Fetch-Site': 'same-origin' }, 'same-origin@example.com')).status).toBe(201);
-    expect((await create({ Origin: 'https://portal.example', 'Sec-Fetch-Site': 'same-site' }, 'portal@example.com')).status).toBe(201);
+    expect(
+      (
+        await create(
+          { Origin: api.baseUrl, 'Sec-Fetch-Site': 'same-origin' },
+          'same-origin@example.com',
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await create(
+          { Origin: 'https://portal.example', 'Sec-Fetch-Site': 'same-site' },
+          'portal@example.com',
+        )
+      ).status,
+    ).toBe(201);
     expect((await create({ 'Sec-Fetch-Site': 'none' }, 'typed@example.com')).status).toBe(201);
     expect((await create({}, 'script@example.com')).status).toBe(201);
-    expect((await victim.call('POST', '/api/admin/users', { body: { email: 'x@example.com', password: 'a long enough phrase here', role: 'agent' }, csrf: false })).status).toBe(403);
+    expect(
+      (
+        await victim.call('POST', '/api/admin/users', {
+          body: { email: 'x@example.com', password: 'a long enough phrase here', role: 'agent' },
+          csrf: false,
+        })
+      ).status,
+    ).toBe(403);
   });
 });

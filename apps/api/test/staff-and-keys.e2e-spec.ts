@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import type { ApiKeySummary, ChatEvent, ChatReply, CreatedApiKey, StaffAccount } from '@chat/contracts';
+import type {
+  ApiKeySummary,
+  ChatEvent,
+  ChatReply,
+  CreatedApiKey,
+  StaffAccount,
+} from '@chat/contracts';
 import { ChatVisitor, ScratchDirs } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
 import { StaffClient } from './support/staff-client';
@@ -21,7 +27,11 @@ async function chatWithKey(api: RunningApi, key: string, body: object): Promise<
 }
 
 /** Opens a socket with `headers` and sends `message`: the first event back, or how the upgrade failed. */
-async function socketExchange(api: RunningApi, headers: Record<string, string>, message: object): Promise<ChatEvent | { refused: number }> {
+async function socketExchange(
+  api: RunningApi,
+  headers: Record<string, string>,
+  message: object,
+): Promise<ChatEvent | { refused: number }> {
   const socket = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`, { headers });
   try {
     const opened = await new Promise<number | true>((resolve) => {
@@ -30,7 +40,9 @@ async function socketExchange(api: RunningApi, headers: Record<string, string>, 
       socket.once('error', () => resolve(0));
     });
     if (opened !== true) return { refused: opened };
-    const answer = new Promise<ChatEvent>((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString()))));
+    const answer = new Promise<ChatEvent>((resolve) =>
+      socket.once('message', (data) => resolve(JSON.parse(data.toString()))),
+    );
     socket.send(JSON.stringify(message));
     return await answer;
   } finally {
@@ -70,7 +82,9 @@ describe('staff accounts and API keys', () => {
 
     const login = await staff.login('admin@example.com', ADMIN.password);
     expect(login.status).toBe(200);
-    expect(await login.json()).toEqual({ user: { id: expect.any(String), email: 'admin@example.com', role: 'admin' } });
+    expect(await login.json()).toEqual({
+      user: { id: expect.any(String), email: 'admin@example.com', role: 'admin' },
+    });
     const session = staff.lastSetCookies.find((cookie) => cookie.name === 'staff_session');
     expect(session?.attributes).toMatchObject({ httponly: true, samesite: 'Lax', path: '/api' });
     expect(session?.attributes['secure']).toBeUndefined();
@@ -80,14 +94,21 @@ describe('staff accounts and API keys', () => {
     // Behind a trusted proxy that terminated https, both cookies are Secure.
     const overHttps = new StaffClient(api.baseUrl);
     await overHttps.login(ADMIN.email, ADMIN.password, { 'X-Forwarded-Proto': 'https' });
-    expect(overHttps.lastSetCookies.map((cookie) => cookie.attributes['secure'])).toEqual([true, true]);
+    expect(overHttps.lastSetCookies.map((cookie) => cookie.attributes['secure'])).toEqual([
+      true,
+      true,
+    ]);
 
-    expect(await (await staff.call('GET', '/api/auth/me')).json()).toMatchObject({ user: { role: 'admin' } });
+    expect(await (await staff.call('GET', '/api/auth/me')).json()).toMatchObject({
+      user: { role: 'admin' },
+    });
     // Signing out needs the CSRF token too; after it the cookie is worth nothing, even replayed.
     const stolen = staff.cookies.get('staff_session');
     expect((await staff.call('POST', '/api/auth/logout', { csrf: false })).status).toBe(403);
     expect((await staff.call('POST', '/api/auth/logout')).status).toBe(204);
-    const replay = await fetch(`${api.baseUrl}/api/auth/me`, { headers: { Cookie: `staff_session=${stolen}` } });
+    const replay = await fetch(`${api.baseUrl}/api/auth/me`, {
+      headers: { Cookie: `staff_session=${stolen}` },
+    });
     expect(replay.status).toBe(401);
   });
 
@@ -101,7 +122,10 @@ describe('staff accounts and API keys', () => {
   });
 
   it('lets admins manage accounts with the CSRF token, and agents do none of it', async () => {
-    const noCsrf = await admin.call('POST', '/api/admin/users', { body: { ...AGENT, role: 'agent' }, csrf: false });
+    const noCsrf = await admin.call('POST', '/api/admin/users', {
+      body: { ...AGENT, role: 'agent' },
+      csrf: false,
+    });
     expect(noCsrf.status).toBe(403);
     expect(await noCsrf.json()).toMatchObject({ code: 'forbidden' });
     const forged = await admin.call('POST', '/api/admin/users', {
@@ -111,20 +135,34 @@ describe('staff accounts and API keys', () => {
     });
     expect(forged.status).toBe(403);
 
-    const created = await admin.call('POST', '/api/admin/users', { body: { ...AGENT, role: 'agent' } });
+    const created = await admin.call('POST', '/api/admin/users', {
+      body: { ...AGENT, role: 'agent' },
+    });
     expect(created.status).toBe(201);
     const agentAccount: StaffAccount = await created.json();
     expect(agentAccount).toMatchObject({ email: AGENT.email, role: 'agent', disabled: false });
     expect(JSON.stringify(agentAccount)).not.toMatch(/password|argon/i);
-    expect((await admin.call('POST', '/api/admin/users', { body: { ...AGENT, role: 'agent' } })).status).toBe(400);
-    expect((await admin.call('POST', '/api/admin/users', { body: { email: 'x@example.com', password: 'short', role: 'agent' } })).status).toBe(400);
+    expect(
+      (await admin.call('POST', '/api/admin/users', { body: { ...AGENT, role: 'agent' } })).status,
+    ).toBe(400);
+    expect(
+      (
+        await admin.call('POST', '/api/admin/users', {
+          body: { email: 'x@example.com', password: 'short', role: 'agent' },
+        })
+      ).status,
+    ).toBe(400);
 
     const agent = new StaffClient(api.baseUrl);
     expect((await agent.login(AGENT.email, AGENT.password)).status).toBe(200);
     expect((await agent.call('GET', '/api/auth/me')).status).toBe(200);
     for (const [method, path, body] of [
       ['GET', '/api/admin/users'],
-      ['POST', '/api/admin/users', { email: 'y@example.com', password: 'long enough password', role: 'admin' }],
+      [
+        'POST',
+        '/api/admin/users',
+        { email: 'y@example.com', password: 'long enough password', role: 'admin' },
+      ],
       ['PATCH', `/api/admin/users/${agentAccount.id}`, { role: 'admin' }],
       ['GET', '/api/admin/api-keys'],
       ['POST', '/api/admin/api-keys', { name: 'mine', scopes: ['chat'] }],
@@ -137,14 +175,18 @@ describe('staff accounts and API keys', () => {
     }
 
     // Disabling the agent ends its session at once; so would a role change.
-    const disabled = await admin.call('PATCH', `/api/admin/users/${agentAccount.id}`, { body: { disabled: true } });
+    const disabled = await admin.call('PATCH', `/api/admin/users/${agentAccount.id}`, {
+      body: { disabled: true },
+    });
     expect(await disabled.json()).toMatchObject({ disabled: true });
     expect((await agent.call('GET', '/api/auth/me')).status).toBe(401);
     expect((await agent.login(AGENT.email, AGENT.password)).status).toBe(401);
 
     // The last admin cannot lock everyone out.
     const me = await (await admin.call('GET', '/api/auth/me')).json();
-    const demote = await admin.call('PATCH', `/api/admin/users/${me.user.id}`, { body: { role: 'agent' } });
+    const demote = await admin.call('PATCH', `/api/admin/users/${me.user.id}`, {
+      body: { role: 'agent' },
+    });
     expect(demote.status).toBe(400);
     expect((await admin.call('GET', '/api/admin/users')).status).toBe(200);
   });
@@ -155,66 +197,107 @@ describe('staff accounts and API keys', () => {
     expect(chatKey.key).toMatch(/^csk_[A-Za-z0-9_-]{43}$/);
     const listed: ApiKeySummary[] = await (await admin.call('GET', '/api/admin/api-keys')).json();
     expect(JSON.stringify(listed)).not.toContain(chatKey.key);
-    expect(listed.find((key) => key.id === chatKey.id)).toMatchObject({ name: 'Widget backend', scopes: ['chat'], last_used_at: null, revoked_at: null });
+    expect(listed.find((key) => key.id === chatKey.id)).toMatchObject({
+      name: 'Widget backend',
+      scopes: ['chat'],
+      last_used_at: null,
+      revoked_at: null,
+    });
 
     // A session created with the key is the key's: no token, and nobody else's.
     const reply = await chatWithKey(api, chatKey.key, { session_id: 'keyed-1', message: 'Hello' });
     expect(reply.status).toBe(200);
     const body: ChatReply = await reply.json();
     expect(body.session_token).toBeUndefined();
-    expect((await fetch(`${api.baseUrl}/api/chat/sessions/keyed-1`, { headers: bearer(chatKey.key) })).status).toBe(200);
+    expect(
+      (await fetch(`${api.baseUrl}/api/chat/sessions/keyed-1`, { headers: bearer(chatKey.key) }))
+        .status,
+    ).toBe(200);
     expect((await fetch(`${api.baseUrl}/api/chat/sessions/keyed-1`)).status).toBe(403);
-    expect((await chatWithKey(api, chatKey.key, { session_id: 'keyed-1', message: 'Again' })).status).toBe(200);
+    expect(
+      (await chatWithKey(api, chatKey.key, { session_id: 'keyed-1', message: 'Again' })).status,
+    ).toBe(200);
 
     // The wrong scope, a made-up key, a malformed header.
     expect((await chatWithKey(api, readerKey.key, { message: 'Hi' })).status).toBe(403);
     expect((await chatWithKey(api, `${chatKey.key}x`, { message: 'Hi' })).status).toBe(401);
-    const malformed = await fetch(`${api.baseUrl}/api/chat`, { method: 'POST', headers: { Authorization: 'Basic abc', 'Content-Type': 'application/json' }, body: '{"message":"Hi"}' });
+    const malformed = await fetch(`${api.baseUrl}/api/chat`, {
+      method: 'POST',
+      headers: { Authorization: 'Basic abc', 'Content-Type': 'application/json' },
+      body: '{"message":"Hi"}',
+    });
     expect(malformed.status).toBe(401);
-    expect((await fetch(`${api.baseUrl}/api/admin/api-keys`, { headers: bearer(chatKey.key) })).status).toBe(403);
+    expect(
+      (await fetch(`${api.baseUrl}/api/admin/api-keys`, { headers: bearer(chatKey.key) })).status,
+    ).toBe(403);
 
     // Its own budget (4 a minute here): spent by the key on any transport, not by the address.
-    const socketReply = await socketExchange(api, { ...bearer(chatKey.key), Origin: 'https://evil.example' }, { type: 'message', message: 'Over the socket' });
+    const socketReply = await socketExchange(
+      api,
+      { ...bearer(chatKey.key), Origin: 'https://evil.example' },
+      { type: 'message', message: 'Over the socket' },
+    );
     expect(socketReply).toMatchObject({ type: 'start' });
     expect((await chatWithKey(api, chatKey.key, { message: 'Fourth' })).status).toBe(200);
     const limited = await chatWithKey(api, chatKey.key, { message: 'Fifth' });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(await new ChatVisitor(api.baseUrl).turn({ message: 'A visitor from the same address' })).toMatchObject({ sessionToken: expect.any(String) });
+    expect(
+      await new ChatVisitor(api.baseUrl).turn({ message: 'A visitor from the same address' }),
+    ).toMatchObject({ sessionToken: expect.any(String) });
 
     const used: ApiKeySummary[] = await (await admin.call('GET', '/api/admin/api-keys')).json();
     expect(used.find((key) => key.id === chatKey.id)?.last_used_at).not.toBeNull();
 
     // Revoked: the next call fails, on HTTP and on a socket opened before.
-    const socket = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`, { headers: bearer(readerKey.key) });
-    const refusal = await new Promise<number>((resolve) => socket.once('unexpected-response', (_q, response) => resolve(response.statusCode ?? 0)));
+    const socket = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`, {
+      headers: bearer(readerKey.key),
+    });
+    const refusal = await new Promise<number>((resolve) =>
+      socket.once('unexpected-response', (_q, response) => resolve(response.statusCode ?? 0)),
+    );
     expect(refusal).toBe(403);
     const other = await createKey('Second backend', ['chat']);
-    const open = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`, { headers: bearer(other.key) });
+    const open = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`, {
+      headers: bearer(other.key),
+    });
     await new Promise((resolve) => open.once('open', resolve));
     expect((await admin.call('DELETE', `/api/admin/api-keys/${other.id}`)).status).toBe(204);
-    const answer = new Promise<ChatEvent>((resolve) => open.once('message', (data) => resolve(JSON.parse(data.toString()))));
+    const answer = new Promise<ChatEvent>((resolve) =>
+      open.once('message', (data) => resolve(JSON.parse(data.toString()))),
+    );
     open.send(JSON.stringify({ type: 'message', message: 'Still me?' }));
     expect(await answer).toMatchObject({ type: 'error', code: 'unauthorized' });
     open.terminate();
     expect((await chatWithKey(api, other.key, { message: 'Hi' })).status).toBe(401);
-    expect(await socketExchange(api, bearer(other.key), { type: 'message', message: 'Hi' })).toEqual({ refused: 401 });
-    expect((await admin.call('DELETE', '/api/admin/api-keys/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect(
+      await socketExchange(api, bearer(other.key), { type: 'message', message: 'Hi' }),
+    ).toEqual({ refused: 401 });
+    expect(
+      (await admin.call('DELETE', '/api/admin/api-keys/00000000-0000-4000-8000-000000000000'))
+        .status,
+    ).toBe(404);
   });
 
   it('slows down, then locks, repeated failures for one email, known or not, without checking the password meanwhile', async () => {
     const target = { email: 'target@example.com', password: 'the guessed-at password' };
-    expect((await admin.call('POST', '/api/admin/users', { body: { ...target, role: 'agent' } })).status).toBe(201);
+    expect(
+      (await admin.call('POST', '/api/admin/users', { body: { ...target, role: 'agent' } })).status,
+    ).toBe(201);
     for (const email of [target.email, 'ghost@example.com']) {
       const staff = new StaffClient(api.baseUrl);
       const statuses: number[] = [];
-      for (let attempt = 0; attempt < 3; attempt += 1) statuses.push((await staff.login(email, 'wrong password here')).status);
+      for (let attempt = 0; attempt < 3; attempt += 1)
+        statuses.push((await staff.login(email, 'wrong password here')).status);
       expect(statuses).toEqual([401, 401, 401]);
       // The fourth try comes too soon: refused, right password or not.
       const tooSoon = await staff.login(email, target.password);
       expect(tooSoon.status).toBe(429);
       expect(Number(tooSoon.headers.get('retry-after'))).toBe(1);
-      expect(await tooSoon.json()).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('failed sign-ins') });
+      expect(await tooSoon.json()).toMatchObject({
+        code: 'rate_limited',
+        message: expect.stringContaining('failed sign-ins'),
+      });
       // Waited out: the next two failures (1 s, then 2 s apart) reach the lockout.
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect((await staff.login(email, 'wrong password here')).status).toBe(401);
@@ -233,7 +316,12 @@ describe('staff sign-in timing', () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    api = await startApi({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOGIN_SLOWDOWN_AFTER: '100', LOGIN_LOCKOUT_AFTER: '1000' });
+    api = await startApi({
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOGIN_SLOWDOWN_AFTER: '100',
+      LOGIN_LOCKOUT_AFTER: '1000',
+    });
   });
   afterAll(() => api.close());
 
@@ -241,14 +329,18 @@ describe('staff sign-in timing', () => {
     const timings = { unknownEmail: [] as number[], wrongPassword: [] as number[] };
     const staff = new StaffClient(api.baseUrl);
     for (let i = 0; i < 30; i += 1) {
-      for (const [kind, email] of [['unknownEmail', `nobody-${i}@example.com`], ['wrongPassword', ADMIN.email]] as const) {
+      for (const [kind, email] of [
+        ['unknownEmail', `nobody-${i}@example.com`],
+        ['wrongPassword', ADMIN.email],
+      ] as const) {
         const started = performance.now();
         const response = await staff.login(email, 'a wrong password');
         timings[kind].push(performance.now() - started);
         expect(response.status).toBe(401);
       }
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const [unknown, wrong] = [median(timings.unknownEmail), median(timings.wrongPassword)];
     console.log(
       `sign-in timing over 30 tries each: unknown email median ${unknown.toFixed(1)} ms, ` +
@@ -267,25 +359,46 @@ describe('the access command line', () => {
     const { DATABASE_URL: _unused, ...inherited } = process.env;
     const env = { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
     for (const weak of ['password1234', 'first@example.com']) {
-      const refused = spawnSync(process.execPath, [cli, 'create-user', '--email', 'first@example.com'], { env, input: `${weak}\n`, encoding: 'utf8' });
+      const refused = spawnSync(
+        process.execPath,
+        [cli, 'create-user', '--email', 'first@example.com'],
+        { env, input: `${weak}\n`, encoding: 'utf8' },
+      );
       expect(refused.status).toBe(1);
       expect(refused.stderr).toMatch(/^The password (is too common|must not contain the email)/);
     }
-    const user = spawnSync(process.execPath, [cli, 'create-user', '--email', 'first@example.com', '--role', 'admin'], {
-      env,
-      input: 'a password from stdin\n',
-      encoding: 'utf8',
-    });
+    const user = spawnSync(
+      process.execPath,
+      [cli, 'create-user', '--email', 'first@example.com', '--role', 'admin'],
+      {
+        env,
+        input: 'a password from stdin\n',
+        encoding: 'utf8',
+      },
+    );
     expect(user.stderr).toBe('');
     expect(user.stdout).toContain('Created the admin account first@example.com');
-    const key = spawnSync(process.execPath, [cli, 'create-api-key', '--name', 'First', '--scopes', 'chat,leads:read'], { env, encoding: 'utf8' });
+    const key = spawnSync(
+      process.execPath,
+      [cli, 'create-api-key', '--name', 'First', '--scopes', 'chat,leads:read'],
+      { env, encoding: 'utf8' },
+    );
     const secret = key.stdout.match(/csk_[A-Za-z0-9_-]{43}/)?.[0] ?? '';
     expect(secret).not.toBe('');
-    expect(spawnSync(process.execPath, [cli, 'create-api-key', '--name', 'Bad', '--scopes', 'everything'], { env, encoding: 'utf8' }).status).toBe(1);
+    expect(
+      spawnSync(
+        process.execPath,
+        [cli, 'create-api-key', '--name', 'Bad', '--scopes', 'everything'],
+        { env, encoding: 'utf8' },
+      ).status,
+    ).toBe(1);
 
     const api = await startApi({ DATA_DIR: dataDir });
     try {
-      expect((await new StaffClient(api.baseUrl).login('first@example.com', 'a password from stdin')).status).toBe(200);
+      expect(
+        (await new StaffClient(api.baseUrl).login('first@example.com', 'a password from stdin'))
+          .status,
+      ).toBe(200);
       expect((await chatWithKey(api, secret, { message: 'Hi' })).status).toBe(200);
     } finally {
       await api.close();

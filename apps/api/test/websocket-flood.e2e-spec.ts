@@ -4,7 +4,14 @@ import http from 'node:http';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
-import { type RunningBuiltApi, ScratchDirs, startBuiltApi, stopProcess, testRedisPrefix, testRedisUrl } from '@chat/test-support';
+import {
+  type RunningBuiltApi,
+  ScratchDirs,
+  startBuiltApi,
+  stopProcess,
+  testRedisPrefix,
+  testRedisUrl,
+} from '@chat/test-support';
 
 /**
  * Abusive WebSocket clients against the built API in a process of its own, so that its memory
@@ -32,7 +39,11 @@ interface Outcome {
 }
 
 /** Opens a socket, sends `frames` at once, and resolves with how it was closed and how many replies came first. */
-async function flood(url: string, frames: string[], { read = true } = {}): Promise<{ socket: WebSocket; outcome: Promise<Outcome> }> {
+async function flood(
+  url: string,
+  frames: string[],
+  { read = true } = {},
+): Promise<{ socket: WebSocket; outcome: Promise<Outcome> }> {
   const socket = new WebSocket(`${url.replace('http', 'ws')}/api/chat/ws`);
   let replies = 0;
   socket.on('message', () => replies++);
@@ -40,7 +51,9 @@ async function flood(url: string, frames: string[], { read = true } = {}): Promi
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   if (!read) socket.pause();
   const outcome = new Promise<Outcome>((resolve) =>
-    socket.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString(), replies })),
+    socket.once('close', (code: number, reason: Buffer) =>
+      resolve({ code, reason: reason.toString(), replies }),
+    ),
   );
   void (async () => {
     // In batches, yielding between them, so that this process goes on reading (the close, the
@@ -66,7 +79,11 @@ function healthStatus(url: string): Promise<number> {
 }
 
 /** Sends `frame()` at most `max` times, each once the previous one was answered, until the socket closes. */
-async function oneAtATime(url: string, frame: () => string, max: number): Promise<{ sent: number; closed?: Outcome }> {
+async function oneAtATime(
+  url: string,
+  frame: () => string,
+  max: number,
+): Promise<{ sent: number; closed?: Outcome }> {
   const { socket, outcome } = await flood(url, []);
   let answered = 0;
   socket.on('message', () => answered++);
@@ -79,7 +96,10 @@ async function oneAtATime(url: string, frame: () => string, max: number): Promis
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
-  const closed = await Promise.race([outcome, new Promise<undefined>((r) => void setTimeout(() => r(undefined), 2000).unref())]);
+  const closed = await Promise.race([
+    outcome,
+    new Promise<undefined>((r) => void setTimeout(() => r(undefined), 2000).unref()),
+  ]);
   socket.terminate();
   return { sent, closed };
 }
@@ -97,7 +117,10 @@ async function slowestHealth(url: string, running: () => boolean): Promise<numbe
 }
 
 /** Counts the commands Redis runs on keys under `prefix` (MONITOR, on a connection of its own). */
-async function countRedisCommands(url: string, prefix: string): Promise<{ count(): number; stop(): Promise<void> }> {
+async function countRedisCommands(
+  url: string,
+  prefix: string,
+): Promise<{ count(): number; stop(): Promise<void> }> {
   const redis = new Redis(url);
   const monitor = await redis.monitor();
   let commands = 0;
@@ -148,16 +171,27 @@ describe('WebSocket frame budgets (the built API)', () => {
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(pid))), 50);
     const redis = redisUrl ? await countRedisCommands(redisUrl, prefix) : undefined;
-    const cancel = JSON.stringify({ type: 'cancel', stream_id: randomUUID(), session_token: 'x'.repeat(22) });
+    const cancel = JSON.stringify({
+      type: 'cancel',
+      stream_id: randomUUID(),
+      session_token: 'x'.repeat(22),
+    });
     const frames = Array.from({ length: FRAMES_PER_SOCKET }, () => cancel);
     const started = performance.now();
     let flooding = true;
     const health = slowestHealth(api.url, () => flooding);
-    const sockets = await Promise.all(Array.from({ length: SOCKETS }, () => flood(api.url, frames)));
+    const sockets = await Promise.all(
+      Array.from({ length: SOCKETS }, () => flood(api.url, frames)),
+    );
     // Before the budgets, this took minutes: past a minute the figures are taken as they are.
     const unfinished: Outcome = { code: 0, reason: 'still open after 60 s', replies: -1 };
     const outcomes = await Promise.all(
-      sockets.map(({ outcome }) => Promise.race([outcome, new Promise<Outcome>((r) => setTimeout(() => r(unfinished), 60_000).unref())])),
+      sockets.map(({ outcome }) =>
+        Promise.race([
+          outcome,
+          new Promise<Outcome>((r) => setTimeout(() => r(unfinished), 60_000).unref()),
+        ]),
+      ),
     );
     for (const { socket } of sockets) socket.terminate();
     const floodMs = performance.now() - started;
@@ -201,7 +235,11 @@ describe('WebSocket frame budgets (the built API)', () => {
     once.socket.close();
 
     // Sent one at a time, each after the previous answer, so that only their invalidity counts.
-    for (const invalid of ['not json', JSON.stringify({ type: 'dance' }), JSON.stringify({ type: 'message', message: '' })]) {
+    for (const invalid of [
+      'not json',
+      JSON.stringify({ type: 'dance' }),
+      JSON.stringify({ type: 'message', message: '' }),
+    ]) {
       const { sent, closed } = await oneAtATime(api.url, () => invalid, 50);
       expect(closed).toMatchObject({ code: 1008, reason: expect.stringMatching(/invalid/i) });
       expect(sent).toBe(5);
@@ -209,7 +247,8 @@ describe('WebSocket frame budgets (the built API)', () => {
   });
 
   it('closes a socket past its frame budget with 1008, even when each frame waits for its answer', async () => {
-    const cancel = () => JSON.stringify({ type: 'cancel', stream_id: randomUUID(), session_token: 'z'.repeat(22) });
+    const cancel = () =>
+      JSON.stringify({ type: 'cancel', stream_id: randomUUID(), session_token: 'z'.repeat(22) });
     const { sent, closed } = await oneAtATime(api.url, cancel, 500);
     expect(closed).toMatchObject({ code: 1008, reason: expect.stringMatching(/budget/i) });
     // The default WS_FRAME_BUDGET, and the frame one over it.

@@ -15,7 +15,9 @@ describe('chat portal', () => {
     page = await portal.open(viewport);
     await send(page, 'What is momentum trading?');
 
-    await page.locator('chat-finished-message .user', { hasText: 'What is momentum trading?' }).waitFor();
+    await page
+      .locator('chat-finished-message .user', { hasText: 'What is momentum trading?' })
+      .waitFor();
     const cursor = page.locator('chat-streaming-reply .cursor');
     await cursor.waitFor({ state: 'visible' });
     await page.getByText('The assistant is replying').waitFor();
@@ -25,8 +27,13 @@ describe('chat portal', () => {
     await lastReply(page).getByText('That is the short answer.').waitFor();
     await expect(cursor.count()).resolves.toBe(0);
     await expect(lastReply(page).locator('h2').textContent()).resolves.toBe('Momentum trading');
-    await expect(lastReply(page).locator('pre code .hljs-keyword').first().textContent()).resolves.toBe('def');
-    await expect(lastReply(page).locator('li').allTextContents()).resolves.toEqual(['Follow the trend', 'Cut losses early']);
+    await expect(
+      lastReply(page).locator('pre code .hljs-keyword').first().textContent(),
+    ).resolves.toBe('def');
+    await expect(lastReply(page).locator('li').allTextContents()).resolves.toEqual([
+      'Follow the trend',
+      'Cut losses early',
+    ]);
     await page.getByText('Enter to send').waitFor();
   });
 
@@ -50,31 +57,50 @@ describe('chat portal', () => {
   it.each([
     ['desktop', DESKTOP],
     ['phone', PHONE],
-  ])('paints the page\'s frame before its scripts run, in the boxes the chat page then takes (%s)', async (_name, viewport) => {
-    const browser: Browser = await launchBrowser();
-    try {
-      const boxes = async (page: Page, selectors: string[]) =>
-        Promise.all(selectors.map(async (selector) => page.locator(selector).first().boundingBox()));
-      const before = await browser.newPage({ viewport });
-      await before.route('**/*.js', (route) => route.abort());
-      await before.goto(`${api()}/`);
-      await before.getByText('Ask a question…').waitFor();
-      const shell = await boxes(before, ['.shell-header', '.shell-input', '.shell-send', '.shell-hint', '.shell-footer']);
+  ])(
+    "paints the page's frame before its scripts run, in the boxes the chat page then takes (%s)",
+    async (_name, viewport) => {
+      const browser: Browser = await launchBrowser();
+      try {
+        const boxes = async (page: Page, selectors: string[]) =>
+          Promise.all(
+            selectors.map(async (selector) => page.locator(selector).first().boundingBox()),
+          );
+        const before = await browser.newPage({ viewport });
+        await before.route('**/*.js', (route) => route.abort());
+        await before.goto(`${api()}/`);
+        await before.getByText('Ask a question…').waitFor();
+        const shell = await boxes(before, [
+          '.shell-header',
+          '.shell-input',
+          '.shell-send',
+          '.shell-hint',
+          '.shell-footer',
+        ]);
 
-      const after = await browser.newPage({ viewport });
-      await after.goto(`${api()}/`);
-      await after.getByRole('textbox', { name: 'Your message' }).waitFor();
-      await expect(after.locator('.shell').count()).resolves.toBe(0);
-      const app = await boxes(after, ['header.header', 'textarea', 'chat-composer button', '.hint', '.footer']);
-      for (const [i, box] of app.entries()) {
-        for (const side of ['x', 'y', 'width', 'height'] as const) {
-          expect(Math.abs((box?.[side] ?? NaN) - (shell[i]?.[side] ?? NaN))).toBeLessThanOrEqual(1);
+        const after = await browser.newPage({ viewport });
+        await after.goto(`${api()}/`);
+        await after.getByRole('textbox', { name: 'Your message' }).waitFor();
+        await expect(after.locator('.shell').count()).resolves.toBe(0);
+        const app = await boxes(after, [
+          'header.header',
+          'textarea',
+          'chat-composer button',
+          '.hint',
+          '.footer',
+        ]);
+        for (const [i, box] of app.entries()) {
+          for (const side of ['x', 'y', 'width', 'height'] as const) {
+            expect(Math.abs((box?.[side] ?? NaN) - (shell[i]?.[side] ?? NaN))).toBeLessThanOrEqual(
+              1,
+            );
+          }
         }
+      } finally {
+        await browser.close();
       }
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 
   it('stops a reply and keeps what was written', async () => {
     page = await portal.open();
@@ -129,7 +155,9 @@ describe('chat portal', () => {
     await page.locator('chat-streaming-reply').getByText('Paragraph 2 ').waitFor();
 
     await page.reload();
-    await page.locator('chat-finished-message .user', { hasText: 'Tell me a slow story' }).waitFor();
+    await page
+      .locator('chat-finished-message .user', { hasText: 'Tell me a slow story' })
+      .waitFor();
     await page.locator('chat-streaming-reply .cursor').waitFor();
     await lastReply(page).getByText('End of the long answer.').waitFor();
     await expect(lastReply(page).textContent()).resolves.toContain('Paragraph 1 explains');
@@ -155,12 +183,18 @@ describe('chat portal', () => {
     await reply.getByText('Click me').click();
     await reply.hover();
     await page.waitForTimeout(300);
-    await expect(page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).resolves.toBeUndefined();
+    await expect(
+      page.evaluate(() => (window as { __pwned?: unknown }).__pwned),
+    ).resolves.toBeUndefined();
     expect(dialogs).toEqual([]);
-    await expect(reply.locator('script, iframe, [onerror], [onmouseover], [style]').count()).resolves.toBe(0);
+    await expect(
+      reply.locator('script, iframe, [onerror], [onmouseover], [style]').count(),
+    ).resolves.toBe(0);
     await expect(reply.locator('a[href^="javascript:"]').count()).resolves.toBe(0);
     expect(page.url()).toBe(`${api()}/`);
-    await expect(reply.locator('img, video, audio, [background], [srcset], [poster]').count()).resolves.toBe(0);
+    await expect(
+      reply.locator('img, video, audio, [background], [srcset], [poster]').count(),
+    ).resolves.toBe(0);
     await reply.getByText('[tracking pixel]').waitFor();
     expect(remote).toEqual([]);
   });

@@ -11,12 +11,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import {
-  API_KEY_SCOPES,
-  type ApiKeyScope,
-  STAFF_ROLES,
-  type StaffRole,
-} from '@chat/contracts';
+import { API_KEY_SCOPES, type ApiKeyScope, STAFF_ROLES, type StaffRole } from '@chat/contracts';
 import { accessConfig } from '../config/access.config';
 import { databaseConfig } from '../config/database.config';
 import { DatabaseConnection } from '../database/database';
@@ -30,7 +25,10 @@ const USAGE = `Usage:
 
 async function readPassword(): Promise<string> {
   if (process.env['STAFF_PASSWORD']) return process.env['STAFF_PASSWORD'];
-  const lines = createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stderr : undefined });
+  const lines = createInterface({
+    input: process.stdin,
+    output: process.stdin.isTTY ? process.stderr : undefined,
+  });
   const password = await lines.question(process.stdin.isTTY ? 'Password: ' : '');
   lines.close();
   return password.trim();
@@ -40,7 +38,12 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+    },
   });
   if (command !== 'create-user' && command !== 'create-api-key') throw new Error(USAGE);
 
@@ -52,15 +55,25 @@ async function main(): Promise<void> {
       const password = await readPassword();
       const weakness = weakPasswordReason(password, values.email);
       if (weakness) throw new Error(weakness);
-      const account = await new StaffAccounts(connection, new Passwords(), accessConfig()).create(values.email, password, role);
+      const account = await new StaffAccounts(connection, new Passwords(), accessConfig()).create(
+        values.email,
+        password,
+        role,
+      );
       console.log(`Created the ${account.role} account ${account.email} (${account.id}).`);
     } else {
       const scopes = (values.scopes ?? '').split(',').filter(Boolean) as ApiKeyScope[];
-      if (!values.name || scopes.length === 0 || scopes.some((scope) => !API_KEY_SCOPES.includes(scope))) {
+      if (
+        !values.name ||
+        scopes.length === 0 ||
+        scopes.some((scope) => !API_KEY_SCOPES.includes(scope))
+      ) {
         throw new Error(USAGE);
       }
       const key = await new ApiKeys(connection).create(values.name, scopes);
-      console.log(`Created the API key "${key.name}" (${key.id}), scopes ${key.scopes.join(', ')}.`);
+      console.log(
+        `Created the API key "${key.name}" (${key.id}), scopes ${key.scopes.join(', ')}.`,
+      );
       console.log('It is shown this once; keep it in a secret store:');
       console.log(key.key);
     }

@@ -55,16 +55,22 @@ export class AccessGuard implements CanActivate {
     if (authorization !== undefined) {
       const key = bearerKey(authorization);
       const principal = key ? await this.apiKeys.verify(key) : undefined;
-      if (!principal) throw new ApiError('unauthorized', 'Unknown or revoked API key (Authorization: Bearer <key>).');
+      if (!principal)
+        throw new ApiError(
+          'unauthorized',
+          'Unknown or revoked API key (Authorization: Bearer <key>).',
+        );
       request.principal = principal;
       keepOutOfCaches(response);
       if (!rule.key) throw new ApiError('forbidden', 'API keys may not make this call.');
-      if (!principal.scopes.includes(rule.key)) throw new ApiError('forbidden', `This API key lacks the scope ${rule.key}.`);
+      if (!principal.scopes.includes(rule.key))
+        throw new ApiError('forbidden', `This API key lacks the scope ${rule.key}.`);
       return true;
     }
 
     const cookie: unknown = rule.staff ? request.cookies?.[STAFF_SESSION_COOKIE] : undefined;
-    const principal = typeof cookie === 'string' ? await this.staff.authenticate(cookie) : undefined;
+    const principal =
+      typeof cookie === 'string' ? await this.staff.authenticate(cookie) : undefined;
     if (principal) {
       request.principal = principal;
       keepOutOfCaches(response);
@@ -82,7 +88,11 @@ export class AccessGuard implements CanActivate {
     if (rule.visitors) return true;
     throw new ApiError(
       'unauthorized',
-      rule.staff && rule.key ? 'Sign in, or send an API key.' : rule.staff ? 'Sign in first.' : 'An API key is required.',
+      rule.staff && rule.key
+        ? 'Sign in, or send an API key.'
+        : rule.staff
+          ? 'Sign in first.'
+          : 'An API key is required.',
     );
   }
 }

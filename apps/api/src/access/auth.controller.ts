@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { STAFF_SESSION_COOKIE, type StaffSession, XSRF_COOKIE } from '@chat/contracts';
@@ -15,7 +21,13 @@ import { StaffSignIn } from './staff-sign-in';
 
 /** The staff session cookie: unreadable by scripts, sent to the API only, `Secure` over https. */
 function sessionCookie(request: Request, expires?: Date) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: request.secure, path: '/api', ...(expires && { expires }) };
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: request.secure,
+    path: '/api',
+    ...(expires && { expires }),
+  };
 }
 
 function signedInStaff(request: Request): StaffPrincipal {
@@ -43,8 +55,15 @@ export class AuthController {
       'A wrong email and a wrong password get the same answer in the same time; repeated failures for one email wait longer each time, then lock it.',
   })
   @ApiOkResponse({ type: StaffSessionDto })
-  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: '`unauthorized`: wrong email or password' })
-  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: '`rate_limited`: too many failures for this email (or this client), with `Retry-After`' })
+  @ApiUnauthorizedResponse({
+    type: ApiErrorDto,
+    description: '`unauthorized`: wrong email or password',
+  })
+  @ApiTooManyRequestsResponse({
+    type: ApiErrorDto,
+    description:
+      '`rate_limited`: too many failures for this email (or this client), with `Retry-After`',
+  })
   async login(
     @Body() { email, password }: LoginRequestDto,
     @Req() request: Request & WithPrincipal,
@@ -61,8 +80,13 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Access({ staff: 'agent' })
-  @ApiOperation({ summary: 'Sign out: the session ends on the server, and its cookies are cleared' })
-  async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
+  @ApiOperation({
+    summary: 'Sign out: the session ends on the server, and its cookies are cleared',
+  })
+  async logout(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
     await this.signIn.signOut(signedInStaff(request).sessionToken);
     response.clearCookie(STAFF_SESSION_COOKIE, sessionCookie(request));
     response.clearCookie(XSRF_COOKIE, { path: '/' });

@@ -28,7 +28,10 @@ export function weakPasswordReason(password: string, email: string): string | un
   const address = email.trim().toLowerCase();
   const localPart = address.split('@')[0] ?? '';
   const lowered = password.toLowerCase();
-  if (lowered.includes(address) || (localPart.length >= MIN_CONTAINED_LOCAL_PART && lowered.includes(localPart))) {
+  if (
+    lowered.includes(address) ||
+    (localPart.length >= MIN_CONTAINED_LOCAL_PART && lowered.includes(localPart))
+  ) {
     return 'The password must not contain the email address or its name part.';
   }
   estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
@@ -45,7 +48,12 @@ export function weakPasswordReason(password: string, email: string): string | un
  */
 @Injectable()
 export class Passwords {
-  private readonly options = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+  private readonly options = {
+    algorithm: Algorithm.Argon2id,
+    memoryCost: 19_456,
+    timeCost: 2,
+    parallelism: 1,
+  };
   /** Verified against when no account matches, so that an unknown email costs what a wrong password costs. */
   private readonly decoy = hash('decoy password, never a real one', this.options);
 

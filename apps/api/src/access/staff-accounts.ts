@@ -15,7 +15,13 @@ export function normalizeEmail(email: string): string {
 }
 
 function accountOf(row: typeof staffUsers.$inferSelect): StaffAccount {
-  return { id: row.id, email: row.email, role: row.role, disabled: row.disabled, created_at: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    disabled: row.disabled,
+    created_at: row.createdAt.toISOString(),
+  };
 }
 
 /**
@@ -41,7 +47,10 @@ export class StaffAccounts implements OnApplicationBootstrap {
     const admin = this.config.initialAdmin;
     if (!admin) return;
     // Its password is judged only if it is to be set.
-    const [existing] = await this.db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.email, normalizeEmail(admin.email)));
+    const [existing] = await this.db
+      .select({ id: staffUsers.id })
+      .from(staffUsers)
+      .where(eq(staffUsers.email, normalizeEmail(admin.email)));
     if (existing) return;
     const created = await this.createIfAbsent(admin.email, admin.password, 'admin');
     if (created) this.logger.log(`Created the admin account ${created.email} (ADMIN_EMAIL)`);
@@ -50,7 +59,8 @@ export class StaffAccounts implements OnApplicationBootstrap {
   /** Creates an account; an email already taken answers `invalid_request`. */
   async create(email: string, password: string, role: StaffRole): Promise<StaffAccount> {
     const account = await this.createIfAbsent(email, password, role);
-    if (!account) throw new ApiError('invalid_request', 'An account with this email already exists.');
+    if (!account)
+      throw new ApiError('invalid_request', 'An account with this email already exists.');
     return account;
   }
 
@@ -58,7 +68,11 @@ export class StaffAccounts implements OnApplicationBootstrap {
    * Creates an account unless one has this email (then `undefined`: the existing one is left as
    * it is). A password that is too short, too common or made of the email answers `invalid_request`.
    */
-  async createIfAbsent(email: string, password: string, role: StaffRole): Promise<StaffAccount | undefined> {
+  async createIfAbsent(
+    email: string,
+    password: string,
+    role: StaffRole,
+  ): Promise<StaffAccount | undefined> {
     const weakness = weakPasswordReason(password, email);
     if (weakness) throw new ApiError('invalid_request', weakness);
     const passwordHash = await this.passwords.hash(password);

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { and, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
 import type { StaffUser } from '@chat/contracts';
@@ -48,7 +54,10 @@ export class StaffSignIn implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.sweeper = setInterval(
-      () => void this.sweep().catch((error: unknown) => this.logger.warn(`Sign-in sweep failed: ${String(error)}`)),
+      () =>
+        void this.sweep().catch((error: unknown) =>
+          this.logger.warn(`Sign-in sweep failed: ${String(error)}`),
+        ),
       SWEEP_INTERVAL_MS,
     );
     this.sweeper.unref();
@@ -69,7 +78,10 @@ export class StaffSignIn implements OnApplicationBootstrap, OnApplicationShutdow
       .where(
         and(
           lt(loginFailures.blockedUntil, sql`now()`),
-          lt(loginFailures.lastFailureAt, sql`now() - ${this.config.loginLockoutMs}::int * interval '1 millisecond'`),
+          lt(
+            loginFailures.lastFailureAt,
+            sql`now() - ${this.config.loginLockoutMs}::int * interval '1 millisecond'`,
+          ),
         ),
       );
   }
@@ -97,9 +109,15 @@ export class StaffSignIn implements OnApplicationBootstrap, OnApplicationShutdow
     const expiresAt = new Date(Date.now() + this.config.staffSessionTtlMs);
     await this.db.transaction(async (tx) => {
       await tx.delete(loginFailures).where(eq(loginFailures.email, login));
-      await tx.insert(staffSessions).values({ idHash: hashSecret(sessionToken), userId: account.id, expiresAt });
+      await tx
+        .insert(staffSessions)
+        .values({ idHash: hashSecret(sessionToken), userId: account.id, expiresAt });
     });
-    return { user: { id: account.id, email: account.email, role: account.role }, sessionToken, expiresAt };
+    return {
+      user: { id: account.id, email: account.email, role: account.role },
+      sessionToken,
+      expiresAt,
+    };
   }
 
   async signOut(sessionToken: string): Promise<void> {
@@ -134,7 +152,11 @@ export class StaffSignIn implements OnApplicationBootstrap, OnApplicationShutdow
    * the time it got it.
    */
   private async reserveTry(email: string): Promise<boolean> {
-    const { loginSlowdownAfter: slowAfter, loginLockoutAfter: lockAfter, loginLockoutMs: lockMs } = this.config;
+    const {
+      loginSlowdownAfter: slowAfter,
+      loginLockoutAfter: lockAfter,
+      loginLockoutMs: lockMs,
+    } = this.config;
     const now = sql`clock_timestamp()`;
     const failures = sql`case when ${loginFailures.lastFailureAt} < ${now} - ${lockMs}::int * interval '1 millisecond'
       then 1 else ${loginFailures.failures} + 1 end`;
@@ -144,7 +166,12 @@ export class StaffSignIn implements OnApplicationBootstrap, OnApplicationShutdow
       else interval '0' end`;
     const reserved = await this.db
       .insert(loginFailures)
-      .values({ email, failures: 1, lastFailureAt: now, blockedUntil: sql`${now} + ${blockedFor(sql`1`)}` })
+      .values({
+        email,
+        failures: 1,
+        lastFailureAt: now,
+        blockedUntil: sql`${now} + ${blockedFor(sql`1`)}`,
+      })
       .onConflictDoUpdate({
         target: loginFailures.email,
         set: { failures, lastFailureAt: now, blockedUntil: sql`${now} + ${blockedFor(failures)}` },

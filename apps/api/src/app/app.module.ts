@@ -7,7 +7,12 @@ import { AccessModule } from '../access/access.module';
 import { ChatModule } from '../chat/chat.module';
 import { LeadsModule } from '../leads/leads.module';
 import { apiKeyOf } from '../common/principal';
-import { MESSAGES_BUDGET, READS_BUDGET, SESSION_BUDGET, sessionClient } from '../common/client-rate-limit.guard';
+import {
+  MESSAGES_BUDGET,
+  READS_BUDGET,
+  SESSION_BUDGET,
+  sessionClient,
+} from '../common/client-rate-limit.guard';
 import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
 import { DatabaseModule } from '../database/database.module';
@@ -45,9 +50,15 @@ function sessionIdOf(request: Request): string | undefined {
             // Only messages naming a session: routes that skip the messages budget skip it too.
             skipIf: (context) =>
               sessionIdOf(context.switchToHttp().getRequest<Request>()) === undefined ||
-              [context.getHandler(), context.getClass()].some((target) => Reflect.getMetadata(`${THROTTLER_SKIP}${MESSAGES_BUDGET}`, target) === true),
+              [context.getHandler(), context.getClass()].some(
+                (target) =>
+                  Reflect.getMetadata(`${THROTTLER_SKIP}${MESSAGES_BUDGET}`, target) === true,
+              ),
             getTracker: (request) =>
-              sessionClient(sessionIdOf(request as Request) ?? '', apiKeyOf(request)?.id ?? (request as Request).get(SESSION_TOKEN_HEADER)),
+              sessionClient(
+                sessionIdOf(request as Request) ?? '',
+                apiKeyOf(request)?.id ?? (request as Request).get(SESSION_TOKEN_HEADER),
+              ),
           },
           // Messages are `default`, so that their headers are the standard `X-RateLimit-*`.
           {
@@ -55,7 +66,9 @@ function sessionIdOf(request: Request): string | undefined {
             ttl: chat.rateLimitWindowMs,
             // An API key has its own, larger budget: it speaks for many visitors.
             limit: (context) =>
-              apiKeyOf(context.switchToHttp().getRequest<object>()) ? chat.rateLimitApiKeyMessages : chat.rateLimitMessages,
+              apiKeyOf(context.switchToHttp().getRequest<object>())
+                ? chat.rateLimitApiKeyMessages
+                : chat.rateLimitMessages,
           },
           { name: READS_BUDGET, ttl: chat.rateLimitWindowMs, limit: chat.rateLimitReads },
         ],

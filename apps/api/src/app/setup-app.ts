@@ -112,13 +112,15 @@ export function setupApp(app: NestExpressApplication): INestApplication {
           type: 'apiKey',
           in: 'cookie',
           description:
-            'A staff session, from `POST /auth/login`. State-changing calls also send the `XSRF-TOKEN` cookie\'s value as `X-XSRF-TOKEN`.',
+            "A staff session, from `POST /auth/login`. State-changing calls also send the `XSRF-TOKEN` cookie's value as `X-XSRF-TOKEN`.",
         },
         STAFF_SESSION_SCHEME,
       )
       .build(),
   );
   // The docs' "Authorize" takes an API key (or a session token) and "Try it out" sends it.
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
+    jsonDocumentUrl: `${API_PREFIX}/docs-json`,
+  });
   return app;
 }

@@ -13,7 +13,9 @@ describe('toApiErrorBody', () => {
   });
 
   it('maps framework errors to contract codes, joining validation messages', () => {
-    expect(toApiErrorBody(new BadRequestException(['message must be a string', 'x is not allowed']))).toEqual({
+    expect(
+      toApiErrorBody(new BadRequestException(['message must be a string', 'x is not allowed'])),
+    ).toEqual({
       statusCode: 400,
       code: 'invalid_request',
       message: 'message must be a string; x is not allowed',
@@ -33,8 +35,16 @@ describe('toApiErrorBody', () => {
   });
 
   it('maps body parser failures', () => {
-    expect(toApiErrorBody({ status: 413, type: 'entity.too.large' }).code).toBe('payload_too_large');
-    expect(toApiErrorBody({ status: 400, type: 'entity.parse.failed' }).code).toBe('invalid_request');
-    expect(toApiErrorBody({ status: 400, type: 'entity.too.deep' })).toMatchObject({ statusCode: 400, code: 'invalid_request', message: expect.stringMatching(/nested too deeply/) });
+    expect(toApiErrorBody({ status: 413, type: 'entity.too.large' }).code).toBe(
+      'payload_too_large',
+    );
+    expect(toApiErrorBody({ status: 400, type: 'entity.parse.failed' }).code).toBe(
+      'invalid_request',
+    );
+    expect(toApiErrorBody({ status: 400, type: 'entity.too.deep' })).toMatchObject({
+      statusCode: 400,
+      code: 'invalid_request',
+      message: expect.stringMatching(/nested too deeply/),
+    });
   });
 });

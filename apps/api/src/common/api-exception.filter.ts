@@ -1,4 +1,10 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { type ApiErrorBody, ERROR_HTTP_STATUS } from '@chat/contracts';
 import { ApiError, errorCodeForStatus } from './api-error';
@@ -43,26 +49,46 @@ export function toApiErrorBody(error: unknown): ApiErrorBody {
         ? INTERNAL_MESSAGE
         : code === 'rate_limited'
           ? RATE_LIMITED_MESSAGE
-        : Array.isArray(detail)
-          ? detail.join('; ')
-          : String(detail);
+          : Array.isArray(detail)
+            ? detail.join('; ')
+            : String(detail);
     return { statusCode: status, code, message };
   }
   if (isBodyParserError(error)) {
     if (error.status === 413) {
-      return { statusCode: 413, code: 'payload_too_large', message: 'The request body is too large.' };
+      return {
+        statusCode: 413,
+        code: 'payload_too_large',
+        message: 'The request body is too large.',
+      };
     }
     if (error.type === 'entity.too.deep') {
-      return { statusCode: 400, code: 'invalid_request', message: `The request body is nested too deeply (at most ${MAX_JSON_DEPTH} levels).` };
+      return {
+        statusCode: 400,
+        code: 'invalid_request',
+        message: `The request body is nested too deeply (at most ${MAX_JSON_DEPTH} levels).`,
+      };
     }
     if (error.type === 'entity.parse.failed') {
-      return { statusCode: 400, code: 'invalid_request', message: 'The request body is not valid JSON.' };
+      return {
+        statusCode: 400,
+        code: 'invalid_request',
+        message: 'The request body is not valid JSON.',
+      };
     }
     if (error.status >= 400 && error.status < 500) {
-      return { statusCode: error.status, code: 'invalid_request', message: 'The request body could not be read.' };
+      return {
+        statusCode: error.status,
+        code: 'invalid_request',
+        message: 'The request body could not be read.',
+      };
     }
   }
-  return { statusCode: ERROR_HTTP_STATUS.internal_error, code: 'internal_error', message: INTERNAL_MESSAGE };
+  return {
+    statusCode: ERROR_HTTP_STATUS.internal_error,
+    code: 'internal_error',
+    message: INTERNAL_MESSAGE,
+  };
 }
 
 @Catch()
@@ -94,7 +120,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
 }
 
 /** Express error middleware for what fails before Nest's router: the body parser. */
-export function answerBodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+export function answerBodyParserErrors(
+  error: unknown,
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
   if (res.headersSent || !isBodyParserError(error)) return next(error);
   const body = toApiErrorBody(error);
   res.status(body.statusCode).json(body);

@@ -20,7 +20,10 @@ export const SESSION_BUDGET = 'session';
  * someone's session id spends a budget of its own, never the owner's.
  */
 export function sessionClient(sessionId: string, proof: string | undefined): string {
-  return `session-${createHash('sha256').update(`${sessionId}\n${proof ?? ''}`).digest('base64url').slice(0, 32)}`;
+  return `session-${createHash('sha256')
+    .update(`${sessionId}\n${proof ?? ''}`)
+    .digest('base64url')
+    .slice(0, 32)}`;
 }
 
 /** The storage key of a client's budget: the same whichever route or transport spends it. */
@@ -37,9 +40,14 @@ export function clientOf(address: string): string {
 }
 
 /** The contract's answer to a client past its budget (or a sign-in past its tries). */
-export function rateLimited(timeToBlockExpireSeconds: number, reason = 'Too many requests.'): ApiError {
+export function rateLimited(
+  timeToBlockExpireSeconds: number,
+  reason = 'Too many requests.',
+): ApiError {
   const retryAfterSeconds = Math.max(1, Math.ceil(timeToBlockExpireSeconds));
-  return new ApiError('rate_limited', `${reason} Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  return new ApiError('rate_limited', `${reason} Try again in ${retryAfterSeconds} s.`, {
+    retryAfterSeconds,
+  });
 }
 
 /**
@@ -60,7 +68,11 @@ export class ClientRateLimitGuard extends ThrottlerGuard {
     return key ? Promise.resolve(apiKeyClient(key.id)) : super.getTracker(request);
   }
 
-  protected override generateKey(_context: ExecutionContext, tracker: string, budget: string): string {
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    budget: string,
+  ): string {
     return budgetKey(budget, tracker);
   }
 
@@ -68,7 +80,10 @@ export class ClientRateLimitGuard extends ThrottlerGuard {
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    this.metrics.rateLimited(detail.key.startsWith(budgetKey(READS_BUDGET, '')) ? 'reads' : 'messages', 'http');
+    this.metrics.rateLimited(
+      detail.key.startsWith(budgetKey(READS_BUDGET, '')) ? 'reads' : 'messages',
+      'http',
+    );
     throw rateLimited(detail.timeToBlockExpire);
   }
 }

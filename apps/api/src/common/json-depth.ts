@@ -29,6 +29,14 @@ class TooDeeplyNested extends Error {
 }
 
 /** Express middleware after the JSON body parser: refuses a parsed body nested deeper than {@link MAX_JSON_DEPTH}. */
-export function refuseDeeplyNestedBodies(request: Request, _response: Response, next: NextFunction): void {
-  next(nestsDeeperThan(request.body, MAX_JSON_DEPTH) ? new TooDeeplyNested(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`) : undefined);
+export function refuseDeeplyNestedBodies(
+  request: Request,
+  _response: Response,
+  next: NextFunction,
+): void {
+  next(
+    nestsDeeperThan(request.body, MAX_JSON_DEPTH)
+      ? new TooDeeplyNested(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`)
+      : undefined,
+  );
 }

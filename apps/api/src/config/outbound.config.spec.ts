@@ -21,22 +21,40 @@ function withEnv<T>(env: Record<string, string | undefined>, read: () => T): T {
 
 describe('OUTBOUND_ALLOW_PRIVATE', () => {
   it('is off unless set to true, and refuses anything but true or false', () => {
-    expect(withEnv({ OUTBOUND_ALLOW_PRIVATE: undefined }, outboundConfig)).toEqual({ allowPrivate: false });
-    expect(withEnv({ OUTBOUND_ALLOW_PRIVATE: 'false' }, outboundConfig)).toEqual({ allowPrivate: false });
-    expect(withEnv({ OUTBOUND_ALLOW_PRIVATE: 'true' }, outboundConfig)).toEqual({ allowPrivate: true });
+    expect(withEnv({ OUTBOUND_ALLOW_PRIVATE: undefined }, outboundConfig)).toEqual({
+      allowPrivate: false,
+    });
+    expect(withEnv({ OUTBOUND_ALLOW_PRIVATE: 'false' }, outboundConfig)).toEqual({
+      allowPrivate: false,
+    });
+    expect(withEnv({ OUTBOUND_ALLOW_PRIVATE: 'true' }, outboundConfig)).toEqual({
+      allowPrivate: true,
+    });
     for (const value of ['yes', '1', 'TRUE ']) {
-      expect(() => withEnv({ OUTBOUND_ALLOW_PRIVATE: value }, outboundConfig)).toThrow(/OUTBOUND_ALLOW_PRIVATE/);
+      expect(() => withEnv({ OUTBOUND_ALLOW_PRIVATE: value }, outboundConfig)).toThrow(
+        /OUTBOUND_ALLOW_PRIVATE/,
+      );
     }
   });
 });
 
 describe('LEAD_WEBHOOK_URL', () => {
-  const read = (url: string) => withEnv({ LEAD_WEBHOOK_URL: url, LEAD_WEBHOOK_SECRET: SECRET }, webhookConfig);
+  const read = (url: string) =>
+    withEnv({ LEAD_WEBHOOK_URL: url, LEAD_WEBHOOK_SECRET: SECRET }, webhookConfig);
 
   it('takes http and https URLs only, checked at start', () => {
-    expect(read('https://hooks.example.com/leads').target?.url).toBe('https://hooks.example.com/leads');
+    expect(read('https://hooks.example.com/leads').target?.url).toBe(
+      'https://hooks.example.com/leads',
+    );
     expect(read('http://10.0.0.5:8080/leads').target?.url).toBe('http://10.0.0.5:8080/leads');
-    for (const url of ['file:///etc/passwd', 'gopher://hooks.example.com/', 'ftp://hooks.example.com/', 'redis://127.0.0.1:6379', 'hooks.example.com/leads', 'http://']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'gopher://hooks.example.com/',
+      'ftp://hooks.example.com/',
+      'redis://127.0.0.1:6379',
+      'hooks.example.com/leads',
+      'http://',
+    ]) {
       expect(() => read(url)).toThrow(/LEAD_WEBHOOK_URL must be an http:\/\/ or https:\/\/ URL/);
     }
   });

@@ -193,4 +193,13 @@ export const notifications = pgTable(
   ],
 );
 
-export const schema = { apiKeys, staffUsers, staffSessions, loginFailures, sessions, messages, leads, notifications };
+export const schema = {
+  apiKeys,
+  staffUsers,
+  staffSessions,
+  loginFailures,
+  sessions,
+  messages,
+  leads,
+  notifications,
+};

@@ -39,8 +39,13 @@ export class LeadNotifier implements OnApplicationShutdown {
       const email = composeLeadEmail(lead);
       message = { from: this.config.from, to: this.config.leadNotifyTo, ...email };
     } catch (error) {
-      this.logger.error(`Lead notification for session ${lead.sessionId} could not be composed: ${formatMailFailure(mailFailureOf(error))}`);
-      return { status: 'failed', message: 'Lead notification failed: the message could not be composed' };
+      this.logger.error(
+        `Lead notification for session ${lead.sessionId} could not be composed: ${formatMailFailure(mailFailureOf(error))}`,
+      );
+      return {
+        status: 'failed',
+        message: 'Lead notification failed: the message could not be composed',
+      };
     }
     return this.config.smtpUrl ? this.sendBySmtp(lead, message) : this.writeToOutbox(lead, message);
   }
@@ -48,7 +53,10 @@ export class LeadNotifier implements OnApplicationShutdown {
   /** Deletes the session's messages from the outbox folder (its lead is erased); answers how many. */
   async removeFromOutbox(sessionId: string): Promise<number> {
     const removed = await removeFromOutbox(this.config.outboxDir, sessionId);
-    if (removed > 0) this.logger.log(`Erased lead of session ${sessionId}: ${removed} message(s) removed from the outbox`);
+    if (removed > 0)
+      this.logger.log(
+        `Erased lead of session ${sessionId}: ${removed} message(s) removed from the outbox`,
+      );
     return removed;
   }
 
@@ -57,14 +65,21 @@ export class LeadNotifier implements OnApplicationShutdown {
     this.transport.close();
   }
 
-  private async sendBySmtp(lead: LeadNotification, message: Mail.Options): Promise<LeadNotificationResult> {
+  private async sendBySmtp(
+    lead: LeadNotification,
+    message: Mail.Options,
+  ): Promise<LeadNotificationResult> {
     try {
       const info = await this.transport.sendMail(message);
       const rejected = Array.isArray(info.rejected) ? info.rejected.length : 0;
       if (rejected > 0) {
-        this.logger.warn(`Lead notification for session ${lead.sessionId}: ${rejected} recipient(s) refused by the mail server`);
+        this.logger.warn(
+          `Lead notification for session ${lead.sessionId}: ${rejected} recipient(s) refused by the mail server`,
+        );
       }
-      this.logger.log(`Lead notification for session ${lead.sessionId} sent by SMTP (${info.messageId})`);
+      this.logger.log(
+        `Lead notification for session ${lead.sessionId} sent by SMTP (${info.messageId})`,
+      );
       return {
         status: 'sent',
         transport: 'smtp',
@@ -73,19 +88,26 @@ export class LeadNotifier implements OnApplicationShutdown {
       };
     } catch (error) {
       const failure = mailFailureOf(error);
-      this.logger.error(`Lead notification for session ${lead.sessionId} failed over SMTP: ${formatMailFailure(failure)}`);
+      this.logger.error(
+        `Lead notification for session ${lead.sessionId} failed over SMTP: ${formatMailFailure(failure)}`,
+      );
       return { status: 'failed', message: describeSmtpFailure(failure) };
     }
   }
 
-  private async writeToOutbox(lead: LeadNotification, message: Mail.Options): Promise<LeadNotificationResult> {
+  private async writeToOutbox(
+    lead: LeadNotification,
+    message: Mail.Options,
+  ): Promise<LeadNotificationResult> {
     const fileName = outboxFileName(lead.sessionId);
     // Shown as configured (relative to the working directory by default), as an operator would type it.
     const shownPath = join(this.config.outboxDir, fileName);
     try {
       const info = await this.transport.sendMail(message);
       await writeToOutbox(this.config.outboxDir, fileName, info.message as Buffer);
-      this.logger.warn(`No SMTP server configured: lead notification for session ${lead.sessionId} written to ${shownPath}`);
+      this.logger.warn(
+        `No SMTP server configured: lead notification for session ${lead.sessionId} written to ${shownPath}`,
+      );
       return {
         status: 'sent',
         transport: 'outbox',
@@ -94,8 +116,13 @@ export class LeadNotifier implements OnApplicationShutdown {
       };
     } catch (error) {
       const failure = mailFailureOf(error);
-      this.logger.error(`Lead notification for session ${lead.sessionId} could not be written to the outbox: ${formatMailFailure(failure)}`);
-      return { status: 'failed', message: `Lead notification failed: it could not be written to the outbox${failure.code ? ` (${failure.code})` : ''}` };
+      this.logger.error(
+        `Lead notification for session ${lead.sessionId} could not be written to the outbox: ${formatMailFailure(failure)}`,
+      );
+      return {
+        status: 'failed',
+        message: `Lead notification failed: it could not be written to the outbox${failure.code ? ` (${failure.code})` : ''}`,
+      };
     }
   }
 }

@@ -21,7 +21,13 @@ describe('removeFromOutbox', () => {
     for (const name of names) writeFileSync(join(dir, name), 'message');
     return removeFromOutbox(dir, 'session-4').then((removed) => {
       expect(removed).toBe(3);
-      expect(readdirSync(dir).sort()).toEqual([outboxFileName('session-42', at), outboxFileName('x-session-4', at), 'notes-session-4.eml'].sort());
+      expect(readdirSync(dir).sort()).toEqual(
+        [
+          outboxFileName('session-42', at),
+          outboxFileName('x-session-4', at),
+          'notes-session-4.eml',
+        ].sort(),
+      );
     });
   });
 

@@ -29,22 +29,45 @@ describe('leadsCsv', () => {
       leadsCsv(
         leadsOf(
           { name: 'José "Pepe" Núñez, Jr.', goals: 'line one\nline two' },
-          { name: '=HYPERLINK("https://evil.example","click")', email: '+1 555', goals: '-5%', phone: '@SUM(A1)' },
+          {
+            name: '=HYPERLINK("https://evil.example","click")',
+            email: '+1 555',
+            goals: '-5%',
+            phone: '@SUM(A1)',
+          },
         ),
         ['name', 'email', 'phone', 'goals'],
       ),
     );
     expect(csv.startsWith('\uFEFF')).toBe(true);
     const rows: string[][] = parse(csv.slice(1), { relax_column_count: false });
-    expect(rows[0]).toEqual(['lead_id', 'session_id', 'state', 'notification_status', 'created_at', 'completed_at', 'name', 'email', 'phone', 'goals']);
+    expect(rows[0]).toEqual([
+      'lead_id',
+      'session_id',
+      'state',
+      'notification_status',
+      'created_at',
+      'completed_at',
+      'name',
+      'email',
+      'phone',
+      'goals',
+    ]);
     expect(rows[1].slice(6)).toEqual(['José "Pepe" Núñez, Jr.', '', '', 'line one\nline two']);
     // A spreadsheet would run these; prefixed with a quote, they stay text.
-    expect(rows[2].slice(6)).toEqual([`'=HYPERLINK("https://evil.example","click")`, `'+1 555`, `'@SUM(A1)`, `'-5%`]);
+    expect(rows[2].slice(6)).toEqual([
+      `'=HYPERLINK("https://evil.example","click")`,
+      `'+1 555`,
+      `'@SUM(A1)`,
+      `'-5%`,
+    ]);
     expect(rows).toHaveLength(3);
   });
 
   it('quotes a cell holding a lone carriage return, which a spreadsheet would take for a line end', async () => {
-    const csv = await text(leadsCsv(leadsOf({ name: 'Ada\rLovelace', goals: 'one\r' }), ['name', 'goals']));
+    const csv = await text(
+      leadsCsv(leadsOf({ name: 'Ada\rLovelace', goals: 'one\r' }), ['name', 'goals']),
+    );
     const [, row] = csv.slice(1).split('\r\n');
     expect(row.endsWith(',"Ada\rLovelace","one\r"')).toBe(true);
     // Read back by a parser that, like spreadsheets, ends a record at a bare CR too: one row, intact.

@@ -3,7 +3,14 @@ import { stringify } from 'csv-stringify';
 import type { LeadSummary } from '@chat/contracts';
 
 /** The columns every export starts with; the profile's fields follow, in its order. */
-const FIXED_COLUMNS = ['lead_id', 'session_id', 'state', 'notification_status', 'created_at', 'completed_at'] as const;
+const FIXED_COLUMNS = [
+  'lead_id',
+  'session_id',
+  'state',
+  'notification_status',
+  'created_at',
+  'completed_at',
+] as const;
 
 /**
  * Leads as CSV a spreadsheet opens intact: UTF-8 with a byte-order mark (so Excel reads names
@@ -11,7 +18,10 @@ const FIXED_COLUMNS = ['lead_id', 'session_id', 'state', 'notification_status', 
  * breaks (a lone carriage return too), and cells starting with `=`, `+`, `-`, `@`, tab or carriage return prefixed with `'`
  * so that a visitor's "=HYPERLINK(…)" stays text (csv-stringify's `escape_formulas`).
  */
-export function leadsCsv(leads: AsyncIterable<LeadSummary>, fieldNames: readonly string[]): Readable {
+export function leadsCsv(
+  leads: AsyncIterable<LeadSummary>,
+  fieldNames: readonly string[],
+): Readable {
   const rows = Readable.from(
     (async function* () {
       for await (const lead of leads) {

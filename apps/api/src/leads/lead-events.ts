@@ -8,7 +8,8 @@ import { REDIS } from '../redis/redis.module';
 export type { ErasedLead } from '../database/erased-lead';
 
 /** Something happened to a lead: it changed (collected data, completed, a notification's outcome) or was erased. */
-export type LeadChange = { kind: 'changed'; id: string } | { kind: 'erased'; id: string; sessionId: string };
+export type LeadChange =
+  { kind: 'changed'; id: string } | { kind: 'erased'; id: string; sessionId: string };
 
 /**
  * Removes the copies of an erased lead's data that this instance holds beyond the database
@@ -57,7 +58,10 @@ export class LeadEvents implements OnModuleInit {
       // An instance of the previous version, during a rolling deploy, shares the bare change.
       const { change, from } = 'change' in shared ? shared : { change: shared, from: undefined };
       if (change.kind === 'erased' && from !== this.instance) {
-        void this.removeCopies({ id: change.id, sessionId: change.sessionId, webhookTold: false }, false);
+        void this.removeCopies(
+          { id: change.id, sessionId: change.sessionId, webhookTold: false },
+          false,
+        );
       }
       this.changes.next(change);
     });
@@ -82,9 +86,14 @@ export class LeadEvents implements OnModuleInit {
   }
 
   private async removeCopies(lead: ErasedLead, here: boolean): Promise<void> {
-    const outcomes = await Promise.allSettled(this.erasureHandlers.map((handler) => handler(lead, here)));
+    const outcomes = await Promise.allSettled(
+      this.erasureHandlers.map((handler) => handler(lead, here)),
+    );
     for (const outcome of outcomes) {
-      if (outcome.status === 'rejected') this.logger.error(`Copies of erased lead ${lead.id} not all removed: ${String(outcome.reason)}`);
+      if (outcome.status === 'rejected')
+        this.logger.error(
+          `Copies of erased lead ${lead.id} not all removed: ${String(outcome.reason)}`,
+        );
     }
   }
 

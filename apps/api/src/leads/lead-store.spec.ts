@@ -18,7 +18,10 @@ describe.each(testDatabaseEngines())('LeadStore on %s', (engine) => {
   beforeEach(() => database.connection.db.delete(sessions));
 
   /** A session with a lead holding `fields`, created `minutesAgo` minutes ago. */
-  async function addLead(fields: LeadData, options: { minutesAgo?: number; state?: 'collecting' | 'complete' } = {}): Promise<string> {
+  async function addLead(
+    fields: LeadData,
+    options: { minutesAgo?: number; state?: 'collecting' | 'complete' } = {},
+  ): Promise<string> {
     const sessionId = `s-${randomUUID()}`;
     const id = randomUUID();
     const at = sql`now() - ${options.minutesAgo ?? 0} * interval '1 minute'`;
@@ -36,12 +39,15 @@ describe.each(testDatabaseEngines())('LeadStore on %s', (engine) => {
 
   it('pages newest first without duplicates or gaps while leads arrive, and lists only leads with data', async () => {
     const older: string[] = [];
-    for (let i = 0; i < 7; i += 1) older.push(await addLead({ name: `Lead ${i}` }, { minutesAgo: 100 - i }));
+    for (let i = 0; i < 7; i += 1)
+      older.push(await addLead({ name: `Lead ${i}` }, { minutesAgo: 100 - i }));
     // Two at the very same instant: the id breaks the tie.
     const sameInstant = sql`now() - interval '50 minutes'`;
     for (const name of ['Twin A', 'Twin B']) {
       const id = await addLead({ name });
-      await database.connection.db.execute(sql`update ${leads} set created_at = ${sameInstant} where id = ${id}`);
+      await database.connection.db.execute(
+        sql`update ${leads} set created_at = ${sameInstant} where id = ${id}`,
+      );
       older.push(id);
     }
     await addLead({}, { minutesAgo: 1 });
@@ -63,38 +69,80 @@ describe.each(testDatabaseEngines())('LeadStore on %s', (engine) => {
     expect(pages).toBe(5);
     const first = await store.list({ limit: 100 });
     expect(first.leads[0].fields['name']).toMatch(/^Newcomer/);
-    expect(first.leads.map((lead) => lead.created_at)).toEqual([...first.leads.map((lead) => lead.created_at)].sort().reverse());
+    expect(first.leads.map((lead) => lead.created_at)).toEqual(
+      [...first.leads.map((lead) => lead.created_at)].sort().reverse(),
+    );
   });
 
   it('filters by state, dates and text, with LIKE wildcards taken literally', async () => {
-    await addLead({ name: 'José Núñez', email: 'jose@example.com' }, { state: 'complete', minutesAgo: 10 });
+    await addLead(
+      { name: 'José Núñez', email: 'jose@example.com' },
+      { state: 'complete', minutesAgo: 10 },
+    );
     await addLead({ name: 'Ana 100% sure' }, { minutesAgo: 20 });
     await addLead({ name: 'Anabel' }, { minutesAgo: 60 * 48 });
 
-    const names = async (query: object) => (await store.list(query)).leads.map((lead) => lead.fields['name']);
+    const names = async (query: object) =>
+      (await store.list(query)).leads.map((lead) => lead.fields['name']);
     expect(await names({ status: 'complete' })).toEqual(['José Núñez']);
     expect(await names({ q: 'núñez' })).toEqual(['José Núñez']);
     expect(await names({ q: 'EXAMPLE.COM' })).toEqual(['José Núñez']);
     expect(await names({ q: '100%' })).toEqual(['Ana 100% sure']);
     expect(await names({ q: '%' })).toEqual(['Ana 100% sure']);
     expect(await names({ q: 'an' })).toEqual(['Ana 100% sure', 'Anabel']);
-    expect(await names({ since: new Date(Date.now() - 86_400_000).toISOString() })).toEqual(['José Núñez', 'Ana 100% sure']);
-    expect(await names({ until: new Date(Date.now() - 86_400_000).toISOString() })).toEqual(['Anabel']);
-    await expect(store.list({ cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'invalid_request' });
+    expect(await names({ since: new Date(Date.now() - 86_400_000).toISOString() })).toEqual([
+      'José Núñez',
+      'Ana 100% sure',
+    ]);
+    expect(await names({ until: new Date(Date.now() - 86_400_000).toISOString() })).toEqual([
+      'Anabel',
+    ]);
+    await expect(store.list({ cursor: 'not-a-cursor' })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
   });
 
   it('tells where notifications stand, requeues failed ones, and erases a lead with everything of its session', async () => {
     const id = await addLead({ name: 'Ada' }, { state: 'complete' });
-    const [lead] = await database.connection.db.select().from(leads).where(sql`id = ${id}`);
+    const [lead] = await database.connection.db
+      .select()
+      .from(leads)
+      .where(sql`id = ${id}`);
     await database.connection.db.insert(messages).values([
       { id: randomUUID(), sessionId: lead.sessionId, role: 'user', content: 'I am Ada' },
-      { id: randomUUID(), sessionId: lead.sessionId, role: 'assistant', content: 'Hello Ada', finishReason: 'stop' },
-      { id: randomUUID(), sessionId: lead.sessionId, role: 'user', content: 'pending', pending: true },
+      {
+        id: randomUUID(),
+        sessionId: lead.sessionId,
+        role: 'assistant',
+        content: 'Hello Ada',
+        finishReason: 'stop',
+      },
+      {
+        id: randomUUID(),
+        sessionId: lead.sessionId,
+        role: 'user',
+        content: 'pending',
+        pending: true,
+      },
     ]);
     expect((await store.summary(id))?.notification_status).toBe('not_sent');
     await database.connection.db.insert(notifications).values([
-      { id: randomUUID(), leadId: id, channel: 'email', status: 'sent', attempts: 1, sentAt: new Date() },
-      { id: randomUUID(), leadId: id, channel: 'webhook', status: 'failed', attempts: 12, lastError: 'The webhook answered HTTP 500' },
+      {
+        id: randomUUID(),
+        leadId: id,
+        channel: 'email',
+        status: 'sent',
+        attempts: 1,
+        sentAt: new Date(),
+      },
+      {
+        id: randomUUID(),
+        leadId: id,
+        channel: 'webhook',
+        status: 'failed',
+        attempts: 12,
+        lastError: 'The webhook answered HTTP 500',
+      },
     ]);
 
     const detail = await store.detail(id);
@@ -106,7 +154,9 @@ describe.each(testDatabaseEngines())('LeadStore on %s', (engine) => {
     ]);
 
     const requeued = await store.requeueFailed(id);
-    expect(requeued).toMatchObject([{ channel: 'webhook', status: 'queued', attempts: 0, last_error: null }]);
+    expect(requeued).toMatchObject([
+      { channel: 'webhook', status: 'queued', attempts: 0, last_error: null },
+    ]);
     expect(await store.requeueFailed(id)).toEqual([]);
     expect((await store.summary(id))?.notification_status).toBe('queued');
 

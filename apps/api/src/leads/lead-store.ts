@@ -21,7 +21,8 @@ interface Cursor {
 }
 
 /** A timestamp as ISO 8601 text with its microseconds (a JavaScript Date would drop them). */
-const isoText = (column: string) => sql`to_char(${sql.raw(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const isoText = (column: string) =>
+  sql`to_char(${sql.raw(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const NOTIFICATION_COLUMNS = sql`id, channel, status, attempts, last_error,
   case when status = 'queued' then ${isoText('next_attempt_at')} end as next_attempt_at,
@@ -33,7 +34,9 @@ export function encodeCursor(cursor: Cursor): string {
 
 function decodeCursor(text: string): Cursor {
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    const [createdAt, id] = JSON.parse(
+      Buffer.from(text, 'base64url').toString('utf8'),
+    ) as unknown[];
     if (
       typeof createdAt === 'string' &&
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(createdAt) &&
@@ -64,7 +67,10 @@ export class LeadStore {
   }
 
   /** A page of leads matching `query`, and the cursor of the next page. */
-  async list(query: LeadQuery, limit = query.limit ?? LEADS_PAGE_DEFAULT): Promise<{ leads: LeadSummary[]; nextCursor: string | null }> {
+  async list(
+    query: LeadQuery,
+    limit = query.limit ?? LEADS_PAGE_DEFAULT,
+  ): Promise<{ leads: LeadSummary[]; nextCursor: string | null }> {
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
     const rows = await this.summaries(sql`
       where ${this.matching(query)}
@@ -75,7 +81,10 @@ export class LeadStore {
     const last = page.at(-1);
     return {
       leads: page,
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ createdAt: last.created_at, id: last.id })
+          : null,
     };
   }
 
@@ -99,7 +108,13 @@ export class LeadStore {
     const lead = await this.summary(id);
     if (!lead) throw new ApiError('not_found', 'No such lead.');
     const [transcript, deliveries] = await Promise.all([
-      rowsOf<{ id: string; role: TranscriptRole; content: string; created_at: string; finish_reason: TranscriptFinishReason | null }>(
+      rowsOf<{
+        id: string;
+        role: TranscriptRole;
+        content: string;
+        created_at: string;
+        finish_reason: TranscriptFinishReason | null;
+      }>(
         this.db,
         sql`select id, role, content, ${isoText('created_at')} as created_at, finish_reason from ${messages}
             where session_id = ${lead.session_id} and not pending order by seq`,
@@ -136,7 +151,9 @@ export class LeadStore {
   async erase(id: string): Promise<ErasedLead | undefined> {
     const [erased] = await this.db
       .delete(sessions)
-      .where(eq(sessions.id, sql`(select ${leads.sessionId} from ${leads} where ${leads.id} = ${id})`))
+      .where(
+        eq(sessions.id, sql`(select ${leads.sessionId} from ${leads} where ${leads.id} = ${id})`),
+      )
       .returning(ERASED_LEAD);
     return erased;
   }
@@ -148,7 +165,9 @@ export class LeadStore {
     if (query.until) conditions.push(sql`l.created_at < ${query.until}::timestamptz`);
     if (query.q) {
       const pattern = `%${query.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-      conditions.push(sql`exists (select 1 from jsonb_each_text(l.fields) as field where field.value ilike ${pattern})`);
+      conditions.push(
+        sql`exists (select 1 from jsonb_each_text(l.fields) as field where field.value ilike ${pattern})`,
+      );
     }
     return sql.join(conditions, sql` and `);
   }

@@ -1,4 +1,18 @@
-import { Controller, Delete, Get, Header, HttpCode, Inject, type MessageEvent, Param, Post, Query, Sse, StreamableFile, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  type MessageEvent,
+  Param,
+  Post,
+  Query,
+  Sse,
+  StreamableFile,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiNotFoundResponse,
@@ -17,7 +31,14 @@ import { ApiError } from '../common/api-error';
 import { ClientRateLimitGuard, MESSAGES_BUDGET } from '../common/client-rate-limit.guard';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
-import { LeadDetailDto, LeadExportQueryDto, LeadPageDto, LeadParamsDto, LeadQueryDto, LeadRetryReplyDto } from './dto/lead.dto';
+import {
+  LeadDetailDto,
+  LeadExportQueryDto,
+  LeadPageDto,
+  LeadParamsDto,
+  LeadQueryDto,
+  LeadRetryReplyDto,
+} from './dto/lead.dto';
 import { leadsCsv } from './lead-csv';
 import { LeadEvents } from './lead-events';
 import { LeadStore } from './lead-store';
@@ -68,7 +89,9 @@ export class LeadsController {
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="leads.csv"')
   @ApiProduces('text/csv')
-  @ApiOperation({ summary: 'The filtered leads as CSV (UTF-8, header row, one lead a row), streamed' })
+  @ApiOperation({
+    summary: 'The filtered leads as CSV (UTF-8, header row, one lead a row), streamed',
+  })
   @ApiOkResponse({ description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } })
   export(@Query() query: LeadExportQueryDto): StreamableFile {
     const fields = this.profile.fields.map((field) => field.name);
@@ -80,7 +103,8 @@ export class LeadsController {
   @Header('X-Accel-Buffering', 'no')
   @ApiOperation({
     summary: 'Live changes to leads, for the staff inbox',
-    description: 'Server-sent events whose `data` is `{"type":"lead","lead":{…}}` or `{"type":"lead_erased","id":"…"}`.',
+    description:
+      'Server-sent events whose `data` is `{"type":"lead","lead":{…}}` or `{"type":"lead_erased","id":"…"}`.',
   })
   @ApiProduces('text/event-stream')
   feed(): Observable<MessageEvent> {
@@ -101,7 +125,8 @@ export class LeadsController {
   @Access({ staff: 'agent' })
   @ApiOperation({
     summary: "Send a lead's failed notifications again",
-    description: 'They are queued again with their attempts anew; the outbox worker sends them within `OUTBOX_POLL_MS`.',
+    description:
+      'They are queued again with their attempts anew; the outbox worker sends them within `OUTBOX_POLL_MS`.',
   })
   @ApiOkResponse({ type: LeadRetryReplyDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })

@@ -35,7 +35,8 @@ export class LeadErasure implements BeforeApplicationShutdown {
   }
 
   private async erase(lead: ErasedLead, here: boolean): Promise<void> {
-    if (here && lead.webhookTold && this.webhook.enabled) this.tell(randomUUID(), lead.id, new Date(), 1);
+    if (here && lead.webhookTold && this.webhook.enabled)
+      this.tell(randomUUID(), lead.id, new Date(), 1);
     await this.notifier.removeFromOutbox(lead.sessionId);
   }
 
@@ -45,13 +46,18 @@ export class LeadErasure implements BeforeApplicationShutdown {
     const sending = this.webhook.sendErased(webhookId, leadId, erasedAt).then((result) => {
       if (result.status === 'sent') return;
       if (attempt >= this.config.maxAttempts || this.stopping) {
-        this.logger.warn(`lead.erased for lead ${leadId} not delivered after ${attempt} attempt(s): ${result.message}`);
+        this.logger.warn(
+          `lead.erased for lead ${leadId} not delivered after ${attempt} attempt(s): ${result.message}`,
+        );
         return;
       }
-      const timer = setTimeout(() => {
-        this.retries.delete(webhookId);
-        this.tell(webhookId, leadId, erasedAt, attempt + 1);
-      }, retryDelayMs(this.config, attempt));
+      const timer = setTimeout(
+        () => {
+          this.retries.delete(webhookId);
+          this.tell(webhookId, leadId, erasedAt, attempt + 1);
+        },
+        retryDelayMs(this.config, attempt),
+      );
       timer.unref();
       this.retries.set(webhookId, timer);
     });
@@ -62,7 +68,8 @@ export class LeadErasure implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     for (const timer of this.retries.values()) clearTimeout(timer);
-    if (this.retries.size > 0) this.logger.warn(`${this.retries.size} lead.erased notice(s) not delivered before shutdown`);
+    if (this.retries.size > 0)
+      this.logger.warn(`${this.retries.size} lead.erased notice(s) not delivered before shutdown`);
     this.retries.clear();
     await Promise.allSettled([...this.underWay]);
   }

@@ -7,7 +7,8 @@ import { outboundConfig } from '../config/outbound.config';
 import { webhookConfig } from '../config/webhook.config';
 
 /** What one delivery did: `message` is safe to store and show (no secret, no URL credentials). */
-export type WebhookResult = { status: 'sent'; message: string } | { status: 'failed'; message: string };
+export type WebhookResult =
+  { status: 'sent'; message: string } | { status: 'failed'; message: string };
 
 /** The longest answer read (and dropped: a receiver's body is never stored nor shown). */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -50,14 +51,22 @@ export class LeadWebhook {
 
   /** `lead.erased`: the lead's id and the time of its erasure, nothing else. */
   sendErased(webhookId: string, leadId: string, erasedAt: Date): Promise<WebhookResult> {
-    const payload: LeadErasedWebhookPayload = { type: 'lead.erased', id: webhookId, occurred_at: erasedAt.toISOString(), data: { id: leadId } };
+    const payload: LeadErasedWebhookPayload = {
+      type: 'lead.erased',
+      id: webhookId,
+      occurred_at: erasedAt.toISOString(),
+      data: { id: leadId },
+    };
     return this.post(payload);
   }
 
-  private async post(payload: LeadWebhookPayload | LeadErasedWebhookPayload): Promise<WebhookResult> {
+  private async post(
+    payload: LeadWebhookPayload | LeadErasedWebhookPayload,
+  ): Promise<WebhookResult> {
     const { target } = this.config;
     const webhookId = payload.id;
-    if (!this.signer || !target) return { status: 'failed', message: 'No webhook is configured (LEAD_WEBHOOK_URL).' };
+    if (!this.signer || !target)
+      return { status: 'failed', message: 'No webhook is configured (LEAD_WEBHOOK_URL).' };
     const body = JSON.stringify(payload);
     const timestamp = new Date();
     try {
@@ -74,9 +83,14 @@ export class LeadWebhook {
           },
           body,
         },
-        { allowPrivate: this.outbound.allowPrivate, timeoutMs: this.config.timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES },
+        {
+          allowPrivate: this.outbound.allowPrivate,
+          timeoutMs: this.config.timeoutMs,
+          maxResponseBytes: MAX_RESPONSE_BYTES,
+        },
       );
-      if (response.status >= 200 && response.status < 300) return { status: 'sent', message: `HTTP ${response.status}` };
+      if (response.status >= 200 && response.status < 300)
+        return { status: 'sent', message: `HTTP ${response.status}` };
       return { status: 'failed', message: `The webhook answered HTTP ${response.status}` };
     } catch (error) {
       return { status: 'failed', message: failureMessage(error, this.config.timeoutMs) };

@@ -99,20 +99,30 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
     if (!lead) return erased;
     const result = await this.notifier.notify(leadNotificationOf(this.profile, lead));
     // Erased while its message was being written: the erasure may have looked before the file was there.
-    if (result.status === 'sent' && result.transport === 'outbox' && !(await this.leads.summary(claim.leadId))) {
+    if (
+      result.status === 'sent' &&
+      result.transport === 'outbox' &&
+      !(await this.leads.summary(claim.leadId))
+    ) {
       await this.notifier.removeFromOutbox(lead.sessionId);
       return erased;
     }
     return result;
   }
 
-  private async record(claim: ClaimedNotification, result: DeliveryResult): Promise<DeliveryResult> {
+  private async record(
+    claim: ClaimedNotification,
+    result: DeliveryResult,
+  ): Promise<DeliveryResult> {
     if (result.status === 'sent') {
       await this.outbox.markSent(claim);
       this.metrics.notificationSent(claim.channel);
       return result;
     }
-    const next = claim.attempt < this.config.maxAttempts ? new Date(Date.now() + retryDelayMs(this.config, claim.attempt)) : undefined;
+    const next =
+      claim.attempt < this.config.maxAttempts
+        ? new Date(Date.now() + retryDelayMs(this.config, claim.attempt))
+        : undefined;
     await this.outbox.markFailedAttempt(claim, result.message, next);
     this.metrics.notificationAttemptFailed(claim.channel, next === undefined);
     this.logger.warn(

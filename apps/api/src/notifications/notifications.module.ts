@@ -14,8 +14,21 @@ import { NotificationWorker } from './notification-worker';
 
 /** The durable outbox of lead notifications (email, and the webhook when configured), its delivery and this instance's worker. */
 @Module({
-  imports: [ConfigModule.forFeature(outboxConfig), ConfigModule.forFeature(webhookConfig), ConfigModule.forFeature(outboundConfig), EmailModule, LeadsModule, SessionsModule],
-  providers: [NotificationOutbox, NotificationDelivery, NotificationWorker, LeadWebhook, LeadErasure],
+  imports: [
+    ConfigModule.forFeature(outboxConfig),
+    ConfigModule.forFeature(webhookConfig),
+    ConfigModule.forFeature(outboundConfig),
+    EmailModule,
+    LeadsModule,
+    SessionsModule,
+  ],
+  providers: [
+    NotificationOutbox,
+    NotificationDelivery,
+    NotificationWorker,
+    LeadWebhook,
+    LeadErasure,
+  ],
   exports: [NotificationOutbox, NotificationDelivery, LeadWebhook, ConfigModule],
 })
 export class NotificationsModule {}

@@ -22,7 +22,10 @@ export function portalFiles(root: string, apiPrefix: string): RequestHandler {
       // A directory without a slash is not a page to redirect to.
       redirect: false,
       setHeaders: (res: ServerResponse, path: string) => {
-        res.setHeader('Cache-Control', CONTENT_HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader(
+          'Cache-Control',
+          CONTENT_HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     },
   }) as RequestHandler;

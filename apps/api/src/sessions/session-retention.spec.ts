@@ -25,16 +25,36 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
 
   async function session(id: string, { idleDays = 0, complete = false, pending = false } = {}) {
     const begin = (messageId: string) =>
-      repository.beginTurn({ sessionId: id, tokenHash: 'a'.repeat(64), newTokenHash: 'a'.repeat(64), leadId: randomUUID(), messageId, content: 'hi', maxMessages: 10, maxSessions: 1000, historyLimit: 5 });
+      repository.beginTurn({
+        sessionId: id,
+        tokenHash: 'a'.repeat(64),
+        newTokenHash: 'a'.repeat(64),
+        leadId: randomUUID(),
+        messageId,
+        content: 'hi',
+        maxMessages: 10,
+        maxSessions: 1000,
+        historyLimit: 5,
+      });
     const messageId = randomUUID();
     const start = await begin(messageId);
     if (!start.accepted) throw new Error('refused');
-    await repository.completeTurn({ sessionId: id, leadId: start.leadId, userMessageId: messageId, lead: {}, isComplete: complete, notifications: [] });
+    await repository.completeTurn({
+      sessionId: id,
+      leadId: start.leadId,
+      userMessageId: messageId,
+      lead: {},
+      isComplete: complete,
+      notifications: [],
+    });
     // A second turn whose instance died before it completed.
     if (pending) await begin(randomUUID());
     const at = sql`now() - ${idleDays} * interval '1 day'`;
     await database.connection.db.update(sessions).set({ updatedAt: at }).where(eq(sessions.id, id));
-    await database.connection.db.update(messages).set({ createdAt: at }).where(eq(messages.sessionId, id));
+    await database.connection.db
+      .update(messages)
+      .set({ createdAt: at })
+      .where(eq(messages.sessionId, id));
   }
 
   it('erases old sessions, idle incomplete ones and abandoned turns, by deletion, and keeps the rest', async () => {
@@ -44,21 +64,37 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
     await session('recent-incomplete');
     await session('abandoned-turn', { idleDays: 0.5, complete: true, pending: true });
 
-    const leadIds = new Map((await database.connection.db.select().from(leads)).map((lead) => [lead.sessionId, lead.id]));
+    const leadIds = new Map(
+      (await database.connection.db.select().from(leads)).map((lead) => [lead.sessionId, lead.id]),
+    );
     expect(await retention.sweep()).toEqual({ sessions: 2, messages: 1 });
 
     const left = await database.connection.db.select({ id: sessions.id }).from(sessions);
-    expect(left.map((row) => row.id).sort()).toEqual(['abandoned-turn', 'recent-complete', 'recent-incomplete']);
+    expect(left.map((row) => row.id).sort()).toEqual([
+      'abandoned-turn',
+      'recent-complete',
+      'recent-incomplete',
+    ]);
     // The lead and messages of an erased session are gone with it, not flagged.
-    expect(await database.connection.db.select().from(leads).where(eq(leads.sessionId, 'old-complete'))).toEqual([]);
-    expect(await database.connection.db.select().from(messages).where(eq(messages.sessionId, 'idle-incomplete'))).toEqual([]);
+    expect(
+      await database.connection.db.select().from(leads).where(eq(leads.sessionId, 'old-complete')),
+    ).toEqual([]);
+    expect(
+      await database.connection.db
+        .select()
+        .from(messages)
+        .where(eq(messages.sessionId, 'idle-incomplete')),
+    ).toEqual([]);
     // Each erased lead is announced, for its copies beyond the database (outbox file, streams) to go too.
     expect(erasures.sort((a, b) => a.sessionId.localeCompare(b.sessionId))).toEqual([
       { id: leadIds.get('idle-incomplete'), sessionId: 'idle-incomplete', webhookTold: false },
       { id: leadIds.get('old-complete'), sessionId: 'old-complete', webhookTold: false },
     ]);
     // Of the abandoned turn, only its pending message went.
-    const kept = await database.connection.db.select().from(messages).where(eq(messages.sessionId, 'abandoned-turn'));
+    const kept = await database.connection.db
+      .select()
+      .from(messages)
+      .where(eq(messages.sessionId, 'abandoned-turn'));
     expect(kept.map((message) => message.pending)).toEqual([false]);
   });
 });

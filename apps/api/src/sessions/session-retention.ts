@@ -45,7 +45,13 @@ export class SessionRetention implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     const every = Math.min(this.config.sessionIdleTtlMs, MAX_SWEEP_INTERVAL_MS);
-    this.timer = setInterval(() => void this.sweep().catch((error: unknown) => this.logger.warn(`Retention sweep failed: ${String(error)}`)), every);
+    this.timer = setInterval(
+      () =>
+        void this.sweep().catch((error: unknown) =>
+          this.logger.warn(`Retention sweep failed: ${String(error)}`),
+        ),
+      every,
+    );
     this.timer.unref();
   }
 
@@ -58,7 +64,10 @@ export class SessionRetention implements OnApplicationBootstrap, OnApplicationSh
     const retained = new Date(now.getTime() - this.config.retentionDays * 86_400_000);
     const idle = new Date(now.getTime() - this.config.sessionIdleTtlMs);
     const abandoned = new Date(now.getTime() - ABANDONED_TURN_MS);
-    const old = await this.db.delete(sessions).where(lt(sessions.updatedAt, retained)).returning(ERASED_LEAD);
+    const old = await this.db
+      .delete(sessions)
+      .where(lt(sessions.updatedAt, retained))
+      .returning(ERASED_LEAD);
     const incomplete = await this.db
       .delete(sessions)
       .where(
@@ -84,7 +93,9 @@ export class SessionRetention implements OnApplicationBootstrap, OnApplicationSh
     }
     const erased = { sessions: old.length + incomplete.length, messages: pending.length };
     if (erased.sessions + erased.messages > 0) {
-      this.logger.log(`Retention erased ${erased.sessions} session(s) and ${erased.messages} abandoned message(s)`);
+      this.logger.log(
+        `Retention erased ${erased.sessions} session(s) and ${erased.messages} abandoned message(s)`,
+      );
     }
     return erased;
   }

@@ -14,7 +14,12 @@ import { startApi } from '../support/built-api';
 
 const RUNS = Number(process.env['BENCH_LOAD_RUNS'] ?? 5);
 /** Lighthouse's "slow 4G" mobile profile. */
-const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
+const SLOW_4G = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: (1.6 * 1024 * 1024) / 8,
+  uploadThroughput: (750 * 1024) / 8,
+};
 const CPU_SLOWDOWN = 4;
 
 interface Visit {
@@ -27,7 +32,12 @@ interface Visit {
 }
 
 async function visit(browser: Browser, url: string, compressed: boolean): Promise<Visit> {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+  const context = await browser.newContext({
+    viewport: PHONE,
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true,
+  });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -35,7 +45,8 @@ async function visit(browser: Browser, url: string, compressed: boolean): Promis
   await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
   // The browser asks for no content encoding, so everything comes as it is (the bytes below show it).
-  if (!compressed) await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'identity' } });
+  if (!compressed)
+    await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'identity' } });
   const urls = new Map<string, string>();
   let bytes = 0;
   let scriptBytes = 0;
@@ -55,7 +66,10 @@ async function visit(browser: Browser, url: string, compressed: boolean): Promis
           const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
           let cls = 0;
           new PerformanceObserver((list) => {
-            for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+            for (const entry of list.getEntries() as (PerformanceEntry & {
+              value: number;
+              hadRecentInput: boolean;
+            })[]) {
               if (!entry.hadRecentInput) cls += entry.value;
             }
           }).observe({ type: 'layout-shift', buffered: true });
@@ -71,7 +85,8 @@ async function visit(browser: Browser, url: string, compressed: boolean): Promis
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
   const scratch = new ScratchDirs();
@@ -96,14 +111,29 @@ async function main(): Promise<void> {
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const kb = (b: number) => `${(b / 1024).toFixed(1)} kB`;
     const ratio = (a: number, b: number) => `x${(a / b).toFixed(2)}`;
-    console.log(`\nPortal first visit: phone ${PHONE.width}x${PHONE.height}, slow 4G (1.6 Mbps, 150 ms RTT), CPU x${CPU_SLOWDOWN}, empty cache, median of ${RUNS}`);
-    console.log('                                  served (br)   uncompressed   served / uncompressed');
-    const row = (label: string, a: string, b: string, r: string) => console.log(`  ${label.padEnd(32)}${a.padStart(11)}${b.padStart(15)}${r.padStart(14)}`);
+    console.log(
+      `\nPortal first visit: phone ${PHONE.width}x${PHONE.height}, slow 4G (1.6 Mbps, 150 ms RTT), CPU x${CPU_SLOWDOWN}, empty cache, median of ${RUNS}`,
+    );
+    console.log(
+      '                                  served (br)   uncompressed   served / uncompressed',
+    );
+    const row = (label: string, a: string, b: string, r: string) =>
+      console.log(`  ${label.padEnd(32)}${a.padStart(11)}${b.padStart(15)}${r.padStart(14)}`);
     row('first contentful paint', s(served.fcp), s(plain.fcp), ratio(served.fcp, plain.fcp));
     row('largest contentful paint', s(served.lcp), s(plain.lcp), ratio(served.lcp, plain.lcp));
     row('cumulative layout shift', served.cls.toFixed(3), plain.cls.toFixed(3), '');
-    row('initial scripts on the wire', kb(served.scriptBytes), kb(plain.scriptBytes), ratio(served.scriptBytes, plain.scriptBytes));
-    row('all bytes on the wire', kb(served.bytes), kb(plain.bytes), ratio(served.bytes, plain.bytes));
+    row(
+      'initial scripts on the wire',
+      kb(served.scriptBytes),
+      kb(plain.scriptBytes),
+      ratio(served.scriptBytes, plain.scriptBytes),
+    );
+    row(
+      'all bytes on the wire',
+      kb(served.bytes),
+      kb(plain.bytes),
+      ratio(served.bytes, plain.bytes),
+    );
   } finally {
     await browser.close();
     await stopProcess(api.child);

@@ -48,7 +48,11 @@ export async function openPortal(
  * fresh page on the portal at `baseUrl()`; the pages a test opened are closed after it.
  */
 export function portalBrowser(baseUrl: () => string): {
-  open(viewport?: typeof DESKTOP, options?: BrowserContextOptions, beforeLoad?: (page: Page) => void): Promise<Page>;
+  open(
+    viewport?: typeof DESKTOP,
+    options?: BrowserContextOptions,
+    beforeLoad?: (page: Page) => void,
+  ): Promise<Page>;
 } {
   let browser: Browser | undefined;
   let opened: Page[] = [];

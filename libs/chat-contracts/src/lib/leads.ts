@@ -76,7 +76,8 @@ export interface LeadRetryReply {
 }
 
 /** `GET /leads/events` (staff; server-sent events, `data:` is one of these). */
-export type LeadFeedEvent = { type: 'lead'; lead: LeadSummary } | { type: 'lead_erased'; id: string };
+export type LeadFeedEvent =
+  { type: 'lead'; lead: LeadSummary } | { type: 'lead_erased'; id: string };
 
 /** The body POSTed to `LEAD_WEBHOOK_URL` (Standard Webhooks: `webhook-id` is `id`, stable across retries). */
 export interface LeadWebhookPayload {

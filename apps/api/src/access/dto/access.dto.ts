@@ -73,7 +73,8 @@ export class CreateStaffAccountDto implements CreateStaffAccount {
   @ApiProperty({
     format: 'password',
     minLength: STAFF_PASSWORD_MIN_LENGTH,
-    description: 'Not a common password (zxcvbn score 3 of 4 at least), and not containing the email or its name part.',
+    description:
+      'Not a common password (zxcvbn score 3 of 4 at least), and not containing the email or its name part.',
   })
   @IsString()
   @MinLength(STAFF_PASSWORD_MIN_LENGTH)
@@ -91,7 +92,9 @@ export class UpdateStaffAccountDto implements UpdateStaffAccount {
   @IsIn(STAFF_ROLES)
   role?: StaffRole;
 
-  @ApiPropertyOptional({ description: 'A disabled account cannot sign in; its sessions end at once.' })
+  @ApiPropertyOptional({
+    description: 'A disabled account cannot sign in; its sessions end at once.',
+  })
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;
@@ -130,6 +133,7 @@ export class CreatedApiKeyDto implements CreatedApiKey {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'CRM sync' }) name: string;
   @ApiProperty({ enum: API_KEY_SCOPES, isArray: true }) scopes: ApiKeyScope[];
-  @ApiProperty({ description: 'The key: shown this once, never again.', example: 'csk_Xb3kQ9…' }) key: string;
+  @ApiProperty({ description: 'The key: shown this once, never again.', example: 'csk_Xb3kQ9…' })
+  key: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }

@@ -37,28 +37,56 @@ describe('GenerationRegistry (in process)', () => {
 
   it('runs one generation per session at a time', async () => {
     const generations = await registry();
-    const first = await generations.start('s1', { sessionToken: 'token-1' }, { tokenHash: hashSessionToken('token-1'), apiKeyId: null });
+    const first = await generations.start(
+      's1',
+      { sessionToken: 'token-1' },
+      { tokenHash: hashSessionToken('token-1'), apiKeyId: null },
+    );
     // Its owner learns it is busy; anyone else learns nothing.
-    expect(await codeOf(() => generations.start('s1', { sessionToken: 'token-1' }, NOBODY))).toBe('generation_in_progress');
-    expect(await codeOf(() => generations.start('s1', { sessionToken: 'another' }, NOBODY))).toBe('forbidden');
-    expect(await codeOf(() => generations.start('s1', { apiKeyId: 'some-key' }, NOBODY))).toBe('forbidden');
+    expect(await codeOf(() => generations.start('s1', { sessionToken: 'token-1' }, NOBODY))).toBe(
+      'generation_in_progress',
+    );
+    expect(await codeOf(() => generations.start('s1', { sessionToken: 'another' }, NOBODY))).toBe(
+      'forbidden',
+    );
+    expect(await codeOf(() => generations.start('s1', { apiKeyId: 'some-key' }, NOBODY))).toBe(
+      'forbidden',
+    );
     expect(await codeOf(() => generations.start('s1', {}, NOBODY))).toBe('forbidden');
     expect((await generations.start('s2', {}, NOBODY)).sessionId).toBe('s2');
     first.finish();
-    const keyed = await generations.start('s3', { apiKeyId: 'key-1' }, { tokenHash: null, apiKeyId: 'key-1' });
+    const keyed = await generations.start(
+      's3',
+      { apiKeyId: 'key-1' },
+      { tokenHash: null, apiKeyId: 'key-1' },
+    );
     expect(keyed.owner.apiKeyId).toBe('key-1');
-    expect(await codeOf(() => generations.start('s3', { apiKeyId: 'key-1' }, NOBODY))).toBe('generation_in_progress');
-    expect(await codeOf(() => generations.start('s3', { apiKeyId: 'key-2' }, NOBODY))).toBe('forbidden');
+    expect(await codeOf(() => generations.start('s3', { apiKeyId: 'key-1' }, NOBODY))).toBe(
+      'generation_in_progress',
+    );
+    expect(await codeOf(() => generations.start('s3', { apiKeyId: 'key-2' }, NOBODY))).toBe(
+      'forbidden',
+    );
     expect(await codeOf(() => generations.start('s3', {}, NOBODY))).toBe('forbidden');
     expect((await generations.start('s1', {}, NOBODY)).streamId).not.toBe(first.streamId);
   });
 
   it('gives a stream to its owner only, and says not_found for an unknown one', async () => {
     const generations = await registry();
-    const generation = await generations.start('s', { sessionToken: 't' }, { tokenHash: hashSessionToken('t'), apiKeyId: null });
+    const generation = await generations.start(
+      's',
+      { sessionToken: 't' },
+      { tokenHash: hashSessionToken('t'), apiKeyId: null },
+    );
     expect(await generations.getOwned(generation.streamId, { sessionToken: 't' })).toBe(generation);
-    expect(await codeOf(() => generations.getOwned(generation.streamId, { sessionToken: 'u' }))).toBe('forbidden');
-    expect(await codeOf(() => generations.getOwned('00000000-0000-4000-8000-000000000000', { sessionToken: 't' }))).toBe('not_found');
+    expect(
+      await codeOf(() => generations.getOwned(generation.streamId, { sessionToken: 'u' })),
+    ).toBe('forbidden');
+    expect(
+      await codeOf(() =>
+        generations.getOwned('00000000-0000-4000-8000-000000000000', { sessionToken: 't' }),
+      ),
+    ).toBe('not_found');
   });
 
   it("forgets an erased session's streams, finished or running, and aborts the running one", async () => {
@@ -72,7 +100,9 @@ describe('GenerationRegistry (in process)', () => {
     const other = await generations.start('kept', visitor, owner);
     await generations.forgetSession('erased');
     for (const generation of [finished, running]) {
-      expect(await codeOf(() => generations.getOwned(generation.streamId, visitor))).toBe('not_found');
+      expect(await codeOf(() => generations.getOwned(generation.streamId, visitor))).toBe(
+        'not_found',
+      );
     }
     expect(running.signal.aborted).toBe(true);
     expect(other.signal.aborted).toBe(false);

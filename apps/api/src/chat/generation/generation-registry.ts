@@ -34,7 +34,10 @@ function withoutSessionToken(event: StreamEvent): StreamEvent {
 }
 
 function busy(): ApiError {
-  return new ApiError('generation_in_progress', 'A reply is already being generated for this session. Wait for it or cancel it.');
+  return new ApiError(
+    'generation_in_progress',
+    'A reply is already being generated for this session. Wait for it or cancel it.',
+  );
 }
 
 function notFound(): ApiError {
@@ -70,7 +73,10 @@ export class GenerationRegistry
     @Optional() @Inject(LeadEvents) leadEvents: LeadEvents | null = null,
   ) {
     this.live = redis
-      ? new RedisLiveStreams(redis, { claimTtlMs: redisSettings.claimTtlMs, retentionMs: config.streamRetentionMs })
+      ? new RedisLiveStreams(redis, {
+          claimTtlMs: redisSettings.claimTtlMs,
+          retentionMs: config.streamRetentionMs,
+        })
       : undefined;
     leadEvents?.onErased((lead) => this.forgetSession(lead.sessionId));
   }
@@ -99,12 +105,17 @@ export class GenerationRegistry
     if (!live) return;
     await live.listenForCancels((streamId) => this.generations.get(streamId)?.abort('cancelled'));
     // Claims are renewed well before they expire; a dead instance's expire on their own.
-    this.renewer = setInterval(() => {
-      const claims = [...this.runningBySession.values()].flatMap((generation) =>
-        generation.claim ? [{ sessionId: generation.sessionId, claim: generation.claim }] : [],
-      );
-      live.renew(claims).catch((error: unknown) => this.logger.warn(`Claims not renewed: ${String(error)}`));
-    }, Math.floor(this.redisSettings.claimTtlMs / 3));
+    this.renewer = setInterval(
+      () => {
+        const claims = [...this.runningBySession.values()].flatMap((generation) =>
+          generation.claim ? [{ sessionId: generation.sessionId, claim: generation.claim }] : [],
+        );
+        live
+          .renew(claims)
+          .catch((error: unknown) => this.logger.warn(`Claims not renewed: ${String(error)}`));
+      },
+      Math.floor(this.redisSettings.claimTtlMs / 3),
+    );
     this.renewer.unref();
   }
 
@@ -145,18 +156,26 @@ export class GenerationRegistry
     return generation;
   }
 
-  private async claim(live: RedisLiveStreams, generation: Generation, caller: SessionCaller): Promise<void> {
+  private async claim(
+    live: RedisLiveStreams,
+    generation: Generation,
+    caller: SessionCaller,
+  ): Promise<void> {
     const claim = { streamId: generation.streamId, owner: generation.owner };
     let held;
     try {
       held = await live.claim(generation.sessionId, claim);
     } catch (error) {
       this.discard(generation);
-      throw new ApiError('internal_error', 'The service is briefly unavailable. Please retry in a moment.', {
-        status: 503,
-        retryAfterSeconds: 1,
-        cause: error,
-      });
+      throw new ApiError(
+        'internal_error',
+        'The service is briefly unavailable. Please retry in a moment.',
+        {
+          status: 503,
+          retryAfterSeconds: 1,
+          cause: error,
+        },
+      );
     }
     if (held) {
       this.discard(generation);
@@ -198,7 +217,9 @@ export class GenerationRegistry
     this.generations.delete(generation.streamId);
     this.release(generation);
     if (this.live && generation.claim) {
-      this.live.release(generation.sessionId, generation.claim).catch((error: unknown) => this.logger.warn(`Claim not released: ${String(error)}`));
+      this.live
+        .release(generation.sessionId, generation.claim)
+        .catch((error: unknown) => this.logger.warn(`Claim not released: ${String(error)}`));
       generation.claim = undefined;
     }
   }
@@ -231,7 +252,9 @@ export class GenerationRegistry
         return;
       }
     }
-    this.logger.log(`Stream ${generation.streamId} has had no client for ${this.config.orphanTimeoutMs} ms: aborting it`);
+    this.logger.log(
+      `Stream ${generation.streamId} has had no client for ${this.config.orphanTimeoutMs} ms: aborting it`,
+    );
     generation.abort('orphaned');
   }
 
@@ -240,7 +263,9 @@ export class GenerationRegistry
       // Kept in view until written, so that a shutdown closes Redis only after the end mark.
       const ending = this.live
         .finish(generation.sessionId, generation.claim, generation.lastEventId)
-        .catch((error: unknown) => this.logger.warn(`Stream ${generation.streamId}: end not shared (${String(error)})`));
+        .catch((error: unknown) =>
+          this.logger.warn(`Stream ${generation.streamId}: end not shared (${String(error)})`),
+        );
       this.endings.add(ending);
       void ending.finally(() => this.endings.delete(ending));
     }

@@ -77,7 +77,14 @@ export class RedisLiveStreams {
   async claim(sessionId: string, claim: SessionClaim): Promise<SessionClaim | undefined> {
     const key = this.claimKey(sessionId);
     // `SET NX … GET` answers the claim held, or takes it: one round trip, nothing in between.
-    const held = await this.redis.client.set(key, JSON.stringify(claim), 'PX', this.settings.claimTtlMs, 'NX', 'GET');
+    const held = await this.redis.client.set(
+      key,
+      JSON.stringify(claim),
+      'PX',
+      this.settings.claimTtlMs,
+      'NX',
+      'GET',
+    );
     return held === null ? undefined : (JSON.parse(held) as SessionClaim);
   }
 
@@ -86,10 +93,25 @@ export class RedisLiveStreams {
     if (claims.length === 0) return;
     const pipeline = this.redis.client.pipeline();
     for (const { sessionId, claim } of claims) {
-      pipeline.eval(RENEW_CLAIM, 1, this.claimKey(sessionId), JSON.stringify(claim), this.settings.claimTtlMs);
-      pipeline.pexpire(this.metaKey(claim.streamId), this.settings.claimTtlMs + this.settings.retentionMs);
-      pipeline.pexpire(this.eventsKey(claim.streamId), this.settings.claimTtlMs + this.settings.retentionMs);
-      pipeline.pexpire(this.sessionStreamsKey(sessionId), this.settings.claimTtlMs + this.settings.retentionMs);
+      pipeline.eval(
+        RENEW_CLAIM,
+        1,
+        this.claimKey(sessionId),
+        JSON.stringify(claim),
+        this.settings.claimTtlMs,
+      );
+      pipeline.pexpire(
+        this.metaKey(claim.streamId),
+        this.settings.claimTtlMs + this.settings.retentionMs,
+      );
+      pipeline.pexpire(
+        this.eventsKey(claim.streamId),
+        this.settings.claimTtlMs + this.settings.retentionMs,
+      );
+      pipeline.pexpire(
+        this.sessionStreamsKey(sessionId),
+        this.settings.claimTtlMs + this.settings.retentionMs,
+      );
     }
     await pipeline.exec();
   }
@@ -108,8 +130,13 @@ export class RedisLiveStreams {
       .pexpire(this.metaKey(claim.streamId), ttl)
       .sadd(this.sessionStreamsKey(sessionId), claim.streamId)
       .pexpire(this.sessionStreamsKey(sessionId), ttl);
-    if (options.replaceClaim) pipeline.set(this.claimKey(sessionId), value, 'PX', this.settings.claimTtlMs, 'XX');
-    pipeline.exec().catch((error: unknown) => this.logger.warn(`Stream ${claim.streamId} not described (${String(error)})`));
+    if (options.replaceClaim)
+      pipeline.set(this.claimKey(sessionId), value, 'PX', this.settings.claimTtlMs, 'XX');
+    pipeline
+      .exec()
+      .catch((error: unknown) =>
+        this.logger.warn(`Stream ${claim.streamId} not described (${String(error)})`),
+      );
   }
 
   /**
@@ -136,7 +163,9 @@ export class RedisLiveStreams {
     const pipeline = this.redis.client.pipeline();
     for (const [streamId, events] of this.unsent) this.addEntry(pipeline, streamId, events);
     this.unsent.clear();
-    pipeline.exec().catch((error: unknown) => this.logger.warn(`Events not shared (${String(error)})`));
+    pipeline
+      .exec()
+      .catch((error: unknown) => this.logger.warn(`Events not shared (${String(error)})`));
   }
 
   /** Sends a stream's unsent events now (before its end mark). */
@@ -146,15 +175,27 @@ export class RedisLiveStreams {
     this.unsent.delete(streamId);
     const pipeline = this.redis.client.pipeline();
     this.addEntry(pipeline, streamId, events);
-    pipeline.exec().catch((error: unknown) => this.logger.warn(`Stream ${streamId}: events not shared (${String(error)})`));
+    pipeline
+      .exec()
+      .catch((error: unknown) =>
+        this.logger.warn(`Stream ${streamId}: events not shared (${String(error)})`),
+      );
   }
 
   private addEntry(pipeline: ChainableCommander, streamId: string, events: StreamEvent[]): void {
     const last = events[events.length - 1];
-    if (events.length === 1) pipeline.xadd(this.eventsKey(streamId), `${last.id}-1`, EVENT_FIELD, last.json);
+    if (events.length === 1)
+      pipeline.xadd(this.eventsKey(streamId), `${last.id}-1`, EVENT_FIELD, last.json);
     else {
       const joined = events.map((event) => event.json).join('\n');
-      pipeline.xadd(this.eventsKey(streamId), `${last.id}-1`, COUNT_FIELD, String(events.length), EVENT_FIELD, joined);
+      pipeline.xadd(
+        this.eventsKey(streamId),
+        `${last.id}-1`,
+        COUNT_FIELD,
+        String(events.length),
+        EVENT_FIELD,
+        joined,
+      );
     }
   }
 
@@ -176,7 +217,9 @@ export class RedisLiveStreams {
    */
   async forgetSession(sessionId: string, streamIds: string[]): Promise<void> {
     const recorded = await this.redis.client.smembers(this.sessionStreamsKey(sessionId));
-    const pipeline = this.redis.client.pipeline().del(this.claimKey(sessionId), this.sessionStreamsKey(sessionId));
+    const pipeline = this.redis.client
+      .pipeline()
+      .del(this.claimKey(sessionId), this.sessionStreamsKey(sessionId));
     for (const streamId of new Set([...recorded, ...streamIds])) {
       this.unsent.delete(streamId);
       pipeline.del(this.eventsKey(streamId), this.metaKey(streamId), this.watchersKey(streamId));
@@ -192,7 +235,11 @@ export class RedisLiveStreams {
   }
 
   cancel(streamId: string): void {
-    this.redis.client.publish(this.cancelChannel, streamId).catch((error: unknown) => this.logger.warn(`Cancel of ${streamId} not sent (${String(error)})`));
+    this.redis.client
+      .publish(this.cancelChannel, streamId)
+      .catch((error: unknown) =>
+        this.logger.warn(`Cancel of ${streamId} not sent (${String(error)})`),
+      );
   }
 
   /** Calls `onCancel` with each stream id any instance cancels. */
@@ -215,7 +262,12 @@ export class RedisLiveStreams {
   async find(streamId: string): Promise<RemoteGeneration | undefined> {
     const meta = await this.redis.client.hgetall(this.metaKey(streamId));
     if (!meta['claim'] || !meta['session']) return undefined;
-    return new RemoteGeneration(this, streamId, meta['session'], JSON.parse(meta['claim']) as SessionClaim);
+    return new RemoteGeneration(
+      this,
+      streamId,
+      meta['session'],
+      JSON.parse(meta['claim']) as SessionClaim,
+    );
   }
 
   /** Whether the generation still holds its session's claim (its instance is alive and it runs). */
@@ -231,7 +283,12 @@ export class RedisLiveStreams {
    * generating instance dies (its claim expires with no end mark), the reader gets a retryable
    * `error` event rather than waiting forever.
    */
-  follow(streamId: string, sessionId: string, claim: SessionClaim, lastEventId: number): Observable<StreamEvent> {
+  follow(
+    streamId: string,
+    sessionId: string,
+    claim: SessionClaim,
+    lastEventId: number,
+  ): Observable<StreamEvent> {
     return new Observable<StreamEvent>((subscriber) => {
       let reader: Redis | undefined;
       let closed = false;
@@ -266,7 +323,15 @@ export class RedisLiveStreams {
         if (deliver(replies?.[2][1] as XReadAnswer)) return subscriber.complete();
         reader = this.redis.blocking();
         while (!closed) {
-          const answer = (await reader.xread('COUNT', 500, 'BLOCK', BLOCK_MS, 'STREAMS', events, `${lastId}-1`)) as XReadAnswer;
+          const answer = (await reader.xread(
+            'COUNT',
+            500,
+            'BLOCK',
+            BLOCK_MS,
+            'STREAMS',
+            events,
+            `${lastId}-1`,
+          )) as XReadAnswer;
           if (closed) return;
           if (answer) {
             if (deliver(answer)) return subscriber.complete();

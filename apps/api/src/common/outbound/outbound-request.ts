@@ -1,12 +1,17 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { type IncomingHttpHeaders, type OutgoingHttpHeaders, request as httpRequest } from 'node:http';
+import {
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+  request as httpRequest,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 
 /** Why an outbound request did not get an answer: each safe to store and show (no address, no body). */
-export type OutboundFailure = 'invalid_url' | 'address_refused' | 'unreachable' | 'timeout' | 'too_large';
+export type OutboundFailure =
+  'invalid_url' | 'address_refused' | 'unreachable' | 'timeout' | 'too_large';
 
 export class OutboundError extends Error {
   constructor(
@@ -39,9 +44,13 @@ export interface OutboundRequest {
 }
 
 /** Every address of a name, as `dns.lookup` with `all: true` answers them. */
-export type Resolver = (hostname: string, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
-const systemResolver: Resolver = (hostname, callback) => dnsLookup(hostname, { all: true }, callback);
+const systemResolver: Resolver = (hostname, callback) =>
+  dnsLookup(hostname, { all: true }, callback);
 
 export interface OutboundResponse {
   status: number;
@@ -57,14 +66,20 @@ const PRIVATE_RANGES = new Set(['private', 'loopback', 'carrierGradeNat', 'uniqu
  * a private one. An IPv4-mapped IPv6 address is judged as the IPv4 address it maps, and the
  * IPv6 forms that embed an IPv4 address (6to4, NAT64, Teredo) are refused.
  */
-export function isAllowedAddress(address: string, policy: Pick<OutboundPolicy, 'allowPrivate'>): boolean {
+export function isAllowedAddress(
+  address: string,
+  policy: Pick<OutboundPolicy, 'allowPrivate'>,
+): boolean {
   if (!ipaddr.isValid(address)) return false;
   const range = ipaddr.process(address).range();
   return range === 'unicast' || (policy.allowPrivate && PRIVATE_RANGES.has(range));
 }
 
 function refused(): OutboundError {
-  return new OutboundError('address_refused', 'The address is an internal one, which this server does not reach.');
+  return new OutboundError(
+    'address_refused',
+    'The address is an internal one, which this server does not reach.',
+  );
 }
 
 /**
@@ -76,9 +91,14 @@ function guardedLookup(policy: OutboundPolicy, resolve: Resolver): LookupFunctio
   return (hostname, options, callback) => {
     resolve(hostname, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      if (addresses.length === 0 || addresses.some(({ address }) => !isAllowedAddress(address, policy))) return callback(refused(), '', 0);
+      if (
+        addresses.length === 0 ||
+        addresses.some(({ address }) => !isAllowedAddress(address, policy))
+      )
+        return callback(refused(), '', 0);
       // With `all` (Node's default happy-eyeballs connect) every address; else the first.
-      if (options.all) (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
+      if (options.all)
+        (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
       else callback(null, addresses[0].address, addresses[0].family);
     });
   };
@@ -92,7 +112,11 @@ function guardedLookup(policy: OutboundPolicy, resolve: Resolver): LookupFunctio
  * No redirect is followed (a 3xx is answered as it is); the answer is read up to
  * `maxResponseBytes` and the whole exchange within `timeoutMs`. Connections are not reused.
  */
-export function outboundRequest(url: string, request: OutboundRequest, policy: OutboundPolicy): Promise<OutboundResponse> {
+export function outboundRequest(
+  url: string,
+  request: OutboundRequest,
+  policy: OutboundPolicy,
+): Promise<OutboundResponse> {
   let target: URL;
   try {
     target = new URL(url);
@@ -100,14 +124,22 @@ export function outboundRequest(url: string, request: OutboundRequest, policy: O
     return Promise.reject(new OutboundError('invalid_url', 'The URL is not valid.'));
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    return Promise.reject(new OutboundError('invalid_url', 'Only http and https URLs are fetched.'));
+    return Promise.reject(
+      new OutboundError('invalid_url', 'Only http and https URLs are fetched.'),
+    );
   }
   const literal = target.hostname.replace(/^\[|\]$/g, '');
   if (isIP(literal) !== 0 && !isAllowedAddress(literal, policy)) return Promise.reject(refused());
 
   const secure = target.protocol === 'https:';
-  const agentOptions = { keepAlive: false, allowPrivateIPAddress: policy.allowPrivate, allowMetaIPAddress: false };
-  const agent = secure ? new RequestFilteringHttpsAgent(agentOptions) : new RequestFilteringHttpAgent(agentOptions);
+  const agentOptions = {
+    keepAlive: false,
+    allowPrivateIPAddress: policy.allowPrivate,
+    allowMetaIPAddress: false,
+  };
+  const agent = secure
+    ? new RequestFilteringHttpsAgent(agentOptions)
+    : new RequestFilteringHttpAgent(agentOptions);
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
   const send = secure ? httpsRequest : httpRequest;
 
@@ -126,7 +158,9 @@ export function outboundRequest(url: string, request: OutboundRequest, policy: O
       lookup: guardedLookup(policy, request.resolve ?? systemResolver),
     });
     const timer = setTimeout(() => {
-      finish(() => reject(new OutboundError('timeout', `No answer within ${policy.timeoutMs} ms.`)));
+      finish(() =>
+        reject(new OutboundError('timeout', `No answer within ${policy.timeoutMs} ms.`)),
+      );
       outgoing.destroy();
     }, policy.timeoutMs);
     outgoing.on('error', (error: NodeJS.ErrnoException) =>
@@ -134,7 +168,8 @@ export function outboundRequest(url: string, request: OutboundRequest, policy: O
         if (error instanceof OutboundError) reject(error);
         // request-filtering-agent's own refusal names the address: it is not passed on.
         else if (/is not allowed/.test(error.message)) reject(refused());
-        else reject(new OutboundError('unreachable', 'The target could not be reached.', error.code));
+        else
+          reject(new OutboundError('unreachable', 'The target could not be reached.', error.code));
       }),
     );
     outgoing.on('response', (response) => {
@@ -143,15 +178,34 @@ export function outboundRequest(url: string, request: OutboundRequest, policy: O
       response.on('data', (chunk: Buffer) => {
         length += chunk.length;
         if (length > policy.maxResponseBytes) {
-          finish(() => reject(new OutboundError('too_large', `The answer is larger than ${policy.maxResponseBytes} bytes.`)));
+          finish(() =>
+            reject(
+              new OutboundError(
+                'too_large',
+                `The answer is larger than ${policy.maxResponseBytes} bytes.`,
+              ),
+            ),
+          );
           response.destroy();
           outgoing.destroy();
           return;
         }
         chunks.push(chunk);
       });
-      response.on('end', () => finish(() => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) })));
-      response.on('error', (error: NodeJS.ErrnoException) => finish(() => reject(new OutboundError('unreachable', 'The answer was cut off.', error.code))));
+      response.on('end', () =>
+        finish(() =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        ),
+      );
+      response.on('error', (error: NodeJS.ErrnoException) =>
+        finish(() =>
+          reject(new OutboundError('unreachable', 'The answer was cut off.', error.code)),
+        ),
+      );
     });
     outgoing.end(body);
   });

@@ -25,7 +25,9 @@ function play(messages: string[]): ConversationTurn[] {
 
 describe('demoReply', () => {
   it('answers the compatibility question from the knowledge base, then asks for the name', () => {
-    const reply = demoReply(profile, leadReader, [{ role: 'user', content: 'What is momentum trading?' }]);
+    const reply = demoReply(profile, leadReader, [
+      { role: 'user', content: 'What is momentum trading?' },
+    ]);
     expect(reply).toBe(`${knowledge('momentum-trading')}\n\n${questionOf('name')}`);
   });
 
@@ -120,7 +122,9 @@ describe('demoReply', () => {
       `${profile.greeting}\n\n${questionOf('name')}`,
     );
     expect(
-      demoReply(profile, leadReader, [{ role: 'user', content: 'Can you recommend a pizza place?' }]),
+      demoReply(profile, leadReader, [
+        { role: 'user', content: 'Can you recommend a pizza place?' },
+      ]),
     ).toBe(`${profile.fallback_answer}\n\n${questionOf('name')}`);
   });
 

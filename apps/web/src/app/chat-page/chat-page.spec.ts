@@ -1,7 +1,16 @@
 import { TestBed } from '@angular/core/testing';
 import type { AssistantProfile } from '@chat/contracts';
 import type { ServerResponse } from 'node:http';
-import { chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '@chat/test-support';
+import {
+  chunk,
+  done,
+  json,
+  ScriptedServer,
+  sse,
+  start,
+  streamOf,
+  waitFor,
+} from '@chat/test-support';
 import { API_BASE_URL } from '../api-config';
 import { provideChatHttp } from '../chat/api-error-interceptor';
 import { ChatPage } from './chat-page';
@@ -25,7 +34,9 @@ describe('ChatPage', () => {
     localStorage.clear();
     server = await new ScriptedServer().start();
     server.on('GET /api/chat/profile', (_req, res) => json(res, 200, PROFILE));
-    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
+    TestBed.configureTestingModule({
+      providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }],
+    });
   });
 
   afterEach(() => server.stop());
@@ -73,7 +84,9 @@ describe('ChatPage', () => {
     expect(root.querySelector('chat-streaming-reply h2')?.textContent).toBe('Momentum');
     const textarea = root.querySelector('textarea') as HTMLTextAreaElement;
     expect(textarea.readOnly).toBe(true);
-    expect(root.querySelector('#composer-hint')?.textContent).toContain('The assistant is replying');
+    expect(root.querySelector('#composer-hint')?.textContent).toContain(
+      'The assistant is replying',
+    );
     expect(root.querySelector('button.stop')).not.toBeNull();
 
     writer.send(chunk('trends.'));
@@ -81,15 +94,22 @@ describe('ChatPage', () => {
     streamRes.end();
     await waitFor(() => {
       fixture.detectChanges();
-      return root.querySelector('chat-streaming-reply') === null && root.querySelector('.assistant strong') !== null;
+      return (
+        root.querySelector('chat-streaming-reply') === null &&
+        root.querySelector('.assistant strong') !== null
+      );
     });
     expect(root.querySelector('.assistant')?.textContent).toContain('It follows trends.');
     expect(root.querySelector('.cursor')).toBeNull();
-    expect(root.querySelector('[aria-live="polite"]')?.textContent).toContain('Momentum It follows trends.');
+    expect(root.querySelector('[aria-live="polite"]')?.textContent).toContain(
+      'Momentum It follows trends.',
+    );
     expect(root.querySelector('[data-field="name"]')?.textContent).toContain('Ada');
     expect(root.querySelector('[data-field="email"]')?.textContent).toContain('Missing');
     expect(root.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')).toBe('1');
-    expect(root.querySelector('.panel-toggle')?.textContent?.trim()).toBe('Details: 1 of 2 required');
+    expect(root.querySelector('.panel-toggle')?.textContent?.trim()).toBe(
+      'Details: 1 of 2 required',
+    );
     expect(root.querySelector('.lead-notice')).toBeNull();
   });
 
@@ -101,7 +121,13 @@ describe('ChatPage', () => {
       writer = sse(res);
       writer.send(start());
       writer.send(chunk('Thanks, **Ada**.'));
-      writer.send(done({ data_collected: { name: 'Ada', email: 'ada@example.com' }, is_complete: true, missing_fields: [] }));
+      writer.send(
+        done({
+          data_collected: { name: 'Ada', email: 'ada@example.com' },
+          is_complete: true,
+          missing_fields: [],
+        }),
+      );
     });
     const { fixture, root } = await render();
     const toggle = root.querySelector('.panel-toggle') as HTMLButtonElement;
@@ -136,7 +162,11 @@ describe('ChatPage', () => {
   it('shows the error of a failed reply and a retry that works', async () => {
     server
       .on('POST /api/chat/stream', (_req, res) =>
-        json(res, 502, { statusCode: 502, code: 'upstream_unavailable', message: 'upstream said 500' }),
+        json(res, 502, {
+          statusCode: 502,
+          code: 'upstream_unavailable',
+          message: 'upstream said 500',
+        }),
       )
       .on('POST /api/chat/stream', streamOf([start(), chunk('Recovered.'), done()]));
     const { fixture, root } = await render();
@@ -161,11 +191,21 @@ describe('ChatPage', () => {
 
   it('shows the lead as complete and the email as sent after a reload', async () => {
     localStorage.setItem('chat.session_id', 'done-session');
-    localStorage.setItem('chat.session_token', JSON.stringify({ session_id: 'done-session', token: 'done-token' }));
+    localStorage.setItem(
+      'chat.session_token',
+      JSON.stringify({ session_id: 'done-session', token: 'done-token' }),
+    );
     server.on('GET /api/chat/sessions/done-session', (_req, res) =>
       json(res, 200, {
         session_id: 'done-session',
-        messages: [{ id: 'u1', role: 'user', content: 'I am Ada, ada@example.com', created_at: '2026-01-01T00:00:00Z' }],
+        messages: [
+          {
+            id: 'u1',
+            role: 'user',
+            content: 'I am Ada, ada@example.com',
+            created_at: '2026-01-01T00:00:00Z',
+          },
+        ],
         data_collected: { name: 'Ada', email: 'ada@example.com' },
         is_complete: true,
         missing_fields: [],
@@ -180,7 +220,9 @@ describe('ChatPage', () => {
     });
     expect(root.textContent).toContain('All required details are collected.');
     expect(root.querySelector('.user')?.textContent).toContain('I am Ada');
-    expect(root.querySelector('.lead-notice')?.textContent).toContain('received and sent to our team');
+    expect(root.querySelector('.lead-notice')?.textContent).toContain(
+      'received and sent to our team',
+    );
     expect(root.querySelector('.panel-toggle')?.textContent).toContain('Details complete');
   });
 });

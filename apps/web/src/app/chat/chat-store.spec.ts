@@ -1,6 +1,16 @@
 import { TestBed } from '@angular/core/testing';
 import { SESSION_ID_PATTERN, type SessionTranscript } from '@chat/contracts';
-import { breakAfterFlush, chunk, done, json, ScriptedServer, sse, start, streamOf, waitFor } from '@chat/test-support';
+import {
+  breakAfterFlush,
+  chunk,
+  done,
+  json,
+  ScriptedServer,
+  sse,
+  start,
+  streamOf,
+  waitFor,
+} from '@chat/test-support';
 import { API_BASE_URL } from '../api-config';
 import { provideChatHttp } from './api-error-interceptor';
 import { ChatStore } from './chat-store';
@@ -12,7 +22,9 @@ describe('ChatStore', () => {
   beforeEach(async () => {
     localStorage.clear();
     server = await new ScriptedServer().start();
-    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
+    TestBed.configureTestingModule({
+      providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }],
+    });
     store = TestBed.inject(ChatStore);
   });
 
@@ -36,24 +48,37 @@ describe('ChatStore', () => {
     );
 
     expect(store.send('  What is momentum trading?  ')).toBe(true);
-    expect(store.messages()).toEqual([expect.objectContaining({ role: 'user', content: 'What is momentum trading?' })]);
+    expect(store.messages()).toEqual([
+      expect.objectContaining({ role: 'user', content: 'What is momentum trading?' }),
+    ]);
     expect(store.status()).toBe('connecting');
 
     await waitFor(() => store.emailSent());
     expect(store.status()).toBe('idle');
     expect(store.messages()[1]).toEqual(
-      expect.objectContaining({ id: 'm1', role: 'assistant', content: 'Momentum trading **follows** trends.' }),
+      expect.objectContaining({
+        id: 'm1',
+        role: 'assistant',
+        content: 'Momentum trading **follows** trends.',
+      }),
     );
     expect(store.dataCollected()).toEqual({ name: 'Ada' });
     expect(store.missingFields()).toEqual(['email']);
     expect(store.announcement()).toContain('Momentum trading');
-    expect(body(0)).toEqual({ message: 'What is momentum trading?', session_id: store.sessionId() });
+    expect(body(0)).toEqual({
+      message: 'What is momentum trading?',
+      session_id: store.sessionId(),
+    });
   });
 
   it('announces the text of the rendered reply, never its markup', async () => {
     server.on(
       'POST /api/chat/stream',
-      streamOf([start(), chunk('Look: <img src=x onerror="alert(1)"> **bold** and [a link](https://example.com).'), done()]),
+      streamOf([
+        start(),
+        chunk('Look: <img src=x onerror="alert(1)"> **bold** and [a link](https://example.com).'),
+        done(),
+      ]),
     );
     store.send('hostile');
     await waitFor(() => store.status() === 'idle');
@@ -94,11 +119,16 @@ describe('ChatStore', () => {
           { type: 'error', message: 'x', code: 'upstream_unavailable', retryable: true },
         ]),
       )
-      .on('POST /api/chat/stream', streamOf([start({ message_id: 'm2' }), chunk('Full answer'), done({ message_id: 'm2' })]));
+      .on(
+        'POST /api/chat/stream',
+        streamOf([start({ message_id: 'm2' }), chunk('Full answer'), done({ message_id: 'm2' })]),
+      );
 
     store.send('question');
     await waitFor(() => store.status() === 'error');
-    expect(store.error()).toEqual(expect.objectContaining({ code: 'upstream_unavailable', retryable: true }));
+    expect(store.error()).toEqual(
+      expect.objectContaining({ code: 'upstream_unavailable', retryable: true }),
+    );
     expect(store.error()?.message).toMatch(/unavailable/i);
     expect(store.messages().map((m) => m.finish_reason)).toEqual([undefined, 'error']);
 
@@ -125,7 +155,10 @@ describe('ChatStore', () => {
           res.end();
         };
       })
-      .on('POST /api/chat/stream', streamOf([start({ message_id: 'm2' }), chunk('More.'), done({ message_id: 'm2' })]));
+      .on(
+        'POST /api/chat/stream',
+        streamOf([start({ message_id: 'm2' }), chunk('More.'), done({ message_id: 'm2' })]),
+      );
 
     store.send('ada@example.com');
     await waitFor(() => store.isComplete());
@@ -138,12 +171,19 @@ describe('ChatStore', () => {
 
   it('says when to try again after a 429', async () => {
     server.on('POST /api/chat/stream', (_req, res) =>
-      json(res, 429, { statusCode: 429, code: 'rate_limited', message: 'slow down' }, { 'Retry-After': '30' }),
+      json(
+        res,
+        429,
+        { statusCode: 429, code: 'rate_limited', message: 'slow down' },
+        { 'Retry-After': '30' },
+      ),
     );
 
     store.send('hi');
     await waitFor(() => store.status() === 'error');
-    expect(store.error()).toEqual(expect.objectContaining({ code: 'rate_limited', retryAfterSeconds: 30 }));
+    expect(store.error()).toEqual(
+      expect.objectContaining({ code: 'rate_limited', retryAfterSeconds: 30 }),
+    );
     expect(store.error()?.message).toContain('Try again in 30 s');
   });
 
@@ -206,18 +246,30 @@ describe('ChatStore', () => {
     store.stop();
     expect(store.status()).toBe('stopping');
     await waitFor(() => store.status() === 'idle');
-    expect(store.messages()[1]).toEqual(expect.objectContaining({ content: 'Half a', finish_reason: 'cancelled' }));
-    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toContain('POST /api/chat/streams/st1/cancel');
+    expect(store.messages()[1]).toEqual(
+      expect.objectContaining({ content: 'Half a', finish_reason: 'cancelled' }),
+    );
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toContain(
+      'POST /api/chat/streams/st1/cancel',
+    );
   });
 
   it('restores the transcript after a reload and re-attaches to the running reply', async () => {
     localStorage.setItem('chat.session_id', 'saved-session');
-    localStorage.setItem('chat.session_token', JSON.stringify({ session_id: 'saved-session', token: 'saved-token' }));
+    localStorage.setItem(
+      'chat.session_token',
+      JSON.stringify({ session_id: 'saved-session', token: 'saved-token' }),
+    );
     const transcript: SessionTranscript = {
       session_id: 'saved-session',
       messages: [
         { id: 'u1', role: 'user', content: 'Earlier question', created_at: '2026-01-01T00:00:00Z' },
-        { id: 'a1', role: 'assistant', content: 'Earlier answer', created_at: '2026-01-01T00:00:01Z' },
+        {
+          id: 'a1',
+          role: 'assistant',
+          content: 'Earlier answer',
+          created_at: '2026-01-01T00:00:01Z',
+        },
         { id: 'u2', role: 'user', content: 'Current question', created_at: '2026-01-01T00:00:02Z' },
       ],
       data_collected: { name: 'Ada' },
@@ -233,12 +285,19 @@ describe('ChatStore', () => {
       .on('GET /api/chat/sessions/saved-session', (_req, res) => json(res, 200, transcript))
       .on(
         'GET /api/chat/streams/live1/events',
-        streamOf([start({ stream_id: 'live1', message_id: 'a2' }), chunk('Current '), chunk('answer'), done({ message_id: 'a2' })]),
+        streamOf([
+          start({ stream_id: 'live1', message_id: 'a2' }),
+          chunk('Current '),
+          chunk('answer'),
+          done({ message_id: 'a2' }),
+        ]),
       );
 
     // A fresh store (a reloaded page) reads the saved id.
     TestBed.resetTestingModule();
-    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
+    TestBed.configureTestingModule({
+      providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }],
+    });
     store = TestBed.inject(ChatStore);
     expect(store.sessionId()).toBe('saved-session');
 
@@ -246,7 +305,9 @@ describe('ChatStore', () => {
     expect(store.isDemo()).toBe(true);
     expect(store.dataCollected()).toEqual({ name: 'Ada' });
     await waitFor(() => store.messages().length === 4);
-    expect(store.messages().at(-1)).toEqual(expect.objectContaining({ id: 'a2', content: 'Current answer' }));
+    expect(store.messages().at(-1)).toEqual(
+      expect.objectContaining({ id: 'a2', content: 'Current answer' }),
+    );
     const resume = server.requests.find((r) => r.path.includes('/streams/live1/events'));
     expect(resume?.headers['last-event-id']).toBe('0');
     // Both calls prove the session is this browser's.
@@ -259,7 +320,11 @@ describe('ChatStore', () => {
     const session = store.sessionId();
     server.on(
       'POST /api/chat/stream',
-      streamOf([start({ session_id: session, session_token: 'new-token' }), chunk('Hello'), done()]),
+      streamOf([
+        start({ session_id: session, session_token: 'new-token' }),
+        chunk('Hello'),
+        done(),
+      ]),
     );
     store.send('first');
     await waitFor(() => store.status() === 'idle');
@@ -272,9 +337,13 @@ describe('ChatStore', () => {
 
   it('asks the server for no session this browser did not start', async () => {
     localStorage.setItem('chat.session_id', 'never-started');
-    server.on('GET /api/chat/profile', (_req, res) => json(res, 200, { name: 'Coach', greeting: 'Hi', model: 'demo', demo: true, fields: [] }));
+    server.on('GET /api/chat/profile', (_req, res) =>
+      json(res, 200, { name: 'Coach', greeting: 'Hi', model: 'demo', demo: true, fields: [] }),
+    );
     TestBed.resetTestingModule();
-    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
+    TestBed.configureTestingModule({
+      providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }],
+    });
     store = TestBed.inject(ChatStore);
     await store.restore();
     expect(server.requests.map((r) => r.path)).toEqual(['/api/chat/profile']);
@@ -282,17 +351,28 @@ describe('ChatStore', () => {
     expect(store.status()).toBe('idle');
   });
 
-  it('starts a new conversation when the stored one is not this browser\'s any more (403)', async () => {
+  it("starts a new conversation when the stored one is not this browser's any more (403)", async () => {
     localStorage.setItem('chat.session_id', 'someone-elses');
     // A token the server no longer takes for it.
-    localStorage.setItem('chat.session_token', JSON.stringify({ session_id: 'someone-elses', token: 'stale-token' }));
+    localStorage.setItem(
+      'chat.session_token',
+      JSON.stringify({ session_id: 'someone-elses', token: 'stale-token' }),
+    );
     server
-      .on('GET /api/chat/profile', (_req, res) => json(res, 200, { name: 'Coach', greeting: 'Hi', model: 'demo', demo: true, fields: [] }))
+      .on('GET /api/chat/profile', (_req, res) =>
+        json(res, 200, { name: 'Coach', greeting: 'Hi', model: 'demo', demo: true, fields: [] }),
+      )
       .on('GET /api/chat/sessions/someone-elses', (_req, res) =>
-        json(res, 403, { statusCode: 403, code: 'forbidden', message: 'This conversation needs its session token.' }),
+        json(res, 403, {
+          statusCode: 403,
+          code: 'forbidden',
+          message: 'This conversation needs its session token.',
+        }),
       );
     TestBed.resetTestingModule();
-    TestBed.configureTestingModule({ providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }] });
+    TestBed.configureTestingModule({
+      providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }],
+    });
     store = TestBed.inject(ChatStore);
     await store.restore();
     expect(store.sessionId()).not.toBe('someone-elses');
@@ -314,10 +394,14 @@ describe('ChatStore', () => {
     await server.stop();
     server = await new ScriptedServer().start();
     TestBed.resetTestingModule();
-    TestBed.configureTestingModule({ providers: [{ provide: API_BASE_URL, useValue: 'http://127.0.0.1:9' }] });
+    TestBed.configureTestingModule({
+      providers: [{ provide: API_BASE_URL, useValue: 'http://127.0.0.1:9' }],
+    });
     store = TestBed.inject(ChatStore);
     store.send('anyone?');
     await waitFor(() => store.status() === 'error');
-    expect(store.error()).toEqual(expect.objectContaining({ code: 'network_error', retryable: true }));
+    expect(store.error()).toEqual(
+      expect.objectContaining({ code: 'network_error', retryable: true }),
+    );
   });
 });

@@ -13,7 +13,8 @@ import { ApiRequestError, type ChatError, chatError } from './chat-error';
 import { followReply } from './follow-reply';
 import { SessionIdStore } from './session-id';
 
-export type ChatStatus = 'idle' | 'connecting' | 'streaming' | 'reconnecting' | 'stopping' | 'error';
+export type ChatStatus =
+  'idle' | 'connecting' | 'streaming' | 'reconnecting' | 'stopping' | 'error';
 
 /** The reply being written: its id once the server named it, and the text so far. */
 export interface LiveReply {
@@ -40,7 +41,9 @@ const EMPTY_LEAD: LeadState = { data_collected: {}, is_complete: false, missing_
 const ANNOUNCED_CHARACTERS = 600;
 
 const nextFrame: (callback: () => void) => void =
-  typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(cb, 16);
+  typeof requestAnimationFrame === 'function'
+    ? (cb) => requestAnimationFrame(cb)
+    : (cb) => setTimeout(cb, 16);
 
 /**
  * The conversation's state. Network reading happens in `followReply`; this class is the one
@@ -79,7 +82,9 @@ export class ChatStore {
   readonly dataCollected = computed(() => this._lead().data_collected);
   readonly isComplete = computed(() => this._lead().is_complete);
   readonly missingFields = computed(() => this._lead().missing_fields);
-  readonly isReplying = computed(() => ['connecting', 'streaming', 'reconnecting', 'stopping'].includes(this._status()));
+  readonly isReplying = computed(() =>
+    ['connecting', 'streaming', 'reconnecting', 'stopping'].includes(this._status()),
+  );
   readonly liveReply = computed<LiveReply | null>(() =>
     this.isReplying() ? { messageId: this._liveMessageId(), text: this._streamingText() } : null,
   );
@@ -98,9 +103,16 @@ export class ChatStore {
     this.lastPrompt = message;
     this._messages.update((list) => [
       ...list,
-      { id: `local-${Date.now()}-${list.length}`, role: 'user', content: message, created_at: new Date().toISOString() },
+      {
+        id: `local-${Date.now()}-${list.length}`,
+        role: 'user',
+        content: message,
+        created_at: new Date().toISOString(),
+      },
     ]);
-    this.startTurn((signal) => this.api.openStream({ message, session_id: this._sessionId() }, this.sessionToken(), signal));
+    this.startTurn((signal) =>
+      this.api.openStream({ message, session_id: this._sessionId() }, this.sessionToken(), signal),
+    );
     return true;
   }
 
@@ -114,7 +126,13 @@ export class ChatStore {
     if (!prompt || this.isReplying()) return;
     const failedId = this.failedMessageId;
     if (failedId) this._messages.update((list) => list.filter((m) => m.id !== failedId));
-    this.startTurn((signal) => this.api.openStream({ message: prompt, session_id: this._sessionId() }, this.sessionToken(), signal));
+    this.startTurn((signal) =>
+      this.api.openStream(
+        { message: prompt, session_id: this._sessionId() },
+        this.sessionToken(),
+        signal,
+      ),
+    );
   }
 
   /** Stops the reply being written; it ends with what was written so far. */
@@ -130,7 +148,8 @@ export class ChatStore {
   /** Forgets the conversation and starts a new one under a fresh session id. */
   newConversation(): void {
     const turn = this.turn;
-    if (turn && !turn.finished && turn.streamId) this.api.cancelStream(turn.streamId, this.sessionToken()).catch(() => undefined);
+    if (turn && !turn.finished && turn.streamId)
+      this.api.cancelStream(turn.streamId, this.sessionToken()).catch(() => undefined);
     turn?.controller.abort();
     this.turn = null;
     this.lastPrompt = null;
@@ -166,13 +185,19 @@ export class ChatStore {
       const transcript = token ? await this.api.getSession(sessionId, token) : null;
       if (transcript && sessionId === this._sessionId()) this.applyTranscript(transcript);
     } catch (error) {
-      if (error instanceof ApiRequestError && error.status === 403 && sessionId === this._sessionId()) {
+      if (
+        error instanceof ApiRequestError &&
+        error.status === 403 &&
+        sessionId === this._sessionId()
+      ) {
         // This browser lost the conversation's token (or never had it): it cannot go on with it.
         this._sessionId.set(this.sessionIds.renew());
         return;
       }
       this.restoreFailed = true;
-      this._error.set(error instanceof ApiRequestError ? error.chatError : chatError('network_error'));
+      this._error.set(
+        error instanceof ApiRequestError ? error.chatError : chatError('network_error'),
+      );
       this._status.set('error');
     } finally {
       this._restoring.set(false);
@@ -192,7 +217,10 @@ export class ChatStore {
     const lastUser = [...transcript.messages].reverse().find((m) => m.role === 'user');
     this.lastPrompt = lastUser?.content ?? null;
     if (active) {
-      this.startTurn((signal) => this.api.resumeStream(active.stream_id, 0, this.sessionToken(), signal), active);
+      this.startTurn(
+        (signal) => this.api.resumeStream(active.stream_id, 0, this.sessionToken(), signal),
+        active,
+      );
     }
   }
 
@@ -229,7 +257,8 @@ export class ChatStore {
       {
         onEvent: ({ event }) => this.apply(turn, event),
         onReconnecting: () => {
-          if (this.turn === turn && !turn.finished && this._status() !== 'stopping') this._status.set('reconnecting');
+          if (this.turn === turn && !turn.finished && this._status() !== 'stopping')
+            this._status.set('reconnecting');
         },
       },
     )
@@ -238,7 +267,10 @@ export class ChatStore {
       })
       .catch((error: unknown) => {
         if (turn.controller.signal.aborted || turn.finished || this.turn !== turn) return;
-        this.fail(turn, error instanceof ApiRequestError ? error.chatError : chatError('connection_lost'));
+        this.fail(
+          turn,
+          error instanceof ApiRequestError ? error.chatError : chatError('connection_lost'),
+        );
       });
   }
 
@@ -260,7 +292,8 @@ export class ChatStore {
         break;
       case 'chunk':
         turn.buffer += event.content;
-        if (this._status() === 'reconnecting' || this._status() === 'connecting') this._status.set('streaming');
+        if (this._status() === 'reconnecting' || this._status() === 'connecting')
+          this._status.set('streaming');
         this.scheduleFlush();
         break;
       case 'done':
@@ -302,7 +335,11 @@ export class ChatStore {
     });
     this.endLive('idle');
     const spoken = renderedText(content, ANNOUNCED_CHARACTERS);
-    this._announcement.set(done.finish_reason === 'cancelled' ? `Reply stopped. ${spoken}` : `Assistant replied: ${spoken}`);
+    this._announcement.set(
+      done.finish_reason === 'cancelled'
+        ? `Reply stopped. ${spoken}`
+        : `Assistant replied: ${spoken}`,
+    );
   }
 
   private fail(turn: Turn, error: ChatError): void {
@@ -312,7 +349,13 @@ export class ChatStore {
       this.failedMessageId = id;
       this._messages.update((list) => [
         ...list,
-        { id, role: 'assistant', content: turn.buffer, created_at: new Date().toISOString(), finish_reason: 'error' },
+        {
+          id,
+          role: 'assistant',
+          content: turn.buffer,
+          created_at: new Date().toISOString(),
+          finish_reason: 'error',
+        },
       ]);
     }
     this._error.set(error);

@@ -34,7 +34,9 @@ export function codeBlockHtml(text: string, lang: string | undefined): string {
     return `<pre><code class="hljs language-${escapeHtml(language)} ${PENDING}">${escapeHtml(text)}\n</code></pre>\n`;
   }
   const known = language && highlighter.getLanguage(language);
-  const body = known ? highlighter.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
+  const body = known
+    ? highlighter.highlight(text, { language, ignoreIllegals: true }).value
+    : escapeHtml(text);
   const label = known ? ` language-${escapeHtml(language)}` : '';
   return `<pre><code class="hljs${label}">${body}\n</code></pre>\n`;
 }
@@ -48,7 +50,9 @@ function highlightPendingBlocks(hljs: HLJSApi): void {
   if (typeof document === 'undefined') return;
   for (const code of Array.from(document.querySelectorAll<HTMLElement>(`code.${PENDING}`))) {
     code.classList.remove(PENDING);
-    const language = Array.from(code.classList).find((name) => name.startsWith('language-'))?.slice('language-'.length);
+    const language = Array.from(code.classList)
+      .find((name) => name.startsWith('language-'))
+      ?.slice('language-'.length);
     if (!language || !hljs.getLanguage(language)) {
       code.classList.remove(`language-${language}`);
       continue;

@@ -50,10 +50,38 @@ export function sanitize(html: string): string {
     ADD_ATTR: ['target'],
     ALLOWED_URI_REGEXP: ALLOWED_URI,
     FORBID_TAGS: [
-      'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed',
-      'img', 'picture', 'source', 'video', 'audio', 'track', 'svg', 'image', 'link', 'meta', 'base',
+      'style',
+      'form',
+      'input',
+      'button',
+      'textarea',
+      'select',
+      'iframe',
+      'object',
+      'embed',
+      'img',
+      'picture',
+      'source',
+      'video',
+      'audio',
+      'track',
+      'svg',
+      'image',
+      'link',
+      'meta',
+      'base',
     ],
-    FORBID_ATTR: ['style', 'src', 'srcset', 'poster', 'background', 'ping', 'action', 'formaction', 'xlink:href'],
+    FORBID_ATTR: [
+      'style',
+      'src',
+      'srcset',
+      'poster',
+      'background',
+      'ping',
+      'action',
+      'formaction',
+      'xlink:href',
+    ],
   });
 }
 
@@ -82,5 +110,7 @@ export function renderedText(markdown: string, maxCharacters: number): string {
   const template = document.createElement('template');
   template.innerHTML = renderMarkdown(markdown.slice(0, maxCharacters * 2));
   const text = (template.content.textContent ?? '').replace(/\s+/g, ' ').trim();
-  return text.length > maxCharacters || markdown.length > maxCharacters * 2 ? `${text.slice(0, maxCharacters)}…` : text;
+  return text.length > maxCharacters || markdown.length > maxCharacters * 2
+    ? `${text.slice(0, maxCharacters)}…`
+    : text;
 }

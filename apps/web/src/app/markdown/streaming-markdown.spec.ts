@@ -89,7 +89,10 @@ describe('closeOpenFence', () => {
 });
 
 describe('StreamingMarkdown catching up with a long text', () => {
-  const long = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} about **risk** and [sizing](https://example.com/${i}).`).join('\n\n');
+  const long = Array.from(
+    { length: 400 },
+    (_, i) => `Paragraph ${i} about **risk** and [sizing](https://example.com/${i}).`,
+  ).join('\n\n');
 
   it('draws it a bounded slice per update, to the same HTML as rendered whole', () => {
     const renderer = new StreamingMarkdown();
