@@ -56,7 +56,11 @@ describe('access ends at once on every long-lived stream', () => {
     return response.json();
   }
 
-  const cases: [string, (member: { account: StaffAccount; client: StaffClient }) => Promise<Response>, 'agent' | 'admin'][] = [
+  const cases: [
+    string,
+    (member: { account: StaffAccount; client: StaffClient }) => Promise<Response>,
+    'agent' | 'admin',
+  ][] = [
     ['signs out', ({ client }) => client.call('POST', '/api/auth/logout'), 'agent'],
     [
       'is disabled',

@@ -1,5 +1,10 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiForbiddenResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { ApiKeyScope, StaffRole } from '@chat/contracts';
 
 /** Who may call a route. A route without a rule is public and its credentials are not looked at. */
@@ -18,7 +23,9 @@ export const STAFF_SESSION_SCHEME = 'staff-session';
 
 /** The route's access rule, and the security schemes and error answers its OpenAPI entry shows. */
 export function Access(rule: AccessRule): MethodDecorator & ClassDecorator {
-  const who = [rule.staff && `staff (${rule.staff})`, rule.key && `API keys with \`${rule.key}\``].filter(Boolean).join(' or ');
+  const who = [rule.staff && `staff (${rule.staff})`, rule.key && `API keys with \`${rule.key}\``]
+    .filter(Boolean)
+    .join(' or ');
   return applyDecorators(
     SetMetadata(ACCESS_RULE, rule),
     ...(rule.key ? [ApiBearerAuth(API_KEY_SCHEME)] : []),
@@ -26,8 +33,12 @@ export function Access(rule: AccessRule): MethodDecorator & ClassDecorator {
     ...(rule.visitors
       ? [ApiUnauthorizedResponse({ description: '`unauthorized`: an unknown or revoked API key' })]
       : [
-          ApiUnauthorizedResponse({ description: '`unauthorized`: no credentials, or an unknown, revoked or expired one' }),
-          ApiForbiddenResponse({ description: `\`forbidden\`: only ${who}; state-changing staff calls also need \`X-XSRF-TOKEN\`` }),
+          ApiUnauthorizedResponse({
+            description: '`unauthorized`: no credentials, or an unknown, revoked or expired one',
+          }),
+          ApiForbiddenResponse({
+            description: `\`forbidden\`: only ${who}; state-changing staff calls also need \`X-XSRF-TOKEN\``,
+          }),
         ]),
   );
 }

@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { accessConfig } from '../config/access.config';
 import { AccessGuard } from './access.guard';
+import { AccessRevocations } from './access-revocations';
 import { AdminController } from './admin.controller';
 import { ApiKeys } from './api-keys';
 import { AuthController } from './auth.controller';
@@ -18,7 +19,15 @@ import { StaffSignIn } from './staff-sign-in';
 @Module({
   imports: [ConfigModule.forFeature(accessConfig)],
   controllers: [AuthController, AdminController],
-  providers: [ApiKeys, Passwords, StaffAccounts, StaffSignIn, StaffCsrf, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [ApiKeys, StaffAccounts],
+  providers: [
+    AccessRevocations,
+    ApiKeys,
+    Passwords,
+    StaffAccounts,
+    StaffSignIn,
+    StaffCsrf,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AccessRevocations, ApiKeys, StaffAccounts, StaffSignIn],
 })
 export class AccessModule {}

@@ -1,9 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { ApiKeySummary, CreatedApiKey, StaffAccount } from '@chat/contracts';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { ApiError } from '../common/api-error';
 import { Access } from './access.decorator';
+import { AccessRevocations } from './access-revocations';
 import { ApiKeys } from './api-keys';
 import {
   ApiKeySummaryDto,
@@ -23,6 +30,7 @@ export class AdminController {
   constructor(
     private readonly accounts: StaffAccounts,
     private readonly apiKeys: ApiKeys,
+    private readonly revocations: AccessRevocations,
   ) {}
 
   @Get('users')
@@ -43,8 +51,14 @@ export class AdminController {
   @ApiOperation({ summary: "Change an account's role, or disable it (its sessions end at once)" })
   @ApiOkResponse({ type: StaffAccountDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
-  updateUser(@Param() { id }: IdParamsDto, @Body() change: UpdateStaffAccountDto): Promise<StaffAccount> {
-    return this.accounts.update(id, change);
+  async updateUser(
+    @Param() { id }: IdParamsDto,
+    @Body() change: UpdateStaffAccountDto,
+  ): Promise<StaffAccount> {
+    const account = await this.accounts.update(id, change);
+    // Its sessions are gone: so go the feeds they opened, on every instance.
+    this.revocations.revoke({ kind: 'staff-account', userId: id });
+    return account;
   }
 
   @Get('api-keys')
@@ -63,9 +77,13 @@ export class AdminController {
 
   @Delete('api-keys/:id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key: every call with it is refused from now on' })
+  @ApiOperation({
+    summary:
+      'Revoke an API key: every call with it is refused from now on, and the streams and sockets it opened end',
+  })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
   async revokeApiKey(@Param() { id }: IdParamsDto): Promise<void> {
     if (!(await this.apiKeys.revoke(id))) throw new ApiError('not_found', 'No such API key.');
+    this.revocations.revoke({ kind: 'api-key', keyId: id });
   }
 }

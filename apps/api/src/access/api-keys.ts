@@ -38,7 +38,13 @@ export class ApiKeys {
         scopes: [...new Set(scopes)],
       })
       .returning();
-    return { id: row.id, name: row.name, scopes: row.scopes, key, created_at: row.createdAt.toISOString() };
+    return {
+      id: row.id,
+      name: row.name,
+      scopes: row.scopes,
+      key,
+      created_at: row.createdAt.toISOString(),
+    };
   }
 
   async list(): Promise<ApiKeySummary[]> {

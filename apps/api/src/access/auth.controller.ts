@@ -13,7 +13,9 @@ import { ApiErrorDto } from '../common/api-error.dto';
 import { ApiError } from '../common/api-error';
 import { ClientRateLimitGuard, READS_BUDGET } from '../common/client-rate-limit.guard';
 import { principalOf, type StaffPrincipal, type WithPrincipal } from '../common/principal';
+import { hashSecret } from '../common/secret';
 import { Access } from './access.decorator';
+import { AccessRevocations } from './access-revocations';
 import { keepOutOfCaches } from './access.guard';
 import { LoginRequestDto, StaffSessionDto } from './dto/access.dto';
 import { StaffCsrf } from './staff-csrf';
@@ -42,6 +44,7 @@ export class AuthController {
   constructor(
     private readonly signIn: StaffSignIn,
     private readonly csrf: StaffCsrf,
+    private readonly revocations: AccessRevocations,
   ) {}
 
   @Post('login')
@@ -81,13 +84,16 @@ export class AuthController {
   @HttpCode(204)
   @Access({ staff: 'agent' })
   @ApiOperation({
-    summary: 'Sign out: the session ends on the server, and its cookies are cleared',
+    summary:
+      'Sign out: the session ends on the server (with the live feeds it opened), and its cookies are cleared',
   })
   async logout(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    await this.signIn.signOut(signedInStaff(request).sessionToken);
+    const { sessionToken } = signedInStaff(request);
+    await this.signIn.signOut(sessionToken);
+    this.revocations.revoke({ kind: 'staff-session', sessionHash: hashSecret(sessionToken) });
     response.clearCookie(STAFF_SESSION_COOKIE, sessionCookie(request));
     response.clearCookie(XSRF_COOKIE, { path: '/' });
   }

@@ -13,6 +13,7 @@ import {
   Sse,
   UseGuards,
   UseInterceptors,
+  Req,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import {
@@ -31,11 +32,18 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { ClientRateLimitGuard, MESSAGES_BUDGET, READS_BUDGET } from '../common/client-rate-limit.guard';
+import {
+  ClientRateLimitGuard,
+  MESSAGES_BUDGET,
+  READS_BUDGET,
+} from '../common/client-rate-limit.guard';
 import type { Observable } from 'rxjs';
 import type { AssistantProfile, CancelReply, ChatReply, SessionTranscript } from '@chat/contracts';
 import { SESSION_TOKEN_SCHEME } from './session-token.openapi';
+import type { Request } from 'express';
 import { Access } from '../access/access.decorator';
+import { AccessRevocations } from '../access/access-revocations';
+import { apiKeyOf } from '../common/principal';
 import type { SessionCaller } from '../sessions/session-owner';
 import { Caller } from './session-caller.decorator';
 import { chatConfig } from '../config/chat.config';
@@ -63,7 +71,8 @@ import { SseResponseInterceptor } from './sse/sse-response.interceptor';
 @Access({ visitors: true, key: 'chat' })
 @ApiForbiddenResponse({
   type: ApiErrorDto,
-  description: '`forbidden`: the session or stream exists and the caller does not own it (its session token, or the API key that created it), or the API key lacks `chat`',
+  description:
+    '`forbidden`: the session or stream exists and the caller does not own it (its session token, or the API key that created it), or the API key lacks `chat`',
 })
 @ApiBadRequestResponse({ type: ApiErrorDto, description: '`invalid_request`' })
 @Controller('chat')
@@ -71,6 +80,7 @@ export class ChatController {
   constructor(
     private readonly turns: ChatTurnService,
     private readonly generations: GenerationRegistry,
+    private readonly revocations: AccessRevocations,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
     @Inject(CLIENT_PROFILE) private readonly clientProfile: AssistantProfile,
   ) {}
@@ -95,9 +105,12 @@ export class ChatController {
   async stream(
     @Body() request: ChatRequestDto,
     @Caller() caller: SessionCaller,
+    @Req() http: Request,
   ): Promise<Observable<MessageEvent>> {
     const generation = await this.turns.startTurn(request, caller);
-    return toServerSentEvents(generation.events$(), this.config.heartbeatMs);
+    return toServerSentEvents(generation.events$(), this.config.heartbeatMs).pipe(
+      this.revocations.endsWithAccess(apiKeyOf(http)),
+    );
   }
 
   @Sse('streams/:streamId/events')
@@ -125,12 +138,15 @@ export class ChatController {
   async resume(
     @Param() { streamId }: StreamParamsDto,
     @Caller({ query: true }) caller: SessionCaller,
+    @Req() http: Request,
     @Headers('last-event-id') lastEventIdHeader?: string,
     @Query('last_event_id') lastEventIdQuery?: string,
   ): Promise<Observable<MessageEvent>> {
     const generation = await this.generations.getOwned(streamId, caller);
     const lastEventId = parseLastEventId(lastEventIdHeader ?? lastEventIdQuery);
-    return toServerSentEvents(generation.events$(lastEventId), this.config.heartbeatMs);
+    return toServerSentEvents(generation.events$(lastEventId), this.config.heartbeatMs).pipe(
+      this.revocations.endsWithAccess(apiKeyOf(http)),
+    );
   }
 
   @Post('streams/:streamId/cancel')
@@ -143,7 +159,10 @@ export class ChatController {
   })
   @ApiOkResponse({ type: CancelReplyDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
-  async cancel(@Param() { streamId }: StreamParamsDto, @Caller() caller: SessionCaller): Promise<CancelReply> {
+  async cancel(
+    @Param() { streamId }: StreamParamsDto,
+    @Caller() caller: SessionCaller,
+  ): Promise<CancelReply> {
     const generation = await this.generations.getOwned(streamId, caller);
     const running = await generation.isRunning();
     generation.abort('cancelled');
@@ -168,7 +187,10 @@ export class ChatController {
   @ApiOperation({ summary: 'The transcript and collected data of a session, for a page reload' })
   @ApiOkResponse({ type: SessionTranscriptDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
-  session(@Param() { sessionId }: SessionParamsDto, @Caller() caller: SessionCaller): Promise<SessionTranscript> {
+  session(
+    @Param() { sessionId }: SessionParamsDto,
+    @Caller() caller: SessionCaller,
+  ): Promise<SessionTranscript> {
     return this.turns.transcript(sessionId, caller);
   }
 

@@ -21,6 +21,7 @@ import {
 import { type ChatConfig, chatConfig } from '../config/chat.config';
 import { toErrorEvent } from '../common/error-event';
 import { validateAs } from '../common/validation';
+import { AccessRevocations } from '../access/access-revocations';
 import { ApiKeys } from '../access/api-keys';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { apiKeyClient, apiKeyOf } from '../common/principal';
@@ -54,6 +55,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
     private readonly httpAdapterHost: HttpAdapterHost,
     private readonly apiKeys: ApiKeys,
+    private readonly revocations: AccessRevocations,
     private readonly metrics: ApiMetrics,
   ) {}
 
@@ -108,6 +110,14 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       return;
     }
     this.sockets.add(socket);
+    if (key) {
+      // A revoked key ends its sockets at once, on every instance (unsubscribed on close).
+      watching.add(
+        this.revocations
+          .revoked(key)
+          .subscribe(() => socket.close(1008, 'The API key was revoked.')),
+      );
+    }
     socket.on('pong', () => this.unanswered.delete(socket));
     const frames = new SocketFrameBudget(this.config);
     socket.on('message', (data) => {

@@ -9,6 +9,7 @@ import {
   Param,
   Post,
   Query,
+  Req,
   Sse,
   StreamableFile,
   UseGuards,
@@ -25,7 +26,10 @@ import {
 import { SkipThrottle } from '@nestjs/throttler';
 import { concatMap, filter, from, map, type Observable, share } from 'rxjs';
 import type { LeadDetail, LeadFeedEvent, LeadPage, LeadRetryReply } from '@chat/contracts';
+import type { Request } from 'express';
 import { Access } from '../access/access.decorator';
+import { AccessRevocations } from '../access/access-revocations';
+import { principalOf } from '../common/principal';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { ApiError } from '../common/api-error';
 import { ClientRateLimitGuard, MESSAGES_BUDGET } from '../common/client-rate-limit.guard';
@@ -55,6 +59,7 @@ export class LeadsController {
   constructor(
     private readonly store: LeadStore,
     private readonly events: LeadEvents,
+    private readonly revocations: AccessRevocations,
     @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
   ) {
     this.feed$ = this.events.changes$.pipe(
@@ -107,8 +112,12 @@ export class LeadsController {
       'Server-sent events whose `data` is `{"type":"lead","lead":{…}}` or `{"type":"lead_erased","id":"…"}`.',
   })
   @ApiProduces('text/event-stream')
-  feed(): Observable<MessageEvent> {
-    return this.feed$.pipe(map((event) => ({ data: event })));
+  feed(@Req() request: Request): Observable<MessageEvent> {
+    // Signing out, a disabled account or a changed role ends the feed at once, on every instance.
+    return this.feed$.pipe(
+      this.revocations.endsWithAccess(principalOf(request)),
+      map((event) => ({ data: event })),
+    );
   }
 
   @Get(':leadId')
