@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import type { LeadPage } from '@chat/contracts';
+import type { CreatedApiKey, LeadPage, StaffAccount } from '@chat/contracts';
+import { keyedSocket, openLeadFeed, within } from './support/access-streams';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
 import { StaffClient } from './support/staff-client';
 import {
@@ -229,6 +230,41 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     );
     controller.abort();
     await reading;
+  });
+
+  it('ends on B the feed and the API key socket that access revoked on A', async () => {
+    const admin = new StaffClient(a.url);
+    expect((await admin.login('admin@example.com', 'correct horse battery staple')).status).toBe(
+      200,
+    );
+    const created = await admin.call('POST', '/api/admin/users', {
+      body: {
+        email: 'scale-agent@example.com',
+        password: 'a long enough passphrase',
+        role: 'agent',
+      },
+    });
+    expect(created.status).toBe(201);
+    const agent = new StaffClient(b.url);
+    expect((await agent.login('scale-agent@example.com', 'a long enough passphrase')).status).toBe(
+      200,
+    );
+    const feed = await openLeadFeed(b.url, agent);
+    const keyAnswer = await admin.call('POST', '/api/admin/api-keys', {
+      body: { name: 'Scale revoked', scopes: ['chat'] },
+    });
+    const key: CreatedApiKey = await keyAnswer.json();
+    const { closed } = await keyedSocket(b.url, key.key);
+
+    const { id } = (await created.json()) as StaffAccount;
+    const revokedAt = Date.now();
+    expect(
+      (await admin.call('PATCH', `/api/admin/users/${id}`, { body: { disabled: true } })).status,
+    ).toBe(200);
+    expect((await admin.call('DELETE', `/api/admin/api-keys/${key.id}`)).status).toBe(204);
+    await within(feed.ended, 1_000, "the end of the agent's feed on B");
+    expect((await within(closed, 1_000, 'the close of the key socket on B')).code).toBe(1008);
+    console.log(`revoked on A: feed and socket on B ended ${Date.now() - revokedAt} ms after`);
   });
 
   it('erases on B what A keeps in memory: a stream of the erased session resumes nowhere', async () => {
