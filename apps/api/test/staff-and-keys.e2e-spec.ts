@@ -249,7 +249,7 @@ describe('staff accounts and API keys', () => {
     const used: ApiKeySummary[] = await (await admin.call('GET', '/api/admin/api-keys')).json();
     expect(used.find((key) => key.id === chatKey.id)?.last_used_at).not.toBeNull();
 
-    // Revoked: the next call fails, on HTTP and on a socket opened before.
+    // Revoked: the next call fails on HTTP, and a socket opened before is closed.
     const socket = new WebSocket(`${api.baseUrl.replace('http', 'ws')}/api/chat/ws`, {
       headers: bearer(readerKey.key),
     });
@@ -262,13 +262,12 @@ describe('staff accounts and API keys', () => {
       headers: bearer(other.key),
     });
     await new Promise((resolve) => open.once('open', resolve));
-    expect((await admin.call('DELETE', `/api/admin/api-keys/${other.id}`)).status).toBe(204);
-    const answer = new Promise<ChatEvent>((resolve) =>
-      open.once('message', (data) => resolve(JSON.parse(data.toString()))),
+    const closedWith = new Promise<{ code: number; reason: string }>((resolve) =>
+      open.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
     );
-    open.send(JSON.stringify({ type: 'message', message: 'Still me?' }));
-    expect(await answer).toMatchObject({ type: 'error', code: 'unauthorized' });
-    open.terminate();
+    expect((await admin.call('DELETE', `/api/admin/api-keys/${other.id}`)).status).toBe(204);
+    // The socket it opened is closed at once, before it sends anything more.
+    expect(await closedWith).toEqual({ code: 1008, reason: 'The API key was revoked.' });
     expect((await chatWithKey(api, other.key, { message: 'Hi' })).status).toBe(401);
     expect(
       await socketExchange(api, bearer(other.key), { type: 'message', message: 'Hi' }),
