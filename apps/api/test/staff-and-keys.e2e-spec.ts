@@ -278,6 +278,51 @@ describe('staff accounts and API keys', () => {
     ).toBe(404);
   });
 
+  it('keeps the sessions a key creates in its own namespace: an id claimed first by anyone else is still the key’s', async () => {
+    const keyA = await createKey('CRM backend', ['chat']);
+    const keyB = await createKey('Shop backend', ['chat']);
+    const transcriptOf = async (headers: Record<string, string>) => {
+      const response = await fetch(`${api.baseUrl}/api/chat/sessions/order-42`, { headers });
+      return {
+        status: response.status,
+        body: response.status === 200 ? await response.json() : undefined,
+      };
+    };
+
+    // A stranger claims the id the integration will use, before it does.
+    const stranger = new ChatVisitor(api.baseUrl);
+    await stranger.turn({ session_id: 'order-42', message: 'I was here first, Mallory' });
+
+    // The key still gets a session of that id, its own, with nothing of the stranger's in it.
+    const reply = await chatWithKey(api, keyA.key, {
+      session_id: 'order-42',
+      message: 'Hello from A',
+    });
+    expect(reply.status).toBe(200);
+    expect((await reply.json()) as ChatReply).toMatchObject({ session_id: 'order-42' });
+    const ofA = await transcriptOf(bearer(keyA.key));
+    expect(ofA.status).toBe(200);
+    expect(ofA.body.session_id).toBe('order-42');
+    expect(ofA.body.messages.map((message: { content: string }) => message.content)).toContain(
+      'Hello from A',
+    );
+    expect(JSON.stringify(ofA.body)).not.toContain('Mallory');
+
+    // Another key using the same id has a third session; the stranger's is untouched and still theirs.
+    expect(
+      (await chatWithKey(api, keyB.key, { session_id: 'order-42', message: 'Hello from B' }))
+        .status,
+    ).toBe(200);
+    const ofB = await transcriptOf(bearer(keyB.key));
+    expect(JSON.stringify(ofB.body)).toContain('Hello from B');
+    expect(JSON.stringify(ofB.body)).not.toContain('Hello from A');
+    const ofStranger = await stranger.session('order-42');
+    expect(ofStranger.status).toBe(200);
+    expect(JSON.stringify(ofStranger.body)).not.toMatch(/Hello from [AB]/);
+    // Without the key, nobody reaches the key's session: the id alone names the stranger's.
+    expect(JSON.stringify((await transcriptOf({})).body ?? '')).not.toContain('Hello from A');
+  });
+
   it('slows down, then locks, repeated failures for one email, known or not, without checking the password meanwhile', async () => {
     const target = { email: 'target@example.com', password: 'the guessed-at password' };
     expect(
