@@ -29,6 +29,7 @@ import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { SessionRepository, type TurnStart } from '../sessions/session-repository';
 import { ownsSession, type SessionCaller } from '../sessions/session-owner';
+import { publicSessionId, storedSessionId } from '../sessions/session-namespace';
 import { forbidden, hashSessionToken, newSessionToken } from '../sessions/session-token';
 import { ChatReplyCollector } from './chat-reply';
 import { conversationWindow } from './conversation-window';
@@ -91,7 +92,8 @@ export class ChatTurnService {
     const newTokenHash = newToken ? hashSessionToken(newToken) : null;
     // Owned by the caller until the database says who owns the session: a second message
     // meanwhile is told 409 if it comes from the same caller.
-    const generation = await this.generations.start(request.session_id ?? randomUUID(), caller, {
+    const sessionId = storedSessionId(request.session_id ?? randomUUID(), apiKeyId);
+    const generation = await this.generations.start(sessionId, caller, {
       tokenHash: tokenHash ?? newTokenHash,
       apiKeyId: apiKeyId ?? null,
     });
@@ -122,7 +124,7 @@ export class ChatTurnService {
     if (watch) generation.watch(watch);
     generation.emit({
       type: 'start',
-      session_id: generation.sessionId,
+      session_id: publicSessionId(generation.sessionId),
       message_id: generation.messageId,
       stream_id: generation.streamId,
       model: this.model.modelName,
@@ -146,17 +148,20 @@ export class ChatTurnService {
   }
 
   /** The session `sessionId` for a reload, to its owner only. */
-  async transcript(sessionId: string, caller: SessionCaller): Promise<SessionTranscript> {
+  async transcript(publicId: string, caller: SessionCaller): Promise<SessionTranscript> {
+    const sessionId = storedSessionId(publicId, caller.apiKeyId);
     const running = this.generations.runningForSession(sessionId);
     const session = await this.sessions.find(sessionId, running?.promptMessageId);
     if (!session) throw new ApiError('not_found', 'No such session.');
     if (!ownsSession(caller, session.owner)) throw forbidden();
     return {
-      session_id: session.id,
+      session_id: publicId,
       messages: session.messages,
       ...assessLead(this.profile, session.lead),
       email_status: session.emailStatus,
-      active_stream: running ? { stream_id: running.streamId, message_id: running.messageId } : null,
+      active_stream: running
+        ? { stream_id: running.streamId, message_id: running.messageId }
+        : null,
     };
   }
 
@@ -194,7 +199,9 @@ export class ChatTurnService {
       // The turn failed: its message goes, so the transcript holds whole turns and a retry starts clean.
       await this.sessions
         .discardTurn(generation.promptMessageId)
-        .catch((discardError: unknown) => this.logger.error({ err: discardError }, 'Could not discard a failed turn'));
+        .catch((discardError: unknown) =>
+          this.logger.error({ err: discardError }, 'Could not discard a failed turn'),
+        );
       generation.emit(event);
     } finally {
       generation.finish();
@@ -208,7 +215,10 @@ export class ChatTurnService {
           'invalid_request',
           `This conversation is full (${this.config.sessionMaxMessages} messages). Please start a new one.`,
         )
-      : new ApiError('internal_error', 'No new conversations can be started right now. Please try again later.');
+      : new ApiError(
+          'internal_error',
+          'No new conversations can be started right now. Please try again later.',
+        );
   }
 
   /** Streams the model's reply into the generation until it finishes, fails or is aborted. */
@@ -265,7 +275,10 @@ export class ChatTurnService {
       sessionId: generation.sessionId,
       leadId,
       userMessageId: generation.promptMessageId,
-      reply: text.length > 0 ? { id: generation.messageId, content: text, finishReason: outcome.finishReason } : undefined,
+      reply:
+        text.length > 0
+          ? { id: generation.messageId, content: text, finishReason: outcome.finishReason }
+          : undefined,
       lead: collected,
       isComplete: lead.is_complete,
       notifications: [
@@ -286,7 +299,9 @@ export class ChatTurnService {
     // The reply is complete: nothing after `done` may turn it into a failure. The webhook's first
     // attempt goes on without the turn; the email's is awaited (for a while), for `email_sent`.
     for (const { id } of queued.filter((notification) => notification.channel === 'webhook')) {
-      void this.delivery.deliverNow(id).catch((error: unknown) => this.logger.error({ err: error }, 'Webhook attempt failed'));
+      void this.delivery
+        .deliverNow(id)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'Webhook attempt failed'));
     }
     const email = queued.find((notification) => notification.channel === 'email');
     if (email) await this.notifyWithinTurn(generation, email.id);
@@ -299,17 +314,23 @@ export class ChatTurnService {
    */
   private async notifyWithinTurn(generation: Generation, notificationId: string): Promise<void> {
     const attempt = this.delivery.deliverNow(notificationId).catch((error: unknown) => {
-      this.logger.error({ err: error, sessionId: generation.sessionId }, 'Lead notification attempt failed');
+      this.logger.error(
+        { err: error, sessionId: generation.sessionId },
+        'Lead notification attempt failed',
+      );
       return undefined;
     });
     const timeout = new AbortController();
     const result = await Promise.race([
       attempt,
-      delay(this.outboxSettings.inTurnTimeoutMs, undefined, { signal: timeout.signal }).catch(() => undefined),
+      delay(this.outboxSettings.inTurnTimeoutMs, undefined, { signal: timeout.signal }).catch(
+        () => undefined,
+      ),
     ]);
     timeout.abort();
     // The visitor learns that the details went out, never where to (recipients, a file path).
-    if (result?.status === 'sent') generation.emit({ type: 'email_sent', message: EMAIL_SENT_MESSAGE });
+    if (result?.status === 'sent')
+      generation.emit({ type: 'email_sent', message: EMAIL_SENT_MESSAGE });
   }
 }
 
@@ -318,4 +339,3 @@ interface ReplyOutcome {
   usage?: TokenUsage;
   error?: unknown;
 }
-

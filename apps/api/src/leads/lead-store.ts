@@ -117,7 +117,7 @@ export class LeadStore {
       }>(
         this.db,
         sql`select id, role, content, ${isoText('created_at')} as created_at, finish_reason from ${messages}
-            where session_id = ${lead.session_id} and not pending order by seq`,
+            where session_id = (select session_id from ${leads} where id = ${id}) and not pending order by seq`,
       ),
       this.notificationsOf(sql`lead_id = ${id}`),
     ]);
@@ -176,7 +176,8 @@ export class LeadStore {
     const { rows } = await rowsOf<LeadSummary>(
       this.db,
       sql`
-        select l.id, l.session_id, l.state, l.fields,
+        -- The id its client knows the session by (see session-namespace.ts).
+        select l.id, substr(l.session_id, strpos(l.session_id, '.') + 1) as session_id, l.state, l.fields,
                ${isoText('l.created_at')} as created_at,
                ${isoText('l.updated_at')} as updated_at,
                ${isoText('l.completed_at')} as completed_at,
