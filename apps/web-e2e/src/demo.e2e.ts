@@ -13,6 +13,13 @@ describe('demo conversation', () => {
   ])('collects the details and shows the email as sent (%s)', async (name, viewport) => {
     page = await portal.open(viewport);
     await page.getByText('Demo model').waitFor();
+    // Before the first detail the panel asks nothing of the visitor: it says what and why.
+    const intro = page.locator('chat-lead-panel');
+    await expect(intro.textContent()).resolves.toContain('Nothing collected yet');
+    await expect(intro.textContent()).resolves.not.toContain('Missing');
+    await expect(
+      intro.getByRole('link', { name: 'Privacy policy' }).getAttribute('href'),
+    ).resolves.toBe('https://example.com/privacy');
 
     const turns = ['What is momentum trading?', 'My name is Ada Lovelace', 'ada@example.com', 'I am a beginner'];
     for (const [index, text] of turns.entries()) {

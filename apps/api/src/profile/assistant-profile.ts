@@ -10,8 +10,10 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateIf,
   ValidateNested,
@@ -63,6 +65,10 @@ export interface AssistantProfileDefinition {
   knowledge: KnowledgeEntry[];
   /** The demo model's answer when no knowledge entry matches. */
   fallback_answer: string;
+  /** Shown to visitors beside their details: what is collected and why. */
+  privacy_notice?: string;
+  /** The business's privacy policy, linked from the notice. */
+  privacy_url?: string;
 }
 
 const IDENTIFIER = /^[a-z][a-z0-9_-]*$/;
@@ -137,4 +143,13 @@ export class AssistantProfileSchema implements AssistantProfileDefinition {
   knowledge: KnowledgeEntrySchema[];
 
   @IsString() @IsNotEmpty() fallback_answer: string;
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500) privacy_notice?: string;
+
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['https', 'http'], require_protocol: true },
+    { message: 'must be an http(s) URL' },
+  )
+  privacy_url?: string;
 }

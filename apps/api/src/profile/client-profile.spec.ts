@@ -13,6 +13,8 @@ describe('toClientProfile', () => {
       greeting: definition.greeting,
       model: 'demo',
       demo: true,
+      privacy_notice: expect.stringContaining('a member of our team can follow up'),
+      privacy_url: 'https://example.com/privacy',
       fields: [
         { name: 'name', label: 'Name', description: expect.any(String), required: true },
         { name: 'email', label: 'Email address', description: expect.any(String), required: true },

@@ -11,6 +11,8 @@ export function toClientProfile(
     greeting: definition.greeting,
     model: model.model,
     demo: model.demo,
+    ...(definition.privacy_notice && { privacy_notice: definition.privacy_notice }),
+    ...(definition.privacy_url && { privacy_url: definition.privacy_url }),
     fields: definition.fields.map((field): LeadFieldDescriptor => ({
       name: field.name,
       label: field.label,

@@ -105,6 +105,15 @@ describe('loadAssistantProfile', () => {
     expect(message).toContain('greeting: is required');
   });
 
+  it('takes a privacy notice and an http(s) link to the privacy policy, nothing else', () => {
+    const profile = bundledYaml();
+    profile.privacy_url = 'javascript:alert(1)';
+    profile.privacy_notice = 'x'.repeat(501);
+    const message = problemsOf(write('privacy.yaml', profile));
+    expect(message).toContain('privacy_url: must be an http(s) URL');
+    expect(message).toContain('privacy_notice: must be shorter than or equal to 500 characters');
+  });
+
   it('requires options on a choice field', () => {
     const profile = bundledYaml();
     delete profile.fields[4].options;

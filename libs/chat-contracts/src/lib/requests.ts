@@ -61,6 +61,10 @@ export interface AssistantProfile {
   model: string;
   demo: boolean;
   fields: LeadFieldDescriptor[];
+  /** What the assistant collects and why, shown beside the visitor's details. */
+  privacy_notice?: string;
+  /** The business's privacy policy. */
+  privacy_url?: string;
 }
 
 /** Answer of `POST /chat/streams/{stream_id}/cancel`. */

@@ -168,6 +168,10 @@ export class AssistantProfileDto implements AssistantProfile {
   @ApiProperty({ example: 'demo' }) model: string;
   @ApiProperty({ description: 'True when the offline demo model answers' }) demo: boolean;
   @ApiProperty({ type: [LeadFieldDto] }) fields: LeadFieldDescriptor[];
+  @ApiPropertyOptional({ description: 'What the assistant collects and why, shown beside the details' })
+  privacy_notice?: string;
+  @ApiPropertyOptional({ format: 'uri', description: "The business's privacy policy" })
+  privacy_url?: string;
 }
 
 export class CancelReplyDto implements CancelReply {

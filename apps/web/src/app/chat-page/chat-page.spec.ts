@@ -25,6 +25,8 @@ const PROFILE: AssistantProfile = {
     { name: 'email', label: 'Email', description: 'Your email', required: true },
     { name: 'goals', label: 'Goals', description: 'Your goals', required: false },
   ],
+  privacy_notice: 'We ask for your name and email to follow up.',
+  privacy_url: 'https://example.com/privacy',
 };
 
 describe('ChatPage', () => {
@@ -70,6 +72,16 @@ describe('ChatPage', () => {
     const { fixture, root } = await render();
     expect(root.querySelector('.demo-badge')?.textContent).toContain('Demo model');
     expect(root.textContent).toContain('Ask me about trading.');
+    // Before the first detail the panel lists nothing as missing; it says what is asked and why.
+    const panel = root.querySelector('chat-lead-panel') as HTMLElement;
+    expect(panel.textContent).not.toContain('Missing');
+    expect(panel.textContent).toContain('Nothing collected yet');
+    expect(panel.querySelector('.privacy')?.textContent).toContain(
+      'We ask for your name and email to follow up.',
+    );
+    expect(panel.querySelector('.privacy a')?.getAttribute('href')).toBe(
+      'https://example.com/privacy',
+    );
 
     type(root, 'What is momentum?', 'Enter', true);
     await fixture.whenStable();
@@ -106,6 +118,7 @@ describe('ChatPage', () => {
     );
     expect(root.querySelector('[data-field="name"]')?.textContent).toContain('Ada');
     expect(root.querySelector('[data-field="email"]')?.textContent).toContain('Missing');
+    expect(root.querySelector('.nothing-yet')).toBeNull();
     expect(root.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')).toBe('1');
     expect(root.querySelector('.panel-toggle')?.textContent?.trim()).toBe(
       'Details: 1 of 2 required',

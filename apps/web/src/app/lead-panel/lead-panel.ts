@@ -13,6 +13,14 @@ export class LeadPanel {
   readonly collected = input.required<LeadData>();
   readonly complete = input(false);
   readonly emailSent = input(false);
+  /** What is collected and why, and the business's policy (from the assistant's profile). */
+  readonly privacyNotice = input<string | undefined>(undefined);
+  readonly privacyUrl = input<string | undefined>(undefined);
+
+  /** Until the first detail, a list of "Missing" fields would only look like a form to fill. */
+  protected readonly anyCollected = computed(() =>
+    this.fields().some((f) => Boolean(this.collected()[f.name])),
+  );
 
   protected readonly required = computed(() => this.fields().filter((f) => f.required));
   protected readonly collectedRequired = computed(
