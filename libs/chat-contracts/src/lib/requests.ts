@@ -9,6 +9,8 @@ export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export interface ChatRequest {
   message: string;
   session_id?: string;
+  /** Write the session's last reply again, for its last message (`message` is then ignored). */
+  regenerate?: boolean;
 }
 
 /** The header that proves a caller owns a session (the `session_token` its first turn answered). */

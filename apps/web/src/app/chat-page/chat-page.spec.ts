@@ -95,7 +95,13 @@ describe('ChatPage', () => {
     expect(root.querySelector('.user')?.textContent).toContain('What is momentum?');
     expect(root.querySelector('chat-streaming-reply h2')?.textContent).toBe('Momentum');
     const textarea = root.querySelector('textarea') as HTMLTextAreaElement;
-    expect(textarea.readOnly).toBe(true);
+    // The visitor may write the next message meanwhile: Enter keeps it, it is not sent.
+    expect(textarea.readOnly).toBe(false);
+    expect(textarea.getAttribute('dir')).toBe('auto');
+    type(root, 'And what about swing trading?');
+    fixture.detectChanges();
+    expect(textarea.value).toBe('And what about swing trading?');
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(root.querySelector('#composer-hint')?.textContent).toContain(
       'The assistant is replying',
     );
@@ -124,6 +130,54 @@ describe('ChatPage', () => {
       'Details: 1 of 2 required',
     );
     expect(root.querySelector('.lead-notice')).toBeNull();
+  });
+
+  it('stops a reply on Escape', async () => {
+    server.on('POST /api/chat/stream', (_req, res) => {
+      const writer = sse(res);
+      writer.send(start());
+      writer.send(chunk('A long answer'));
+      server.on('POST /api/chat/streams/st1/cancel', (_r, cancelRes) => {
+        json(cancelRes, 200, { stream_id: 'st1', cancelled: true });
+        writer.send(done({ finish_reason: 'cancelled' }));
+        res.end();
+      });
+    });
+    const { fixture, root } = await render();
+    type(root, 'Tell me everything');
+    await waitFor(() => {
+      fixture.detectChanges();
+      return root.querySelector('chat-streaming-reply') !== null;
+    });
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await waitFor(() => {
+      fixture.detectChanges();
+      return root.querySelector('.note')?.textContent === 'Stopped';
+    });
+    expect(server.requests.map((r) => r.path)).toContain('/api/chat/streams/st1/cancel');
+  });
+
+  it('counts characters near the limit and never cuts a longer message: it asks to shorten it', async () => {
+    const { fixture, root } = await render();
+    const input = root.querySelector('textarea') as HTMLTextAreaElement;
+    const typeOnly = (text: string) => {
+      input.value = text;
+      input.dispatchEvent(new Event('input'));
+      fixture.detectChanges();
+    };
+    typeOnly('a'.repeat(100));
+    expect(root.querySelector('.counter')).toBeNull();
+    typeOnly('a'.repeat(3700));
+    expect(root.querySelector('.counter')?.textContent?.trim()).toBe('3,700 / 4,000');
+    typeOnly('a'.repeat(4010));
+    expect(input.value).toHaveLength(4010);
+    expect(root.querySelector('.counter.over')?.textContent).toContain(
+      'shorten your message by 10 characters',
+    );
+    expect((root.querySelector('button[type="submit"]') as HTMLButtonElement).disabled).toBe(true);
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', cancelable: true }));
+    await fixture.whenStable();
+    expect(server.requests.some((r) => r.method === 'POST')).toBe(false);
   });
 
   it('tells the visitor, outside the folded panel, that their details were received and then sent', async () => {

@@ -1,4 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  OnInit,
+  signal,
+} from '@angular/core';
 import { DEFAULT_MESSAGE_MAX_LENGTH } from '@chat/contracts';
 import { ChatStore } from '../chat/chat-store';
 import { Composer } from '../composer/composer';
@@ -12,6 +19,8 @@ import { LeadPanel } from '../lead-panel/lead-panel';
   imports: [Composer, Conversation, LeadPanel],
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
+  // Esc stops a reply wherever the focus is, as Stop does.
+  host: { '(document:keydown.escape)': 'store.stop()' },
 })
 export class ChatPage implements OnInit {
   protected readonly store = inject(ChatStore);
@@ -21,7 +30,9 @@ export class ChatPage implements OnInit {
   protected readonly title = computed(() => this.store.profile()?.name ?? 'Assistant');
   /** The visitor closed the notice that their details were received (until a new conversation). */
   protected readonly noticeDismissed = signal(false);
-  private readonly requiredFields = computed(() => (this.store.profile()?.fields ?? []).filter((f) => f.required));
+  private readonly requiredFields = computed(() =>
+    (this.store.profile()?.fields ?? []).filter((f) => f.required),
+  );
   private readonly collectedRequired = computed(
     () => this.requiredFields().filter((f) => Boolean(this.store.dataCollected()[f.name])).length,
   );
@@ -30,7 +41,9 @@ export class ChatPage implements OnInit {
    * given: "2 of 3 required", then "complete" once the server says the lead is.
    */
   protected readonly detailsProgress = computed(() =>
-    this.store.isComplete() ? null : `${this.collectedRequired()} of ${this.requiredFields().length} required`,
+    this.store.isComplete()
+      ? null
+      : `${this.collectedRequired()} of ${this.requiredFields().length} required`,
   );
 
   ngOnInit(): void {

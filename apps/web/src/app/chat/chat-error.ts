@@ -1,7 +1,7 @@
 import { type ApiErrorBody, ERROR_RETRYABLE, type ErrorCode, isErrorCode } from '@chat/contracts';
 
 /** Failures the portal detects itself, beside the protocol's codes. */
-export type ClientErrorCode = 'network_error' | 'connection_lost';
+export type ClientErrorCode = 'network_error' | 'connection_lost' | 'reply_interrupted';
 
 /** An error as the reader sees it: what happened, whether retrying may help, and when. */
 export interface ChatError {
@@ -17,31 +17,43 @@ const MESSAGES: Record<ErrorCode | ClientErrorCode, string> = {
   payload_too_large: 'That message is too long to send. Please shorten it.',
   unauthorized: 'This needs a sign-in.',
   forbidden: 'This conversation belongs to another browser. Start a new conversation.',
-  not_found: 'This conversation or reply is no longer available. Start a new conversation.',
-  generation_in_progress: 'A reply is still being written for this conversation. Wait a moment, then retry.',
-  rate_limited: 'You are sending messages too quickly.',
+  not_found: 'This conversation is no longer available. Start a new conversation.',
+  generation_in_progress:
+    'A reply is still being written for this conversation. Wait a moment, then retry.',
+  rate_limited: "We're receiving many messages right now. Please try again in a moment.",
   upstream_unavailable: 'The assistant is unavailable right now. Please retry in a moment.',
   upstream_timeout: 'The assistant took too long to answer. Please retry.',
   internal_error: 'Something went wrong on our side. Please retry.',
   network_error: 'The server could not be reached. Check your connection, then retry.',
   connection_lost: 'The connection was lost and could not be restored. Please retry.',
+  reply_interrupted:
+    'The reply was interrupted. Your conversation is kept: regenerate the reply to go on.',
 };
 
+/** What the rate limit's notice says while the message waits to be sent by itself. */
+export function rateLimitedNotice(secondsLeft: number): string {
+  return `We're receiving many messages; yours will be sent in ${secondsLeft} s.`;
+}
+
 /** The text shown for an error; the server's own message is not shown, it may be technical. */
-export function describeError(code: ErrorCode | ClientErrorCode, retryAfterSeconds?: number): string {
-  if (code === 'rate_limited' && retryAfterSeconds !== undefined) {
-    const at = new Date(Date.now() + retryAfterSeconds * 1000).toLocaleTimeString([], {
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    return `${MESSAGES.rate_limited} Try again in ${retryAfterSeconds} s (at ${at}).`;
-  }
+export function describeError(
+  code: ErrorCode | ClientErrorCode,
+  retryAfterSeconds?: number,
+): string {
+  if (code === 'rate_limited' && retryAfterSeconds !== undefined)
+    return rateLimitedNotice(retryAfterSeconds);
   return MESSAGES[code];
 }
 
-export function chatError(code: ErrorCode | ClientErrorCode, retryAfterSeconds?: number): ChatError {
-  const retryable = code === 'network_error' || code === 'connection_lost' || ERROR_RETRYABLE[code];
+export function chatError(
+  code: ErrorCode | ClientErrorCode,
+  retryAfterSeconds?: number,
+): ChatError {
+  const retryable =
+    code === 'network_error' ||
+    code === 'connection_lost' ||
+    code === 'reply_interrupted' ||
+    ERROR_RETRYABLE[code];
   return { code, message: describeError(code, retryAfterSeconds), retryable, retryAfterSeconds };
 }
 

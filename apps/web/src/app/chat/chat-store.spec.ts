@@ -184,7 +184,181 @@ describe('ChatStore', () => {
     expect(store.error()).toEqual(
       expect.objectContaining({ code: 'rate_limited', retryAfterSeconds: 30 }),
     );
-    expect(store.error()?.message).toContain('Try again in 30 s');
+    expect(store.error()?.message).toBe(
+      "We're receiving many messages; yours will be sent in 30 s.",
+    );
+    expect(store.undelivered()).toEqual({ id: store.messages()[0].id, delivery: 'waiting' });
+  });
+
+  it('counts the rate limit down and then sends the message by itself, once', async () => {
+    server
+      .on('POST /api/chat/stream', (_req, res) =>
+        json(
+          res,
+          429,
+          { statusCode: 429, code: 'rate_limited', message: 'slow' },
+          { 'Retry-After': '2' },
+        ),
+      )
+      .on('POST /api/chat/stream', streamOf([start(), chunk('Here at last.'), done()]));
+
+    store.send('hello');
+    await waitFor(() => store.sendingIn() === 2);
+    expect(store.error()?.message).toContain('yours will be sent in 2 s');
+    await waitFor(() => store.sendingIn() === 1, 1500);
+    expect(store.error()?.message).toContain('yours will be sent in 1 s');
+    await waitFor(() => store.status() === 'idle', 3000);
+    expect(store.error()).toBeNull();
+    expect(store.undelivered()).toBeNull();
+    expect(store.messages().map((m) => [m.role, m.content])).toEqual([
+      ['user', 'hello'],
+      ['assistant', 'Here at last.'],
+    ]);
+    expect(
+      server.requests.filter((r) => r.path === '/api/chat/stream').map((_, i) => body(i).message),
+    ).toEqual(['hello', 'hello']);
+  }, 8000);
+
+  it('marks a message the server never took as not delivered, and sends it when back online', async () => {
+    server
+      .on('POST /api/chat/stream', (_req, res) => void res.destroy())
+      .on('POST /api/chat/stream', streamOf([start(), chunk('Got it.'), done()]));
+
+    store.send('are you there?');
+    await waitFor(() => store.status() === 'error');
+    const sent = store.messages()[0];
+    expect(store.undelivered()).toEqual({ id: sent.id, delivery: 'failed' });
+    window.dispatchEvent(new Event('offline'));
+    expect(store.online()).toBe(false);
+    expect(store.undelivered()?.delivery).toBe('waiting');
+    window.dispatchEvent(new Event('online'));
+    await waitFor(() => store.status() === 'idle');
+    expect(store.undelivered()).toBeNull();
+    expect(store.messages().map((m) => m.content)).toEqual(['are you there?', 'Got it.']);
+  });
+
+  it('says a reply was interrupted, keeping the conversation, when its stream is gone but not the session', async () => {
+    server
+      .on('POST /api/chat/stream', (_req, res) => {
+        const writer = sse(res);
+        writer.send(start({ session_id: store.sessionId(), session_token: 'tok' }));
+        writer.send(chunk('Half'));
+        breakAfterFlush(res); // the instance writing it stopped
+      })
+      .on('GET /api/chat/streams/st1/events', (_req, res) =>
+        json(res, 404, { statusCode: 404, code: 'not_found', message: 'No such stream.' }),
+      )
+      .on('GET /api/chat/sessions/', (_req, res) =>
+        json(res, 200, {
+          session_id: store.sessionId(),
+          messages: [
+            { id: 'u0', role: 'user', content: 'earlier', created_at: new Date().toISOString() },
+          ],
+          data_collected: {},
+          is_complete: false,
+          missing_fields: [],
+          email_status: 'not_sent',
+          active_stream: null,
+        } satisfies SessionTranscript),
+      )
+      .on(
+        'POST /api/chat/stream',
+        streamOf([start(), chunk('Whole reply.'), done({ message_id: 'm2' })]),
+      );
+
+    store.send('tell me');
+    await waitFor(() => store.status() === 'error', 8000);
+    expect(store.error()).toEqual(
+      expect.objectContaining({ code: 'reply_interrupted', retryable: true }),
+    );
+    expect(store.messages().map((m) => m.content)).toEqual(['tell me', 'Half']);
+    store.retry();
+    await waitFor(() => store.status() === 'idle');
+    expect(store.messages().map((m) => m.content)).toEqual(['tell me', 'Whole reply.']);
+  }, 10_000);
+
+  it('shows a reply saved before its stream was lost, and calls only a missing session gone', async () => {
+    const lostStream = () =>
+      server
+        .on('POST /api/chat/stream', (_req, res) => {
+          const writer = sse(res);
+          writer.send(start({ session_id: store.sessionId(), session_token: 'tok' }));
+          writer.send(chunk('All of it'));
+          breakAfterFlush(res);
+        })
+        .on('GET /api/chat/streams/st1/events', (_req, res) =>
+          json(res, 404, { statusCode: 404, code: 'not_found', message: 'No such stream.' }),
+        );
+    lostStream().on('GET /api/chat/sessions/', (_req, res) =>
+      json(res, 200, {
+        session_id: store.sessionId(),
+        messages: [
+          { id: 'u1', role: 'user', content: 'q', created_at: new Date().toISOString() },
+          {
+            id: 'm1',
+            role: 'assistant',
+            content: 'All of it, saved.',
+            created_at: new Date().toISOString(),
+            finish_reason: 'stop',
+          },
+        ],
+        data_collected: {},
+        is_complete: false,
+        missing_fields: [],
+        email_status: 'not_sent',
+        active_stream: null,
+      } satisfies SessionTranscript),
+    );
+    store.send('q');
+    await waitFor(() => store.messages().at(-1)?.content === 'All of it, saved.', 8000);
+    expect(store.status()).toBe('idle');
+    expect(store.error()).toBeNull();
+
+    lostStream().on('GET /api/chat/sessions/', (_req, res) =>
+      json(res, 404, { statusCode: 404, code: 'not_found', message: 'No such session.' }),
+    );
+    store.send('again');
+    await waitFor(() => store.status() === 'error', 8000);
+    expect(store.error()?.code).toBe('not_found');
+  }, 20_000);
+
+  it('regenerates the last reply in its place, and puts it back if the new one fails at once', async () => {
+    server
+      .on(
+        'POST /api/chat/stream',
+        streamOf([
+          start({ session_id: store.sessionId(), session_token: 'tok' }),
+          chunk('First answer.'),
+          done(),
+        ]),
+      )
+      .on('POST /api/chat/stream', (_req, res) =>
+        json(res, 503, { statusCode: 503, code: 'upstream_unavailable', message: 'down' }),
+      )
+      .on(
+        'POST /api/chat/stream',
+        streamOf([
+          start({ message_id: 'm2' }),
+          chunk('Second answer.'),
+          done({ message_id: 'm2' }),
+        ]),
+      );
+
+    expect(store.canRegenerate()).toBe(false);
+    store.send('question');
+    await waitFor(() => store.status() === 'idle');
+    expect(store.canRegenerate()).toBe(true);
+
+    store.regenerate();
+    await waitFor(() => store.status() === 'error');
+    expect(store.messages().map((m) => m.content)).toEqual(['question', 'First answer.']);
+    store.retry();
+    await waitFor(() => store.status() === 'idle');
+    expect(store.messages().map((m) => m.content)).toEqual(['question', 'Second answer.']);
+    expect([1, 2].map((i) => body(i))).toEqual([
+      { message: 'question', session_id: store.sessionId(), regenerate: true },
+      { message: 'question', session_id: store.sessionId(), regenerate: true },
+    ]);
   });
 
   it('resumes a dropped connection from the last event id without losing or repeating words', async () => {

@@ -1,4 +1,4 @@
-import { computed, inject, Injectable, signal } from '@angular/core';
+import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core';
 import type {
   AssistantProfile,
   ChatEvent,
@@ -9,12 +9,18 @@ import type {
 } from '@chat/contracts';
 import { renderedText } from '../markdown/markdown-html';
 import { ChatApi } from './chat-api';
-import { ApiRequestError, type ChatError, chatError } from './chat-error';
+import { ApiRequestError, type ChatError, chatError, rateLimitedNotice } from './chat-error';
 import { followReply } from './follow-reply';
 import { SessionIdStore } from './session-id';
 
 export type ChatStatus =
   'idle' | 'connecting' | 'streaming' | 'reconnecting' | 'stopping' | 'error';
+
+/**
+ * Where a message the visitor sent stands when the server has not taken it: it waits to be sent
+ * by itself (after a rate limit's wait, or when the browser is back online), or it needs Retry.
+ */
+export type Delivery = 'waiting' | 'failed';
 
 /** The reply being written: its id once the server named it, and the text so far. */
 export interface LiveReply {
@@ -30,6 +36,8 @@ interface Turn {
   buffer: string;
   stopRequested: boolean;
   finished: boolean;
+  /** The reply a regenerate replaces: shown again if the new one fails before a word. */
+  replacing?: TranscriptMessage;
 }
 
 const EMPTY_LEAD: LeadState = { data_collected: {}, is_complete: false, missing_fields: [] };
@@ -66,13 +74,34 @@ export class ChatStore {
   private readonly _model = signal<string | null>(null);
   private readonly _announcement = signal('');
   private readonly _restoring = signal(false);
+  /** The visitor's message the server has not taken, if any (always the last one sent). */
+  private readonly _undelivered = signal<{ id: string; content: string } | null>(null);
+  private readonly _online = signal(typeof navigator === 'undefined' || navigator.onLine);
+  /** Seconds until a rate-limited message is sent by itself. */
+  private readonly _sendingIn = signal<number | null>(null);
 
   readonly sessionId = this._sessionId.asReadonly();
   readonly messages = this._messages.asReadonly();
   /** Text of the reply being written, updated at most once per animation frame. */
   readonly streamingText = this._streamingText.asReadonly();
   readonly status = this._status.asReadonly();
-  readonly error = this._error.asReadonly();
+  /** What went wrong; a rate-limited message's notice counts down to its automatic send. */
+  readonly error = computed<ChatError | null>(() => {
+    const error = this._error();
+    const seconds = this._sendingIn();
+    return error && seconds !== null ? { ...error, message: rateLimitedNotice(seconds) } : error;
+  });
+  /** The browser's connectivity (`navigator.onLine`): offline, sending waits for it. */
+  readonly online = this._online.asReadonly();
+  /** Seconds until a rate-limited message goes by itself, or null. */
+  readonly sendingIn = this._sendingIn.asReadonly();
+  /** The message the server has not taken, and whether it will go by itself. */
+  readonly undelivered = computed<{ id: string; delivery: Delivery } | null>(() => {
+    const message = this._undelivered();
+    if (!message) return null;
+    const waits = this._sendingIn() !== null || (!this._online() && this._error()?.retryable);
+    return { id: message.id, delivery: waits ? 'waiting' : 'failed' };
+  });
   readonly emailSent = this._emailSent.asReadonly();
   readonly profile = this._profile.asReadonly();
   /** The latest finished reply, for screen readers (set once per reply, never per token). */
@@ -88,28 +117,57 @@ export class ChatStore {
   readonly liveReply = computed<LiveReply | null>(() =>
     this.isReplying() ? { messageId: this._liveMessageId(), text: this._streamingText() } : null,
   );
+  /** The last reply may be written again: it is the last message and nothing is under way. */
+  readonly canRegenerate = computed(
+    () =>
+      !this.isReplying() &&
+      this._messages().at(-1)?.role === 'assistant' &&
+      this._undelivered() === null &&
+      this.sessionIds.token(this._sessionId()) !== null,
+  );
   readonly isDemo = computed(() => this._profile()?.demo === true || this._model() === 'demo');
 
   private turn: Turn | null = null;
   private lastPrompt: string | null = null;
+  /** The last turn asked for the last reply again: Retry asks again the same way. */
+  private lastWasRegenerate = false;
   private failedMessageId: string | null = null;
   private flushScheduled = false;
   private restoreFailed = false;
+  private countdown: ReturnType<typeof setInterval> | null = null;
+
+  constructor() {
+    if (typeof window === 'undefined') return;
+    const online = () => {
+      this._online.set(true);
+      // A message that could not go while offline goes now, as it would have.
+      if (this._undelivered() && this._error()?.retryable && this._sendingIn() === null)
+        this.retry();
+    };
+    const offline = () => this._online.set(false);
+    window.addEventListener('online', online);
+    window.addEventListener('offline', offline);
+    inject(DestroyRef).onDestroy(() => {
+      window.removeEventListener('online', online);
+      window.removeEventListener('offline', offline);
+      this.stopCountdown();
+    });
+  }
 
   /** Sends a message; `false` when it is empty or a reply is still being written. */
   send(text: string): boolean {
     const message = text.trim();
     if (!message || this.isReplying()) return false;
+    this.stopCountdown();
     this.lastPrompt = message;
+    this.lastWasRegenerate = false;
+    const id = `local-${Date.now()}-${this._messages().length}`;
     this._messages.update((list) => [
       ...list,
-      {
-        id: `local-${Date.now()}-${list.length}`,
-        role: 'user',
-        content: message,
-        created_at: new Date().toISOString(),
-      },
+      { id, role: 'user', content: message, created_at: new Date().toISOString() },
     ]);
+    // Until the server's `start` says it took the message.
+    this._undelivered.set({ id, content: message });
     this.startTurn((signal) =>
       this.api.openStream({ message, session_id: this._sessionId() }, this.sessionToken(), signal),
     );
@@ -122,16 +180,43 @@ export class ChatStore {
       void this.restore();
       return;
     }
-    const prompt = this.lastPrompt;
+    const prompt = this._undelivered()?.content ?? this.lastPrompt;
     if (!prompt || this.isReplying()) return;
+    this.stopCountdown();
     const failedId = this.failedMessageId;
     if (failedId) this._messages.update((list) => list.filter((m) => m.id !== failedId));
+    if (this.lastWasRegenerate) {
+      this.regenerate();
+      return;
+    }
     this.startTurn((signal) =>
       this.api.openStream(
         { message: prompt, session_id: this._sessionId() },
         this.sessionToken(),
         signal,
       ),
+    );
+  }
+
+  /**
+   * Writes the last reply again, for the same message of the visitor's: the server replaces the
+   * stored reply once the new one is complete, so a failure loses nothing.
+   */
+  regenerate(): void {
+    const prompt = this.lastPrompt;
+    const replacing = this._messages().at(-1);
+    if (!prompt || this.isReplying() || this._undelivered()) return;
+    this.lastWasRegenerate = true;
+    if (replacing?.role === 'assistant') this._messages.update((list) => list.slice(0, -1));
+    this.startTurn(
+      (signal) =>
+        this.api.openStream(
+          { message: prompt, session_id: this._sessionId(), regenerate: true },
+          this.sessionToken(),
+          signal,
+        ),
+      undefined,
+      replacing?.role === 'assistant' ? replacing : undefined,
     );
   }
 
@@ -153,8 +238,11 @@ export class ChatStore {
     turn?.controller.abort();
     this.turn = null;
     this.lastPrompt = null;
+    this.lastWasRegenerate = false;
     this.failedMessageId = null;
     this.restoreFailed = false;
+    this.stopCountdown();
+    this._undelivered.set(null);
     this._sessionId.set(this.sessionIds.renew());
     this._messages.set([]);
     this._streamingText.set('');
@@ -227,6 +315,7 @@ export class ChatStore {
   private startTurn(
     open: (signal: AbortSignal) => Promise<Response>,
     attach?: { stream_id: string; message_id: string },
+    replacing?: TranscriptMessage,
   ): void {
     // A finished turn keeps reading: its `email_sent` may still be on the way.
     if (this.turn && !this.turn.finished) this.turn.controller.abort();
@@ -237,6 +326,7 @@ export class ChatStore {
       buffer: '',
       stopRequested: false,
       finished: false,
+      replacing,
     };
     this.turn = turn;
     this.failedMessageId = null;
@@ -265,8 +355,13 @@ export class ChatStore {
       .then(() => {
         // The body ended cleanly after its terminal event, or the turn was abandoned.
       })
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         if (turn.controller.signal.aborted || turn.finished || this.turn !== turn) return;
+        if (error instanceof ApiRequestError && error.status === 404 && turn.streamId) {
+          // The reply's stream is gone (its instance stopped, say): the conversation may not be.
+          await this.afterLostReply(turn);
+          return;
+        }
         this.fail(
           turn,
           error instanceof ApiRequestError ? error.chatError : chatError('connection_lost'),
@@ -283,6 +378,7 @@ export class ChatStore {
     switch (event.type) {
       case 'start':
         if (event.session_token) this.sessionIds.saveToken(event.session_id, event.session_token);
+        this._undelivered.set(null);
         turn.streamId = event.stream_id;
         turn.messageId = event.message_id;
         this._liveMessageId.set(event.message_id);
@@ -303,6 +399,30 @@ export class ChatStore {
         this.fail(turn, { ...chatError(event.code), retryable: event.retryable });
         break;
     }
+  }
+
+  /**
+   * A reply whose stream the server no longer knows: saved after all (shown from the
+   * transcript), interrupted in a conversation that goes on (Regenerate), or, only when the
+   * session itself is gone, a conversation no longer available.
+   */
+  private async afterLostReply(turn: Turn): Promise<void> {
+    const sessionId = this._sessionId();
+    let transcript: SessionTranscript | null | undefined;
+    try {
+      transcript = await this.api.getSession(sessionId, this.sessionToken());
+    } catch {
+      transcript = undefined;
+    }
+    if (this.turn !== turn || turn.finished || sessionId !== this._sessionId()) return;
+    if (transcript === null) return this.fail(turn, chatError('not_found'));
+    if (transcript?.messages.some((m) => m.id === turn.messageId && m.role === 'assistant')) {
+      turn.finished = true;
+      this.endLive('idle');
+      this.applyTranscript(transcript);
+      return;
+    }
+    this.fail(turn, chatError('reply_interrupted'));
   }
 
   private scheduleFlush(): void {
@@ -344,6 +464,8 @@ export class ChatStore {
 
   private fail(turn: Turn, error: ChatError): void {
     turn.finished = true;
+    const replaced = turn.replacing;
+    if (replaced && !turn.buffer) this._messages.update((list) => [...list, replaced]);
     if (turn.buffer) {
       const id = turn.messageId ?? `failed-${Date.now()}`;
       this.failedMessageId = id;
@@ -361,6 +483,33 @@ export class ChatStore {
     this._error.set(error);
     this.endLive('error');
     this._announcement.set(`Reply failed. ${error.message}`);
+    if (
+      this._undelivered() &&
+      error.code === 'rate_limited' &&
+      error.retryAfterSeconds !== undefined
+    )
+      this.startCountdown(error.retryAfterSeconds);
+  }
+
+  /** The rate limit's wait, counted down each second; the message is sent by itself at the end. */
+  private startCountdown(seconds: number): void {
+    this.stopCountdown();
+    this._sendingIn.set(Math.max(1, seconds));
+    this.countdown = setInterval(() => {
+      const left = (this._sendingIn() ?? 1) - 1;
+      if (left > 0) {
+        this._sendingIn.set(left);
+        return;
+      }
+      this.stopCountdown();
+      this.retry();
+    }, 1000);
+  }
+
+  private stopCountdown(): void {
+    if (this.countdown) clearInterval(this.countdown);
+    this.countdown = null;
+    this._sendingIn.set(null);
   }
 
   /** The current session's token, once its first reply gave it. */

@@ -1,20 +1,33 @@
-import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+import { DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
 
-/** The message input: Enter sends, Shift+Enter breaks the line; held while a reply is written. */
+/** From this share of the limit on, the composer shows how many characters are left. */
+const COUNTER_FROM = 0.9;
+
+/**
+ * The message input: Enter sends, Shift+Enter breaks the line. While a reply is written the
+ * visitor may write the next message; only sending waits. A message over the limit is never cut:
+ * the counter says by how much to shorten it.
+ */
 @Component({
   selector: 'chat-composer',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DecimalPipe],
   templateUrl: './composer.html',
   styleUrl: './composer.css',
 })
 export class Composer {
-  /** A reply is being written: the input is held and Stop replaces Send. */
+  /** A reply is being written: Stop replaces Send, and Enter keeps the draft. */
   readonly busy = input(false);
   readonly maxLength = input(4000);
   readonly send = output<string>();
   readonly stop = output<void>();
 
   protected readonly draft = signal('');
+  protected readonly length = computed(() => this.draft().trim().length);
+  protected readonly over = computed(() => Math.max(0, this.length() - this.maxLength()));
+  protected readonly nearLimit = computed(() => this.length() >= this.maxLength() * COUNTER_FROM);
+  protected readonly canSend = computed(() => this.length() > 0 && this.over() === 0);
 
   protected onKeydown(event: KeyboardEvent): void {
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
@@ -24,9 +37,8 @@ export class Composer {
 
   protected submit(event?: Event): void {
     event?.preventDefault();
-    const text = this.draft().trim();
-    if (this.busy() || !text) return;
-    this.send.emit(text);
+    if (this.busy() || !this.canSend()) return;
+    this.send.emit(this.draft().trim());
     this.draft.set('');
   }
 

@@ -4,11 +4,12 @@ import {
   effect,
   ElementRef,
   input,
+  output,
   signal,
   viewChild,
 } from '@angular/core';
 import type { TranscriptMessage } from '@chat/contracts';
-import type { ChatStatus, LiveReply } from '../chat/chat-store';
+import type { ChatStatus, Delivery, LiveReply } from '../chat/chat-store';
 import { FinishedMessage } from '../finished-message/finished-message';
 import { StreamingReply } from '../streaming-reply/streaming-reply';
 
@@ -28,6 +29,12 @@ export class Conversation {
   readonly live = input<LiveReply | null>(null);
   readonly status = input<ChatStatus>('idle');
   readonly greeting = input('');
+  /** The visitor's message the server has not taken, marked on its bubble. */
+  readonly undelivered = input<{ id: string; delivery: Delivery } | null>(null);
+  /** The last reply may be written again (nothing is being written). */
+  readonly canRegenerate = input(false);
+  readonly retry = output<void>();
+  readonly regenerate = output<void>();
 
   protected readonly following = signal(true);
   private lastScrollTop = 0;

@@ -3,15 +3,22 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  DestroyRef,
   ElementRef,
   inject,
   input,
   OnInit,
+  output,
+  signal,
   viewChild,
 } from '@angular/core';
 import { DomSanitizer } from '@angular/platform-browser';
 import type { TranscriptMessage } from '@chat/contracts';
+import type { Delivery } from '../chat/chat-store';
 import { ReplyHtml } from '../markdown/reply-html';
+
+/** How long a Copy button says "Copied". */
+const COPIED_MS = 2000;
 
 /** A message that will not change again: its HTML is computed once. */
 @Component({
@@ -22,31 +29,46 @@ import { ReplyHtml } from '../markdown/reply-html';
 })
 export class FinishedMessage implements OnInit {
   readonly message = input.required<TranscriptMessage>();
+  /** For the visitor's message the server has not taken: it waits, or needs Retry. */
+  readonly delivery = input<Delivery | null>(null);
+  /** The last reply, with nothing being written: it may be written again. */
+  readonly canRegenerate = input(false);
+  readonly retry = output<void>();
+  readonly regenerate = output<void>();
 
   private readonly replyHtml = inject(ReplyHtml);
   private readonly sanitizer = inject(DomSanitizer);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly adoptTarget = viewChild<ElementRef<HTMLElement>>('adopt');
   /** The nodes of a reply that was streamed on this page, moved here rather than drawn again. */
   private adopted: DocumentFragment | null = null;
   protected adoptsDom = false;
+  /** What was just copied: the reply, or a code block (by its button). */
+  protected readonly copied = signal<'reply' | HTMLButtonElement | null>(null);
+  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Assistant replies are markdown, sanitised by DOMPurify; user messages stay plain text. */
   protected readonly html = computed(() => {
     const message = this.message();
     if (message.role !== 'assistant' || this.adoptsDom) return null;
-    return this.sanitizer.bypassSecurityTrustHtml(this.replyHtml.finished(message.id, message.content));
+    return this.sanitizer.bypassSecurityTrustHtml(
+      this.replyHtml.finished(message.id, message.content),
+    );
   });
 
   constructor() {
     afterNextRender(() => {
       if (this.adopted) this.adoptTarget()?.nativeElement.append(this.adopted);
       this.adopted = null;
+      this.addCodeCopyButtons();
     });
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.copiedTimer));
   }
 
   ngOnInit(): void {
     const message = this.message();
-    if (message.role === 'assistant') this.adopted = this.replyHtml.takeFinishedDom(message.id, message.content);
+    if (message.role === 'assistant')
+      this.adopted = this.replyHtml.takeFinishedDom(message.id, message.content);
     this.adoptsDom = this.adopted !== null;
   }
 
@@ -62,4 +84,46 @@ export class FinishedMessage implements OnInit {
         return null;
     }
   });
+
+  /** Copies the reply as it was written (markdown), which pastes well into chats and notes. */
+  protected copyReply(): void {
+    void this.copy(this.message().content, 'reply');
+  }
+
+  /** The code blocks' Copy buttons are not in the sanitised HTML: one listener serves them all. */
+  protected onClick(event: MouseEvent): void {
+    const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button.copy-code');
+    const code = button?.parentElement?.querySelector('code');
+    if (!button || !code) return;
+    void this.copy((code.textContent ?? '').replace(/\n$/, ''), button);
+  }
+
+  private addCodeCopyButtons(): void {
+    for (const pre of Array.from(this.host.nativeElement.querySelectorAll('.markdown pre'))) {
+      if (pre.querySelector(':scope > .copy-code')) continue;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'copy-code';
+      button.textContent = 'Copy';
+      button.setAttribute('aria-label', 'Copy code');
+      pre.prepend(button);
+    }
+  }
+
+  private async copy(text: string, what: 'reply' | HTMLButtonElement): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      return; // No clipboard (an insecure page, a refused permission): the text stays selectable.
+    }
+    const previous = this.copied();
+    if (previous instanceof HTMLButtonElement) previous.textContent = 'Copy';
+    if (what instanceof HTMLButtonElement) what.textContent = 'Copied';
+    this.copied.set(what);
+    clearTimeout(this.copiedTimer);
+    this.copiedTimer = setTimeout(() => {
+      if (what instanceof HTMLButtonElement) what.textContent = 'Copy';
+      this.copied.set(null);
+    }, COPIED_MS);
+  }
 }

@@ -1,5 +1,15 @@
-import { ChangeDetectionStrategy, Component, effect, ElementRef, inject, input, signal, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { ReplyHtml } from '../markdown/reply-html';
+import { appendCursor } from '../markdown/cursor';
 import { appendFinishedBlocks } from '../markdown/reply-sections';
 
 /**
@@ -13,7 +23,7 @@ import { appendFinishedBlocks } from '../markdown/reply-sections';
     <div class="markdown tail" #tail></div>`,
   // Contained: the tail redrawn every frame is laid out and painted within this box.
   styles: ':host { display: block; contain: content; }',
-  host: { class: 'streaming-reply', 'aria-busy': 'true' },
+  host: { class: 'streaming-reply', 'aria-busy': 'true', dir: 'auto' },
 })
 export class StreamingReply {
   readonly messageId = input.required<string>();
@@ -50,18 +60,4 @@ export class StreamingReply {
       }
     });
   }
-}
-
-const NO_CHILDREN = new Set(['BR', 'HR', 'IMG', 'INPUT']);
-
-/** Puts the blinking cursor at the end of the deepest last element, where the next word goes. */
-function appendCursor(container: HTMLElement): void {
-  let target: Element = container;
-  while (target.lastElementChild && !NO_CHILDREN.has(target.lastElementChild.tagName)) {
-    target = target.lastElementChild;
-  }
-  const cursor = document.createElement('span');
-  cursor.className = 'cursor';
-  cursor.setAttribute('aria-hidden', 'true');
-  target.appendChild(cursor);
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@chat/contracts';
+import { type ErrorCode, isErrorCode } from '@chat/contracts';
 import { ApiRequestError } from '../../chat/chat-error';
 
 /** What a staff member is told for each code, where the server's own words are not the ones to show. */
@@ -15,13 +15,20 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
  * the server's message, which says what to change or when to try again (a locked sign-in, the
  * last admin that cannot be demoted, a password too short); the rest are worded here.
  */
-export function staffErrorMessage(error: unknown, overrides: Partial<Record<ErrorCode, string>> = {}): string {
-  if (!(error instanceof ApiRequestError)) return 'Something went wrong in this page. Reload it and retry.';
+export function staffErrorMessage(
+  error: unknown,
+  overrides: Partial<Record<ErrorCode, string>> = {},
+): string {
+  if (!(error instanceof ApiRequestError))
+    return 'Something went wrong in this page. Reload it and retry.';
   const code = error.chatError.code;
-  if (code === 'network_error' || code === 'connection_lost') return 'The server could not be reached. Check your connection, then retry.';
+  // The portal's own codes: the call never reached the server, or its answer never arrived.
+  if (!isErrorCode(code))
+    return 'The server could not be reached. Check your connection, then retry.';
   const override = overrides[code];
   if (override) return override;
-  if ((code === 'rate_limited' || code === 'invalid_request') && error.serverMessage) return error.serverMessage;
+  if ((code === 'rate_limited' || code === 'invalid_request') && error.serverMessage)
+    return error.serverMessage;
   return MESSAGES[code] ?? error.serverMessage ?? error.chatError.message;
 }
 
