@@ -1,8 +1,10 @@
-import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
 
 /** From this share of the limit on, the composer shows how many characters are left. */
 const COUNTER_FROM = 0.9;
+
+/** Counts as the page's English words write them ("3,950"). */
+const COUNT = new Intl.NumberFormat('en');
 
 /**
  * The message input: Enter sends, Shift+Enter breaks the line. While a reply is written the
@@ -12,7 +14,6 @@ const COUNTER_FROM = 0.9;
 @Component({
   selector: 'chat-composer',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DecimalPipe],
   templateUrl: './composer.html',
   styleUrl: './composer.css',
 })
@@ -27,6 +28,10 @@ export class Composer {
   protected readonly length = computed(() => this.draft().trim().length);
   protected readonly over = computed(() => Math.max(0, this.length() - this.maxLength()));
   protected readonly nearLimit = computed(() => this.length() >= this.maxLength() * COUNTER_FROM);
+  protected readonly counter = computed(
+    () => `${COUNT.format(this.length())} / ${COUNT.format(this.maxLength())}`,
+  );
+  protected readonly overBy = computed(() => COUNT.format(this.over()));
   protected readonly canSend = computed(() => this.length() > 0 && this.over() === 0);
 
   protected onKeydown(event: KeyboardEvent): void {
