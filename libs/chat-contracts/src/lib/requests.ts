@@ -7,8 +7,14 @@ export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Body of `POST /chat/stream` and `POST /chat`. */
 export interface ChatRequest {
-  message: string;
+  /** Required unless `regenerate`, which ignores it. */
+  message?: string;
   session_id?: string;
+  /**
+   * Answers the session's last user message again: the new reply replaces the old one (and
+   * anything after it) once it completes. Needs `session_id`.
+   */
+  regenerate?: boolean;
 }
 
 /** The header that proves a caller owns a session (the `session_token` its first turn answered). */
