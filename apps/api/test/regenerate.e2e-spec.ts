@@ -145,6 +145,11 @@ describe('regenerate: true replaces the last reply', () => {
     const again = await visitor.post({ regenerate: true, session_id: 'regen-busy' });
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ code: 'generation_in_progress' });
+    // A reload meanwhile shows the transcript as it will be: the message asked again, once, and the
+    // running reply to re-attach to; the old reply is only gone for good when the new one completes.
+    const reload = await visitor.session('regen-busy');
+    expect(reload.body.messages.map((m: { content: string }) => m.content)).toEqual(['first question', 'First answer.', 'second question']);
+    expect(reload.body.active_stream).toEqual({ stream_id: running.get('start').stream_id, message_id: running.get('start').message_id });
     // Once it completes, the regenerated message is there once, with the new reply.
     await running.finished;
     expect(await transcriptOf(visitor, 'regen-busy')).toEqual([

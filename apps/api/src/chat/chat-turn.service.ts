@@ -128,6 +128,7 @@ export class ChatTurnService {
       throw this.refusal(start.reason);
     }
     this.generations.confirmOwner(generation, start.owner);
+    generation.replacesFrom = start.replacesFrom;
     if (watch) generation.watch(watch);
     generation.emit({
       type: 'start',
@@ -158,7 +159,7 @@ export class ChatTurnService {
   async transcript(publicId: string, caller: SessionCaller): Promise<SessionTranscript> {
     const sessionId = storedSessionId(publicId, caller.apiKeyId);
     const running = this.generations.runningForSession(sessionId);
-    const session = await this.sessions.find(sessionId, running?.promptMessageId);
+    const session = await this.sessions.find(sessionId, running?.promptMessageId, running?.replacesFrom);
     if (!session) throw new ApiError('not_found', 'No such session.');
     if (!ownsSession(caller, session.owner)) throw forbidden();
     return {

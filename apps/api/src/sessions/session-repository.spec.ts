@@ -142,8 +142,9 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
       { role: 'user', content: 'first' },
       { role: 'assistant', content: 'answer 1' },
     ]);
-    // Nothing is replaced before the turn completes: a reload shows the old messages and the copy.
+    // Nothing is replaced before the turn completes; a reload meanwhile leaves out what it replaces.
     expect((await sessions.find('s-regen', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'answer 1', 'second', 'answer 2', 'second']);
+    expect((await sessions.find('s-regen', messageId, start.replacesFrom))?.messages.map((m) => m.content)).toEqual(['first', 'answer 1', 'second']);
     await sessions.completeTurn({
       sessionId: 's-regen',
       leadId: start.leadId,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, lte, or, sql } from 'drizzle-orm';
 import type { LeadData, LeadEmailStatus, NotificationChannel, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import type { StatementLanes } from '../database/statement-lanes';
@@ -322,9 +322,10 @@ export class SessionRepository {
 
   /**
    * The session as a client reloads it: its complete messages, plus the pending message of the
-   * turn still running, if any (`pendingMessageId`); its lead and where its email stands.
+   * turn still running, if any (`pendingMessageId`); its lead and where its email stands. While a
+   * regenerate turn runs (`replacedFrom`), the messages it will replace are left out.
    */
-  async find(sessionId: string, pendingMessageId?: string): Promise<SessionView | undefined> {
+  async find(sessionId: string, pendingMessageId?: string, replacedFrom?: number): Promise<SessionView | undefined> {
     const [lead] = await this.db
       .select({
         fields: leads.fields,
@@ -344,6 +345,7 @@ export class SessionRepository {
         and(
           eq(messages.sessionId, sessionId),
           pendingMessageId ? or(eq(messages.pending, false), eq(messages.id, pendingMessageId)) : eq(messages.pending, false),
+          replacedFrom === undefined ? undefined : or(lt(messages.seq, replacedFrom), eq(messages.pending, true)),
         ),
       )
       .orderBy(asc(messages.seq));
