@@ -192,3 +192,25 @@ describe('regenerate: true replaces the last reply', () => {
     expect('partly said and then some more words'.startsWith(partial.text)).toBe(true);
   });
 });
+
+describe('regenerate and the lead (demo model)', () => {
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    api = await startApi({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined });
+  });
+  afterAll(() => api.close());
+
+  it('keeps the details the regenerated message gave, and still collects the next ones', async () => {
+    const visitor = new ChatVisitor(api.baseUrl);
+    await visitor.turn({ message: 'What is momentum trading?', session_id: 'regen-lead' });
+    await visitor.turn({ message: 'My name is Ana Silva', session_id: 'regen-lead' });
+    const again = await visitor.turn({ regenerate: true, session_id: 'regen-lead' });
+    expect(again.get('done').data_collected).toEqual({ name: 'Ana Silva' });
+    const next = await visitor.turn({ message: 'ana.silva@example.com', session_id: 'regen-lead' });
+    expect(next.get('done').data_collected).toEqual({ name: 'Ana Silva', email: 'ana.silva@example.com' });
+    const { body } = await visitor.session('regen-lead');
+    expect(body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+    expect(body.data_collected).toEqual({ name: 'Ana Silva', email: 'ana.silva@example.com' });
+  });
+});
