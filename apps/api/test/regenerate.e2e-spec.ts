@@ -45,7 +45,9 @@ describe('regenerate: true replaces the last reply', () => {
     expect(stream.text).toBe('Another second answer.');
     // The model read the conversation up to the regenerated message, once.
     const call = fake.requests.filter((request) => request.stream).at(-1);
-    const said = call?.body.messages.filter((m: { role: string }) => m.role !== 'system').map((m: { content: string }) => m.content);
+    const said = call?.body.messages
+      .filter((m: { role: string }) => m.role !== 'system')
+      .map((m: { content: string }) => m.content);
     expect(said).toEqual(['first question', 'First answer.', 'second question']);
     expect(await transcriptOf(visitor, 'regen-sse')).toEqual([
       ['user', 'first question'],
@@ -67,7 +69,10 @@ describe('regenerate: true replaces the last reply', () => {
       body: JSON.stringify({ regenerate: true, session_id: 'regen-rest', message: 'not this' }),
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ session_id: 'regen-rest', reply: 'A REST answer.' });
+    expect(await response.json()).toMatchObject({
+      session_id: 'regen-rest',
+      reply: 'A REST answer.',
+    });
     expect(await transcriptOf(visitor, 'regen-rest')).toEqual([
       ['user', 'first question'],
       ['assistant', 'First answer.'],
@@ -83,14 +88,24 @@ describe('regenerate: true replaces the last reply', () => {
     const events: ChatEvent[] = [];
     socket.on('message', (data) => events.push(JSON.parse(data.toString())));
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    socket.send(JSON.stringify({ type: 'message', regenerate: true, session_id: 'regen-ws', session_token: visitor.tokenOf('regen-ws') }));
+    socket.send(
+      JSON.stringify({
+        type: 'message',
+        regenerate: true,
+        session_id: 'regen-ws',
+        session_token: visitor.tokenOf('regen-ws'),
+      }),
+    );
     const deadline = Date.now() + 10_000;
     while (!events.some((e) => e.type === 'done' || e.type === 'error') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     socket.close();
     expect(events.map((e) => e.type)).toEqual(['start', 'chunk', 'chunk', 'chunk', 'done']);
-    expect((await transcriptOf(visitor, 'regen-ws')).at(-1)).toEqual(['assistant', 'A socket answer.']);
+    expect((await transcriptOf(visitor, 'regen-ws')).at(-1)).toEqual([
+      'assistant',
+      'A socket answer.',
+    ]);
   });
 
   it('refuses a session with nothing to regenerate (400), and an unknown one (404) without creating it', async () => {
@@ -100,7 +115,10 @@ describe('regenerate: true replaces the last reply', () => {
     expect(failed.types.at(-1)).toBe('error');
     const empty = await visitor.post({ regenerate: true, session_id: 'regen-empty' });
     expect(empty.status).toBe(400);
-    expect(await empty.json()).toMatchObject({ code: 'invalid_request', message: 'Nothing to regenerate: the session has no message yet.' });
+    expect(await empty.json()).toMatchObject({
+      code: 'invalid_request',
+      message: 'Nothing to regenerate: the session has no message yet.',
+    });
 
     const unknown = await visitor.post({ regenerate: true, session_id: 'regen-unknown' });
     expect(unknown.status).toBe(404);
@@ -129,7 +147,10 @@ describe('regenerate: true replaces the last reply', () => {
     await stranger.turn({ message: 'my own', session_id: 'regen-other' });
     const withOtherToken = await fetch(`${api.baseUrl}/api/chat/stream`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...sessionTokenHeader(stranger.tokenOf('regen-other')) },
+      headers: {
+        'Content-Type': 'application/json',
+        ...sessionTokenHeader(stranger.tokenOf('regen-other')),
+      },
       body: JSON.stringify({ regenerate: true, session_id: 'regen-owned' }),
     });
     expect(withOtherToken.status).toBe(403);
@@ -148,8 +169,15 @@ describe('regenerate: true replaces the last reply', () => {
     // A reload meanwhile shows the transcript as it will be: the message asked again, once, and the
     // running reply to re-attach to; the old reply is only gone for good when the new one completes.
     const reload = await visitor.session('regen-busy');
-    expect(reload.body.messages.map((m: { content: string }) => m.content)).toEqual(['first question', 'First answer.', 'second question']);
-    expect(reload.body.active_stream).toEqual({ stream_id: running.get('start').stream_id, message_id: running.get('start').message_id });
+    expect(reload.body.messages.map((m: { content: string }) => m.content)).toEqual([
+      'first question',
+      'First answer.',
+      'second question',
+    ]);
+    expect(reload.body.active_stream).toEqual({
+      stream_id: running.get('start').stream_id,
+      message_id: running.get('start').message_id,
+    });
     // Once it completes, the regenerated message is there once, with the new reply.
     await running.finished;
     expect(await transcriptOf(visitor, 'regen-busy')).toEqual([
@@ -208,9 +236,19 @@ describe('regenerate and the lead (demo model)', () => {
     const again = await visitor.turn({ regenerate: true, session_id: 'regen-lead' });
     expect(again.get('done').data_collected).toEqual({ name: 'Ana Silva' });
     const next = await visitor.turn({ message: 'ana.silva@example.com', session_id: 'regen-lead' });
-    expect(next.get('done').data_collected).toEqual({ name: 'Ana Silva', email: 'ana.silva@example.com' });
+    expect(next.get('done').data_collected).toEqual({
+      name: 'Ana Silva',
+      email: 'ana.silva@example.com',
+    });
     const { body } = await visitor.session('regen-lead');
-    expect(body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+    expect(body.messages.map((m: { role: string }) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
     expect(body.data_collected).toEqual({ name: 'Ana Silva', email: 'ana.silva@example.com' });
   });
 });

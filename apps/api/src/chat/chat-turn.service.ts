@@ -159,7 +159,11 @@ export class ChatTurnService {
   async transcript(publicId: string, caller: SessionCaller): Promise<SessionTranscript> {
     const sessionId = storedSessionId(publicId, caller.apiKeyId);
     const running = this.generations.runningForSession(sessionId);
-    const session = await this.sessions.find(sessionId, running?.promptMessageId, running?.replacesFrom);
+    const session = await this.sessions.find(
+      sessionId,
+      running?.promptMessageId,
+      running?.replacesFrom,
+    );
     if (!session) throw new ApiError('not_found', 'No such session.');
     if (!ownsSession(caller, session.owner)) throw forbidden();
     return {
@@ -221,7 +225,10 @@ export class ChatTurnService {
     if (reason === 'forbidden') return forbidden();
     if (reason === 'not_found') return new ApiError('not_found', 'No such session.');
     if (reason === 'nothing_to_regenerate') {
-      return new ApiError('invalid_request', 'Nothing to regenerate: the session has no message yet.');
+      return new ApiError(
+        'invalid_request',
+        'Nothing to regenerate: the session has no message yet.',
+      );
     }
     return reason === 'session_full'
       ? new ApiError(

@@ -1,5 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { type ChatRequest, DEFAULT_MESSAGE_MAX_LENGTH, SESSION_ID_PATTERN } from '@chat/contracts';
 
 /** Hard cap on what validation even looks at; the configured limit (MESSAGE_MAX_LENGTH) is checked by the service. */
