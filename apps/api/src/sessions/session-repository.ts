@@ -203,11 +203,11 @@ export class SessionRepository {
     `));
     const row = rows[0];
     if (!row || row.inserted === 0 || !row.lead_id) {
-      // Allowed but not inserted: another caller created this id between the read and the insert.
-      if (!row || (row.known && !row.owned)) return { accepted: false, reason: 'forbidden' };
       // A stranger learns no more than a first message would tell: 403 for a session that exists.
+      if (!row || (row.known && !row.owned)) return { accepted: false, reason: 'forbidden' };
       if (regenerate && !row.known) return { accepted: false, reason: 'not_found' };
       if (regenerate && row.prompt_seq === null) return { accepted: false, reason: 'nothing_to_regenerate' };
+      // Allowed but not inserted: another caller created this id between the read and the insert.
       if (row.allowed > 0) return { accepted: false, reason: 'forbidden' };
       return { accepted: false, reason: row.known ? 'session_full' : 'too_many_sessions' };
     }
