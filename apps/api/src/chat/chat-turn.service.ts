@@ -69,6 +69,8 @@ export class ChatTurnService {
    * Resolves once the turn's one statement before the first token has run, so that a caller
    * who does not own the session, or a full session, is refused before any event: its events
    * then flow through the returned generation, and to `watch`, if given, as objects from `start`.
+   * With `regenerate`, the turn asks the session's last user message again (`message` ignored):
+   * its reply replaces the old one when the turn completes, and only then.
    */
   async startTurn(
     request: ChatRequest,
@@ -76,10 +78,15 @@ export class ChatTurnService {
     watch?: (event: ChatEvent) => void,
   ): Promise<Generation> {
     const startedAt = performance.now();
-    if (request.message.trim().length === 0) {
+    const regenerate = request.regenerate === true;
+    if (regenerate && request.session_id === undefined) {
+      throw new ApiError('invalid_request', 'session_id is required to regenerate.');
+    }
+    const message = regenerate ? undefined : (request.message ?? '');
+    if (message !== undefined && message.trim().length === 0) {
       throw new ApiError('invalid_request', 'message must not be empty.');
     }
-    if (request.message.length > this.config.messageMaxLength) {
+    if (message !== undefined && message.length > this.config.messageMaxLength) {
       throw new ApiError(
         'invalid_request',
         `message must be at most ${this.config.messageMaxLength} characters.`,
@@ -107,7 +114,7 @@ export class ChatTurnService {
         apiKeyId,
         leadId: randomUUID(),
         messageId: generation.promptMessageId,
-        content: request.message,
+        content: message,
         maxMessages: this.config.sessionMaxMessages,
         maxSessions: this.config.sessionsMax,
         historyLimit: this.config.contextMaxMessages,
@@ -121,6 +128,7 @@ export class ChatTurnService {
       throw this.refusal(start.reason);
     }
     this.generations.confirmOwner(generation, start.owner);
+    generation.replacesFrom = start.replacesFrom;
     if (watch) generation.watch(watch);
     generation.emit({
       type: 'start',
@@ -134,7 +142,7 @@ export class ChatTurnService {
     // a wave of new streams would otherwise be started one after another, each behind the
     // previous one's SDK work, and the last `start` would wait for all of it.
     const turn = this.metrics.turnStarted(startedAt);
-    setImmediate(() => void this.runTurn(generation, request.message, start, turn));
+    setImmediate(() => void this.runTurn(generation, start, turn));
     return generation;
   }
 
@@ -151,7 +159,11 @@ export class ChatTurnService {
   async transcript(publicId: string, caller: SessionCaller): Promise<SessionTranscript> {
     const sessionId = storedSessionId(publicId, caller.apiKeyId);
     const running = this.generations.runningForSession(sessionId);
-    const session = await this.sessions.find(sessionId, running?.promptMessageId);
+    const session = await this.sessions.find(
+      sessionId,
+      running?.promptMessageId,
+      running?.replacesFrom,
+    );
     if (!session) throw new ApiError('not_found', 'No such session.');
     if (!ownsSession(caller, session.owner)) throw forbidden();
     return {
@@ -167,13 +179,14 @@ export class ChatTurnService {
 
   private async runTurn(
     generation: Generation,
-    message: string,
     start: Extract<TurnStart, { accepted: true }>,
     turn: TurnMeter,
   ): Promise<void> {
     try {
+      // Regenerating, the history stops before the message asked again: the conversation is the
+      // one its first answer read, so the extractor finds the details it found then, no more.
       const conversation = conversationWindow(
-        [...start.history, { role: 'user', content: message }],
+        [...start.history, { role: 'user', content: start.prompt }],
         this.config.contextMaxChars,
       );
       const reply = this.streamReply(generation, start.lead, conversation, turn);
@@ -189,7 +202,7 @@ export class ChatTurnService {
         });
       const outcome = await reply;
       if (outcome.error) throw outcome.error;
-      await this.completeTurn(generation, start.leadId, outcome, await lead, turn);
+      await this.completeTurn(generation, start, outcome, await lead, turn);
     } catch (error) {
       const event = toErrorEvent(error);
       turn.failed(event.code);
@@ -210,6 +223,13 @@ export class ChatTurnService {
 
   private refusal(reason: Extract<TurnStart, { accepted: false }>['reason']): ApiError {
     if (reason === 'forbidden') return forbidden();
+    if (reason === 'not_found') return new ApiError('not_found', 'No such session.');
+    if (reason === 'nothing_to_regenerate') {
+      return new ApiError(
+        'invalid_request',
+        'Nothing to regenerate: the session has no message yet.',
+      );
+    }
     return reason === 'session_full'
       ? new ApiError(
           'invalid_request',
@@ -263,7 +283,7 @@ export class ChatTurnService {
    */
   private async completeTurn(
     generation: Generation,
-    leadId: string,
+    { leadId, replacesFrom }: Extract<TurnStart, { accepted: true }>,
     outcome: ReplyOutcome,
     collected: LeadData,
     turn: TurnMeter,
@@ -279,6 +299,7 @@ export class ChatTurnService {
         text.length > 0
           ? { id: generation.messageId, content: text, finishReason: outcome.finishReason }
           : undefined,
+      replacesFrom,
       lead: collected,
       isComplete: lead.is_complete,
       notifications: [

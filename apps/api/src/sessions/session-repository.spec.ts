@@ -51,7 +51,7 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
 
   it('begins a new session in one statement: the session, its lead and the pending message', async () => {
     const start = await begin('s-new', 'Hello');
-    expect(start).toEqual({ accepted: true, created: true, owner: { tokenHash: OWNER, apiKeyId: null }, leadId: expect.any(String), lead: {}, history: [] });
+    expect(start).toEqual({ accepted: true, created: true, owner: { tokenHash: OWNER, apiKeyId: null }, leadId: expect.any(String), lead: {}, history: [], prompt: 'Hello' });
     // Pending: not in the transcript, unless the running turn asks for it.
     expect((await sessions.find('s-new'))?.messages).toEqual([]);
   });
@@ -124,6 +124,89 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'reply', 'second']);
     await sessions.discardTurn(messageId);
     expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'reply']);
+  });
+
+  /** A regenerate turn's start: no `content`. */
+  const regenerate = (sessionId: string, limits: Partial<BeginTurn> = {}) => begin(sessionId, '', { content: undefined, ...limits });
+  const transcript = async (sessionId: string) => (await sessions.find(sessionId))?.messages.map(({ role, content }) => [role, content]);
+
+  it('regenerates the last user message: a pending copy, the history before it, and the old messages replaced on completion', async () => {
+    await fullTurn('s-regen', 'first', 'answer 1');
+    await fullTurn('s-regen', 'second', 'answer 2');
+    await fullTurn('s-regen-other', 'elsewhere', 'untouched');
+    const messageId = randomUUID();
+    const start = await regenerate('s-regen', { messageId });
+    if (!start.accepted) throw new Error(start.reason);
+    expect(start).toMatchObject({ created: false, prompt: 'second', replacesFrom: expect.any(Number) });
+    expect(start.history).toEqual([
+      { role: 'user', content: 'first' },
+      { role: 'assistant', content: 'answer 1' },
+    ]);
+    // Nothing is replaced before the turn completes; a reload meanwhile leaves out what it replaces.
+    expect((await sessions.find('s-regen', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'answer 1', 'second', 'answer 2', 'second']);
+    expect((await sessions.find('s-regen', messageId, start.replacesFrom))?.messages.map((m) => m.content)).toEqual(['first', 'answer 1', 'second']);
+    await sessions.completeTurn({
+      sessionId: 's-regen',
+      leadId: start.leadId,
+      userMessageId: messageId,
+      reply: { id: randomUUID(), content: 'answer 2, again', finishReason: 'stop' },
+      replacesFrom: start.replacesFrom,
+      lead: {},
+      isComplete: false,
+      notifications: [],
+    });
+    expect(await transcript('s-regen')).toEqual([
+      ['user', 'first'],
+      ['assistant', 'answer 1'],
+      ['user', 'second'],
+      ['assistant', 'answer 2, again'],
+    ]);
+    expect((await sessions.find('s-regen'))?.messages[2].id).toBe(messageId);
+    expect(await transcript('s-regen-other')).toEqual([
+      ['user', 'elsewhere'],
+      ['assistant', 'untouched'],
+    ]);
+  });
+
+  it('leaves the old messages when a regenerate turn fails, or ends with no text', async () => {
+    await fullTurn('s-regen-keep', 'question', 'answer');
+    const before = await transcript('s-regen-keep');
+    const failing = randomUUID();
+    expect(await regenerate('s-regen-keep', { messageId: failing })).toMatchObject({ accepted: true });
+    await sessions.discardTurn(failing);
+    expect(await transcript('s-regen-keep')).toEqual(before);
+
+    const silent = randomUUID();
+    const start = await regenerate('s-regen-keep', { messageId: silent });
+    if (!start.accepted) throw new Error(start.reason);
+    await sessions.completeTurn({
+      sessionId: 's-regen-keep',
+      leadId: start.leadId,
+      userMessageId: silent,
+      replacesFrom: start.replacesFrom,
+      lead: { name: 'Ada' },
+      isComplete: false,
+      notifications: [],
+    });
+    expect(await transcript('s-regen-keep')).toEqual(before);
+    expect((await sessions.find('s-regen-keep', silent))?.messages).toHaveLength(2);
+    // The lead is still the turn's to update.
+    expect((await sessions.find('s-regen-keep'))?.lead).toEqual({ name: 'Ada' });
+  });
+
+  it('refuses to regenerate with nothing to answer again, an unknown session or a stranger, writing nothing', async () => {
+    expect(await regenerate('s-regen-unknown')).toEqual({ accepted: false, reason: 'not_found' });
+    expect(await sessions.find('s-regen-unknown')).toBeUndefined();
+    // A session whose first turn is still pending (or failed) has no complete message.
+    await begin('s-regen-empty', 'still running');
+    expect(await regenerate('s-regen-empty')).toEqual({ accepted: false, reason: 'nothing_to_regenerate' });
+    await fullTurn('s-regen-theirs', 'mine', 'reply');
+    expect(await regenerate('s-regen-theirs', { tokenHash: 'e'.repeat(64) })).toEqual({ accepted: false, reason: 'forbidden' });
+    expect(await regenerate('s-regen-empty', { tokenHash: undefined })).toEqual({ accepted: false, reason: 'forbidden' });
+    const rows = await database.connection.db.select().from(messages).where(inArray(messages.sessionId, ['s-regen-empty', 's-regen-theirs']));
+    expect(rows.map((m) => m.content).sort()).toEqual(['mine', 'reply', 'still running']);
+    // And within the session's message budget, as any message.
+    expect(await regenerate('s-regen-theirs', { maxMessages: 2 })).toEqual({ accepted: false, reason: 'session_full' });
   });
 
   it('refuses a message past the session limit, and a new session past the database limit', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, lte, or, sql } from 'drizzle-orm';
 import type { LeadData, LeadEmailStatus, NotificationChannel, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import type { StatementLanes } from '../database/statement-lanes';
@@ -23,7 +23,11 @@ export interface BeginTurn {
   /** Ids of the new lead (used when the session is new) and of the visitor's message. */
   leadId: string;
   messageId: string;
-  content: string;
+  /**
+   * The visitor's message; absent to regenerate: the session's last complete user message is
+   * asked again, and the turn answers with the history before it.
+   */
+  content?: string;
   /** Messages a session may hold, and sessions the database may hold. */
   maxMessages: number;
   maxSessions: number;
@@ -33,8 +37,19 @@ export interface BeginTurn {
 
 export type TurnStart =
   /** `created`: this turn created the session, which now has the new token (or the caller's key). */
-  | { accepted: true; created: boolean; owner: SessionOwner; leadId: string; lead: LeadData; history: StoredTurn[] }
-  | { accepted: false; reason: 'forbidden' | 'session_full' | 'too_many_sessions' };
+  | {
+      accepted: true;
+      created: boolean;
+      owner: SessionOwner;
+      leadId: string;
+      lead: LeadData;
+      history: StoredTurn[];
+      /** The message this turn answers: the visitor's, or the one regenerated. */
+      prompt: string;
+      /** When regenerating: the `seq` of the message asked again, from which its completion replaces. */
+      replacesFrom?: number;
+    }
+  | { accepted: false; reason: 'forbidden' | 'session_full' | 'too_many_sessions' | 'not_found' | 'nothing_to_regenerate' };
 
 export interface QueuedNotification {
   id: string;
@@ -46,6 +61,11 @@ export interface CompleteTurn {
   leadId: string;
   userMessageId: string;
   reply?: { id: string; content: string; finishReason: TranscriptFinishReason };
+  /**
+   * A regenerate turn's `replacesFrom`: with a reply, the messages from that `seq` on give way to
+   * this turn's two; without one (cancelled before any text), this turn's copy goes instead.
+   */
+  replacesFrom?: number;
   lead: LeadData;
   isComplete: boolean;
   /** Queued in the outbox if this turn completes the lead. */
@@ -89,9 +109,13 @@ export class SessionRepository {
    * a caller without the session's token, a full session, or a new one past the database's
    * limit; writes the visitor's message as pending; and answers the lead and the latest complete
    * messages before it. Two callers creating the same new id at once: the second is refused.
+   * Regenerating (no `content`), the pending message is a copy of the last complete user message,
+   * the history stops before it, and a session without one (or unknown) is refused; nothing is
+   * removed yet, so that a failed turn leaves the transcript as it was.
    */
   async beginTurn(turn: BeginTurn): Promise<TurnStart> {
     const { sessionId } = turn;
+    const regenerate = turn.content === undefined;
     const apiKeyId = turn.apiKeyId ?? null;
     // A session is its key's if a key created it, else its token's: read from `row` (the
     // session as `existing` read it, or as the conflict clause finds it).
@@ -109,12 +133,20 @@ export class SessionRepository {
       lead_id: string | null;
       lead_fields: LeadData | null;
       history: StoredTurn[] | null;
+      prompt_seq: number | string | null;
+      prompt: string | null;
     }>(this.db, sql`
       with existing as (
         select token_hash, api_key_id from ${sessions} where id = ${sessionId}
       ),
       existing_lead as (
         select id, fields from ${leads} where session_id = ${sessionId}
+      ),
+      -- Read only when regenerating; answered only to the owner.
+      last_user as (
+        select seq, content from ${messages}
+        where ${regenerate} and session_id = ${sessionId} and role = 'user' and not pending
+        order by seq desc limit 1
       ),
       state as (
         select
@@ -129,6 +161,7 @@ export class SessionRepository {
           -- The planner's row estimate, not count(*): O(1) on the path of every new session, and
           -- refreshed by autovacuum and the retention sweep's ANALYZE (-1 until the first).
           and (known or (select reltuples from pg_class where oid = 'sessions'::regclass) < ${turn.maxSessions})
+          and (not ${regenerate} or exists (select 1 from last_user))
       ),
       upserted as (
         insert into ${sessions} (id, token_hash, api_key_id)
@@ -146,7 +179,8 @@ export class SessionRepository {
       ),
       pending as (
         insert into ${messages} (id, session_id, role, content, pending)
-        select ${turn.messageId}, id, 'user', ${turn.content}, true from upserted
+        select ${turn.messageId}, id, 'user', coalesce((select content from last_user), ${turn.content ?? null}), true
+        from upserted
         returning seq
       )
       select
@@ -162,12 +196,19 @@ export class SessionRepository {
         (select json_agg(json_build_object('role', role, 'content', content) order by seq)
            from (select role, content, seq from ${messages}
                  where session_id = ${sessionId} and not pending
-                 order by seq desc limit ${turn.historyLimit}) latest) as history
+                   and not exists (select 1 from last_user where last_user.seq <= ${messages}.seq)
+                 order by seq desc limit ${turn.historyLimit}) latest) as history,
+        (select seq from last_user) as prompt_seq,
+        (select content from last_user) as prompt
     `));
     const row = rows[0];
     if (!row || row.inserted === 0 || !row.lead_id) {
+      // A stranger learns no more than a first message would tell: 403 for a session that exists.
+      if (!row || (row.known && !row.owned)) return { accepted: false, reason: 'forbidden' };
+      if (regenerate && !row.known) return { accepted: false, reason: 'not_found' };
+      if (regenerate && row.prompt_seq === null) return { accepted: false, reason: 'nothing_to_regenerate' };
       // Allowed but not inserted: another caller created this id between the read and the insert.
-      if (!row || (row.known && !row.owned) || row.allowed > 0) return { accepted: false, reason: 'forbidden' };
+      if (row.allowed > 0) return { accepted: false, reason: 'forbidden' };
       return { accepted: false, reason: row.known ? 'session_full' : 'too_many_sessions' };
     }
     return {
@@ -177,6 +218,8 @@ export class SessionRepository {
       leadId: row.lead_id,
       lead: row.lead_fields ?? {},
       history: row.history ?? [],
+      prompt: row.prompt ?? turn.content ?? '',
+      ...(row.prompt_seq !== null && { replacesFrom: Number(row.prompt_seq) }),
     };
   }
 
@@ -184,15 +227,27 @@ export class SessionRepository {
    * The rest of a turn, in one statement (so in one transaction, and one round trip): the
    * visitor's message joins the transcript, the reply (if any text came) is appended, the lead
    * is updated and, on the turn that completes it, `notifications` are queued in the outbox.
-   * Answers whether this turn completed the lead and the notifications it queued.
+   * A regenerate turn replaces the messages it answered again in the same statement (see
+   * `replacesFrom`). Answers whether this turn completed the lead and the notifications it queued.
    */
   async completeTurn(turn: CompleteTurn): Promise<{ completedNow: boolean; queued: QueuedNotification[] }> {
     const { reply } = turn;
+    const replacesFrom = turn.replacesFrom ?? null;
+    // A regenerate turn with nothing to show keeps the old messages rather than its own copy.
+    const keep = replacesFrom === null || reply !== undefined;
     const { rows } = await this.lanes.run('after', () => rowsOf<{ completed_now: boolean | null; queued: QueuedNotification[] | null }>(
       this.db,
       sql`
         with kept as (
-          update ${messages} set pending = false where id = ${turn.userMessageId} returning id
+          update ${messages} set pending = false where id = ${turn.userMessageId} and ${keep} returning id
+        ),
+        dropped as (
+          delete from ${messages} where id = ${turn.userMessageId} and pending and not ${keep}
+        ),
+        replaced as (
+          -- The statement's snapshot: this turn's message is still pending, its reply not there yet.
+          delete from ${messages}
+          where session_id = ${turn.sessionId} and ${keep} and seq >= ${replacesFrom}::bigint and not pending
         ),
         replied as (
           insert into ${messages} (id, session_id, role, content, finish_reason)
@@ -267,9 +322,10 @@ export class SessionRepository {
 
   /**
    * The session as a client reloads it: its complete messages, plus the pending message of the
-   * turn still running, if any (`pendingMessageId`); its lead and where its email stands.
+   * turn still running, if any (`pendingMessageId`); its lead and where its email stands. While a
+   * regenerate turn runs (`replacedFrom`), the messages it will replace are left out.
    */
-  async find(sessionId: string, pendingMessageId?: string): Promise<SessionView | undefined> {
+  async find(sessionId: string, pendingMessageId?: string, replacedFrom?: number): Promise<SessionView | undefined> {
     const [lead] = await this.db
       .select({
         fields: leads.fields,
@@ -289,6 +345,7 @@ export class SessionRepository {
         and(
           eq(messages.sessionId, sessionId),
           pendingMessageId ? or(eq(messages.pending, false), eq(messages.id, pendingMessageId)) : eq(messages.pending, false),
+          replacedFrom === undefined ? undefined : or(lt(messages.seq, replacedFrom), eq(messages.pending, true)),
         ),
       )
       .orderBy(asc(messages.seq));

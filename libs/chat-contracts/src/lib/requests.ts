@@ -7,9 +7,13 @@ export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Body of `POST /chat/stream` and `POST /chat`. */
 export interface ChatRequest {
-  message: string;
+  /** Required unless `regenerate`, which ignores it. */
+  message?: string;
   session_id?: string;
-  /** Write the session's last reply again, for its last message (`message` is then ignored). */
+  /**
+   * Answers the session's last user message again: the new reply replaces the old one (and
+   * anything after it) once it completes. Needs `session_id`.
+   */
   regenerate?: boolean;
 }
 

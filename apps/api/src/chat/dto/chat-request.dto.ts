@@ -1,19 +1,29 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { type ChatRequest, DEFAULT_MESSAGE_MAX_LENGTH, SESSION_ID_PATTERN } from '@chat/contracts';
 
 /** Hard cap on what validation even looks at; the configured limit (MESSAGE_MAX_LENGTH) is checked by the service. */
 const MESSAGE_HARD_CAP = 100_000;
 
 export class ChatRequestDto implements ChatRequest {
-  @ApiProperty({
-    description: `The visitor's message (at most ${DEFAULT_MESSAGE_MAX_LENGTH} characters by default).`,
+  @ApiPropertyOptional({
+    description: `The visitor's message (at most ${DEFAULT_MESSAGE_MAX_LENGTH} characters by default); required unless \`regenerate\`, which ignores it.`,
     example: 'What is momentum trading?',
   })
+  // A regenerate turn answers a stored message: whatever it sends here is ignored.
+  @ValidateIf((request: ChatRequestDto) => request.regenerate !== true)
   @IsString()
   @IsNotEmpty()
   @MaxLength(MESSAGE_HARD_CAP)
-  message: string;
+  message?: string;
 
   @ApiPropertyOptional({
     description: 'The conversation to continue; a new random one is started when absent.',
@@ -24,4 +34,13 @@ export class ChatRequestDto implements ChatRequest {
   @IsString()
   @Matches(SESSION_ID_PATTERN, { message: 'session_id must be 1-128 of A-Za-z0-9_-' })
   session_id?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Answers the session's last user message again (`message` is then ignored): the new reply replaces the old one, and anything after it, once it completes; a failed turn leaves them. Needs `session_id`.",
+    example: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  regenerate?: boolean;
 }

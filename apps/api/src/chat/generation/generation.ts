@@ -29,6 +29,9 @@ export class Generation implements LiveGeneration {
   /** The visitor's message this generation answers; pending in the transcript while it runs. */
   readonly promptMessageId = randomUUID();
 
+  /** A regenerate turn's `replacesFrom`: a reload meanwhile shows the transcript as it will be. */
+  replacesFrom: number | undefined;
+
   /** Its session's owner: a resume or cancel must come from it. */
   owner: SessionOwner = { tokenHash: null, apiKeyId: null };
 
