@@ -193,6 +193,37 @@ export const notifications = pgTable(
   ],
 );
 
+/**
+ * The `lead.erased` notices owed to the webhook, one per erased lead that its receiver was sent
+ * (or may hold: any webhook notification counts). The lead's own rows go with the erasure, so the
+ * notice cannot sit in `notifications`: a trigger on them (migration 0003) writes it in the
+ * erasure's own statement, whoever erases (staff, or the retention sweep), and nothing is lost to
+ * a crash. It holds ids and times only, nothing of the person. Claimed, retried and settled like
+ * a notification; its id is the webhook's `webhook-id`, the same on every attempt.
+ */
+export const erasureNotices = pgTable(
+  'erasure_notices',
+  {
+    id: uuid('id').primaryKey(),
+    /** The erased lead's id (no reference: the lead is gone). */
+    leadId: uuid('lead_id').notNull(),
+    erasedAt: timestamp('erased_at', { withTimezone: true }).notNull(),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /** Why the last attempt failed, as the webhook client tells it: a status code or a generic reason. */
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('erasure_notices_due_idx').on(table.status, table.nextAttemptAt),
+    oneOf('erasure_notices_status_check', table.status, NOTIFICATION_STATUSES),
+  ],
+);
+
 export const schema = {
   apiKeys,
   staffUsers,
@@ -202,4 +233,5 @@ export const schema = {
   messages,
   leads,
   notifications,
+  erasureNotices,
 };
