@@ -162,6 +162,22 @@ export const leads = pgTable(
 );
 
 /**
+ * What a row delivered through an outbox holds of its delivery (the columns `LeasedRows` claims
+ * and settles): its status, attempts, the next attempt's time, the lease of the claim under way.
+ */
+const deliveryColumns = () => ({
+  status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('queued'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
+  /** Why the last attempt failed, as safe to show as the delivery channel made it: no secrets, no receiver's answer. */
+  lastError: text('last_error'),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
  * The durable outbox: one notification per lead and channel, recorded with the turn that
  * completes the lead. A worker claims it (`sending`, with a lease that another worker may take
  * over once it expires), delivers it, and records the outcome: `sent`, or `queued` again with
@@ -175,15 +191,7 @@ export const notifications = pgTable(
       .notNull()
       .references(() => leads.id, { onDelete: 'cascade' }),
     channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
-    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('queued'),
-    attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
-    leaseUntil: timestamp('lease_until', { withTimezone: true }),
-    /** Why the last attempt failed, as safe to show as the delivery channel made it: no secrets. */
-    lastError: text('last_error'),
-    sentAt: timestamp('sent_at', { withTimezone: true }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...deliveryColumns(),
   },
   (table) => [
     uniqueIndex('notifications_lead_channel_uq').on(table.leadId, table.channel),
@@ -208,15 +216,7 @@ export const erasureNotices = pgTable(
     /** The erased lead's id (no reference: the lead is gone). */
     leadId: uuid('lead_id').notNull(),
     erasedAt: timestamp('erased_at', { withTimezone: true }).notNull(),
-    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('queued'),
-    attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
-    leaseUntil: timestamp('lease_until', { withTimezone: true }),
-    /** Why the last attempt failed, as the webhook client tells it: a status code or a generic reason. */
-    lastError: text('last_error'),
-    sentAt: timestamp('sent_at', { withTimezone: true }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...deliveryColumns(),
   },
   (table) => [
     index('erasure_notices_due_idx').on(table.status, table.nextAttemptAt),

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { NotificationChannel } from '@chat/contracts';
 import { testDatabaseEngines } from '@chat/test-support';
+import { completedLead } from '../../test/support/completed-lead';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { erasureNotices, sessions } from '../database/schema';
 import { LeadStore } from '../leads/lead-store';
@@ -26,39 +26,16 @@ describe.each(testDatabaseEngines())('ErasureNoticeOutbox on %s', (engine) => {
     await database.connection.db.delete(erasureNotices);
   });
 
-  /** A completed lead with notifications queued on `channels`, as a turn leaves it; answers its id. */
-  async function completedLead(channels: NotificationChannel[]): Promise<string> {
-    const sessionId = `s-${randomUUID()}`;
-    const messageId = randomUUID();
-    const start = await sessionRepository.beginTurn({
-      sessionId,
-      tokenHash: undefined,
-      newTokenHash: 'a'.repeat(64),
-      leadId: randomUUID(),
-      messageId,
-      content: 'hi',
-      maxMessages: 10,
-      maxSessions: 10_000,
-      historyLimit: 10,
-    });
-    if (!start.accepted) throw new Error('refused');
-    await sessionRepository.completeTurn({
-      sessionId,
-      leadId: start.leadId,
-      userMessageId: messageId,
-      lead: { name: 'Ada' },
-      isComplete: true,
-      notifications: channels.map((channel) => ({ id: randomUUID(), channel })),
-    });
-    return start.leadId;
-  }
+  /** A completed lead with notifications queued on `channels`; answers its id. */
+  const queuedLead = async (channels: NotificationChannel[]) =>
+    (await completedLead(sessionRepository, channels)).leadId;
 
   const row = async (id: string) =>
     (await database.connection.db.select().from(erasureNotices).where(eq(erasureNotices.id, id)))[0];
 
   it('is written by the erasure of a lead queued for the webhook, and only then', async () => {
-    const told = await completedLead(['email', 'webhook']);
-    const mailedOnly = await completedLead(['email']);
+    const told = await queuedLead(['email', 'webhook']);
+    const mailedOnly = await queuedLead(['email']);
     await leads.erase(told);
     await leads.erase(mailedOnly);
     const rows = await database.connection.db.select().from(erasureNotices);
@@ -70,7 +47,7 @@ describe.each(testDatabaseEngines())('ErasureNoticeOutbox on %s', (engine) => {
   it('hands each due notice to one claim only, however many claim at once', async () => {
     const erased = await Promise.all(
       Array.from({ length: 8 }, async () => {
-        const leadId = await completedLead(['webhook']);
+        const leadId = await queuedLead(['webhook']);
         await leads.erase(leadId);
         return leadId;
       }),
@@ -84,7 +61,7 @@ describe.each(testDatabaseEngines())('ErasureNoticeOutbox on %s', (engine) => {
   });
 
   it('retries a failed attempt at its time, takes over an expired lease, and fences older outcomes', async () => {
-    await leads.erase(await completedLead(['webhook']));
+    await leads.erase(await queuedLead(['webhook']));
     const [first] = await notices.claim(60_000, 1);
     await notices.markFailedAttempt(first, 'The webhook answered HTTP 503', new Date(Date.now() + 60_000));
     expect(await row(first.id)).toMatchObject({ status: 'queued', attempts: 1, lastError: 'The webhook answered HTTP 503' });
@@ -105,7 +82,7 @@ describe.each(testDatabaseEngines())('ErasureNoticeOutbox on %s', (engine) => {
   });
 
   it('fails a notice whose attempts are spent', async () => {
-    await leads.erase(await completedLead(['webhook']));
+    await leads.erase(await queuedLead(['webhook']));
     const [claim] = await notices.claim(60_000, 1);
     await notices.markFailedAttempt(claim, 'The webhook could not be reached', undefined);
     expect(await row(claim.id)).toMatchObject({ status: 'failed', attempts: 1 });

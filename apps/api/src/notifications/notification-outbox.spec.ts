@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabaseEngines } from '@chat/test-support';
+import { completedLead } from '../../test/support/completed-lead';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { notifications } from '../database/schema';
 import { SessionRepository } from '../sessions/session-repository';
@@ -21,30 +22,9 @@ describe.each(testDatabaseEngines())('NotificationOutbox on %s', (engine) => {
 
   /** A completed lead with its email notification queued, as a turn leaves it. */
   async function queuedLead(): Promise<{ leadId: string; id: string }> {
-    const sessionId = `s-${randomUUID()}`;
-    const messageId = randomUUID();
-    const start = await sessions.beginTurn({
-      sessionId,
-      tokenHash: undefined,
-      newTokenHash: 'a'.repeat(64),
-      leadId: randomUUID(),
-      messageId,
-      content: 'hi',
-      maxMessages: 10,
-      maxSessions: 10_000,
-      historyLimit: 10,
-    });
-    if (!start.accepted) throw new Error('refused');
-    const { queued } = await sessions.completeTurn({
-      sessionId,
-      leadId: start.leadId,
-      userMessageId: messageId,
-      lead: { name: 'Ada' },
-      isComplete: true,
-      notifications: [{ id: randomUUID(), channel: 'email' }],
-    });
+    const { leadId, queued } = await completedLead(sessions, ['email']);
     if (!queued[0]) throw new Error('not queued');
-    return { leadId: start.leadId, id: queued[0].id };
+    return { leadId, id: queued[0].id };
   }
 
   const row = async (id: string) =>
