@@ -31,7 +31,9 @@ describe.each(testDatabaseEngines())('ErasureNoticeOutbox on %s', (engine) => {
     (await completedLead(sessionRepository, channels)).leadId;
 
   const row = async (id: string) =>
-    (await database.connection.db.select().from(erasureNotices).where(eq(erasureNotices.id, id)))[0];
+    (
+      await database.connection.db.select().from(erasureNotices).where(eq(erasureNotices.id, id))
+    )[0];
 
   it('is written by the erasure of a lead queued for the webhook, and only then', async () => {
     const told = await queuedLead(['email', 'webhook']);
@@ -40,7 +42,12 @@ describe.each(testDatabaseEngines())('ErasureNoticeOutbox on %s', (engine) => {
     await leads.erase(mailedOnly);
     const rows = await database.connection.db.select().from(erasureNotices);
     expect(rows).toEqual([
-      expect.objectContaining({ leadId: told, status: 'queued', attempts: 0, erasedAt: expect.any(Date) }),
+      expect.objectContaining({
+        leadId: told,
+        status: 'queued',
+        attempts: 0,
+        erasedAt: expect.any(Date),
+      }),
     ]);
   });
 
@@ -56,28 +63,45 @@ describe.each(testDatabaseEngines())('ErasureNoticeOutbox on %s', (engine) => {
     const claimed = claims.flat();
     expect(new Set(claimed.map((claim) => claim.id)).size).toBe(claimed.length);
     expect(claimed.map((claim) => claim.leadId).sort()).toEqual([...erased].sort());
-    expect(claimed.every((claim) => claim.attempt === 1 && claim.erasedAt instanceof Date)).toBe(true);
+    expect(claimed.every((claim) => claim.attempt === 1 && claim.erasedAt instanceof Date)).toBe(
+      true,
+    );
     expect(await notices.claim(60_000, 10)).toEqual([]);
   });
 
   it('retries a failed attempt at its time, takes over an expired lease, and fences older outcomes', async () => {
     await leads.erase(await queuedLead(['webhook']));
     const [first] = await notices.claim(60_000, 1);
-    await notices.markFailedAttempt(first, 'The webhook answered HTTP 503', new Date(Date.now() + 60_000));
-    expect(await row(first.id)).toMatchObject({ status: 'queued', attempts: 1, lastError: 'The webhook answered HTTP 503' });
+    await notices.markFailedAttempt(
+      first,
+      'The webhook answered HTTP 503',
+      new Date(Date.now() + 60_000),
+    );
+    expect(await row(first.id)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'The webhook answered HTTP 503',
+    });
     // Not due before its time.
     expect(await notices.claim(60_000, 1)).toEqual([]);
     await database.connection.db.update(erasureNotices).set({ nextAttemptAt: sql`now()` });
     const [second] = await notices.claim(60_000, 1);
     expect(second).toMatchObject({ id: first.id, attempt: 2 });
     // Its instance died: once the lease is over, another claim takes it over.
-    await database.connection.db.update(erasureNotices).set({ leaseUntil: sql`now() - interval '1 second'` });
+    await database.connection.db
+      .update(erasureNotices)
+      .set({ leaseUntil: sql`now() - interval '1 second'` });
     const [third] = await notices.claim(60_000, 1);
     expect(third.attempt).toBe(3);
     await notices.markSent(second);
     expect(await row(first.id)).toMatchObject({ status: 'sending', attempts: 3 });
     await notices.markSent(third);
-    expect(await row(first.id)).toMatchObject({ status: 'sent', leaseUntil: null, lastError: null, sentAt: expect.any(Date) });
+    expect(await row(first.id)).toMatchObject({
+      status: 'sent',
+      leaseUntil: null,
+      lastError: null,
+      sentAt: expect.any(Date),
+    });
     expect(await notices.claim(60_000, 1)).toEqual([]);
   });
 

@@ -24,11 +24,12 @@ export class ErasureNoticeOutbox {
 
   /** Claims up to `limit` notices due now. */
   async claim(leaseMs: number, limit: number): Promise<ClaimedErasureNotice[]> {
-    const rows = await this.rows.claim<{ id: string; lead_id: string; erased_at: Date | string; attempts: number }>(
-      leaseMs,
-      { limit },
-      sql`id, lead_id, erased_at`,
-    );
+    const rows = await this.rows.claim<{
+      id: string;
+      lead_id: string;
+      erased_at: Date | string;
+      attempts: number;
+    }>(leaseMs, { limit }, sql`id, lead_id, erased_at`);
     return rows.map((row) => ({
       id: row.id,
       leadId: row.lead_id,
@@ -42,7 +43,11 @@ export class ErasureNoticeOutbox {
   }
 
   /** Back in the queue for another attempt at `next`; or `failed` when `next` is undefined. */
-  markFailedAttempt(claim: ClaimedErasureNotice, error: string, next: Date | undefined): Promise<void> {
+  markFailedAttempt(
+    claim: ClaimedErasureNotice,
+    error: string,
+    next: Date | undefined,
+  ): Promise<void> {
     return this.rows.markFailedAttempt(claim, error, next);
   }
 }

@@ -60,7 +60,11 @@ export class LeasedRows {
   }
 
   /** Back in the queue for another attempt at `next`; or `failed` when `next` is undefined. */
-  async markFailedAttempt(claim: LeasedClaim, error: string, next: Date | undefined): Promise<void> {
+  async markFailedAttempt(
+    claim: LeasedClaim,
+    error: string,
+    next: Date | undefined,
+  ): Promise<void> {
     await rowsOf(
       this.db,
       sql`update ${this.table}

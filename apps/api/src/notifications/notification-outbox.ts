@@ -26,13 +26,22 @@ export class NotificationOutbox {
   }
 
   /** Claims up to `limit` notifications due now, or the one `id` if it is due. */
-  async claim(leaseMs: number, options: { limit: number; id?: string }): Promise<ClaimedNotification[]> {
-    const rows = await this.rows.claim<{ id: string; lead_id: string; channel: NotificationChannel; attempts: number }>(
-      leaseMs,
-      options,
-      sql`id, lead_id, channel`,
-    );
-    return rows.map((row) => ({ id: row.id, leadId: row.lead_id, channel: row.channel, attempt: row.attempts }));
+  async claim(
+    leaseMs: number,
+    options: { limit: number; id?: string },
+  ): Promise<ClaimedNotification[]> {
+    const rows = await this.rows.claim<{
+      id: string;
+      lead_id: string;
+      channel: NotificationChannel;
+      attempts: number;
+    }>(leaseMs, options, sql`id, lead_id, channel`);
+    return rows.map((row) => ({
+      id: row.id,
+      leadId: row.lead_id,
+      channel: row.channel,
+      attempt: row.attempts,
+    }));
   }
 
   /**
@@ -54,7 +63,11 @@ export class NotificationOutbox {
   }
 
   /** Back in the queue for another attempt at `next`; or `failed` when `next` is undefined. */
-  markFailedAttempt(claim: ClaimedNotification, error: string, next: Date | undefined): Promise<void> {
+  markFailedAttempt(
+    claim: ClaimedNotification,
+    error: string,
+    next: Date | undefined,
+  ): Promise<void> {
     return this.rows.markFailedAttempt(claim, error, next);
   }
 }

@@ -59,7 +59,9 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
       while (!this.stopped && (await this.erasureNotices.deliverDue(BATCH)) === BATCH);
     } catch (error) {
       // The database may be away for a while; the next poll tries again.
-      this.logger.warn(`Outbox poll failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+      this.logger.warn(
+        `Outbox poll failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+      );
     }
   }
 }

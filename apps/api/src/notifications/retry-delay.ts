@@ -14,5 +14,7 @@ export function nextAttemptAt(
   config: Pick<OutboxConfig, 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs'>,
   attempt: number,
 ): Date | undefined {
-  return attempt < config.maxAttempts ? new Date(Date.now() + retryDelayMs(config, attempt)) : undefined;
+  return attempt < config.maxAttempts
+    ? new Date(Date.now() + retryDelayMs(config, attempt))
+    : undefined;
 }
