@@ -7,6 +7,11 @@ import { Webhook } from 'standardwebhooks';
 import type { LeadPage } from '@chat/contracts';
 import {
   ChatVisitor,
+  freePort,
+  type RunningBuiltApi,
+  ScratchDirs,
+  startBuiltApi,
+  stopProcess,
   resumeStream,
   testRedisPrefix,
   testRedisUrl,
@@ -19,7 +24,7 @@ const ADMIN = { email: 'admin@example.com', password: 'correct horse battery sta
 const WEBHOOK_SECRET = `whsec_${Buffer.from('a test secret of 32 bytes, ok!!!').toString('base64')}`;
 
 /** A visitor who gives name, email and experience; answers the turns' readers and the visitor. */
-async function completeLead(api: RunningApi, name: string, sessionId: string) {
+async function completeLead(api: { baseUrl: string }, name: string, sessionId: string) {
   const visitor = new ChatVisitor(api.baseUrl);
   const turns = [];
   for (const message of [`My name is ${name}`, `${sessionId}@example.com`, "I'm a beginner"]) {
@@ -28,7 +33,7 @@ async function completeLead(api: RunningApi, name: string, sessionId: string) {
   return { visitor, turns };
 }
 
-async function signedInAdmin(api: RunningApi): Promise<StaffClient> {
+async function signedInAdmin(api: { baseUrl: string }): Promise<StaffClient> {
   const admin = new StaffClient(api.baseUrl);
   await admin.login(ADMIN.email, ADMIN.password);
   return admin;
@@ -183,8 +188,8 @@ describeRedis('erasure removes every copy (with Redis)', () => {
   });
 });
 
-/** A webhook receiver verifying each delivery with the reference verifier. */
-async function startReceiver() {
+/** A webhook receiver verifying each delivery with the reference verifier, on `port` (any free one by default). */
+async function startReceiver(port = 0) {
   const verifier = new Webhook(WEBHOOK_SECRET);
   const received: { headers: IncomingHttpHeaders; body: string; verified: unknown }[] = [];
   const server: Server = createServer((request, response) => {
@@ -202,7 +207,7 @@ async function startReceiver() {
       response.writeHead(verified ? 204 : 401).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/leads`,
     received,
@@ -252,4 +257,69 @@ describe('the lead.erased webhook', () => {
       await receiver.close();
     }
   }, 30_000);
+});
+
+describe('the lead.erased webhook across a restart (the built server)', () => {
+  const scratch = new ScratchDirs();
+  let api: RunningBuiltApi | undefined;
+  afterEach(async () => {
+    await stopProcess(api?.child, { signal: 'SIGKILL' });
+    api = undefined;
+  });
+  afterAll(() => scratch.removeAll());
+
+  it('is delivered once the receiver is back, by the next instance, when the one that erased died first', async () => {
+    const port = await freePort();
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'warn',
+      DATA_DIR: scratch.make('erased-restart-'),
+      MAIL_OUTBOX_DIR: scratch.make('erased-mail-'),
+      DEMO_MODEL_WORD_DELAY_MS: '0',
+      RATE_LIMIT_MESSAGES: '10000',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LEAD_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/leads`,
+      LEAD_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      OUTBOUND_ALLOW_PRIVATE: 'true',
+      OUTBOX_POLL_MS: '50',
+      OUTBOX_RETRY_BASE_MS: '200',
+      OUTBOX_RETRY_MAX_MS: '400',
+      OUTBOX_MAX_ATTEMPTS: '50',
+    };
+    const first = await startReceiver(port);
+    api = await startBuiltApi(env, { timeoutMs: 30_000 });
+    const running = { baseUrl: api.url };
+    const admin = await signedInAdmin(running);
+    await completeLead(running, 'Dora Durable', 'erase-durable');
+    await waitFor(() => first.ofType('lead.completed').length === 1, 10_000);
+    const leadId = await leadIdOf(admin, 'erase-durable');
+
+    // The receiver is down when the lead is erased, and the instance dies before it is back.
+    await first.close();
+    expect((await admin.call('DELETE', `/api/leads/${leadId}`)).status).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await stopProcess(api.child, { signal: 'SIGKILL' });
+
+    const second = await startReceiver(port);
+    try {
+      api = await startBuiltApi(env, { timeoutMs: 30_000 });
+      await waitFor(() => second.ofType('lead.erased').length >= 1, 15_000);
+      // And no second one comes later.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const erased = second.ofType('lead.erased');
+      expect(erased).toHaveLength(1);
+      expect(erased[0].verified).toEqual({
+        type: 'lead.erased',
+        id: erased[0].headers['webhook-id'],
+        occurred_at: expect.stringMatching(/Z$/),
+        data: { id: leadId },
+      });
+      expect(erased[0].body).not.toContain('Dora');
+      expect(second.received.every((delivery) => delivery.verified !== undefined)).toBe(true);
+    } finally {
+      await second.close();
+    }
+  }, 90_000);
 });

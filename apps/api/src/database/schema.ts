@@ -162,6 +162,22 @@ export const leads = pgTable(
 );
 
 /**
+ * What a row delivered through an outbox holds of its delivery (the columns `LeasedRows` claims
+ * and settles): its status, attempts, the next attempt's time, the lease of the claim under way.
+ */
+const deliveryColumns = () => ({
+  status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('queued'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
+  /** Why the last attempt failed, as safe to show as the delivery channel made it: no secrets, no receiver's answer. */
+  lastError: text('last_error'),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
  * The durable outbox: one notification per lead and channel, recorded with the turn that
  * completes the lead. A worker claims it (`sending`, with a lease that another worker may take
  * over once it expires), delivers it, and records the outcome: `sent`, or `queued` again with
@@ -175,21 +191,36 @@ export const notifications = pgTable(
       .notNull()
       .references(() => leads.id, { onDelete: 'cascade' }),
     channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
-    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('queued'),
-    attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
-    leaseUntil: timestamp('lease_until', { withTimezone: true }),
-    /** Why the last attempt failed, as safe to show as the delivery channel made it: no secrets. */
-    lastError: text('last_error'),
-    sentAt: timestamp('sent_at', { withTimezone: true }),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...deliveryColumns(),
   },
   (table) => [
     uniqueIndex('notifications_lead_channel_uq').on(table.leadId, table.channel),
     index('notifications_due_idx').on(table.status, table.nextAttemptAt),
     oneOf('notifications_channel_check', table.channel, NOTIFICATION_CHANNELS),
     oneOf('notifications_status_check', table.status, NOTIFICATION_STATUSES),
+  ],
+);
+
+/**
+ * The `lead.erased` notices owed to the webhook, one per erased lead that its receiver was sent
+ * (or may hold: any webhook notification counts). The lead's own rows go with the erasure, so the
+ * notice cannot sit in `notifications`: a trigger on them (migration 0003) writes it in the
+ * erasure's own statement, whoever erases (staff, or the retention sweep), and nothing is lost to
+ * a crash. It holds ids and times only, nothing of the person. Claimed, retried and settled like
+ * a notification; its id is the webhook's `webhook-id`, the same on every attempt.
+ */
+export const erasureNotices = pgTable(
+  'erasure_notices',
+  {
+    id: uuid('id').primaryKey(),
+    /** The erased lead's id (no reference: the lead is gone). */
+    leadId: uuid('lead_id').notNull(),
+    erasedAt: timestamp('erased_at', { withTimezone: true }).notNull(),
+    ...deliveryColumns(),
+  },
+  (table) => [
+    index('erasure_notices_due_idx').on(table.status, table.nextAttemptAt),
+    oneOf('erasure_notices_status_check', table.status, NOTIFICATION_STATUSES),
   ],
 );
 
@@ -202,4 +233,5 @@ export const schema = {
   messages,
   leads,
   notifications,
+  erasureNotices,
 };

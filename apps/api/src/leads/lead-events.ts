@@ -58,10 +58,7 @@ export class LeadEvents implements OnModuleInit {
       // An instance of the previous version, during a rolling deploy, shares the bare change.
       const { change, from } = 'change' in shared ? shared : { change: shared, from: undefined };
       if (change.kind === 'erased' && from !== this.instance) {
-        void this.removeCopies(
-          { id: change.id, sessionId: change.sessionId, webhookTold: false },
-          false,
-        );
+        void this.removeCopies({ id: change.id, sessionId: change.sessionId }, false);
       }
       this.changes.next(change);
     });

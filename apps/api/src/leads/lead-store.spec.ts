@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { LeadData } from '@chat/contracts';
 import { testDatabaseEngines } from '@chat/test-support';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { leads, messages, notifications, sessions } from '../database/schema';
+import { erasureNotices, leads, messages, notifications, sessions } from '../database/schema';
 import { LeadStore } from './lead-store';
 
 describe.each(testDatabaseEngines())('LeadStore on %s', (engine) => {
@@ -15,7 +15,10 @@ describe.each(testDatabaseEngines())('LeadStore on %s', (engine) => {
     store = new LeadStore(database.connection);
   }, 30_000);
   afterAll(() => database.dispose());
-  beforeEach(() => database.connection.db.delete(sessions));
+  beforeEach(async () => {
+    await database.connection.db.delete(sessions);
+    await database.connection.db.delete(erasureNotices);
+  });
 
   /** A session with a lead holding `fields`, created `minutesAgo` minutes ago. */
   async function addLead(
@@ -160,8 +163,13 @@ describe.each(testDatabaseEngines())('LeadStore on %s', (engine) => {
     expect(await store.requeueFailed(id)).toEqual([]);
     expect((await store.summary(id))?.notification_status).toBe('queued');
 
-    // It was queued for the webhook: the erasure tells who must hear of it.
-    expect(await store.erase(id)).toEqual({ id, sessionId: lead.sessionId, webhookTold: true });
+    // It was queued for the webhook: the erasure itself leaves the receiver's notice, and nothing of the person.
+    const erasedAt = Date.now();
+    expect(await store.erase(id)).toEqual({ id, sessionId: lead.sessionId });
+    const [notice, ...more] = await database.connection.db.select().from(erasureNotices);
+    expect(more).toEqual([]);
+    expect(notice).toMatchObject({ leadId: id, status: 'queued', attempts: 0 });
+    expect(Math.abs(notice.erasedAt.getTime() - erasedAt)).toBeLessThan(5_000);
     expect(await store.erase(id)).toBeUndefined();
     await expect(store.detail(id)).rejects.toMatchObject({ code: 'not_found' });
     for (const table of [sessions, messages, notifications]) {

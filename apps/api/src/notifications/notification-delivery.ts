@@ -11,7 +11,7 @@ import { LeadEvents } from '../leads/lead-events';
 import { LeadStore } from '../leads/lead-store';
 import { LeadWebhook, type WebhookResult } from './lead-webhook';
 import { type ClaimedNotification, NotificationOutbox } from './notification-outbox';
-import { retryDelayMs } from './retry-delay';
+import { nextAttemptAt } from './retry-delay';
 
 /** What one attempt did, on either channel: `status` and a message safe to store. */
 export type DeliveryResult = LeadNotificationResult | WebhookResult;
@@ -119,10 +119,7 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
       this.metrics.notificationSent(claim.channel);
       return result;
     }
-    const next =
-      claim.attempt < this.config.maxAttempts
-        ? new Date(Date.now() + retryDelayMs(this.config, claim.attempt))
-        : undefined;
+    const next = nextAttemptAt(this.config, claim.attempt);
     await this.outbox.markFailedAttempt(claim, result.message, next);
     this.metrics.notificationAttemptFailed(claim.channel, next === undefined);
     this.logger.warn(

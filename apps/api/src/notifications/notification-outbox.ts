@@ -1,51 +1,47 @@
 import { Injectable } from '@nestjs/common';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import type { NotificationChannel } from '@chat/contracts';
 import { notifications } from '../database/schema';
+import { type LeasedClaim, LeasedRows } from './leased-rows';
 
 /** A notification an instance has claimed: its own until its lease ends. */
-export interface ClaimedNotification {
-  id: string;
+export interface ClaimedNotification extends LeasedClaim {
   leadId: string;
   channel: NotificationChannel;
-  /** This attempt's number (1 for the first): it fences the outcome against a later claim. */
-  attempt: number;
 }
 
 /**
- * The durable outbox of lead notifications. Claiming is one statement that skips the rows other
- * instances hold locked, so several workers never take the same notification at the same time;
- * a claim that is not settled within its lease (its instance died) is claimed again. Outcomes
- * are written only by the claim they belong to (the attempt number fences them).
+ * The durable outbox of lead notifications, claimed with a lease and settled by the claim they
+ * belong to (`LeasedRows`), so that several workers never take the same notification at once.
  */
 @Injectable()
 export class NotificationOutbox {
   private readonly db: Database;
+  private readonly rows: LeasedRows;
 
   constructor(connection: DatabaseConnection) {
     this.db = connection.db;
+    this.rows = new LeasedRows(this.db, notifications);
   }
 
   /** Claims up to `limit` notifications due now, or the one `id` if it is due. */
-  async claim(leaseMs: number, options: { limit: number; id?: string }): Promise<ClaimedNotification[]> {
-    const { rows } = await rowsOf<{ id: string; lead_id: string; channel: NotificationChannel; attempts: number }>(
-      this.db,
-      sql`
-        update ${notifications}
-        set status = 'sending', attempts = attempts + 1, updated_at = now(),
-            lease_until = now() + ${leaseMs} * interval '1 millisecond'
-        where id in (
-          select id from ${notifications}
-          where ((status = 'queued' and next_attempt_at <= now()) or (status = 'sending' and lease_until < now()))
-            ${options.id ? sql`and id = ${options.id}` : sql``}
-          order by next_attempt_at
-          limit ${options.limit}
-          for update skip locked
-        )
-        returning id, lead_id, channel, attempts`,
-    );
-    return rows.map((row) => ({ id: row.id, leadId: row.lead_id, channel: row.channel, attempt: row.attempts }));
+  async claim(
+    leaseMs: number,
+    options: { limit: number; id?: string },
+  ): Promise<ClaimedNotification[]> {
+    const rows = await this.rows.claim<{
+      id: string;
+      lead_id: string;
+      channel: NotificationChannel;
+      attempts: number;
+    }>(leaseMs, options, sql`id, lead_id, channel`);
+    return rows.map((row) => ({
+      id: row.id,
+      leadId: row.lead_id,
+      channel: row.channel,
+      attempt: row.attempts,
+    }));
   }
 
   /**
@@ -62,32 +58,16 @@ export class NotificationOutbox {
     return Math.max(0, Number(rows[0]?.age ?? 0));
   }
 
-  async markSent(claim: ClaimedNotification): Promise<void> {
-    await this.db
-      .update(notifications)
-      .set({ status: 'sent', sentAt: sql`now()`, leaseUntil: null, lastError: null, updatedAt: sql`now()` })
-      .where(this.heldBy(claim));
+  markSent(claim: ClaimedNotification): Promise<void> {
+    return this.rows.markSent(claim);
   }
 
   /** Back in the queue for another attempt at `next`; or `failed` when `next` is undefined. */
-  async markFailedAttempt(claim: ClaimedNotification, error: string, next: Date | undefined): Promise<void> {
-    await this.db
-      .update(notifications)
-      .set({
-        status: next ? 'queued' : 'failed',
-        nextAttemptAt: next ?? sql`now()`,
-        leaseUntil: null,
-        lastError: error,
-        updatedAt: sql`now()`,
-      })
-      .where(this.heldBy(claim));
-  }
-
-  private heldBy(claim: ClaimedNotification) {
-    return and(
-      eq(notifications.id, claim.id),
-      eq(notifications.status, 'sending'),
-      eq(notifications.attempts, claim.attempt),
-    );
+  markFailedAttempt(
+    claim: ClaimedNotification,
+    error: string,
+    next: Date | undefined,
+  ): Promise<void> {
+    return this.rows.markFailedAttempt(claim, error, next);
   }
 }

@@ -7,13 +7,15 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { outboxConfig } from '../config/outbox.config';
+import { ErasureNoticeDelivery } from './erasure-notice-delivery';
 import { NotificationDelivery } from './notification-delivery';
 
 const BATCH = 20;
 
 /**
- * Each instance's outbox worker: every `OUTBOX_POLL_MS` it delivers the notifications that are
- * due (queued ones whose time has come, and claims whose instance died), across restarts. On
+ * Each instance's outbox worker: every `OUTBOX_POLL_MS` it delivers the notifications and the
+ * `lead.erased` notices that are due (queued ones whose time has come, and claims whose instance
+ * died), across restarts. On
  * shutdown it stops claiming and lets the delivery under way finish.
  */
 @Injectable()
@@ -25,6 +27,7 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     private readonly delivery: NotificationDelivery,
+    private readonly erasureNotices: ErasureNoticeDelivery,
     @Inject(outboxConfig.KEY) private readonly config: ConfigType<typeof outboxConfig>,
   ) {}
 
@@ -53,9 +56,12 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
     try {
       // A full batch means more may be due: go on at once.
       while (!this.stopped && (await this.delivery.deliverDue(BATCH)) === BATCH);
+      while (!this.stopped && (await this.erasureNotices.deliverDue(BATCH)) === BATCH);
     } catch (error) {
       // The database may be away for a while; the next poll tries again.
-      this.logger.warn(`Outbox poll failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+      this.logger.warn(
+        `Outbox poll failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+      );
     }
   }
 }

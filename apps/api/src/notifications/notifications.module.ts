@@ -5,6 +5,8 @@ import { outboxConfig } from '../config/outbox.config';
 import { webhookConfig } from '../config/webhook.config';
 import { EmailModule } from '../email/email.module';
 import { LeadsModule } from '../leads/leads.module';
+import { ErasureNoticeDelivery } from './erasure-notice-delivery';
+import { ErasureNoticeOutbox } from './erasure-notice-outbox';
 import { LeadErasure } from './lead-erasure';
 import { LeadWebhook } from './lead-webhook';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -12,7 +14,7 @@ import { NotificationDelivery } from './notification-delivery';
 import { NotificationOutbox } from './notification-outbox';
 import { NotificationWorker } from './notification-worker';
 
-/** The durable outbox of lead notifications (email, and the webhook when configured), its delivery and this instance's worker. */
+/** The durable outbox of lead notifications (email, and the webhook when configured) and of `lead.erased` notices, their delivery and this instance's worker. */
 @Module({
   imports: [
     ConfigModule.forFeature(outboxConfig),
@@ -28,6 +30,8 @@ import { NotificationWorker } from './notification-worker';
     NotificationWorker,
     LeadWebhook,
     LeadErasure,
+    ErasureNoticeOutbox,
+    ErasureNoticeDelivery,
   ],
   exports: [NotificationOutbox, NotificationDelivery, LeadWebhook, ConfigModule],
 })

@@ -87,8 +87,8 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
     ).toEqual([]);
     // Each erased lead is announced, for its copies beyond the database (outbox file, streams) to go too.
     expect(erasures.sort((a, b) => a.sessionId.localeCompare(b.sessionId))).toEqual([
-      { id: leadIds.get('idle-incomplete'), sessionId: 'idle-incomplete', webhookTold: false },
-      { id: leadIds.get('old-complete'), sessionId: 'old-complete', webhookTold: false },
+      { id: leadIds.get('idle-incomplete'), sessionId: 'idle-incomplete' },
+      { id: leadIds.get('old-complete'), sessionId: 'old-complete' },
     ]);
     // Of the abandoned turn, only its pending message went.
     const kept = await database.connection.db
