@@ -6,8 +6,9 @@ import {
   stopProcess,
   waitForHttp,
 } from '@chat/test-support';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { lastReply, portalBrowser, send } from './support/browser';
+import { DESKTOP, lastReply, PHONE, portalBrowser, send } from './support/browser';
 
 /**
  * What a visitor meets beyond the happy path, on the real API: a message that could not go, a
@@ -96,11 +97,20 @@ describe('the visitor', () => {
     page = await onDemo.open();
     // Four messages, each reply stopped as soon as it starts (the budget counts messages; the
     // first, sent before the session had its token, is counted apart from the next three).
-    for (const [index, text] of ['Momentum?', 'Swing trading?', 'Day trading?', 'Risk?'].entries()) {
+    for (const [index, text] of [
+      'Momentum?',
+      'Swing trading?',
+      'Day trading?',
+      'Risk?',
+    ].entries()) {
       await send(page, text);
       await page.locator('chat-streaming-reply .cursor').waitFor();
       await page.keyboard.press('Escape');
-      await page.locator('chat-finished-message .assistant').nth(index).getByText('Stopped').waitFor();
+      await page
+        .locator('chat-finished-message .assistant')
+        .nth(index)
+        .getByText('Stopped')
+        .waitFor();
     }
     await send(page, 'What is leverage?');
     const notice = page.getByRole('alert');
@@ -184,6 +194,31 @@ describe('the visitor', () => {
     await lastReply(page).getByText('That is the short answer.').waitFor();
     await expect(userBubbles().count()).resolves.toBe(1);
   });
+
+  it.each([
+    ['desktop, light', DESKTOP, 'light'],
+    ['phone, dark', PHONE, 'dark'],
+  ] as const)(
+    'has no accessibility violations with every notice showing (%s)',
+    async (_name, viewport, colorScheme) => {
+      page = await onModel.open(viewport, { colorScheme });
+      await send(page, 'What is momentum trading?');
+      await lastReply(page).getByText('That is the short answer.').waitFor();
+      await page.context().setOffline(true);
+      await send(page, 'And swing trading?');
+      await page.locator('.delivery', { hasText: 'Waiting to send' }).waitFor();
+      await page.getByRole('alert').waitFor();
+
+      const { violations } = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+        .analyze();
+      expect(
+        violations.map(
+          ({ id, nodes }) => `${id}: ${nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        ),
+      ).toEqual([]);
+    },
+  );
 
   it('says a reply was interrupted when its instance died, keeps the conversation and regenerates it', async () => {
     page = await onDemo.open();
