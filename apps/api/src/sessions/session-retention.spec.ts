@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { testDatabaseEngines } from '@chat/test-support';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import type { ChatConfig } from '../config/chat.config';
-import { leads, messages, sessions } from '../database/schema';
+import { erasureNotices, leads, messages, sessions } from '../database/schema';
 import type { ErasedLead } from '../database/erased-lead';
 import { SessionRepository } from './session-repository';
 import { SessionRetention } from './session-retention';
@@ -67,7 +67,25 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
     const leadIds = new Map(
       (await database.connection.db.select().from(leads)).map((lead) => [lead.sessionId, lead.id]),
     );
-    expect(await retention.sweep()).toEqual({ sessions: 2, messages: 1 });
+    // Settled lead.erased notices past retention go; recent ones and those still due stay.
+    const notice = (status: 'queued' | 'sent' | 'failed', ageDays: number) => ({
+      id: randomUUID(),
+      leadId: randomUUID(),
+      erasedAt: sql`now()`,
+      status,
+      updatedAt: sql`now() - ${ageDays} * interval '1 day'`,
+    });
+    const keptNotices = [notice('queued', 40), notice('sent', 1)];
+    await database.connection.db
+      .insert(erasureNotices)
+      .values([notice('sent', 31), notice('failed', 45), ...keptNotices]);
+    expect(await retention.sweep()).toEqual({ sessions: 2, messages: 1, notices: 2 });
+    const noticesLeft = await database.connection.db
+      .select({ id: erasureNotices.id })
+      .from(erasureNotices);
+    expect(noticesLeft.map((row) => row.id).sort()).toEqual(
+      keptNotices.map((row) => row.id).sort(),
+    );
 
     const left = await database.connection.db.select({ id: sessions.id }).from(sessions);
     expect(left.map((row) => row.id).sort()).toEqual([

@@ -6,10 +6,10 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { and, eq, exists, lt, sql } from 'drizzle-orm';
+import { and, eq, exists, inArray, lt, sql } from 'drizzle-orm';
 import { chatConfig } from '../config/chat.config';
 import { type Database, DatabaseConnection } from '../database/database';
-import { leads, messages, sessions } from '../database/schema';
+import { erasureNotices, leads, messages, sessions } from '../database/schema';
 import { ERASED_LEAD, type ErasedLead } from '../database/erased-lead';
 
 const MAX_SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -59,8 +59,8 @@ export class SessionRetention implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.timer);
   }
 
-  /** One sweep; answers how many sessions and abandoned messages it erased. */
-  async sweep(now = new Date()): Promise<{ sessions: number; messages: number }> {
+  /** One sweep; answers how many sessions, abandoned messages and settled erasure notices it erased. */
+  async sweep(now = new Date()): Promise<{ sessions: number; messages: number; notices: number }> {
     const retained = new Date(now.getTime() - this.config.retentionDays * 86_400_000);
     const idle = new Date(now.getTime() - this.config.sessionIdleTtlMs);
     const abandoned = new Date(now.getTime() - ABANDONED_TURN_MS);
@@ -86,12 +86,26 @@ export class SessionRetention implements OnApplicationBootstrap, OnApplicationSh
       .delete(messages)
       .where(and(eq(messages.pending, true), lt(messages.createdAt, abandoned)))
       .returning({ id: messages.id });
+    // Delivered or given-up lead.erased notices hold only ids, but need not be kept for ever.
+    const notices = await this.db
+      .delete(erasureNotices)
+      .where(
+        and(
+          inArray(erasureNotices.status, ['sent', 'failed']),
+          lt(erasureNotices.updatedAt, retained),
+        ),
+      )
+      .returning({ id: erasureNotices.id });
     // The sessions cap reads the planner's estimate of the table's size: keep it fresh.
     await this.db.execute(sql`analyze ${sessions}`);
     for (const lead of [...old, ...incomplete]) {
       for (const listener of this.erasureListeners) await listener(lead);
     }
-    const erased = { sessions: old.length + incomplete.length, messages: pending.length };
+    const erased = {
+      sessions: old.length + incomplete.length,
+      messages: pending.length,
+      notices: notices.length,
+    };
     if (erased.sessions + erased.messages > 0) {
       this.logger.log(
         `Retention erased ${erased.sessions} session(s) and ${erased.messages} abandoned message(s)`,
