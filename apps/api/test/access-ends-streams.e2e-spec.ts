@@ -8,6 +8,9 @@ import {
   openLeadFeed,
   within,
 } from './support/access-streams';
+import { eq, sql } from 'drizzle-orm';
+import { DatabaseConnection } from '../src/database/database';
+import { staffSessions } from '../src/database/schema';
 import { StaffClient } from './support/staff-client';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
@@ -93,6 +96,30 @@ describe('access ends at once on every long-lived stream', () => {
     },
     30_000,
   );
+
+  it("ends a staff member's lead feed when the sign-in expires, though nobody revoked it", async () => {
+    const member = await staffMember('expiring@example.com', 'agent');
+    // The sign-in's end, brought near (its length is the setting's, at least a minute).
+    const { db } = api.app.get(DatabaseConnection);
+    const own = eq(staffSessions.userId, member.account.id);
+    await db
+      .update(staffSessions)
+      .set({ expiresAt: sql`now() + interval '1.5 seconds'` })
+      .where(own);
+    const feed = await openLeadFeed(api.baseUrl, member.client);
+    const endedAt = await within(feed.ended, 4_000, 'the end of the feed');
+    const [session] = await db
+      .select({ expiresAt: staffSessions.expiresAt })
+      .from(staffSessions)
+      .where(own);
+    expect(endedAt).toBeGreaterThanOrEqual(session.expiresAt.getTime() - 50);
+    console.log(
+      `lead feed of an expired sign-in: ended ${endedAt - session.expiresAt.getTime()} ms after its end`,
+    );
+    await completeLead(api, 'After expiry', 'after-expiry');
+    expect(feed.text()).not.toContain('After expiry');
+    feed.close();
+  }, 30_000);
 
   it('ends the chat streams and sockets opened with an API key when it is revoked', async () => {
     const key = await createKey('Revoked while streaming');
