@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import {
+  defer,
   filter,
   map,
+  merge,
   type MonoTypeOperatorFunction,
   type Observable,
   Subject,
+  switchMap,
   take,
   takeUntil,
+  timer,
 } from 'rxjs';
 import { hashSecret } from '../common/secret';
 import type { Principal } from '../common/principal';
@@ -92,8 +96,29 @@ export class AccessRevocations implements OnModuleInit {
     );
   }
 
-  /** Ends a long-lived stream when what `principal` proved is revoked (passes it through without one). */
+  /**
+   * Ends a long-lived stream when what `principal` proved is revoked, or, for a staff sign-in,
+   * when it expires (passes it through without a principal).
+   */
   endsWithAccess<T>(principal: Principal | undefined): MonoTypeOperatorFunction<T> {
-    return (source) => (principal ? source.pipe(takeUntil(this.revoked(principal))) : source);
+    if (!principal) return (source) => source;
+    const ends =
+      principal.kind === 'staff'
+        ? merge(this.revoked(principal), at(principal.expiresAt))
+        : this.revoked(principal);
+    return (source) => source.pipe(takeUntil(ends));
   }
+}
+
+/** The longest delay a timer takes (about 24.8 days): a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Emits once at `time`, however far away (a sign-in may last 30 days). */
+function at(time: Date): Observable<void> {
+  return defer(() => {
+    const wait = time.getTime() - Date.now();
+    return wait > MAX_TIMER_MS
+      ? timer(MAX_TIMER_MS).pipe(switchMap(() => at(time)))
+      : timer(Math.max(0, wait)).pipe(map(() => undefined));
+  });
 }

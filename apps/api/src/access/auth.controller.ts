@@ -75,7 +75,7 @@ export class AuthController {
     keepOutOfCaches(response);
     const { user, sessionToken, expiresAt } = await this.signIn.signIn(email, password);
     response.cookie(STAFF_SESSION_COOKIE, sessionToken, sessionCookie(request, expiresAt));
-    request.principal = { kind: 'staff', ...user, sessionToken };
+    request.principal = { kind: 'staff', ...user, sessionToken, expiresAt };
     this.csrf.issue(request, response);
     return { user };
   }

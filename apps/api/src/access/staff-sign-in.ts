@@ -127,7 +127,12 @@ export class StaffSignIn implements OnApplicationBootstrap, OnApplicationShutdow
   /** The staff member a session cookie belongs to, if the session is live and the account enabled. */
   async authenticate(sessionToken: string): Promise<StaffPrincipal | undefined> {
     const [row] = await this.db
-      .select({ id: staffUsers.id, email: staffUsers.email, role: staffUsers.role })
+      .select({
+        id: staffUsers.id,
+        email: staffUsers.email,
+        role: staffUsers.role,
+        expiresAt: staffSessions.expiresAt,
+      })
       .from(staffSessions)
       .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
       .where(

@@ -15,6 +15,8 @@ export interface StaffPrincipal {
   role: StaffRole;
   /** The cookie's secret: the CSRF token is bound to it. */
   sessionToken: string;
+  /** When the sign-in ends: what it opened ends then too. */
+  expiresAt: Date;
 }
 
 /** Who a request proved it is; a visitor proves nothing here (its session token is per session). */
