@@ -34,6 +34,19 @@ describe('ChatStore', () => {
   });
 
   const body = (index: number) => JSON.parse(server.requests[index].body);
+  /** A stored conversation with nothing collected and no reply running. */
+  const transcriptOf = (
+    sessionId: string,
+    messages: SessionTranscript['messages'],
+  ): SessionTranscript => ({
+    session_id: sessionId,
+    messages,
+    data_collected: {},
+    is_complete: false,
+    missing_fields: [],
+    email_status: 'not_sent',
+    active_stream: null,
+  });
 
   it('shows the message at once, then the reply, the lead state and the email notice', async () => {
     server.on(
@@ -249,17 +262,13 @@ describe('ChatStore', () => {
         json(res, 404, { statusCode: 404, code: 'not_found', message: 'No such stream.' }),
       )
       .on('GET /api/chat/sessions/', (_req, res) =>
-        json(res, 200, {
-          session_id: store.sessionId(),
-          messages: [
+        json(
+          res,
+          200,
+          transcriptOf(store.sessionId(), [
             { id: 'u0', role: 'user', content: 'earlier', created_at: new Date().toISOString() },
-          ],
-          data_collected: {},
-          is_complete: false,
-          missing_fields: [],
-          email_status: 'not_sent',
-          active_stream: null,
-        } satisfies SessionTranscript),
+          ]),
+        ),
       )
       .on(
         'POST /api/chat/stream',
@@ -290,9 +299,10 @@ describe('ChatStore', () => {
           json(res, 404, { statusCode: 404, code: 'not_found', message: 'No such stream.' }),
         );
     lostStream().on('GET /api/chat/sessions/', (_req, res) =>
-      json(res, 200, {
-        session_id: store.sessionId(),
-        messages: [
+      json(
+        res,
+        200,
+        transcriptOf(store.sessionId(), [
           { id: 'u1', role: 'user', content: 'q', created_at: new Date().toISOString() },
           {
             id: 'm1',
@@ -301,13 +311,8 @@ describe('ChatStore', () => {
             created_at: new Date().toISOString(),
             finish_reason: 'stop',
           },
-        ],
-        data_collected: {},
-        is_complete: false,
-        missing_fields: [],
-        email_status: 'not_sent',
-        active_stream: null,
-      } satisfies SessionTranscript),
+        ]),
+      ),
     );
     store.send('q');
     await waitFor(() => store.messages().at(-1)?.content === 'All of it, saved.', 8000);
