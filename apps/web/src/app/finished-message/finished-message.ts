@@ -90,14 +90,6 @@ export class FinishedMessage implements OnInit {
     void this.copy(this.message().content, 'reply');
   }
 
-  /** The code blocks' Copy buttons are not in the sanitised HTML: one listener serves them all. */
-  protected onClick(event: MouseEvent): void {
-    const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button.copy-code');
-    const code = button?.parentElement?.querySelector('code');
-    if (!button || !code) return;
-    void this.copy((code.textContent ?? '').replace(/\n$/, ''), button);
-  }
-
   private addCodeCopyButtons(): void {
     for (const pre of Array.from(this.host.nativeElement.querySelectorAll('.markdown pre'))) {
       if (pre.querySelector(':scope > .copy-code')) continue;
@@ -106,6 +98,11 @@ export class FinishedMessage implements OnInit {
       button.className = 'copy-code';
       button.textContent = 'Copy';
       button.setAttribute('aria-label', 'Copy code');
+      // Not in the sanitised HTML: added, with its listener, once the reply is drawn.
+      button.addEventListener('click', () => {
+        const code = pre.querySelector('code');
+        void this.copy((code?.textContent ?? '').replace(/\n$/, ''), button);
+      });
       pre.prepend(button);
     }
   }
