@@ -27,7 +27,7 @@ export const API_PREFIX = 'api';
  */
 export function setupApp(app: NestExpressApplication): INestApplication {
   const config = app.get(ConfigService).getOrThrow<AppConfig>('app');
-  const pino = createPino(config.logLevel);
+  const pino = createPino(config.logLevel, config.logFormat);
   app.useLogger(new AppLogger(pino));
   // Plain pino-http rather than nestjs-pino; service lines get the request's id from enterRequestContext below.
   app.use(httpLogger(pino));

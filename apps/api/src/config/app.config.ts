@@ -10,7 +10,12 @@ class AppEnv {
   /** Comma-separated origins allowed by CORS; `*` allows any. */
   @IsOptional() @IsString() CORS_ORIGINS?: string;
   @IsOptional() @IsInt() @Min(1024) @Max(10_485_760) BODY_LIMIT_BYTES?: number;
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+  /** `json` (one object a line, for log collectors) or `pretty` (for a person at a terminal). */
+  @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: 'json' | 'pretty';
+  @IsOptional() @IsString() NODE_ENV?: string;
   /** Folder of the built portal; served at `/` when it exists. */
   @IsOptional() @IsString() WEB_ROOT?: string;
   /**
@@ -20,7 +25,8 @@ class AppEnv {
    */
   @IsOptional()
   @Matches(/^(?:\d{1,2}|[0-9a-fA-F.:/]+(?:\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
-    message: 'TRUST_PROXY must be a hop count or a comma-separated list of addresses or networks, never true',
+    message:
+      'TRUST_PROXY must be a hop count or a comma-separated list of addresses or networks, never true',
   })
   TRUST_PROXY?: string;
 }
@@ -31,6 +37,7 @@ export interface AppConfig {
   corsOrigins: string[] | '*';
   bodyLimitBytes: number;
   logLevel: string;
+  logFormat: 'json' | 'pretty';
   webRoot: string | undefined;
   /** Express's `trust proxy`: off, a hop count, or the addresses and networks trusted. */
   trustProxy: false | number | string[];
@@ -38,7 +45,9 @@ export interface AppConfig {
 
 /** The built portal beside the built API (`dist/apps/api/main.js` → `dist/apps/web/browser`), or from the workspace root. */
 function defaultWebRoot(): string | undefined {
-  const besideApi = require.main ? join(dirname(require.main.filename), '../web/browser') : undefined;
+  const besideApi = require.main
+    ? join(dirname(require.main.filename), '../web/browser')
+    : undefined;
   return [besideApi, resolve('dist/apps/web/browser')].find(
     (dir): dir is string => dir !== undefined && existsSync(join(dir, 'index.html')),
   );
@@ -50,9 +59,18 @@ export const appConfig = registerAs('app', (): AppConfig => {
   return {
     port: env.PORT ?? 8000,
     host: env.HOST ?? '0.0.0.0',
-    corsOrigins: origins.trim() === '*' ? '*' : origins.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins:
+      origins.trim() === '*'
+        ? '*'
+        : origins
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
     bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 64 * 1024,
     logLevel: env.LOG_LEVEL ?? 'info',
+    // Readable in development, at a terminal; JSON in production and wherever output is collected.
+    logFormat:
+      env.LOG_FORMAT ?? (env.NODE_ENV !== 'production' && process.stdout.isTTY ? 'pretty' : 'json'),
     webRoot: env.WEB_ROOT ? resolve(env.WEB_ROOT) : defaultWebRoot(),
     trustProxy: trustProxyOf(env.TRUST_PROXY),
   };
@@ -61,5 +79,8 @@ export const appConfig = registerAs('app', (): AppConfig => {
 function trustProxyOf(value: string | undefined): AppConfig['trustProxy'] {
   if (!value || value === '0') return false;
   if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { httpLogger } from './http-logger';
+import { createPino, httpLogger } from './http-logger';
 
 /** A real server answering 204 through the middleware, its log lines captured. */
 async function serve(level: string) {
@@ -54,7 +54,9 @@ describe('httpLogger', () => {
   it('writes no session id and no session token', async () => {
     const app = await serve('info');
     try {
-      await app.get('/api/chat/sessions/ada-lovelace-session', { 'X-Session-Token': 'secret-token-1' });
+      await app.get('/api/chat/sessions/ada-lovelace-session', {
+        'X-Session-Token': 'secret-token-1',
+      });
       await app.get('/api/chat/streams/s1/events?last_event_id=3&session_token=secret-token-2');
       await settle();
       const written = JSON.stringify(app.lines);
@@ -82,5 +84,44 @@ describe('httpLogger', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('createPino', () => {
+  function capture() {
+    let text = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        text += chunk.toString();
+        done();
+      },
+    });
+    return { sink, text: () => text };
+  }
+
+  it('writes JSON lines, credentials redacted', () => {
+    const out = capture();
+    createPino('info', 'json', out.sink).info(
+      { req: { headers: { cookie: 'staff=secret' } } },
+      'Started',
+    );
+    const line = JSON.parse(out.text());
+    expect(line).toMatchObject({
+      level: 30,
+      msg: 'Started',
+      req: { headers: { cookie: '[Redacted]' } },
+    });
+  });
+
+  it('writes lines a person reads in development, credentials still redacted', () => {
+    const out = capture();
+    createPino('info', 'pretty', out.sink).info(
+      { req: { headers: { cookie: 'staff=secret' } } },
+      'Started',
+    );
+    expect(out.text()).toMatch(/INFO.*: Started/);
+    expect(out.text()).toContain('[Redacted]');
+    expect(out.text()).not.toContain('secret');
+    expect(() => JSON.parse(out.text())).toThrow();
   });
 });

@@ -7,12 +7,36 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-/** The app's pino logger: JSON lines at `level`, credentials never written. */
-export function createPino(level: string): Pino {
-  return pino({
+/**
+ * The app's pino logger at `level`, credentials never written: JSON lines, or, for a person at a
+ * terminal, pino-pretty's (in this thread: a worker's transport would outlive a crash's last line).
+ */
+export function createPino(
+  level: string,
+  format: 'json' | 'pretty' = 'json',
+  destination: NodeJS.WritableStream = process.stdout,
+): Pino {
+  const options = {
     level,
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'req.headers["x-session-token"]'],
-  });
+    redact: [
+      'req.headers.authorization',
+      'req.headers.cookie',
+      'req.headers["x-api-key"]',
+      'req.headers["x-session-token"]',
+    ],
+  };
+  if (format === 'json') return pino(options, destination);
+  // Loaded only when used: production never needs it.
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
+  return pino(
+    options,
+    pretty({
+      destination,
+      colorize: destination === process.stdout,
+      sync: true,
+      ignore: 'pid,hostname',
+    }),
+  );
 }
 
 /**
@@ -36,7 +60,9 @@ export function httpLogger(logger: Pino): Middleware {
     logger,
     genReqId: requestId,
     // Probes and scrapes come every few seconds from machines, not people.
-    autoLogging: { ignore: (req: IncomingMessage) => /^\/api\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
+    autoLogging: {
+      ignore: (req: IncomingMessage) => /^\/api\/(health|metrics)(\/|\?|$)/.test(req.url ?? ''),
+    },
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
