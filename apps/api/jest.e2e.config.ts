@@ -1,4 +1,4 @@
-import unitConfig from './jest.config';
+import unitConfig from './jest.config.ts';
 
 /** Integration tests: the real app listening on a port, with a local model server and SMTP listener. */
 export default {

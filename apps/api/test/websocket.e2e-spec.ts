@@ -137,12 +137,19 @@ describe('WebSocket limits', () => {
   });
   afterAll(() => api.close());
 
+  /** The close code of each socket, watched from its creation (a close may follow `open` at once). */
+  const closes = new WeakMap<WebSocket, Promise<number>>();
+
   /** How the upgrade ends: opened, or refused with an HTTP status. */
   function upgrade(
     options: WebSocket.ClientOptions,
   ): Promise<{ socket?: WebSocket; status?: number }> {
     return new Promise((resolve) => {
       const socket = new WebSocket(url(), options);
+      closes.set(
+        socket,
+        new Promise<number>((closed) => socket.once('close', (code: number) => closed(code))),
+      );
       socket.once('open', () => resolve({ socket }));
       socket.once('unexpected-response', (_request, response) =>
         resolve({ status: response.statusCode }),
@@ -150,15 +157,16 @@ describe('WebSocket limits', () => {
     });
   }
 
-  const closed = (socket: WebSocket) =>
-    new Promise<number>((resolve) => socket.once('close', (code: number) => resolve(code)));
+  const closed = (socket: WebSocket) => closes.get(socket) as Promise<number>;
 
   it('refuses a page of another site, and takes the allowed origins, its own and non-browsers', async () => {
     expect(await upgrade({ origin: 'https://evil.example' })).toEqual({ status: 403 });
     for (const origin of ['https://shop.example', api.baseUrl, undefined]) {
       const { socket } = await upgrade(origin ? { origin } : {});
       expect(socket?.readyState).toBe(WebSocket.OPEN);
+      // Closed before the next test counts this client's sockets.
       socket?.close();
+      await closed(socket as WebSocket);
     }
   });
 
