@@ -15,6 +15,8 @@ export default {
     ],
   },
   moduleFileExtensions: ['ts', 'js'],
+  // As main.ts does first: Nest's decorators read and write metadata through it.
+  setupFiles: ['reflect-metadata'],
   // request-filtering-agent ships ES modules only: compiled like the sources, as Jest runs CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!request-filtering-agent/)'],
   // Finds the test PostgreSQL server once: the store suites run on it as well as on PGlite.
