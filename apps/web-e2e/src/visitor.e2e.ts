@@ -4,6 +4,7 @@ import {
   ScratchDirs,
   spawnBuiltApi,
   stopProcess,
+  waitFor,
   waitForHttp,
 } from '@chat/test-support';
 import AxeBuilder from '@axe-core/playwright';
@@ -236,14 +237,23 @@ describe('the visitor', () => {
     await expect(page.getByText('no longer available').count()).resolves.toBe(0);
     await expect(userBubbles().count()).resolves.toBe(2);
     await alert.getByRole('button', { name: 'Regenerate' }).click();
-    await page
-      .locator('chat-finished-message .assistant')
-      .nth(1)
-      .getByText('Risk management')
-      .first()
-      .waitFor();
+    // The new reply, whole: written, finished, and not the interrupted one's words.
+    await page.locator('chat-streaming-reply').waitFor();
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    const second = page.locator('chat-finished-message .assistant').nth(1);
+    await second.getByText('Risk management').first().waitFor();
+    await expect(second.getByText('Interrupted').count()).resolves.toBe(0);
     await expect(alert.count()).resolves.toBe(0);
-    const transcript = await sessionOf(page, demoApi());
+    // The reply is stored as its turn completes, which may be a moment after the page shows it.
+    let transcript = await sessionOf(page, demoApi());
+    await waitFor(
+      async () => {
+        transcript = await sessionOf(page, demoApi());
+        return transcript.messages.length >= 4;
+      },
+      10_000,
+      100,
+    ).catch(() => undefined);
     expect(transcript.messages.map((m) => m.role)).toEqual([
       'user',
       'assistant',
