@@ -327,6 +327,35 @@ describe('ChatStore', () => {
     expect(store.error()?.code).toBe('not_found');
   }, 20_000);
 
+  it('offers no Regenerate under a failed reply, which the server never stored (Retry asks again)', async () => {
+    server
+      .on(
+        'POST /api/chat/stream',
+        streamOf([
+          start({ session_id: store.sessionId(), session_token: 'tok' }),
+          chunk('One.'),
+          done(),
+        ]),
+      )
+      .on(
+        'POST /api/chat/stream',
+        streamOf([
+          start({ message_id: 'm2' }),
+          chunk('Half'),
+          { type: 'error', message: 'x', code: 'upstream_unavailable', retryable: true },
+        ]),
+      );
+    store.send('first');
+    await waitFor(() => store.status() === 'idle');
+    expect(store.canRegenerate()).toBe(true);
+    store.send('second');
+    await waitFor(() => store.status() === 'error');
+    expect(store.messages().at(-1)).toEqual(
+      expect.objectContaining({ content: 'Half', finish_reason: 'error' }),
+    );
+    expect(store.canRegenerate()).toBe(false);
+  });
+
   it('regenerates the last reply in its place, and puts it back if the new one fails at once', async () => {
     server
       .on(

@@ -117,11 +117,15 @@ export class ChatStore {
   readonly liveReply = computed<LiveReply | null>(() =>
     this.isReplying() ? { messageId: this._liveMessageId(), text: this._streamingText() } : null,
   );
-  /** The last reply may be written again: it is the last message and nothing is under way. */
+  /**
+   * The last reply may be written again: it is the last message, stored (a failed reply's words
+   * are not: the server would regenerate the answer before it), and nothing is under way.
+   */
   readonly canRegenerate = computed(
     () =>
       !this.isReplying() &&
       this._messages().at(-1)?.role === 'assistant' &&
+      this._messages().at(-1)?.finish_reason !== 'error' &&
       this._undelivered() === null &&
       this.sessionIds.token(this._sessionId()) !== null,
   );
