@@ -1,4 +1,5 @@
 import { isEmail } from 'class-validator';
+import { publicSessionId } from '../sessions/session-namespace';
 import type { LeadNotification } from './lead-notification';
 
 /** The lead notification's content, ready for nodemailer. */
@@ -50,7 +51,7 @@ function composeText(lead: LeadNotification): string {
     '',
     ...fields,
     '',
-    `Session: ${lead.sessionId}`,
+    `Session: ${publicSessionId(lead.sessionId)}`,
     '',
     'Conversation',
     '------------',
@@ -78,7 +79,7 @@ function composeHtml(lead: LeadNotification): string {
     '<html><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222">',
     `<h2>New lead from the ${escapeHtml(lead.profileName)}</h2>`,
     `<table style="border-collapse:collapse">\n${rows}\n</table>`,
-    `<p style="color:#666">Session ${escapeHtml(lead.sessionId)}</p>`,
+    `<p style="color:#666">Session ${escapeHtml(publicSessionId(lead.sessionId))}</p>`,
     '<h3>Conversation</h3>',
     messages,
     '</body></html>',

@@ -63,6 +63,18 @@ describe('LeadNotifier without an SMTP server', () => {
     expect(await readdir(join(root, 'outbox'))).toEqual([expect.stringMatching(/-______etc_passwd\.eml$/)]);
   });
 
+  it("names a key's session as its client does in the mail, and the file by the stored id", async () => {
+    module = await notifierWith(mailSettings({ outboxDir: join(root, 'outbox') }));
+
+    await module.notifier.notify({ ...leadNotification(), sessionId: 'key-1.order-42' });
+
+    const [file] = await readdir(join(root, 'outbox'));
+    expect(file).toMatch(/-key-1_order-42\.eml$/);
+    const mail = parseRawMail(await readFile(join(root, 'outbox', file), 'utf8'));
+    expect(mail.text).toContain('Session: order-42\n');
+    expect(mail.html).toContain('Session order-42<');
+  });
+
   it('reports an outbox it cannot write as failed', async () => {
     const blocker = join(root, 'not-a-folder');
     await writeFile(blocker, 'a file where the folder should be');
