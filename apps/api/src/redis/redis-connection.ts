@@ -25,7 +25,12 @@ export class RedisConnection {
       await Promise.all([connection.client.ping(), connection.subscriber.ping()]);
     } catch (error) {
       connection.close();
-      throw new Error(`Redis (REDIS_URL) did not answer: ${error instanceof Error ? error.message : 'unknown error'}`);
+      throw new Error(
+        `Redis (REDIS_URL) did not answer: ${error instanceof Error ? error.message : 'unknown error'}`,
+        {
+          cause: error,
+        },
+      );
     }
     return connection;
   }

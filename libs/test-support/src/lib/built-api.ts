@@ -25,8 +25,14 @@ export interface BuiltApiOptions {
 }
 
 /** `node dist/apps/api/main.js` with exactly `env`: nothing is inherited that is not passed. */
-export function spawnBuiltApi(env: NodeJS.ProcessEnv, { passStderr = false }: BuiltApiOptions = {}): BuiltApiProcess {
-  const child = spawn(process.execPath, [BUILT_API_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnBuiltApi(
+  env: NodeJS.ProcessEnv,
+  { passStderr = false }: BuiltApiOptions = {},
+): BuiltApiProcess {
+  const child = spawn(process.execPath, [BUILT_API_MAIN], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (passStderr) child.stderr?.pipe(process.stderr, { end: false });
   return { child, output: collectOutput(child), exited: exitOf(child) };
 }
@@ -53,8 +59,12 @@ export async function startBuiltApi(
     await waitForHttp(`${url}/api/health/ready`, { timeoutMs, signal: stopWaiting.signal });
   } catch (error) {
     api.child.kill('SIGKILL');
-    const reason = exit ? `exited (${exit.code ?? exit.signal}) before it was ready` : `was not ready: ${(error as Error).message}`;
-    throw new Error(`The built API ${reason}; it printed:\n${api.output()}`);
+    const reason = exit
+      ? `exited (${exit.code ?? exit.signal}) before it was ready`
+      : `was not ready: ${(error as Error).message}`;
+    throw new Error(`The built API ${reason}; it printed:\n${api.output()}`, {
+      cause: error,
+    });
   }
   return { ...api, url };
 }

@@ -26,7 +26,12 @@ export async function probeTestPostgres(): Promise<void> {
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     if (process.env['CI'] === 'true') {
-      throw new Error(`PostgreSQL for the tests is unreachable at ${redact(url)} (${why}); under CI=true its suites must run.`);
+      throw new Error(
+        `PostgreSQL for the tests is unreachable at ${redact(url)} (${why}); under CI=true its suites must run.`,
+        {
+          cause: error,
+        },
+      );
     }
     process.env[AVAILABLE_ENV] = '';
     const line = '!'.repeat(100);
@@ -51,15 +56,21 @@ export interface TestPostgresDatabase {
 }
 
 /** A new, empty database on the test server (see {@link testDatabaseEngines}). */
-export async function createTestPostgresDatabase(prefix = 'chat_test'): Promise<TestPostgresDatabase> {
-  const adminUrl = process.env[AVAILABLE_ENV] || process.env['TEST_POSTGRES_URL'] || DEFAULT_TEST_POSTGRES_URL;
+export async function createTestPostgresDatabase(
+  prefix = 'chat_test',
+): Promise<TestPostgresDatabase> {
+  const adminUrl =
+    process.env[AVAILABLE_ENV] || process.env['TEST_POSTGRES_URL'] || DEFAULT_TEST_POSTGRES_URL;
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await withClient(adminUrl, (client) => client.query(`create database ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () =>
+      withClient(adminUrl, (client) =>
+        client.query(`drop database if exists ${name} with (force)`),
+      ).then(() => undefined),
   };
 }
 

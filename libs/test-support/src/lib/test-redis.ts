@@ -13,7 +13,12 @@ const AVAILABLE_ENV = 'TEST_REDIS_AVAILABLE_URL';
  */
 export async function probeTestRedis(): Promise<void> {
   const url = process.env['TEST_REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL;
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -22,11 +27,18 @@ export async function probeTestRedis(): Promise<void> {
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     if (process.env['CI'] === 'true') {
-      throw new Error(`Redis for the tests is unreachable at ${url} (${why}); under CI=true its suites must run.`);
+      throw new Error(
+        `Redis for the tests is unreachable at ${url} (${why}); under CI=true its suites must run.`,
+        {
+          cause: error,
+        },
+      );
     }
     process.env[AVAILABLE_ENV] = '';
     const line = '!'.repeat(100);
-    console.warn(`\n${line}\n!! Redis is unreachable at ${url} (${why}).\n!! The Redis (scale-out) suites are SKIPPED. Start Redis or set TEST_REDIS_URL.\n${line}\n`);
+    console.warn(
+      `\n${line}\n!! Redis is unreachable at ${url} (${why}).\n!! The Redis (scale-out) suites are SKIPPED. Start Redis or set TEST_REDIS_URL.\n${line}\n`,
+    );
   } finally {
     redis.disconnect();
   }
