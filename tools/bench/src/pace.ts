@@ -8,8 +8,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { cpuSeconds, type BenchProcess } from './processes';
-import type { ServerKind } from './report';
+import { cpuSeconds, type BenchProcess, type ServerKind } from './processes';
 import { median, percentile, runStream } from './stream-client';
 import { fmt, type TableSpec } from './table';
 

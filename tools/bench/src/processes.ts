@@ -115,9 +115,11 @@ export async function startUpstream(
   return upstream;
 }
 
+/** The API (`apiMain`) or the raw `node:http` relay it is measured against. */
+export type ServerKind = 'api' | 'baseline';
+
 export interface ServerUnderTest {
-  /** The API (`apiMain`) or the raw `node:http` relay it is measured against. */
-  kind: 'api' | 'baseline';
+  kind: ServerKind;
   upstreamPort: number;
   /** The API's entry point: a build's `main.js`, or a TypeScript file such as `stack-floor.ts`. */
   apiMain: string;

@@ -1,11 +1,12 @@
 import { paceTables, type PaceResults } from './pace';
 import { scaleOutTables, type ScaleOutResults } from './scale-out';
 import type { CancelFigures, IdleFigures, LoadFigures, RetainedFigures } from './scenarios';
+import type { ServerKind } from './processes';
 import { median } from './stream-client';
 import { fmt } from './table';
 
 export type Mode = 'burst' | 'tick';
-export type ServerKind = 'api' | 'baseline';
+export type { ServerKind } from './processes';
 
 export interface BenchResults {
   startedAt: string;
