@@ -178,7 +178,8 @@ export async function startServerUnderTest(server: ServerUnderTest): Promise<Ben
         { PORT: String(port), UPSTREAM_URL: upstream },
         port,
       );
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`);
+  // Generous: on a shared machine a TypeScript entry point can take long to compile and start.
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, { timeoutMs: 120_000 });
   return started;
 }
 
