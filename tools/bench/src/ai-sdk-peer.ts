@@ -11,6 +11,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { convertToModelMessages, streamText, type UIMessage } from 'ai';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { onChatStreamRequest } from './chat-request';
 
 const port = Number(process.env['PORT'] ?? 8400);
 const provider = createOpenAICompatible({
@@ -31,15 +32,8 @@ async function chat(body: { message?: string; messages?: UIMessage[] }, res: htt
 
 const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/api/health') return void res.end('{"status":"ok"}');
-  if (req.method !== 'POST' || req.url !== '/api/chat/stream') {
-    res.writeHead(404);
-    return void res.end();
-  }
-  let raw = '';
-  req.setEncoding('utf8');
-  req.on('data', (text: string) => (raw += text));
-  req.on('end', () =>
-    chat(JSON.parse(raw), res).catch((error: unknown) => {
+  onChatStreamRequest(req, res, (body: { message?: string; messages?: UIMessage[] }) =>
+    chat(body, res).catch((error: unknown) => {
       res.writeHead(500);
       res.end(String(error));
     }),
