@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { onChatStreamRequest } from './chat-request';
 
 const port = Number(process.env['PORT'] ?? 8300);
 const upstream = new URL(
@@ -110,14 +111,9 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     return void res.end(JSON.stringify({ stream_id: cancel[1], cancelled: stop !== undefined }));
   }
-  if (req.method !== 'POST' || req.url !== '/api/chat/stream') {
-    res.writeHead(404);
-    return void res.end();
-  }
-  let raw = '';
-  req.setEncoding('utf8');
-  req.on('data', (text: string) => (raw += text));
-  req.on('end', () => stream(req, res, JSON.parse(raw)));
+  onChatStreamRequest(req, res, (body: { message: string; session_id?: string }) =>
+    stream(req, res, body),
+  );
 });
 server.keepAliveTimeout = 60_000;
 server.listen(port, '127.0.0.1', () => console.log(`baseline relay listening on ${port}`));

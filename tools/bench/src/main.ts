@@ -6,7 +6,7 @@
  *                 [--skip-retained] [--skip-split] [--tokens 200]
  *                 [--api-main dist/apps/api/main.js] [--compare other/build/main.js]
  *                 [--database pglite|postgres] [--redis]
- *                 [--skip-pace] [--pace-levels 25,50,100] [--pace-step-ms 10000]
+ *                 [--skip-pace] [--pace-levels 25,50,100] [--pace-step-ms 10000] [--skip-memory]
  *                 [--skip-scale-out] [--scale-out-b-core 1]
  * `--redis` (with `--database postgres`) also runs two instances, A and B, sharing the database and
  * Redis: cancel and resume sent to B for a stream on A, beside the same sent to A (scale-out.ts).
@@ -29,10 +29,26 @@ import {
 } from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
 import { measurePacedCapacity, PACE_TOKEN_DELAY_MS, type PaceResults } from './pace';
-import { startServerUnderTest, startUpstream, type BenchProcess } from './processes';
-import { renderTables, type BenchResults, type Mode, type ServerKind } from './report';
+import {
+  isApiApp,
+  rssKiB,
+  type ServerKind,
+  startServerUnderTest,
+  startUpstream,
+  watchRss,
+  type BenchProcess,
+} from './processes';
+import { renderTables } from './report';
+import type {
+  BenchResults,
+  DatabaseEngine,
+  DatabaseMemoryFigures,
+  MemoryUsage,
+  Mode,
+} from './results';
 import { runScaleOut, type ScaleOutResults } from './scale-out';
 import {
+  drive,
   measureCancel,
   measureIdle,
   measureLoad,
@@ -69,6 +85,8 @@ const { values } = parseArgs({
     'skip-retained': { type: 'boolean', default: false },
     'skip-split': { type: 'boolean', default: false },
     'skip-pace': { type: 'boolean', default: false },
+    /** Leaves out the API's memory on PGlite and on PostgreSQL (target 7). */
+    'skip-memory': { type: 'boolean', default: false },
     /** Realistic pace: target concurrent streams per step, and how long each step lasts. */
     'pace-levels': { type: 'string' },
     'pace-step-ms': { type: 'string' },
@@ -119,15 +137,20 @@ let postgres: TestPostgresDatabase | undefined;
 /** The API servers' data folders and outbox, removed when the bench ends. */
 const scratch = new ScratchDirs();
 
-/** Where an API server started now keeps its data (and, with `--redis`, shares its live state). */
-async function databaseEnv(): Promise<Record<string, string>> {
+/**
+ * Where an API server started now keeps its data (`engine`, by default `--database`) and, with
+ * `--redis`, shares its live state.
+ */
+async function databaseEnv(
+  engine: DatabaseEngine = values.database as DatabaseEngine,
+): Promise<Record<string, string>> {
   const redis: Record<string, string> = values.redis
     ? {
         REDIS_URL: process.env['TEST_REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL,
         REDIS_KEY_PREFIX: testRedisPrefix(),
       }
     : {};
-  if (values.database === 'postgres') {
+  if (engine === 'postgres') {
     postgres ??= await createTestPostgresDatabase('chat_bench');
     return { DATABASE_URL: postgres.url, ...redis };
   }
@@ -191,7 +214,7 @@ async function startServer(
   upstreamPort: number,
   inspectorPort?: number,
   apiMain = values['api-main'],
-  instance: { core?: number; env?: Record<string, string> } = {},
+  instance: { core?: number; env?: Record<string, string>; engine?: DatabaseEngine } = {},
 ): Promise<BenchProcess> {
   return startServerUnderTest({
     kind,
@@ -199,10 +222,9 @@ async function startServer(
     apiMain,
     inspectorPort,
     core: instance.core,
-    env:
-      kind === 'api'
-        ? { MAIL_OUTBOX_DIR: outboxDir, ...(await databaseEnv()), ...instance.env }
-        : {},
+    env: isApiApp(kind)
+      ? { MAIL_OUTBOX_DIR: outboxDir, ...(await databaseEnv(instance.engine)), ...instance.env }
+      : {},
   });
 }
 
@@ -211,9 +233,10 @@ async function withHeapProbe<T>(
   kind: ServerKind,
   upstreamPort: number,
   measure: (server: BenchProcess, probe: HeapProbe) => Promise<T>,
+  engine?: DatabaseEngine,
 ): Promise<T> {
   const inspectorPort = await freePort();
-  const server = await startServer(kind, upstreamPort, inspectorPort);
+  const server = await startServer(kind, upstreamPort, inspectorPort, undefined, { engine });
   const probe = await HeapProbe.connect(inspectorPort);
   try {
     return await measure(server, probe);
@@ -226,8 +249,13 @@ async function withHeapProbe<T>(
 /** The servers a run compares, each started against the upstream at the given port. */
 type Contenders<K extends string> = Record<K, (upstreamPort: number) => Promise<BenchProcess>>;
 
-const SERVERS: readonly ServerKind[] = ['baseline', 'api'];
-const API_AND_BASELINE = Object.fromEntries(
+/** The servers of the load, split and idle scenarios: the API, the stack alone, the relay. */
+const SERVERS: readonly ServerKind[] = ['baseline', 'stack', 'api'];
+/** The servers a user could run instead of one another, on realistic pace. */
+const PACE_SERVERS: readonly ServerKind[] = ['api', 'stack', 'peer'];
+/** Where the relay is the floor: cancel and retained memory. */
+const API_AND_BASELINE: readonly ServerKind[] = ['baseline', 'api'];
+const CONTENDERS = Object.fromEntries(
   SERVERS.map((kind) => [kind, (upstreamPort: number) => startServer(kind, upstreamPort)]),
 ) as Contenders<ServerKind>;
 
@@ -292,29 +320,32 @@ function medianFigures(runs: LoadFigures[]): LoadFigures {
   return out;
 }
 
+// Concurrency doubles per step when quick, else rises by √2 (the ratio's resolution).
+const paceFallbackLevels = Array.from({ length: quick ? 8 : 15 }, (_, i) =>
+  Math.round(25 * Math.SQRT2 ** (quick ? 2 * i : i)),
+);
+// An API stream holds three sockets in the server: the client's, the reply's, the extraction's.
+const maxOpen = Math.floor((fileLimit - 200) / 3);
+/** Realistic pace (see `measurePace`), also the pace of the database-memory scenario. */
+const paceSettings: PaceResults['settings'] = {
+  levels: list(values['pace-levels'], paceFallbackLevels).filter((level) => level <= maxOpen),
+  stepMs: Number(values['pace-step-ms'] ?? (quick ? 7000 : 10_000)),
+  tokens,
+  tokenDelayMs: PACE_TOKEN_DELAY_MS,
+  firstEventLimitMs: 100,
+  retries: 1,
+};
+
 /**
  * Realistic pace: each server, in alternating order, `reps` times, on replies paced like a
  * model; every run steps the arrival rate up until a step fails (see `pace.ts`).
  */
 async function measurePace(): Promise<PaceResults> {
-  // Concurrency doubles per step when quick, else rises by √2 (the ratio's resolution).
-  const fallback = Array.from({ length: quick ? 8 : 15 }, (_, i) =>
-    Math.round(25 * Math.SQRT2 ** (quick ? 2 * i : i)),
-  );
-  // An API stream holds three sockets in the server: the client's, the reply's, the extraction's.
-  const maxOpen = Math.floor((fileLimit - 200) / 3);
-  const settings = {
-    levels: list(values['pace-levels'], fallback).filter((level) => level <= maxOpen),
-    stepMs: Number(values['pace-step-ms'] ?? (quick ? 7000 : 10_000)),
-    tokens,
-    tokenDelayMs: PACE_TOKEN_DELAY_MS,
-    firstEventLimitMs: 100,
-    retries: 1,
-  };
+  const settings = paceSettings;
   const upstream = await startFake(['--token-delay-ms', String(PACE_TOKEN_DELAY_MS)]);
   const runs: PaceResults['runs'] = [];
   for (let rep = 1; rep <= reps; rep++) {
-    for (const kind of rep % 2 ? SERVERS : [...SERVERS].reverse()) {
+    for (const kind of rep % 2 ? PACE_SERVERS : [...PACE_SERVERS].reverse()) {
       console.log(`pace rep ${rep} ${kind}:`);
       const server = await startServer(kind, upstream.port);
       const figures = await measurePacedCapacity(server, {
@@ -332,6 +363,60 @@ async function measurePace(): Promise<PaceResults> {
   }
   await upstream.stop();
   return { settings, runs };
+}
+
+/** Streams held open in the database-memory scenario (target 7), paced as in `measurePace`. */
+const MEMORY_STREAMS = 100;
+
+/**
+ * The API's memory on each database engine in turn (target 7): RSS at idle (after a few warm-up
+ * turns) and its peak over a realistic-pace step of {@link MEMORY_STREAMS} streams, with
+ * `process.memoryUsage()` read in the server at both, to show where the memory goes.
+ */
+async function measureDatabaseMemory(): Promise<DatabaseMemoryFigures[]> {
+  const upstream = await startFake(['--token-delay-ms', String(PACE_TOKEN_DELAY_MS)]);
+  const usage = async (probe: HeapProbe) =>
+    JSON.parse(
+      String(await probe.evaluate('JSON.stringify(process.memoryUsage())')),
+    ) as MemoryUsage;
+  const out: DatabaseMemoryFigures[] = [];
+  for (const engine of ['pglite', 'postgres'] as const) {
+    const figures = await withHeapProbe(
+      'api',
+      upstream.port,
+      async (server, probe) => {
+        await drive(server, 10, 1000, text);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const idle = await usage(probe);
+        const idleRssMiB = rssKiB(server.pid) / 1024;
+        const rss = watchRss(server.pid);
+        let peak = idle;
+        const sampler = setInterval(() => {
+          void usage(probe).then(
+            (u) => (peak = u.rss > peak.rss ? u : peak),
+            () => undefined,
+          );
+        }, 1000);
+        const { steps } = await measurePacedCapacity(server, {
+          ...paceSettings,
+          levels: [MEMORY_STREAMS],
+          retries: 0,
+          expectedText: text,
+          upstream,
+          maxOpen,
+        });
+        clearInterval(sampler);
+        return { engine, idleRssMiB, peakRssMiB: rss.stop() / 1024, idle, peak, step: steps[0] };
+      },
+      engine,
+    );
+    out.push(figures);
+    console.log(
+      `memory ${engine}: idle ${figures.idleRssMiB.toFixed(0)} MiB, peak at ${MEMORY_STREAMS} paced streams ${figures.peakRssMiB.toFixed(0)} MiB (external ${(figures.peak.external / 2 ** 20).toFixed(0)}, array buffers ${(figures.peak.arrayBuffers / 2 ** 20).toFixed(0)}, heap ${(figures.peak.heapTotal / 2 ** 20).toFixed(0)} MiB)`,
+    );
+  }
+  await upstream.stop();
+  return out;
 }
 
 /**
@@ -363,8 +448,9 @@ function scaleOut(): Promise<ScaleOutResults> {
 }
 
 /** A scenario left out by `--skip-<name>`, or by `--compare`, which runs only its own. */
-const skip = (name: 'load' | 'split' | 'idle' | 'retained' | 'cancel' | 'pace' | 'scale-out') =>
-  values.compare !== undefined || values[`skip-${name}`] === true;
+const skip = (
+  name: 'load' | 'split' | 'idle' | 'retained' | 'cancel' | 'pace' | 'memory' | 'scale-out',
+) => values.compare !== undefined || values[`skip-${name}`] === true;
 
 async function main(): Promise<void> {
   try {
@@ -390,7 +476,7 @@ async function main(): Promise<void> {
       results.load[mode] = {};
       for (const level of levels) {
         const byServer = await runAlternating(
-          API_AND_BASELINE,
+          CONTENDERS,
           fake.port,
           level,
           text,
@@ -400,10 +486,9 @@ async function main(): Promise<void> {
           byServer[kind].forEach((figures, i) =>
             results.runs.push({ mode, level, rep: i + 1, server: kind, figures }),
           );
-        results.load[mode][level] = {
-          api: medianFigures(byServer.api),
-          baseline: medianFigures(byServer.baseline),
-        };
+        results.load[mode][level] = Object.fromEntries(
+          SERVERS.map((kind) => [kind, medianFigures(byServer[kind])]),
+        );
       }
       await fake.stop();
     }
@@ -417,7 +502,7 @@ async function main(): Promise<void> {
       const reply = replyText(length);
       const fake = await startFake([], reply);
       byLength.push(
-        await runAlternating(API_AND_BASELINE, fake.port, 50, reply, `split ${length} tokens`),
+        await runAlternating(CONTENDERS, fake.port, 50, reply, `split ${length} tokens`),
       );
       await fake.stop();
     }
@@ -450,7 +535,7 @@ async function main(): Promise<void> {
   }
   if (!skip('retained')) {
     const fake = await startFake([]);
-    for (const kind of SERVERS) {
+    for (const kind of API_AND_BASELINE) {
       const figures = await withHeapProbe(kind, fake.port, (server, probe) =>
         measureRetained(server, probe, durationMs, text),
       );
@@ -465,7 +550,7 @@ async function main(): Promise<void> {
     const upstream = await startSlowUpstream();
     // One cycle at a time times the cancel path itself; ten at a time, a cancel among stream starts.
     for (const workers of [1, 10]) {
-      for (const kind of SERVERS) {
+      for (const kind of API_AND_BASELINE) {
         const server = await startServer(kind, upstream.port);
         const samples = workers === 1 ? Math.max(20, Math.round(cancelSamples / 4)) : cancelSamples;
         const figures = await measureCancel(server, upstream.closedAt, samples, workers);
@@ -479,6 +564,7 @@ async function main(): Promise<void> {
     upstream.close();
   }
   if (!skip('pace')) results.pace = await measurePace();
+  if (!skip('memory')) results.memory = await measureDatabaseMemory();
   if (values.redis && !skip('scale-out')) results.scaleOut = await scaleOut();
   if (values.compare) results.compare = await compareBuilds(values.compare);
   const tables = renderTables(results);

@@ -115,11 +115,26 @@ export async function startUpstream(
   return upstream;
 }
 
+/**
+ * The API (`apiMain`); the stack alone (`stack-floor.ts`, the API's stack without its product
+ * features); the raw `node:http` relay; the AI SDK peer (`ai-sdk-peer.ts`).
+ */
+export type ServerKind = 'api' | 'stack' | 'baseline' | 'peer';
+
+/** The servers that are not the API's build, by kind: TypeScript entry points run as they are. */
+const ENTRY_POINTS: Record<Exclude<ServerKind, 'api'>, string> = {
+  stack: 'tools/bench/src/stack-floor.ts',
+  baseline: 'tools/bench/src/baseline-relay.ts',
+  peer: 'tools/bench/src/ai-sdk-peer.ts',
+};
+
+/** Whether `kind` is the API's app (the product, or its stack alone), which takes the API's settings. */
+export const isApiApp = (kind: ServerKind): boolean => kind === 'api' || kind === 'stack';
+
 export interface ServerUnderTest {
-  /** The API (`apiMain`) or the raw `node:http` relay it is measured against. */
-  kind: 'api' | 'baseline';
+  kind: ServerKind;
   upstreamPort: number;
-  /** The API's entry point: a build's `main.js`, or a TypeScript file such as `stack-floor.ts`. */
+  /** The API's entry point (kind `api`): a build's `main.js`, or a TypeScript file. */
   apiMain: string;
   /** Where the server's inspector listens, for a `HeapProbe`. */
   inspectorPort?: number;
@@ -138,36 +153,33 @@ export async function startServerUnderTest(server: ServerUnderTest): Promise<Ben
   const upstream = `http://127.0.0.1:${server.upstreamPort}/v1`;
   const inspect =
     server.inspectorPort === undefined ? [] : [`--inspect=127.0.0.1:${server.inspectorPort}`];
-  const started =
-    server.kind === 'api'
-      ? startNode(
-          server.core ?? 0,
-          [
-            ...inspect,
-            ...(server.apiMain.endsWith('.ts') ? RUN_TYPESCRIPT : []),
-            path.resolve(server.apiMain),
-          ],
-          {
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            LOG_LEVEL: 'warn',
-            OPENAI_API_KEY: 'x',
-            OPENAI_BASE_URL: upstream,
-            RATE_LIMIT_MESSAGES: '1000000',
-            RATE_LIMIT_SESSION_MESSAGES: '1000000',
-            OPENAI_FIRST_TOKEN_TIMEOUT_MS: '600000',
-            OPENAI_STALL_TIMEOUT_MS: '600000',
-            ...server.env,
-          },
-          port,
-        )
-      : startNode(
-          server.core ?? 0,
-          [...inspect, ...RUN_TYPESCRIPT, 'tools/bench/src/baseline-relay.ts'],
-          { PORT: String(port), UPSTREAM_URL: upstream },
-          port,
-        );
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`);
+  const main = server.kind === 'api' ? server.apiMain : ENTRY_POINTS[server.kind];
+  const started = isApiApp(server.kind)
+    ? startNode(
+        server.core ?? 0,
+        [...inspect, ...(main.endsWith('.ts') ? RUN_TYPESCRIPT : []), path.resolve(main)],
+        {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          OPENAI_API_KEY: 'x',
+          OPENAI_BASE_URL: upstream,
+          RATE_LIMIT_MESSAGES: '1000000',
+          RATE_LIMIT_SESSION_MESSAGES: '1000000',
+          OPENAI_FIRST_TOKEN_TIMEOUT_MS: '600000',
+          OPENAI_STALL_TIMEOUT_MS: '600000',
+          ...server.env,
+        },
+        port,
+      )
+    : startNode(
+        server.core ?? 0,
+        [...inspect, ...RUN_TYPESCRIPT, main],
+        { PORT: String(port), UPSTREAM_URL: upstream },
+        port,
+      );
+  // Generous: on a shared machine a TypeScript entry point can take long to compile and start.
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, { timeoutMs: 120_000 });
   return started;
 }
 

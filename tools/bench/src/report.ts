@@ -1,40 +1,10 @@
-import { paceTables, type PaceResults } from './pace';
-import { scaleOutTables, type ScaleOutResults } from './scale-out';
-import type { CancelFigures, IdleFigures, LoadFigures, RetainedFigures } from './scenarios';
+import { paceTables } from './pace';
+import type { BenchResults, Mode } from './results';
+import { scaleOutTables } from './scale-out';
+import type { LoadFigures } from './scenarios';
 import { median } from './stream-client';
 import { fmt } from './table';
-
-export type Mode = 'burst' | 'tick';
-export type ServerKind = 'api' | 'baseline';
-
-export interface BenchResults {
-  startedAt: string;
-  command: string;
-  machine: { cpus: number; node: string; fileLimit: number };
-  settings: { levels: number[]; reps: number; durationMs: number; tokens: number };
-  /** Medians of the repetitions, by mode, level and server. */
-  load: Record<Mode, Record<string, Record<ServerKind, LoadFigures>>>;
-  runs: { mode: Mode; level: number; rep: number; server: ServerKind; figures: LoadFigures }[];
-  idle: { level: number; server: ServerKind; figures: IdleFigures }[];
-  retained: { server: ServerKind; figures: RetainedFigures }[];
-  /** CPU per stream at two reply lengths, split into a cost per turn and one per event. */
-  split: {
-    server: ServerKind;
-    points: { tokens: number; figures: LoadFigures }[];
-    perTurnMs: number;
-    perEventUs: number;
-  }[];
-  cancel: { server: ServerKind; figures: CancelFigures }[];
-  /** Realistic pace: open-loop arrivals stepped up, replies paced like a model. */
-  pace?: PaceResults;
-  /** `--redis`: cancel and resume across two instances, beside the same on one. */
-  scaleOut?: ScaleOutResults;
-  /** `--compare`: the build under test and `other`, run after run in alternating pairs. */
-  compare?: {
-    other: string;
-    points: { tokens: number; build: LoadFigures[]; other: LoadFigures[] }[];
-  };
-}
+import { targetsTable } from './targets';
 
 const METRICS: { key: keyof LoadFigures; label: string; digits: number }[] = [
   { key: 'streamsPerSec', label: 'streams/s', digits: 0 },
@@ -78,7 +48,14 @@ function section(
 
 /** Markdown tables (they read well on a terminal too): API | baseline | API / baseline. */
 export function renderTables(results: BenchResults): string {
-  const lines: string[] = [];
+  const targets = targetsTable(results);
+  const lines: string[] = section(
+    targets.title,
+    targets.header,
+    targets.text,
+    targets.rows,
+    ...targets.notes,
+  );
   for (const mode of Object.keys(results.load) as Mode[]) {
     const levels = Object.keys(results.load[mode]);
     lines.push(
@@ -207,6 +184,40 @@ export function renderTables(results: BenchResults): string {
     );
   for (const table of results.pace ? paceTables(results.pace) : [])
     lines.push(...section(table.title, table.header, table.text, table.rows, ...table.notes));
+  if (results.memory && results.memory.length > 0) {
+    const mib = (bytes: number) => fmt(bytes / 2 ** 20, 0);
+    lines.push(
+      ...section(
+        `The API's memory by database (realistic pace, ${results.memory[0].step.level} streams)`,
+        [
+          'database',
+          'idle RSS MiB',
+          'peak RSS MiB',
+          'at the peak sample: RSS',
+          'JS heap total',
+          'external',
+          'of which array buffers',
+          'RSS - heap - external',
+          'first event p99 ms',
+          'failures',
+        ],
+        ['database'],
+        results.memory.map(({ engine, idleRssMiB, peakRssMiB, peak, step }) => [
+          engine,
+          fmt(idleRssMiB, 0),
+          fmt(peakRssMiB, 0),
+          mib(peak.rss),
+          mib(peak.heapTotal),
+          mib(peak.external),
+          mib(peak.arrayBuffers),
+          mib(peak.rss - peak.heapTotal - peak.external),
+          fmt(step.firstEventP99, 1),
+          step.failures,
+        ]),
+        "In MiB. PGlite's WebAssembly memory (its shared buffers, caches and heap) is an array buffer: it counts in `external` and `arrayBuffers`. The rest of RSS outside the JS heap and external memory is code, stacks and native allocations.",
+      ),
+    );
+  }
   for (const table of results.scaleOut ? scaleOutTables(results.scaleOut) : [])
     lines.push(...section(table.title, table.header, table.text, table.rows, ...table.notes));
   if (results.compare) {
