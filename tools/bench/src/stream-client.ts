@@ -1,31 +1,23 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createChatEventParser } from '@chat/test-support';
+import { createParser } from 'eventsource-parser';
 
 /** The header the AI SDK sets on a UI message stream (`UI_MESSAGE_STREAM_HEADERS` in `ai`). */
 export const UI_MESSAGE_STREAM_HEADER = 'x-vercel-ai-ui-message-stream';
-/** The UI message stream's last frame, `data: [DONE]`. */
-const DONE_PART = Symbol('[DONE]');
-type UiMessagePart = { type: string; delta?: string } | typeof DONE_PART;
+type UiMessagePart = { type: string; delta?: string };
 
-/** Reads the AI SDK's UI message stream: SSE frames of `data: {json}`, then `data: [DONE]`. */
-function createUiMessageParser(onPart: (part: UiMessagePart) => void): {
-  feed(text: string): void;
-} {
-  let buffered = '';
-  return {
-    feed(text) {
-      buffered += text;
-      let end: number;
-      while ((end = buffered.indexOf('\n\n')) !== -1) {
-        const frame = buffered.slice(0, end);
-        buffered = buffered.slice(end + 2);
-        if (!frame.startsWith('data: ')) continue;
-        const data = frame.slice(6);
-        onPart(data === '[DONE]' ? DONE_PART : (JSON.parse(data) as UiMessagePart));
-      }
-    },
-  };
+/**
+ * Reads the AI SDK's UI message stream with the SSE parser the chat streams use
+ * (eventsource-parser): `data: {json}` parts, then `data: [DONE]` (`onDone`).
+ */
+function createUiMessageParser(
+  onPart: (part: UiMessagePart) => void,
+  onDone: () => void,
+): { feed(text: string): void } {
+  return createParser({
+    onEvent: ({ data }) => (data === '[DONE]' ? onDone() : onPart(JSON.parse(data))),
+  });
 }
 
 /** What one `POST /api/chat/stream` looked like from the client. */
@@ -120,22 +112,24 @@ export function runStream(options: StreamOptions): Promise<StreamOutcome> {
       options.onEvent?.(event, request);
     });
     // The AI SDK peer's parts: `start` first, `text-delta`s carrying the reply, `[DONE]` last.
-    const uiParser = createUiMessageParser((part) => {
-      if (part === DONE_PART) return void (lastType = 'done');
-      const now = performance.now() - started;
-      outcome.events++;
-      if (outcome.events === 1) {
-        outcome.firstEventMs = now;
-        options.onOpen?.(request);
-        if (part.type !== 'start') return fail(`first part is ${part.type}`);
-      }
-      if (part.type === 'text-delta') {
-        if (Number.isNaN(outcome.firstChunkMs)) outcome.firstChunkMs = now;
-        text += part.delta;
-      }
-      if (part.type === 'error') return fail(`error part: ${JSON.stringify(part)}`);
-      lastType = part.type;
-    });
+    const uiParser = createUiMessageParser(
+      (part) => {
+        const now = performance.now() - started;
+        outcome.events++;
+        if (outcome.events === 1) {
+          outcome.firstEventMs = now;
+          options.onOpen?.(request);
+          if (part.type !== 'start') return fail(`first part is ${part.type}`);
+        }
+        if (part.type === 'text-delta') {
+          if (Number.isNaN(outcome.firstChunkMs)) outcome.firstChunkMs = now;
+          text += part.delta;
+        }
+        if (part.type === 'error') return fail(`error part: ${JSON.stringify(part)}`);
+        lastType = part.type;
+      },
+      () => (lastType = 'done'),
+    );
     const fail = (error: string) => {
       settle(error);
       request.destroy();
