@@ -400,12 +400,19 @@ export async function measurePacedCapacity(
   return { steps, capacity: passing.at(-1)?.concurrentMean ?? 0, stoppedBy };
 }
 
+/** A server's realistic-pace capacity: the median over its runs (NaN if it did not run). */
+export function paceCapacity(pace: PaceResults | undefined, server: ServerKind): number {
+  return median(
+    (pace?.runs ?? []).filter((r) => r.server === server).map((r) => r.figures.capacity),
+  );
+}
+
 /** The capacity of each server (each repetition and their median), then the steps of the median run. */
 export function paceTables(pace: PaceResults): TableSpec[] {
   const { settings } = pace;
   const byServer = (server: ServerKind) =>
     pace.runs.filter((r) => r.server === server).map((r) => r.figures);
-  const capacity = (server: ServerKind) => median(byServer(server).map((f) => f.capacity));
+  const capacity = (server: ServerKind) => paceCapacity(pace, server);
   const servers = (['api', 'stack', 'peer', 'baseline'] as const).filter(
     (s) => byServer(s).length > 0,
   );

@@ -214,7 +214,7 @@ export function renderTables(results: BenchResults): string {
           fmt(step.firstEventP99, 1),
           step.failures,
         ]),
-        "In MiB. PGlite's WebAssembly memory (its shared buffers, caches and heap) is an array buffer: it counts in `external` and `arrayBuffers`. The rest of RSS outside the JS heap and external memory is code, stacks and native allocations.",
+        "In MiB. PGlite's WebAssembly memory (its shared buffers, caches and heap) counts in `external`, not in `arrayBuffers`: V8 reserves it outside Node's array buffer allocator. The rest of RSS outside the JS heap and external memory is code, stacks and native allocations.",
       ),
     );
   }
