@@ -28,7 +28,12 @@ import {
   testRedisPrefix,
 } from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
-import { measurePacedCapacity, PACE_TOKEN_DELAY_MS, type PaceResults } from './pace';
+import {
+  COMPARED_STREAMS,
+  measurePacedCapacity,
+  PACE_TOKEN_DELAY_MS,
+  type PaceResults,
+} from './pace';
 import {
   isApiApp,
   rssKiB,
@@ -348,12 +353,16 @@ async function measurePace(): Promise<PaceResults> {
     for (const kind of rep % 2 ? PACE_SERVERS : [...PACE_SERVERS].reverse()) {
       console.log(`pace rep ${rep} ${kind}:`);
       const server = await startServer(kind, upstream.port);
-      const figures = await measurePacedCapacity(server, {
-        ...settings,
-        expectedText: text,
-        upstream,
-        maxOpen,
-      });
+      const options = { ...settings, expectedText: text, upstream, maxOpen };
+      const figures = await measurePacedCapacity(server, options);
+      if (COMPARED_STREAMS <= maxOpen && !figures.steps.some((s) => s.level === COMPARED_STREAMS)) {
+        const alone = await measurePacedCapacity(server, {
+          ...options,
+          levels: [COMPARED_STREAMS],
+          retries: 0,
+        });
+        figures.compared = alone.steps[0];
+      }
       await server.stop();
       runs.push({ server: kind, rep, figures });
       console.log(

@@ -15,6 +15,9 @@ import { fmt, type TableSpec } from './table';
 /** 50 tokens per second, a fast model's pace. */
 export const PACE_TOKEN_DELAY_MS = 20;
 
+/** The realistic-pace step whose figures target 6 compares with the AI SDK peer's. */
+export const COMPARED_STREAMS = 100;
+
 export interface PaceOptions {
   /** Target concurrent streams per step, in increasing order; rate = level / reply duration. */
   levels: number[];
@@ -74,6 +77,11 @@ export interface PaceFigures {
   capacity: number;
   /** Why stepping stopped. */
   stoppedBy: string;
+  /**
+   * The step at {@link COMPARED_STREAMS}, run on its own after stepping stopped below it, so that
+   * target 6 compares the same load on both servers even when one fails earlier.
+   */
+  compared?: PaceStep;
 }
 
 export interface PaceResults {
@@ -465,7 +473,10 @@ export function paceTables(pace: PaceResults): TableSpec[] {
         'step',
       ],
       text: ['generator / upstream CPU %', 'step'],
-      rows: chosen.figures.steps.map((s) => [
+      rows: [
+        ...chosen.figures.steps.map((s) => ({ s, alone: false })),
+        ...(chosen.figures.compared ? [{ s: chosen.figures.compared, alone: true }] : []),
+      ].map(({ s, alone }) => [
         s.level,
         fmt(s.arrivalsPerSec, 1),
         s.timed,
@@ -479,7 +490,7 @@ export function paceTables(pace: PaceResults): TableSpec[] {
         fmt(s.serverWaitPercent, 0),
         fmt(s.generatorLagP99, 1),
         `${fmt(s.generatorCpuPercent, 0)} / ${fmt(s.upstreamCpuPercent, 0)}`,
-        `${s.passed ? 'passed' : 'failed'}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}`,
+        `${s.passed ? 'passed' : 'failed'}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}${alone ? ' (run alone, for target 6)' : ''}`,
       ]),
       notes: [
         ...(lagging.length > 0

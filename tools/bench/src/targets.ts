@@ -3,13 +3,10 @@
  * the product's figure against the stack alone's (`stack-floor.ts`), the AI SDK peer's, or its own
  * on PostgreSQL, with the ratio and whether it is met. Figures a run did not measure print `-`.
  */
-import { paceCapacity, type PaceStep } from './pace';
+import { COMPARED_STREAMS, paceCapacity, type PaceStep } from './pace';
 import type { ServerKind } from './processes';
 import type { BenchResults, DatabaseEngine } from './results';
 import { fmt, type TableSpec } from './table';
-
-/** The realistic-pace step whose figures target 6 compares (first event p99, CPU per stream). */
-const PEER_STREAMS = 100;
 
 interface Target {
   name: string;
@@ -48,12 +45,16 @@ function relative(
   return { name, threshold: `${sign} ${limit}×`, unit, product, baseline, ratio, measured, met };
 }
 
-/** The last attempt of the step at `level` streams in the median-capacity run of `server`. */
+/** The last attempt of the step at `level` streams in the median-capacity run of `server`, stepped or run alone. */
 function paceStep(results: BenchResults, server: ServerKind, level: number): PaceStep | undefined {
   const runs = (results.pace?.runs ?? []).filter((r) => r.server === server);
   const capacity = paceCapacity(results.pace, server);
   const run = runs.find((r) => r.figures.capacity === capacity) ?? runs[0];
-  return run?.figures.steps.filter((s) => s.level === level).at(-1);
+  const steps = [
+    ...(run?.figures.steps ?? []),
+    ...(run?.figures.compared ? [run.figures.compared] : []),
+  ];
+  return steps.filter((s) => s.level === level).at(-1);
 }
 
 /** CPU ms per stream at a paced step: CPU time per second over streams started per second. */
@@ -87,8 +88,8 @@ export function targetsTable(results: BenchResults): TableSpec {
     results.idle.find((r) => r.level === idleLevel && r.server === server)?.figures.kibPerStream ??
     NaN;
   const [apiStep, peerStep] = [
-    paceStep(results, 'api', PEER_STREAMS),
-    paceStep(results, 'peer', PEER_STREAMS),
+    paceStep(results, 'api', COMPARED_STREAMS),
+    paceStep(results, 'peer', COMPARED_STREAMS),
   ];
   const memory = (engine: DatabaseEngine) => results.memory?.find((m) => m.engine === engine);
   const [pglite, postgres] = [memory('pglite'), memory('postgres')];
@@ -144,7 +145,7 @@ export function targetsTable(results: BenchResults): TableSpec {
     ],
     [
       '6',
-      `CPU per paced stream (${PEER_STREAMS} streams), vs the AI SDK peer`,
+      `CPU per paced stream (${COMPARED_STREAMS} streams), vs the AI SDK peer`,
       'ms',
       cpuMsPerPacedStream(apiStep),
       cpuMsPerPacedStream(peerStep),
@@ -162,7 +163,7 @@ export function targetsTable(results: BenchResults): TableSpec {
     ],
     [
       '6',
-      `first event p99 (${PEER_STREAMS} paced streams), vs the AI SDK peer`,
+      `first event p99 (${COMPARED_STREAMS} paced streams), vs the AI SDK peer`,
       'ms',
       apiStep?.firstEventP99 ?? NaN,
       peerStep?.firstEventP99 ?? NaN,
@@ -180,7 +181,7 @@ export function targetsTable(results: BenchResults): TableSpec {
     ],
     [
       '7',
-      `peak RSS at ${PEER_STREAMS} paced streams, PGlite vs PostgreSQL`,
+      `peak RSS at ${COMPARED_STREAMS} paced streams, PGlite vs PostgreSQL`,
       'MiB',
       pglite?.peakRssMiB ?? NaN,
       postgres?.peakRssMiB ?? NaN,
