@@ -17,7 +17,7 @@ import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
 import { DatabaseModule } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
-import { RuleLeadReader } from '../lead/rule-lead-reader';
+import { RuleLeadReader } from '../lead-extraction/rule-lead-reader';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';

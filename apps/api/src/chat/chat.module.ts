@@ -1,7 +1,7 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { chatConfig } from '../config/chat.config';
-import { LeadModule } from '../lead/lead.module';
+import { LeadExtractionModule } from '../lead-extraction/lead-extraction.module';
 import { LeadsModule } from '../leads/leads.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -13,7 +13,14 @@ import { GenerationRegistry } from './generation/generation-registry';
 import { trackSseStream } from './sse/nest-sse-stream';
 
 @Module({
-  imports: [ConfigModule.forFeature(chatConfig), AccessModule, LeadModule, LeadsModule, NotificationsModule, SessionsModule],
+  imports: [
+    ConfigModule.forFeature(chatConfig),
+    AccessModule,
+    LeadExtractionModule,
+    LeadsModule,
+    NotificationsModule,
+    SessionsModule,
+  ],
   controllers: [ChatController],
   providers: [ChatTurnService, GenerationRegistry, ChatGateway],
   exports: [GenerationRegistry],
