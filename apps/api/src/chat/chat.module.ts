@@ -5,6 +5,7 @@ import { LeadExtractionModule } from '../lead-extraction/lead-extraction.module'
 import { LeadsModule } from '../leads/leads.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { AccessModule } from '../access/access.module';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
@@ -20,6 +21,7 @@ import { trackSseStream } from './sse/nest-sse-stream';
     LeadsModule,
     NotificationsModule,
     SessionsModule,
+    TurnEventsModule,
   ],
   controllers: [ChatController],
   providers: [ChatTurnService, GenerationRegistry, ChatGateway],
