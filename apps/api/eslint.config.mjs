@@ -5,21 +5,24 @@ import baseConfig from '../../eslint.config.mjs';
  * model layer sits below the lead domain (the lead rules reach the demo model by injection,
  * `ModelModule.forRoot`), sessions and email below the chat turn, and the app wires them all.
  * `metrics/` sits just above `config/`, so that every layer, `common/` included, can record.
+ * `turn-events/` sits at the bottom, types only and its subject: the turn publishes to it and
+ * the features it does not call (feed, webhook, metrics) subscribe.
  * Specs may import across layers: like `app/`, a spec composes the real pieces.
  */
 const LAYERS = {
   config: [],
-  metrics: ['config'],
+  'turn-events': [],
+  metrics: ['config', 'turn-events'],
   common: ['metrics'],
   logging: [],
   database: ['config'],
   redis: ['config', 'common'],
   profile: ['config', 'common'],
   model: ['config', 'common', 'profile'],
-  lead: ['config', 'common', 'profile', 'model'],
+  'lead-extraction': ['config', 'common', 'profile', 'model'],
   sessions: ['config', 'common', 'database'],
   access: ['config', 'common', 'database', 'redis'],
-  leads: ['config', 'common', 'database', 'redis', 'profile', 'access'],
+  leads: ['config', 'common', 'database', 'redis', 'profile', 'access', 'turn-events'],
   email: ['config', 'common', 'profile', 'sessions'],
   notifications: [
     'config',
@@ -30,6 +33,7 @@ const LAYERS = {
     'sessions',
     'email',
     'leads',
+    'turn-events',
   ],
   chat: [
     'config',
@@ -39,13 +43,14 @@ const LAYERS = {
     'database',
     'profile',
     'model',
-    'lead',
+    'lead-extraction',
     'redis',
     'sessions',
     'access',
     'leads',
     'email',
     'notifications',
+    'turn-events',
   ],
   health: ['config', 'common', 'database', 'redis', 'chat'],
 };

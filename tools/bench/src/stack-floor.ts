@@ -19,8 +19,10 @@ const built = path.resolve('dist/apps/api/apps/api/src');
 // The built app, loaded at run time: the bench measures what ships, not a second compilation.
 const load = <T>(file: string): T => require(path.join(built, file)) as T;
 const { AppModule } = load<{ AppModule: Type }>('app/app.module.js');
-const { LeadExtractor } = load<{ LeadExtractor: Type }>('lead/lead-extractor.js');
-const { ClientRateLimitGuard } = load<{ ClientRateLimitGuard: Type }>('common/client-rate-limit.guard.js');
+const { LeadExtractor } = load<{ LeadExtractor: Type }>('lead-extraction/lead-extractor.js');
+const { ClientRateLimitGuard } = load<{ ClientRateLimitGuard: Type }>(
+  'common/client-rate-limit.guard.js',
+);
 const { API_PREFIX } = load<{ API_PREFIX: string }>('app/setup-app.js');
 
 async function start(): Promise<void> {

@@ -17,8 +17,9 @@ import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
 import { DatabaseModule } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
-import { RuleLeadReader } from '../lead/rule-lead-reader';
+import { RuleLeadReader } from '../lead-extraction/rule-lead-reader';
 import { MetricsModule } from '../metrics/metrics.module';
+import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
 import type { RedisConnection } from '../redis/redis-connection';
@@ -77,6 +78,7 @@ function sessionIdOf(request: Request): string | undefined {
       }),
     }),
     MetricsModule,
+    TurnEventsModule,
     ProfileModule,
     DatabaseModule,
     // The model layer is below the lead domain: the lead rules reach the demo model from here.

@@ -9,7 +9,7 @@ import type { ChatEvent } from '@chat/contracts';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
 import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
-import { RuleLeadReader } from '../lead/rule-lead-reader';
+import { RuleLeadReader } from '../lead-extraction/rule-lead-reader';
 import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
 import { DatabaseConnection } from '../database/database';

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { lastValueFrom } from 'rxjs';
 import type {
   ChatEvent,
@@ -15,14 +14,10 @@ import type {
 import { ApiError } from '../common/api-error';
 import { toErrorEvent } from '../common/error-event';
 import { chatConfig } from '../config/chat.config';
-import { outboxConfig } from '../config/outbox.config';
-import { assessLead } from '../lead/lead-assessment';
-import { LeadExtractor } from '../lead/lead-extractor';
-import { buildSystemPrompt, collectedDataMessage } from '../lead/system-prompt';
-import { LeadEvents } from '../leads/lead-events';
-import { LeadWebhook } from '../notifications/lead-webhook';
-import { NotificationDelivery } from '../notifications/notification-delivery';
-import { ApiMetrics, type TurnMeter } from '../metrics/api-metrics';
+import { assessLead } from '../lead-extraction/lead-assessment';
+import { LeadExtractor } from '../lead-extraction/lead-extractor';
+import { buildSystemPrompt, collectedDataMessage } from '../lead-extraction/system-prompt';
+import { TurnNotifications } from '../notifications/turn-notifications';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
@@ -31,6 +26,7 @@ import { SessionRepository, type TurnStart } from '../sessions/session-repositor
 import { ownsSession, type SessionCaller } from '../sessions/session-owner';
 import { publicSessionId, storedSessionId } from '../sessions/session-namespace';
 import { forbidden, hashSessionToken, newSessionToken } from '../sessions/session-token';
+import { TurnEvents } from '../turn-events/turn-events';
 import { ChatReplyCollector } from './chat-reply';
 import { conversationWindow } from './conversation-window';
 import type { Generation } from './generation/generation';
@@ -42,6 +38,8 @@ export const EMAIL_SENT_MESSAGE = 'Your details were sent to our team.';
 /**
  * Runs the turns of a conversation: the user's message in, the reply streamed out as protocol
  * events, then data extraction and, on the turn that completes the lead, the notification.
+ * What else a turn causes (the staff feed, the webhook's first attempt, the metrics) hangs off
+ * the turn's events (`TurnEvents`), each in its own module.
  * A turn is the unit of work: one write before the first token (the session and the visitor's
  * pending message), one transaction after the reply. A turn that fails is not kept (nothing
  * half-written); a cancelled one keeps what was said.
@@ -53,15 +51,12 @@ export class ChatTurnService {
   constructor(
     private readonly generations: GenerationRegistry,
     private readonly sessions: SessionRepository,
-    private readonly delivery: NotificationDelivery,
-    private readonly webhook: LeadWebhook,
-    private readonly leadEvents: LeadEvents,
+    private readonly notifications: TurnNotifications,
+    private readonly events: TurnEvents,
     private readonly model: ModelClient,
     private readonly extractor: LeadExtractor,
     @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
-    @Inject(outboxConfig.KEY) private readonly outboxSettings: ConfigType<typeof outboxConfig>,
-    private readonly metrics: ApiMetrics,
   ) {}
 
   /**
@@ -141,8 +136,14 @@ export class ChatTurnService {
     // The model calls are made once this turn of the event loop has read its other requests:
     // a wave of new streams would otherwise be started one after another, each behind the
     // previous one's SDK work, and the last `start` would wait for all of it.
-    const turn = this.metrics.turnStarted(startedAt);
-    setImmediate(() => void this.runTurn(generation, start, turn));
+    this.events.publish({
+      type: 'turn_started',
+      sessionId: generation.sessionId,
+      streamId: generation.streamId,
+      messageId: generation.messageId,
+      startedAt,
+    });
+    setImmediate(() => void this.runTurn(generation, start));
     return generation;
   }
 
@@ -180,8 +181,8 @@ export class ChatTurnService {
   private async runTurn(
     generation: Generation,
     start: Extract<TurnStart, { accepted: true }>,
-    turn: TurnMeter,
   ): Promise<void> {
+    const turn: TurnProgress = { chunks: 0 };
     try {
       // Regenerating, the history stops before the message asked again: the conversation is the
       // one its first answer read, so the extractor finds the details it found then, no more.
@@ -205,7 +206,13 @@ export class ChatTurnService {
       await this.completeTurn(generation, start, outcome, await lead, turn);
     } catch (error) {
       const event = toErrorEvent(error);
-      turn.failed(event.code);
+      this.events.publish({
+        type: 'reply_failed',
+        sessionId: generation.sessionId,
+        streamId: generation.streamId,
+        code: event.code,
+        chunks: turn.chunks,
+      });
       if (event.code === 'internal_error') {
         this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
       }
@@ -246,7 +253,7 @@ export class ChatTurnService {
     generation: Generation,
     collected: LeadData,
     conversation: readonly ConversationTurn[],
-    turn: TurnMeter,
+    turn: TurnProgress,
   ): Promise<ReplyOutcome> {
     const lead = assessLead(this.profile, collected);
     const systemPrompt = buildSystemPrompt(this.profile, lead);
@@ -260,7 +267,9 @@ export class ChatTurnService {
         next: (output) => {
           if (output.kind === 'delta') {
             generation.emit({ type: 'chunk', content: output.content });
-            turn.chunk();
+            if (turn.chunks++ === 0) {
+              this.events.publish({ type: 'first_token', streamId: generation.streamId });
+            }
           } else {
             generation.signal.removeEventListener('abort', onAbort);
             resolve({ finishReason: output.finishReason, usage: output.usage });
@@ -286,7 +295,7 @@ export class ChatTurnService {
     { leadId, replacesFrom }: Extract<TurnStart, { accepted: true }>,
     outcome: ReplyOutcome,
     collected: LeadData,
-    turn: TurnMeter,
+    turn: TurnProgress,
   ): Promise<void> {
     // The reply is what was streamed: the transcript shares the generation's joined text.
     const text = generation.replyText;
@@ -302,12 +311,10 @@ export class ChatTurnService {
       replacesFrom,
       lead: collected,
       isComplete: lead.is_complete,
-      notifications: [
-        { id: randomUUID(), channel: 'email' },
-        ...(this.webhook.enabled ? [{ id: randomUUID(), channel: 'webhook' as const }] : []),
-      ],
+      notifications: this.notifications.toQueue(),
     });
-    this.leadEvents.changed(leadId);
+    const { sessionId } = generation;
+    this.events.publish({ type: 'lead_updated', sessionId, leadId, lead });
     generation.emit({
       type: 'done',
       message_id: generation.messageId,
@@ -315,44 +322,41 @@ export class ChatTurnService {
       ...lead,
       ...(outcome.usage && { usage: outcome.usage }),
     });
-    turn.finished(outcome.finishReason, outcome.usage);
-    if (completedNow) this.metrics.leadCompleted(queued);
-    // The reply is complete: nothing after `done` may turn it into a failure. The webhook's first
-    // attempt goes on without the turn; the email's is awaited (for a while), for `email_sent`.
-    for (const { id } of queued.filter((notification) => notification.channel === 'webhook')) {
-      void this.delivery
-        .deliverNow(id)
-        .catch((error: unknown) => this.logger.error({ err: error }, 'Webhook attempt failed'));
+    const end = {
+      sessionId,
+      streamId: generation.streamId,
+      messageId: generation.messageId,
+      chunks: turn.chunks,
+      ...(outcome.usage && { usage: outcome.usage }),
+    };
+    this.events.publish(
+      outcome.finishReason === 'cancelled'
+        ? { type: 'reply_cancelled', ...end }
+        : { type: 'reply_completed', finishReason: outcome.finishReason, ...end },
+    );
+    if (completedNow) {
+      this.events.publish({
+        type: 'lead_completed',
+        sessionId,
+        leadId,
+        lead,
+        notifications: queued,
+      });
     }
+    // The reply is complete: nothing after `done` may turn it into a failure. The webhook's first
+    // attempt goes on without the turn (on `lead_completed`); the email's is awaited (for a
+    // while), for `email_sent`, which follows `done` if the mail server accepted it by then.
     const email = queued.find((notification) => notification.channel === 'email');
-    if (email) await this.notifyWithinTurn(generation, email.id);
-  }
-
-  /**
-   * The first attempt of a new notification, awaited for `NOTIFY_IN_TURN_TIMEOUT_MS` at most:
-   * `email_sent` follows `done` if the mail server accepted it by then. Otherwise the attempt
-   * goes on without the turn, and the outbox worker takes care of the rest.
-   */
-  private async notifyWithinTurn(generation: Generation, notificationId: string): Promise<void> {
-    const attempt = this.delivery.deliverNow(notificationId).catch((error: unknown) => {
-      this.logger.error(
-        { err: error, sessionId: generation.sessionId },
-        'Lead notification attempt failed',
-      );
-      return undefined;
-    });
-    const timeout = new AbortController();
-    const result = await Promise.race([
-      attempt,
-      delay(this.outboxSettings.inTurnTimeoutMs, undefined, { signal: timeout.signal }).catch(
-        () => undefined,
-      ),
-    ]);
-    timeout.abort();
     // The visitor learns that the details went out, never where to (recipients, a file path).
-    if (result?.status === 'sent')
+    if (email && (await this.notifications.sendEmailWithinTurn(email.id, sessionId))) {
       generation.emit({ type: 'email_sent', message: EMAIL_SENT_MESSAGE });
+    }
   }
+}
+
+/** What the turn counts while it runs, for its end events. */
+interface TurnProgress {
+  chunks: number;
 }
 
 interface ReplyOutcome {

@@ -1,10 +1,11 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { chatConfig } from '../config/chat.config';
-import { LeadModule } from '../lead/lead.module';
+import { LeadExtractionModule } from '../lead-extraction/lead-extraction.module';
 import { LeadsModule } from '../leads/leads.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { AccessModule } from '../access/access.module';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
@@ -13,7 +14,15 @@ import { GenerationRegistry } from './generation/generation-registry';
 import { trackSseStream } from './sse/nest-sse-stream';
 
 @Module({
-  imports: [ConfigModule.forFeature(chatConfig), AccessModule, LeadModule, LeadsModule, NotificationsModule, SessionsModule],
+  imports: [
+    ConfigModule.forFeature(chatConfig),
+    AccessModule,
+    LeadExtractionModule,
+    LeadsModule,
+    NotificationsModule,
+    SessionsModule,
+    TurnEventsModule,
+  ],
   controllers: [ChatController],
   providers: [ChatTurnService, GenerationRegistry, ChatGateway],
   exports: [GenerationRegistry],

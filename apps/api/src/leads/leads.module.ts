@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { LeadEvents } from './lead-events';
 import { LeadStore } from './lead-store';
 import { LeadsController } from './leads.controller';
+import { TurnLeadChanges } from './turn-lead-changes';
 
-/** Stored leads for the staff and integrations (PROTOCOL.md, Leads): the API, the export, the live feed. */
+/** Stored leads for the staff and integrations (PROTOCOL.md, Leads): the API, the export, the live feed (which hears of the chat turns' leads from their events). */
 @Module({
-  imports: [AccessModule],
+  imports: [AccessModule, TurnEventsModule],
   controllers: [LeadsController],
-  providers: [LeadStore, LeadEvents],
+  providers: [LeadStore, LeadEvents, TurnLeadChanges],
   exports: [LeadStore, LeadEvents],
 })
 export class LeadsModule {}

@@ -19,7 +19,7 @@ export type RateLimitTransport = 'http' | 'websocket';
 /**
  * What the API records for its operators (`/api/metrics`), one method per thing that happened.
  * Recording costs a counter increment or a histogram observation, once per turn, stream or
- * notification; per chunk, an integer increment in the turn's {@link TurnMeter}.
+ * notification; a turn's chunks are counted by the turn and added once, at its end.
  */
 @Injectable()
 export class ApiMetrics {
@@ -35,12 +35,16 @@ export class ApiMetrics {
     @InjectMetric(METRIC.modelTokens) readonly modelTokens: Counter<'kind'>,
     @InjectMetric(METRIC.streamsOpen) private readonly streamsOpen: Gauge<'transport'>,
     @InjectMetric(METRIC.leadsCompleted) private readonly leadsCompleted: Counter,
-    @InjectMetric(METRIC.notificationsQueued) private readonly notificationsQueued: Counter<'channel'>,
+    @InjectMetric(METRIC.notificationsQueued)
+    private readonly notificationsQueued: Counter<'channel'>,
     @InjectMetric(METRIC.notificationsSent) private readonly notificationsSent: Counter<'channel'>,
-    @InjectMetric(METRIC.notificationAttemptsFailed) private readonly attemptsFailed: Counter<'channel'>,
-    @InjectMetric(METRIC.notificationsFailed) private readonly notificationsFailed: Counter<'channel'>,
+    @InjectMetric(METRIC.notificationAttemptsFailed)
+    private readonly attemptsFailed: Counter<'channel'>,
+    @InjectMetric(METRIC.notificationsFailed)
+    private readonly notificationsFailed: Counter<'channel'>,
     @InjectMetric(METRIC.outboxOldestQueuedAge) private readonly outboxOldestQueuedAge: Gauge,
-    @InjectMetric(METRIC.rateLimitRefusals) private readonly refusals: Counter<'budget' | 'transport'>,
+    @InjectMetric(METRIC.rateLimitRefusals)
+    private readonly refusals: Counter<'budget' | 'transport'>,
   ) {
     // Every series of a bounded label set is exported from the start, at 0, so that a rate or
     // an alert over it has a value before the first event.
@@ -48,20 +52,30 @@ export class ApiMetrics {
       turnsFinished.inc({ finish_reason: finishReason }, 0);
     }
     for (const channel of NOTIFICATION_CHANNELS) {
-      for (const counter of [notificationsQueued, notificationsSent, attemptsFailed, notificationsFailed]) {
+      for (const counter of [
+        notificationsQueued,
+        notificationsSent,
+        attemptsFailed,
+        notificationsFailed,
+      ]) {
         counter.inc({ channel }, 0);
       }
     }
-    for (const transport of ['sse', 'websocket'] satisfies StreamTransport[]) streamsOpen.inc({ transport }, 0);
+    for (const transport of ['sse', 'websocket'] satisfies StreamTransport[])
+      streamsOpen.inc({ transport }, 0);
     // Reads have no WebSocket path.
-    for (const [budget, transport] of [['messages', 'http'], ['messages', 'websocket'], ['reads', 'http']] satisfies [RateLimitBudget, RateLimitTransport][]) {
+    for (const [budget, transport] of [
+      ['messages', 'http'],
+      ['messages', 'websocket'],
+      ['reads', 'http'],
+    ] satisfies [RateLimitBudget, RateLimitTransport][]) {
       refusals.inc({ budget, transport }, 0);
     }
   }
 
   /**
    * A turn was accepted; `startedAt` (`performance.now()`) is when its request reached the chat
-   * service. The meter records its first chunk, its chunks and its end.
+   * service. The meter records its first chunk and its end.
    */
   turnStarted(startedAt: number): TurnMeter {
     this.turnsStarted.inc();
@@ -111,11 +125,10 @@ export class ApiMetrics {
 }
 
 /**
- * One turn's measurements: its first chunk's time, its chunk count (an integer, added to the
- * counter once at the end) and its end, recorded once whichever way it ends.
+ * One turn's measurements: its first chunk's time and its end, recorded once whichever way it
+ * ends, with the count of chunks it streamed (an integer, added to the counter once at the end).
  */
 export class TurnMeter {
-  private chunks = 0;
   private over = false;
 
   constructor(
@@ -123,13 +136,13 @@ export class TurnMeter {
     private readonly startedAt: number,
   ) {}
 
-  chunk(): void {
-    if (this.chunks++ === 0) this.metrics.timeToFirstToken.observe(this.secondsSoFar());
+  firstToken(): void {
+    this.metrics.timeToFirstToken.observe(this.secondsSoFar());
   }
 
   /** The turn said `done`. */
-  finished(finishReason: FinishReason, usage?: TokenUsage): void {
-    if (!this.end(finishReason)) return;
+  finished(finishReason: FinishReason, chunks: number, usage?: TokenUsage): void {
+    if (!this.end(finishReason, chunks)) return;
     // As the provider reported it: a counter refuses anything but a finite, non-negative number.
     if (usage && usage.prompt_tokens >= 0 && usage.completion_tokens >= 0) {
       this.metrics.modelTokens.inc({ kind: 'prompt' }, usage.prompt_tokens);
@@ -138,16 +151,16 @@ export class TurnMeter {
   }
 
   /** The turn ended with an error event. */
-  failed(code: ErrorCode): void {
-    if (this.end('error')) this.metrics.turnErrors.inc({ code });
+  failed(code: ErrorCode, chunks: number): void {
+    if (this.end('error', chunks)) this.metrics.turnErrors.inc({ code });
   }
 
-  private end(finishReason: FinishReason | 'error'): boolean {
+  private end(finishReason: FinishReason | 'error', chunks: number): boolean {
     if (this.over) return false;
     this.over = true;
     this.metrics.turnsFinished.inc({ finish_reason: finishReason });
     this.metrics.turnDuration.observe({ finish_reason: finishReason }, this.secondsSoFar());
-    if (this.chunks > 0) this.metrics.chunksStreamed.inc(this.chunks);
+    if (chunks > 0) this.metrics.chunksStreamed.inc(chunks);
     return true;
   }
 

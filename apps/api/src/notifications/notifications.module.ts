@@ -5,6 +5,7 @@ import { outboxConfig } from '../config/outbox.config';
 import { webhookConfig } from '../config/webhook.config';
 import { EmailModule } from '../email/email.module';
 import { LeadsModule } from '../leads/leads.module';
+import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { ErasureNoticeDelivery } from './erasure-notice-delivery';
 import { ErasureNoticeOutbox } from './erasure-notice-outbox';
 import { LeadErasure } from './lead-erasure';
@@ -13,6 +14,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { NotificationDelivery } from './notification-delivery';
 import { NotificationOutbox } from './notification-outbox';
 import { NotificationWorker } from './notification-worker';
+import { TurnNotifications } from './turn-notifications';
 
 /** The durable outbox of lead notifications (email, and the webhook when configured) and of `lead.erased` notices, their delivery and this instance's worker. */
 @Module({
@@ -23,16 +25,18 @@ import { NotificationWorker } from './notification-worker';
     EmailModule,
     LeadsModule,
     SessionsModule,
+    TurnEventsModule,
   ],
   providers: [
     NotificationOutbox,
     NotificationDelivery,
     NotificationWorker,
+    TurnNotifications,
     LeadWebhook,
     LeadErasure,
     ErasureNoticeOutbox,
     ErasureNoticeDelivery,
   ],
-  exports: [NotificationOutbox, NotificationDelivery, LeadWebhook, ConfigModule],
+  exports: [NotificationOutbox, TurnNotifications, ConfigModule],
 })
 export class NotificationsModule {}

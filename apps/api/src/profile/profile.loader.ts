@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parseDocument } from 'yaml';
-import { AssistantProfileSchema, type AssistantProfileDefinition } from './assistant-profile';
+import type { AssistantProfileDefinition } from './assistant-profile';
+import { AssistantProfileSchema } from './profile-schema';
 
 /**
  * Reads and validates an assistant profile file. Throws one Error that names the file and every

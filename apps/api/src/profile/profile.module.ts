@@ -25,8 +25,10 @@ import { ASSISTANT_PROFILE, CLIENT_PROFILE } from './profile.tokens';
     {
       provide: CLIENT_PROFILE,
       inject: [ASSISTANT_PROFILE, modelConfig.KEY],
-      useFactory: (profile: AssistantProfileDefinition, model: ConfigType<typeof modelConfig>): AssistantProfile =>
-        toClientProfile(profile, { model: model.model, demo: model.demo }),
+      useFactory: (
+        profile: AssistantProfileDefinition,
+        model: ConfigType<typeof modelConfig>,
+      ): AssistantProfile => toClientProfile(profile, { model: model.model, demo: model.demo }),
     },
   ],
   exports: [ASSISTANT_PROFILE, CLIENT_PROFILE],

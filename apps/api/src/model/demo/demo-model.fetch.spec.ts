@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
 import { defaultProfilePath } from '../../config/profile.config';
 import type { ConversationTurn } from '../model-output';
-import { RuleLeadExtractor } from '../../lead/rule-lead-extractor';
-import { assessLead } from '../../lead/lead-assessment';
-import { RuleLeadReader } from '../../lead/rule-lead-reader';
+import { RuleLeadExtractor } from '../../lead-extraction/rule-lead-extractor';
+import { assessLead } from '../../lead-extraction/lead-assessment';
+import { RuleLeadReader } from '../../lead-extraction/rule-lead-reader';
 import { loadAssistantProfile } from '../../profile/profile.loader';
 import { createDemoModelFetch, DEMO_MODEL_BASE_URL } from './demo-model.fetch';
 import { demoReply } from './demo-reply';

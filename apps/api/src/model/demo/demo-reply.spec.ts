@@ -1,7 +1,7 @@
 import { defaultProfilePath } from '../../config/profile.config';
 import type { ConversationTurn } from '../model-output';
-import { findLeadInConversation } from '../../lead/lead-rules';
-import { RuleLeadReader } from '../../lead/rule-lead-reader';
+import { findLeadInConversation } from '../../lead-extraction/lead-rules';
+import { RuleLeadReader } from '../../lead-extraction/rule-lead-reader';
 import { loadAssistantProfile } from '../../profile/profile.loader';
 import { bestKnowledge, DEMO_COMPLETION_MESSAGE, demoReply } from './demo-reply';
 

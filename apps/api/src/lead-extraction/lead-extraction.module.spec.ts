@@ -2,12 +2,12 @@ import { Test } from '@nestjs/testing';
 import { ModelModule } from '../model/model.module';
 import { ProfileModule } from '../profile/profile.module';
 import { LeadExtractor } from './lead-extractor';
-import { LeadModule } from './lead.module';
+import { LeadExtractionModule } from './lead-extraction.module';
 import { ModelLeadExtractor } from './model-lead-extractor';
 import { RuleLeadExtractor } from './rule-lead-extractor';
 import { RuleLeadReader } from './rule-lead-reader';
 
-describe('LeadModule', () => {
+describe('LeadExtractionModule', () => {
   const names = ['OPENAI_API_KEY', 'OPENAI_BASE_URL'] as const;
   const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
 
@@ -24,7 +24,11 @@ describe('LeadModule', () => {
       else process.env[name] = env[name];
     }
     const moduleRef = await Test.createTestingModule({
-      imports: [ProfileModule, ModelModule.forRoot({ demoLeadReader: RuleLeadReader }), LeadModule],
+      imports: [
+        ProfileModule,
+        ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
+        LeadExtractionModule,
+      ],
     }).compile();
     const extractor = moduleRef.get(LeadExtractor);
     await moduleRef.close();

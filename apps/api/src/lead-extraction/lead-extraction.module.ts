@@ -31,4 +31,4 @@ import { RuleLeadExtractor } from './rule-lead-extractor';
   ],
   exports: [LeadExtractor],
 })
-export class LeadModule {}
+export class LeadExtractionModule {}
