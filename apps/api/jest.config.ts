@@ -17,8 +17,9 @@ export default {
   moduleFileExtensions: ['ts', 'js'],
   // As main.ts does first: Nest's decorators read and write metadata through it.
   setupFiles: ['reflect-metadata'],
-  // request-filtering-agent ships ES modules only: compiled like the sources, as Jest runs CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!request-filtering-agent/)'],
+  // request-filtering-agent and eventsource-parser ship ES modules only: compiled like the
+  // sources, as Jest runs CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(request-filtering-agent|eventsource-parser)/)'],
   // Finds the test PostgreSQL server once: the store suites run on it as well as on PGlite.
   globalSetup: '<rootDir>/../../libs/test-support/src/postgres-global-setup.ts',
   coverageDirectory: '../../coverage/apps/api',

@@ -7,6 +7,8 @@ export default {
   transform: {
     '^.+\\.[tj]s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
   },
+  // eventsource-parser (read by the test support's SSE reader) is published as ES modules only.
+  transformIgnorePatterns: ['/node_modules/(?!eventsource-parser/)'],
   moduleFileExtensions: ['ts', 'js'],
   globalSetup: '<rootDir>/src/support/global-setup.ts',
   globalTeardown: '<rootDir>/src/support/global-teardown.ts',

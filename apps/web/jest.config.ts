@@ -12,7 +12,7 @@ export default {
     ],
   },
   // marked ships ES modules only.
-  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|marked/))'],
+  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|marked/|eventsource-parser/))'],
   moduleFileExtensions: ['ts', 'html', 'js', 'json', 'mjs'],
   snapshotSerializers: [
     'jest-preset-angular/build/serializers/no-ng-attributes',
