@@ -1,4 +1,5 @@
 export * from './lib/access';
+export * from './lib/assistants';
 export * from './lib/errors';
 export * from './lib/events';
 export * from './lib/event-guard';

@@ -1,3 +1,5 @@
+import type { AssistantAppearance, AssistantNotifications } from '@chat/contracts';
+
 /*
  * The assistant profile as written in its YAML file. Keys keep the file's snake_case so that a
  * problem reported by the loader names exactly the key to fix.
@@ -47,4 +49,28 @@ export interface AssistantProfileDefinition {
   privacy_notice?: string;
   /** The business's privacy policy, linked from the notice. */
   privacy_url?: string;
+  /** How the widget draws the assistant (defaults in `public-assistant.ts` when left out). */
+  appearance?: AssistantAppearance;
+  /** The website origins allowed to embed the assistant (`https://host[:port]`). */
+  allowed_origins?: string[];
+  /** Who hears of its completed leads. */
+  notifications?: AssistantNotifications;
 }
+
+/** The largest profile staff may write: bounds that keep a prompt, a row and an editor sane. */
+export const PROFILE_LIMITS = {
+  name: 100,
+  persona: 4_000,
+  greeting: 1_000,
+  instructions: 20_000,
+  fallback_answer: 4_000,
+  privacy_notice: 500,
+  field_text: 500,
+  fields: 30,
+  options: 50,
+  knowledge: 200,
+  keywords: 50,
+  answer: 10_000,
+  allowed_origins: 20,
+  email_recipients: 20,
+} as const;

@@ -78,3 +78,37 @@ export function MentionsField(): PropertyDecorator {
       },
     });
 }
+
+/** Hosts a page may be served from over plain http: a developer's own machine. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether `value` is a web origin as a browser sends it: `https://host[:port]`, http only for localhost. */
+export function isWebOrigin(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  const schemeAllowed =
+    url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
+  return schemeAllowed && url.origin === value;
+}
+
+/** Each item is a web origin (see {@link isWebOrigin}). */
+export function EachWebOrigin(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'eachWebOrigin',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) => !Array.isArray(value) || value.every(isWebOrigin),
+        defaultMessage: (args?: ValidationArguments) => {
+          const bad = Array.isArray(args?.value) ? args.value.filter((v) => !isWebOrigin(v)) : [];
+          return `each origin must be https://host[:port] (http only for localhost), not ${bad.map((v) => JSON.stringify(v)).join(', ')}`;
+        },
+      },
+    });
+}
