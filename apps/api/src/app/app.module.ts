@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { SESSION_TOKEN_HEADER } from '@chat/contracts';
 import { AccessModule } from '../access/access.module';
+import { AssistantsModule } from '../assistants/assistants.module';
 import { ChatModule } from '../chat/chat.module';
 import { LeadsModule } from '../leads/leads.module';
 import { apiKeyOf } from '../common/principal';
@@ -84,6 +85,7 @@ function sessionIdOf(request: Request): string | undefined {
     // The model layer is below the lead domain: the lead rules reach the demo model from here.
     ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
     AccessModule,
+    AssistantsModule,
     LeadsModule,
     ChatModule,
     HealthModule,

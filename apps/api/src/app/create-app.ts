@@ -5,7 +5,10 @@ import { setupApp } from './setup-app';
 
 /** The application as it runs in production, not yet listening. */
 export async function createApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   setupApp(app);
   return app;
 }

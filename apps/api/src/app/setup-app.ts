@@ -20,6 +20,9 @@ import { portalFiles } from '../portal/portal-files';
 
 export const API_PREFIX = 'api';
 
+/** The media types a YAML body may come as. */
+const YAML_MEDIA_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
 /**
  * Applies everything global: logging, body limits, security headers, CORS, validation, the
  * error filter, the WebSocket adapter and the OpenAPI document. `main.ts` and the integration
@@ -33,6 +36,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.use(httpLogger(pino));
   app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  // A profile file posted as such (`POST /admin/assistants`): its text, parsed by the assistant store.
+  app.useBodyParser('text', { type: YAML_MEDIA_TYPES, limit: config.bodyLimitBytes });
   app.use(refuseDeeplyNestedBodies);
   // Body parser errors (bad JSON, too large, too deep) happen before Nest's router and its filters.
   app.use(answerBodyParserErrors);

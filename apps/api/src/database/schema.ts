@@ -6,6 +6,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -224,6 +225,52 @@ export const erasureNotices = pgTable(
   ],
 );
 
+/**
+ * An assistant (PROTOCOL.md, Assistants): its one draft, which staff edit, and whether it is the
+ * deployment's default (at most one is: the partial unique index) or archived. Its published
+ * versions are in `assistant_versions`. `updated_by` is the staff email of the last change.
+ */
+export const assistants = pgTable(
+  'assistants',
+  {
+    id: text('id').primaryKey(),
+    /** The profile's keys as JSON (`AssistantProfileDefinition`), valid when saved. */
+    draft: jsonb('draft').$type<Record<string, unknown>>().notNull(),
+    isDefault: boolean('is_default').notNull().default(false),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (table) => [
+    check('assistants_id_check', sql`${table.id} ~ '^[a-z0-9-]{1,64}$'`),
+    uniqueIndex('assistants_one_default_uq')
+      .on(table.isDefault)
+      .where(sql`${table.isDefault}`),
+  ],
+);
+
+/**
+ * A published version of an assistant: written once, never changed (a trigger of migration 0004
+ * refuses updates); the highest number is the live one. Restoring an old one publishes a copy.
+ */
+export const assistantVersions = pgTable(
+  'assistant_versions',
+  {
+    assistantId: text('assistant_id')
+      .notNull()
+      .references(() => assistants.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+    publishedBy: text('published_by').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.assistantId, table.version] }),
+    check('assistant_versions_version_check', sql`${table.version} > 0`),
+  ],
+);
+
 export const schema = {
   apiKeys,
   staffUsers,
@@ -234,4 +281,6 @@ export const schema = {
   leads,
   notifications,
   erasureNotices,
+  assistants,
+  assistantVersions,
 };

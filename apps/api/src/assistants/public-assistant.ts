@@ -1,0 +1,28 @@
+import type { AssistantAppearance, PublicAssistant } from '@chat/contracts';
+import { toClientProfile } from '../profile/client-profile';
+import type { PublishedAssistant } from './assistant-store';
+
+/** The widget's look for an assistant whose profile sets none: its name, on the usual corner. */
+export const DEFAULT_APPEARANCE: Omit<AssistantAppearance, 'title'> = {
+  accent_color: '#2563eb',
+  launcher_label: 'Chat with us',
+  position: 'bottom-right',
+};
+
+/** What `GET /assistants/{id}` shows of a published version: no instructions, rules or recipients. */
+export function toPublicAssistant(
+  published: PublishedAssistant,
+  model: { model: string; demo: boolean },
+): PublicAssistant {
+  const { name, greeting, fields } = toClientProfile(published.definition, model);
+  return {
+    id: published.id,
+    name,
+    greeting,
+    model: model.model,
+    demo: model.demo,
+    version: published.version,
+    fields,
+    appearance: published.definition.appearance ?? { title: name, ...DEFAULT_APPEARANCE },
+  };
+}
