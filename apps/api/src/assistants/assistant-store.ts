@@ -147,7 +147,11 @@ export class AssistantStore {
   }
 
   /** {@link create} from a profile file's text; the id is `id` if given, else the file's. */
-  createFromYaml(text: string, id: string | undefined, actor: string): Promise<AssistantDetail> {
+  async createFromYaml(
+    text: string,
+    id: string | undefined,
+    actor: string,
+  ): Promise<AssistantDetail> {
     const draft = draftFromYaml(text);
     const assistantId = id ?? draft['id'];
     return this.create(assistantId, { ...draft, id: assistantId }, actor);

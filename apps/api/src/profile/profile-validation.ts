@@ -35,7 +35,9 @@ export function readProfileYaml(
   if (document.errors.length > 0) {
     return {
       ok: false,
-      problems: document.errors.map((error) => `YAML: ${error.message.split('\n')[0]}`),
+      problems: document.errors.map(
+        (error) => `YAML: ${error.message.split('\n')[0].replace(/:$/, '')}`,
+      ),
     };
   }
   return { ok: true, value: document.toJS() };
