@@ -40,6 +40,15 @@ describe('OpenAPI document', () => {
         'GET /api/leads/{leadId}',
         'POST /api/leads/{leadId}/notifications/retry',
         'DELETE /api/leads/{leadId}',
+        'GET /api/admin/assistants',
+        'POST /api/admin/assistants',
+        'GET /api/admin/assistants/{id}',
+        'DELETE /api/admin/assistants/{id}',
+        'GET /api/admin/assistants/{id}/export.yaml',
+        'PUT /api/admin/assistants/{id}/draft',
+        'POST /api/admin/assistants/{id}/publish',
+        'POST /api/admin/assistants/{id}/versions/{n}/restore',
+        'GET /api/assistants/{id}',
       ].sort(),
     );
     const schemas = Object.keys(document.components.schemas);
@@ -67,6 +76,14 @@ describe('OpenAPI document', () => {
     expect(document.components.schemas.LeadSummaryDto.properties.fields.example).toMatchObject({ name: 'Ana Silva' });
     expect(stream.responses['403'].content['application/json'].schema.$ref).toBe('#/components/schemas/ApiErrorDto');
     expect(document.components.schemas.StartEventDto.properties.session_token).toBeDefined();
+    // Assistants: staff only, created from JSON or a profile file, described publicly.
+    const createAssistant = document.paths['/api/admin/assistants'].post;
+    expect(createAssistant.security).toEqual([{ 'staff-session': [] }]);
+    expect(Object.keys(createAssistant.requestBody.content)).toEqual(['application/json', 'application/yaml']);
+    expect(Object.keys(document.paths['/api/admin/assistants/{id}/export.yaml'].get.responses['200'].content)).toEqual(['application/yaml']);
+    expect(document.paths['/api/assistants/{id}'].get.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/PublicAssistantDto',
+    );
   });
 
   it('serves the interactive docs', async () => {
