@@ -5,6 +5,7 @@
  *                 [--idle 1000,5000,10000] [--cancel 200] [--skip-load] [--skip-idle] [--skip-cancel]
  *                 [--skip-retained] [--skip-split] [--tokens 200]
  *                 [--api-main dist/apps/api/main.js] [--compare other/build/main.js]
+ *                 [--compare-node /usr/bin/node]
  *                 [--database pglite|postgres] [--redis]
  *                 [--skip-pace] [--pace-levels 25,50,100] [--pace-step-ms 10000] [--skip-memory]
  *                 [--skip-scale-out] [--scale-out-b-core 1]
@@ -108,6 +109,7 @@ const { values } = parseArgs({
      * one build vary by up to 10% on this machine, so a change's effect is read from pairs.
      */
     compare: { type: 'string' },
+    'compare-node': { type: 'string' },
     /**
      * The API's database: `pglite`, embedded in the API's process (a new data folder for each
      * server started), or `postgres`, a new database on the local server (`TEST_POSTGRES_URL`),
@@ -164,7 +166,13 @@ async function databaseEnv(
 const quick = values.quick ?? false;
 const list = (value: string | undefined, fallback: number[]) =>
   value ? value.split(',').map(Number) : fallback;
-const reps = Number(values.reps ?? (values.compare ? 8 : quick ? 1 : 3));
+/**
+ * What `--compare` runs against the build under test: another build, or with `--compare-node`
+ * (alone or beside `--compare`) a build on another Node.js binary, e.g. Node 20 against 24.
+ */
+const compareNode = values['compare-node'];
+const compareWith = values.compare ?? (compareNode ? values['api-main'] : undefined);
+const reps = Number(values.reps ?? (compareWith ? 8 : quick ? 1 : 3));
 const levels = list(values.levels, [1, 50, 500]);
 const durationMs = Number(values['duration-ms'] ?? (quick ? 1500 : 3000));
 const fileLimit =
@@ -219,7 +227,12 @@ async function startServer(
   upstreamPort: number,
   inspectorPort?: number,
   apiMain = values['api-main'],
-  instance: { core?: number; env?: Record<string, string>; engine?: DatabaseEngine } = {},
+  instance: {
+    core?: number;
+    env?: Record<string, string>;
+    engine?: DatabaseEngine;
+    node?: string;
+  } = {},
 ): Promise<BenchProcess> {
   return startServerUnderTest({
     kind,
@@ -227,6 +240,7 @@ async function startServer(
     apiMain,
     inspectorPort,
     core: instance.core,
+    node: instance.node,
     env: isApiApp(kind)
       ? { MAIL_OUTBOX_DIR: outboxDir, ...(await databaseEnv(instance.engine)), ...instance.env }
       : {},
@@ -298,10 +312,13 @@ async function runAlternating<K extends string>(
  * `--compare`: the build under test (`--api-main`) and `other` in alternating pairs, 50 burst
  * streams at a time, at `shortTokens` and at the configured reply length.
  */
-async function compareBuilds(other: string): Promise<NonNullable<BenchResults['compare']>> {
+async function compareBuilds(
+  other: string,
+  node?: string,
+): Promise<NonNullable<BenchResults['compare']>> {
   const contenders: Contenders<'build' | 'other'> = {
     build: (upstreamPort) => startServer('api', upstreamPort),
-    other: (upstreamPort) => startServer('api', upstreamPort, undefined, other),
+    other: (upstreamPort) => startServer('api', upstreamPort, undefined, other, { node }),
   };
   const points: NonNullable<BenchResults['compare']>['points'] = [];
   for (const length of [shortTokens, tokens]) {
@@ -311,7 +328,10 @@ async function compareBuilds(other: string): Promise<NonNullable<BenchResults['c
     await fake.stop();
     points.push({ tokens: length, ...runs });
   }
-  return { other, points };
+  const on = node
+    ? ` on ${node} (${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}, this build on ${process.version})`
+    : '';
+  return { other: `${other}${on}`, points };
 }
 
 function medianFigures(runs: LoadFigures[]): LoadFigures {
@@ -459,7 +479,7 @@ function scaleOut(): Promise<ScaleOutResults> {
 /** A scenario left out by `--skip-<name>`, or by `--compare`, which runs only its own. */
 const skip = (
   name: 'load' | 'split' | 'idle' | 'retained' | 'cancel' | 'pace' | 'memory' | 'scale-out',
-) => values.compare !== undefined || values[`skip-${name}`] === true;
+) => compareWith !== undefined || values[`skip-${name}`] === true;
 
 async function main(): Promise<void> {
   try {
@@ -575,7 +595,7 @@ async function main(): Promise<void> {
   if (!skip('pace')) results.pace = await measurePace();
   if (!skip('memory')) results.memory = await measureDatabaseMemory();
   if (values.redis && !skip('scale-out')) results.scaleOut = await scaleOut();
-  if (values.compare) results.compare = await compareBuilds(values.compare);
+  if (compareWith) results.compare = await compareBuilds(compareWith, compareNode);
   const tables = renderTables(results);
   console.log(`\n${tables}`);
   const dir = path.join(root, 'bench-results');

@@ -25,9 +25,10 @@ export function startNode(
   args: string[],
   env: Record<string, string>,
   port: number,
+  node = process.execPath,
 ): BenchProcess {
   const script = 'ulimit -n "$(ulimit -Hn)"; exec taskset -c "$0" "$@"';
-  const child = spawn('bash', ['-c', script, String(core), process.execPath, ...args], {
+  const child = spawn('bash', ['-c', script, String(core), node, ...args], {
     // The bench resolves `@chat/*` through tsconfig.base.json (TS_NODE_PROJECT); its children
     // do not: the relay, the fake upstream and stack-floor.ts compile on @swc-node's defaults.
     env: { ...process.env, TS_NODE_PROJECT: undefined, ...env },
@@ -139,6 +140,8 @@ export interface ServerUnderTest {
   /** Where the server's inspector listens, for a `HeapProbe`. */
   inspectorPort?: number;
   core?: number;
+  /** The Node.js binary of the API's build (`--compare-node`); the bench's own otherwise. */
+  node?: string;
   /** The API's settings beyond the bench's own: its data folder or database, outbox, Redis… */
   env?: Record<string, string>;
 }
@@ -171,6 +174,7 @@ export async function startServerUnderTest(server: ServerUnderTest): Promise<Ben
           ...server.env,
         },
         port,
+        server.node,
       )
     : startNode(
         server.core ?? 0,

@@ -5,6 +5,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { DatabaseConnection, rowsOf } from './database';
 
+// Each test starts PGlite (its WebAssembly and `initdb`): seconds on a busy machine.
+jest.setTimeout(60_000);
+
 describe('DatabaseConnection on PGlite', () => {
   let dataDir: string;
 
