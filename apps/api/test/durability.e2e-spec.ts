@@ -11,7 +11,7 @@ import {
   waitFor,
 } from '@chat/test-support';
 import { SessionRepository } from '../src/sessions/session-repository';
-import { describeOnPostgres, openTestDatabase } from './support/test-database';
+import { describeOnPostgres, importDefaultAssistant, openTestDatabase } from './support/test-database';
 
 const scratch = new ScratchDirs();
 afterAll(() => scratch.removeAll());
@@ -138,6 +138,7 @@ describe('durable data (the built server on its embedded database)', () => {
 describeOnPostgres('two instances on one PostgreSQL database', () => {
   it('deliver every queued notification exactly once between them', async () => {
     const database = await openTestDatabase('postgres');
+    await importDefaultAssistant(database.connection);
     const smtp = await startSmtpListener();
     const apis: RunningBuiltApi[] = [];
     try {

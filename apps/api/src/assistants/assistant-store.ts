@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { AssistantDetail, AssistantDraft, AssistantSummary } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { type Database, DatabaseConnection } from '../database/database';
-import { assistants, assistantVersions } from '../database/schema';
+import { assistants, assistantVersions, sessions } from '../database/schema';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_ID, ASSISTANT_ID_MESSAGE } from '../profile/profile-schema';
 import { checkProfile, readProfileYaml } from '../profile/profile-validation';
@@ -239,6 +239,15 @@ export class AssistantStore {
     );
   }
 
+  /** The definition of version `version` of `id` (archived or not: its sessions run on), if any. */
+  async version(id: string, version: number): Promise<AssistantProfileDefinition | undefined> {
+    const [row] = await this.db
+      .select({ definition: assistantVersions.definition })
+      .from(assistantVersions)
+      .where(and(eq(assistantVersions.assistantId, id), eq(assistantVersions.version, version)));
+    return row?.definition as unknown as AssistantProfileDefinition | undefined;
+  }
+
   /** The default assistant's id (none before the first start's import). */
   async defaultId(): Promise<string | undefined> {
     const [row] = await this.db
@@ -269,6 +278,11 @@ export class AssistantStore {
         definition: { ...definition },
         publishedBy: IMPORTED_BY,
       });
+      // Sessions from before assistants (migration 0005 found none to name) ran this profile.
+      await tx
+        .update(sessions)
+        .set({ assistantId: definition.id, assistantVersion: 1 })
+        .where(isNull(sessions.assistantId));
       return true;
     });
   }

@@ -7,6 +7,7 @@ import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { AssistantStore } from './assistant-store';
 import { AssistantsController } from './assistants.controller';
 import { PublicAssistantController } from './public-assistant.controller';
+import { PublishedAssistants } from './published-assistants';
 
 /**
  * Assistants in the database (PROTOCOL.md, Assistants): the staff's API to edit and publish them,
@@ -16,8 +17,8 @@ import { PublicAssistantController } from './public-assistant.controller';
 @Module({
   imports: [AccessModule, ConfigModule.forFeature(modelConfig)],
   controllers: [AssistantsController, PublicAssistantController],
-  providers: [AssistantStore],
-  exports: [AssistantStore],
+  providers: [AssistantStore, PublishedAssistants],
+  exports: [AssistantStore, PublishedAssistants],
 })
 export class AssistantsModule implements OnModuleInit {
   private readonly logger = new Logger(AssistantsModule.name);

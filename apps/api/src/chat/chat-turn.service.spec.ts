@@ -65,6 +65,8 @@ describe('ChatTurnService', () => {
         ],
       })
         .compile();
+      // The first start's import of the profile as the default assistant (an init hook).
+      await moduleRef.init();
       // The failures these tests cause on purpose are logged; the logs are not what is tested.
       moduleRef.useLogger(false);
     } finally {
@@ -124,6 +126,8 @@ describe('ChatTurnService', () => {
       message_id: generation.messageId,
       stream_id: generation.streamId,
       model: 'gpt-4o-mini',
+      assistant_id: 'trading-education',
+      assistant_version: 1,
       session_token: tokens.get('turn-events'),
     });
     const reply = events.flatMap((event) => (event.type === 'chunk' ? [event.content] : [])).join('');

@@ -20,8 +20,8 @@ import { buildSystemPrompt, collectedDataMessage } from '../lead-extraction/syst
 import { TurnNotifications } from '../notifications/turn-notifications';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
+import { PublishedAssistants } from '../assistants/published-assistants';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { SessionRepository, type TurnStart } from '../sessions/session-repository';
 import { ownsSession, type SessionCaller } from '../sessions/session-owner';
 import { publicSessionId, storedSessionId } from '../sessions/session-namespace';
@@ -55,7 +55,7 @@ export class ChatTurnService {
     private readonly events: TurnEvents,
     private readonly model: ModelClient,
     private readonly extractor: LeadExtractor,
-    @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
+    private readonly assistants: PublishedAssistants,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
@@ -113,6 +113,8 @@ export class ChatTurnService {
         maxMessages: this.config.sessionMaxMessages,
         maxSessions: this.config.sessionsMax,
         historyLimit: this.config.contextMaxMessages,
+        assistantId: request.assistant_id,
+        heldVersions: this.assistants.held(),
       });
     } catch (error) {
       this.generations.discard(generation);
@@ -120,7 +122,24 @@ export class ChatTurnService {
     }
     if (!start.accepted) {
       this.generations.discard(generation);
-      throw this.refusal(start.reason);
+      throw this.refusal(start, request.assistant_id);
+    }
+    // The version's definition came with the statement unless this instance held it already.
+    const { assistant } = start;
+    const profile =
+      (assistant.definition &&
+        this.assistants.remember(
+          assistant.id,
+          assistant.version,
+          // Stored by the assistants module, checked by the profile schema when published.
+          assistant.definition as AssistantProfileDefinition,
+        )) ??
+      this.assistants.cached(assistant.id, assistant.version);
+    if (!profile) {
+      // Cannot happen (the statement sends what the cache lacks, which never forgets): refused whole.
+      this.generations.discard(generation);
+      await this.sessions.discardTurn(generation.promptMessageId);
+      throw new ApiError('internal_error', 'The assistant version could not be read.');
     }
     this.generations.confirmOwner(generation, start.owner);
     generation.replacesFrom = start.replacesFrom;
@@ -131,6 +150,8 @@ export class ChatTurnService {
       message_id: generation.messageId,
       stream_id: generation.streamId,
       model: this.model.modelName,
+      assistant_id: assistant.id,
+      assistant_version: assistant.version,
       ...(start.created && newToken && { session_token: newToken }),
     });
     // The model calls are made once this turn of the event loop has read its other requests:
@@ -143,7 +164,7 @@ export class ChatTurnService {
       messageId: generation.messageId,
       startedAt,
     });
-    setImmediate(() => void this.runTurn(generation, start));
+    setImmediate(() => void this.runTurn(generation, start, profile));
     return generation;
   }
 
@@ -167,10 +188,14 @@ export class ChatTurnService {
     );
     if (!session) throw new ApiError('not_found', 'No such session.');
     if (!ownsSession(caller, session.owner)) throw forbidden();
+    const profile = await this.assistants.definition(
+      session.assistant.id,
+      session.assistant.version,
+    );
     return {
       session_id: publicId,
       messages: session.messages,
-      ...assessLead(this.profile, session.lead),
+      ...assessLead(profile, session.lead),
       email_status: session.emailStatus,
       active_stream: running
         ? { stream_id: running.streamId, message_id: running.messageId }
@@ -181,6 +206,7 @@ export class ChatTurnService {
   private async runTurn(
     generation: Generation,
     start: Extract<TurnStart, { accepted: true }>,
+    profile: AssistantProfileDefinition,
   ): Promise<void> {
     const turn: TurnProgress = { chunks: 0 };
     try {
@@ -190,11 +216,11 @@ export class ChatTurnService {
         [...start.history, { role: 'user', content: start.prompt }],
         this.config.contextMaxChars,
       );
-      const reply = this.streamReply(generation, start.lead, conversation, turn);
+      const reply = this.streamReply(generation, profile, start.lead, conversation, turn);
       // The details are taken from what the visitor wrote, so they are read from the conversation
       // up to this message while the reply streams: `done` does not wait for a second call.
       const lead = this.extractor
-        .extract(conversation, start.lead)
+        .extract(profile, conversation, start.lead)
         // Extractors do not throw; should one, the chat goes on, and a failed reply, which
         // leaves this promise unawaited, cannot turn it into an unhandled rejection.
         .catch((error: unknown) => {
@@ -203,7 +229,7 @@ export class ChatTurnService {
         });
       const outcome = await reply;
       if (outcome.error) throw outcome.error;
-      await this.completeTurn(generation, start, outcome, await lead, turn);
+      await this.completeTurn(generation, profile, start, outcome, await lead, turn);
     } catch (error) {
       const event = toErrorEvent(error);
       this.events.publish({
@@ -228,8 +254,26 @@ export class ChatTurnService {
     }
   }
 
-  private refusal(reason: Extract<TurnStart, { accepted: false }>['reason']): ApiError {
+  private refusal(
+    refused: Extract<TurnStart, { accepted: false }>,
+    requested: string | undefined,
+  ): ApiError {
+    const { reason } = refused;
     if (reason === 'forbidden') return forbidden();
+    if (reason === 'assistant_not_found') {
+      return new ApiError(
+        'not_found',
+        requested === undefined
+          ? 'No default assistant is published.'
+          : `No such assistant: ${requested} (unknown, archived or never published).`,
+      );
+    }
+    if (refused.reason === 'assistant_mismatch') {
+      return new ApiError(
+        'invalid_request',
+        `This session runs the assistant ${refused.assistantId}: start a new session to talk to ${requested}.`,
+      );
+    }
     if (reason === 'not_found') return new ApiError('not_found', 'No such session.');
     if (reason === 'nothing_to_regenerate') {
       return new ApiError(
@@ -251,35 +295,38 @@ export class ChatTurnService {
   /** Streams the model's reply into the generation until it finishes, fails or is aborted. */
   private streamReply(
     generation: Generation,
+    profile: AssistantProfileDefinition,
     collected: LeadData,
     conversation: readonly ConversationTurn[],
     turn: TurnProgress,
   ): Promise<ReplyOutcome> {
-    const lead = assessLead(this.profile, collected);
-    const systemPrompt = buildSystemPrompt(this.profile, lead);
-    const data = collectedDataMessage(this.profile, lead);
+    const lead = assessLead(profile, collected);
+    const systemPrompt = buildSystemPrompt(profile, lead);
+    const data = collectedDataMessage(profile, lead);
     return new Promise<ReplyOutcome>((resolve) => {
       const onAbort = () => {
         subscription.unsubscribe();
         resolve({ finishReason: 'cancelled' });
       };
-      const subscription = this.model.streamReply({ systemPrompt, data, conversation }).subscribe({
-        next: (output) => {
-          if (output.kind === 'delta') {
-            generation.emit({ type: 'chunk', content: output.content });
-            if (turn.chunks++ === 0) {
-              this.events.publish({ type: 'first_token', streamId: generation.streamId });
+      const subscription = this.model
+        .streamReply({ systemPrompt, data, conversation, assistant: profile })
+        .subscribe({
+          next: (output) => {
+            if (output.kind === 'delta') {
+              generation.emit({ type: 'chunk', content: output.content });
+              if (turn.chunks++ === 0) {
+                this.events.publish({ type: 'first_token', streamId: generation.streamId });
+              }
+            } else {
+              generation.signal.removeEventListener('abort', onAbort);
+              resolve({ finishReason: output.finishReason, usage: output.usage });
             }
-          } else {
+          },
+          error: (error: unknown) => {
             generation.signal.removeEventListener('abort', onAbort);
-            resolve({ finishReason: output.finishReason, usage: output.usage });
-          }
-        },
-        error: (error: unknown) => {
-          generation.signal.removeEventListener('abort', onAbort);
-          resolve({ finishReason: 'stop', error });
-        },
-      });
+            resolve({ finishReason: 'stop', error });
+          },
+        });
       if (generation.signal.aborted) onAbort();
       else generation.signal.addEventListener('abort', onAbort, { once: true });
     });
@@ -292,6 +339,7 @@ export class ChatTurnService {
    */
   private async completeTurn(
     generation: Generation,
+    profile: AssistantProfileDefinition,
     { leadId, replacesFrom }: Extract<TurnStart, { accepted: true }>,
     outcome: ReplyOutcome,
     collected: LeadData,
@@ -299,7 +347,7 @@ export class ChatTurnService {
   ): Promise<void> {
     // The reply is what was streamed: the transcript shares the generation's joined text.
     const text = generation.replyText;
-    const lead = assessLead(this.profile, collected);
+    const lead = assessLead(profile, collected);
     const { completedNow, queued } = await this.sessions.completeTurn({
       sessionId: generation.sessionId,
       leadId,

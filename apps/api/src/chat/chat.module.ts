@@ -7,6 +7,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { AccessModule } from '../access/access.module';
+import { AssistantsModule } from '../assistants/assistants.module';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
 import { ChatTurnService } from './chat-turn.service';
@@ -17,6 +18,7 @@ import { trackSseStream } from './sse/nest-sse-stream';
   imports: [
     ConfigModule.forFeature(chatConfig),
     AccessModule,
+    AssistantsModule,
     LeadExtractionModule,
     LeadsModule,
     NotificationsModule,

@@ -108,10 +108,19 @@ export const sessions = pgTable(
     tokenHash: text('token_hash'),
     /** The API key that created the session, which then owns it instead of a session token. */
     apiKeyId: uuid('api_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
+    /**
+     * The assistant and its published version the session runs, to its end. Null only for a
+     * session from before assistants until the first start's import fills it in.
+     */
+    assistantId: text('assistant_id'),
+    assistantVersion: integer('assistant_version'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [index('sessions_updated_at_idx').on(table.updatedAt)],
+  (table) => [
+    index('sessions_updated_at_idx').on(table.updatedAt),
+    index('sessions_assistant_id_idx').on(table.assistantId),
+  ],
 );
 
 /**

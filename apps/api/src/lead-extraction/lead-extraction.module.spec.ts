@@ -1,6 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { ModelModule } from '../model/model.module';
+import { defaultProfilePath } from '../config/profile.config';
 import { ProfileModule } from '../profile/profile.module';
+import { loadAssistantProfile } from '../profile/profile.loader';
 import { LeadExtractor } from './lead-extractor';
 import { LeadExtractionModule } from './lead-extraction.module';
 import { ModelLeadExtractor } from './model-lead-extractor';
@@ -36,10 +38,11 @@ describe('LeadExtractionModule', () => {
   };
 
   it('uses the phrase rules with the offline demo model', async () => {
+    const profile = loadAssistantProfile(defaultProfilePath());
     const extractor = await extractorWith({});
     expect(extractor).toBeInstanceOf(RuleLeadExtractor);
     await expect(
-      extractor.extract([{ role: 'user', content: 'My name is Ana' }], {}),
+      extractor.extract(profile, [{ role: 'user', content: 'My name is Ana' }], {}),
     ).resolves.toEqual({ name: 'Ana' });
   });
 

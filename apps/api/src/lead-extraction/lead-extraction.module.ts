@@ -2,8 +2,6 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import OpenAI from 'openai';
 import { modelConfig } from '../config/model.config';
-import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import { LeadExtractor } from './lead-extractor';
 import { ModelLeadExtractor } from './model-lead-extractor';
 import { RuleLeadExtractor } from './rule-lead-extractor';
@@ -18,15 +16,9 @@ import { RuleLeadExtractor } from './rule-lead-extractor';
   providers: [
     {
       provide: LeadExtractor,
-      inject: [modelConfig.KEY, ASSISTANT_PROFILE, OpenAI],
-      useFactory: (
-        config: ConfigType<typeof modelConfig>,
-        profile: AssistantProfileDefinition,
-        openai: OpenAI,
-      ): LeadExtractor =>
-        config.demo
-          ? new RuleLeadExtractor(profile)
-          : new ModelLeadExtractor(openai, config, profile),
+      inject: [modelConfig.KEY, OpenAI],
+      useFactory: (config: ConfigType<typeof modelConfig>, openai: OpenAI): LeadExtractor =>
+        config.demo ? new RuleLeadExtractor() : new ModelLeadExtractor(openai, config),
     },
   ],
   exports: [LeadExtractor],

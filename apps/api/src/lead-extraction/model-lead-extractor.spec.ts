@@ -6,7 +6,6 @@ import OpenAI from 'openai';
 import { modelConfig, type ModelConfig } from '../config/model.config';
 import { defaultProfilePath } from '../config/profile.config';
 import { loadAssistantProfile } from '../profile/profile.loader';
-import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import type { ConversationTurn } from '../model/model-output';
 import { ModelLeadExtractor } from './model-lead-extractor';
 
@@ -69,7 +68,6 @@ describe('ModelLeadExtractor', () => {
       providers: [
         { provide: OpenAI, useValue: new OpenAI({ apiKey: API_KEY, baseURL, maxRetries: 0 }) },
         { provide: modelConfig.KEY, useValue: config },
-        { provide: ASSISTANT_PROFILE, useValue: profile },
         ModelLeadExtractor,
       ],
     }).compile();
@@ -87,7 +85,7 @@ describe('ModelLeadExtractor', () => {
         ),
       );
 
-    await extractor.extract(conversation, { name: 'Ana' });
+    await extractor.extract(profile, conversation, { name: 'Ana' });
 
     expect(requests).toHaveLength(1);
     const body = requests[0];
@@ -138,7 +136,10 @@ describe('ModelLeadExtractor', () => {
         ),
       );
 
-    const data = await extractor.extract(conversation, { name: 'Ana', goals: 'Learn to trade' });
+    const data = await extractor.extract(profile, conversation, {
+      name: 'Ana',
+      goals: 'Learn to trade',
+    });
 
     expect(data).toEqual({
       name: 'Ana Silva',
@@ -152,7 +153,7 @@ describe('ModelLeadExtractor', () => {
   it('keeps the current data and warns when the answer is not JSON', async () => {
     answer = (_request, res) => replyJson(res, 200, completion('Sure! The name is Ana.'));
 
-    await expect(extractor.extract(conversation, { name: 'Ana' })).resolves.toEqual({
+    await expect(extractor.extract(profile, conversation, { name: 'Ana' })).resolves.toEqual({
       name: 'Ana',
     });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('answer is not valid JSON'));
@@ -161,7 +162,9 @@ describe('ModelLeadExtractor', () => {
   it('keeps the current data when the answer is JSON but not an object', async () => {
     answer = (_request, res) => replyJson(res, 200, completion('["Ana"]'));
 
-    await expect(extractor.extract(conversation, { email: 'ana@example.com' })).resolves.toEqual({
+    await expect(
+      extractor.extract(profile, conversation, { email: 'ana@example.com' }),
+    ).resolves.toEqual({
       email: 'ana@example.com',
     });
     expect(warn).toHaveBeenCalledTimes(1);
@@ -173,7 +176,7 @@ describe('ModelLeadExtractor', () => {
         error: { message: `Incorrect API key provided: ${API_KEY}`, type: 'invalid_request_error' },
       });
 
-    await expect(extractor.extract(conversation, { name: 'Ana' })).resolves.toEqual({
+    await expect(extractor.extract(profile, conversation, { name: 'Ana' })).resolves.toEqual({
       name: 'Ana',
     });
     expect(warn).toHaveBeenCalledTimes(1);
@@ -184,7 +187,7 @@ describe('ModelLeadExtractor', () => {
   it('keeps the current data when the provider cannot be reached', async () => {
     answer = (_request, res) => res.socket?.destroy();
 
-    await expect(extractor.extract(conversation, { name: 'Ana' })).resolves.toEqual({
+    await expect(extractor.extract(profile, conversation, { name: 'Ana' })).resolves.toEqual({
       name: 'Ana',
     });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('Lead extraction failed'));

@@ -5,7 +5,6 @@ import OpenAI from 'openai';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import { modelConfig } from '../config/model.config';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import type { ConversationTurn } from '../model/model-output';
 import { mergeLead } from './lead-assessment';
 import { LeadExtractor } from './lead-extractor';
@@ -20,24 +19,28 @@ const MAX_TURNS = 30;
 @Injectable()
 export class ModelLeadExtractor extends LeadExtractor {
   private readonly logger = new Logger(ModelLeadExtractor.name);
-  /** The schema and the rules depend on the profile only: built once, sent with every call. */
-  private readonly responseFormat: ResponseFormatJSONSchema;
-  private readonly rules: string;
+  /**
+   * The schema and the rules depend on the profile only: built once per assistant version (a
+   * version's definition is one object for the process's life), sent with every call.
+   */
+  private readonly prompts = new WeakMap<
+    AssistantProfileDefinition,
+    { responseFormat: ResponseFormatJSONSchema; rules: string }
+  >();
 
   constructor(
     private readonly openai: OpenAI,
     @Inject(modelConfig.KEY) private readonly config: ConfigType<typeof modelConfig>,
-    @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
   ) {
     super();
-    this.responseFormat = {
-      type: 'json_schema',
-      json_schema: { name: 'lead', strict: true, schema: leadSchema(profile) },
-    };
-    this.rules = extractionRules(profile);
   }
 
-  async extract(conversation: ConversationTurn[], current: LeadData): Promise<LeadData> {
+  async extract(
+    profile: AssistantProfileDefinition,
+    conversation: ConversationTurn[],
+    current: LeadData,
+  ): Promise<LeadData> {
+    const { responseFormat, rules } = this.promptOf(profile);
     try {
       const completion = await this.openai.chat.completions.create(
         {
@@ -45,11 +48,11 @@ export class ModelLeadExtractor extends LeadExtractor {
           messages: [
             {
               role: 'system',
-              content: `${this.rules}\nDetails already known (JSON): ${JSON.stringify(current)}`,
+              content: `${rules}\nDetails already known (JSON): ${JSON.stringify(current)}`,
             },
             { role: 'user', content: transcript(conversation.slice(-MAX_TURNS)) },
           ],
-          response_format: this.responseFormat,
+          response_format: responseFormat,
         },
         { timeout: this.config.firstTokenTimeoutMs, maxRetries: 1 },
       );
@@ -59,13 +62,28 @@ export class ModelLeadExtractor extends LeadExtractor {
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new Error('answer is not a JSON object');
       }
-      return mergeLead(this.profile, current, parsed as Record<string, unknown>);
+      return mergeLead(profile, current, parsed as Record<string, unknown>);
     } catch (error) {
       this.logger.warn(
         `Lead extraction failed (${describeFailure(error)}); keeping the details collected so far`,
       );
-      return mergeLead(this.profile, current, {});
+      return mergeLead(profile, current, {});
     }
+  }
+
+  private promptOf(profile: AssistantProfileDefinition) {
+    let prompt = this.prompts.get(profile);
+    if (!prompt) {
+      prompt = {
+        responseFormat: {
+          type: 'json_schema',
+          json_schema: { name: 'lead', strict: true, schema: leadSchema(profile) },
+        },
+        rules: extractionRules(profile),
+      };
+      this.prompts.set(profile, prompt);
+    }
+    return prompt;
   }
 }
 

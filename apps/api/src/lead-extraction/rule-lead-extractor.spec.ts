@@ -14,9 +14,9 @@ const user = (content: string): ConversationTurn => ({ role: 'user', content });
 const assistant = (content: string): ConversationTurn => ({ role: 'assistant', content });
 
 describe('RuleLeadExtractor', () => {
-  const extractor = new RuleLeadExtractor(profile);
+  const extractor = new RuleLeadExtractor();
   const extract = (conversation: ConversationTurn[], current = {}) =>
-    extractor.extract(conversation, current);
+    extractor.extract(profile, conversation, current);
 
   it('collects every field over a guided conversation of bare answers', async () => {
     const data = await extract([

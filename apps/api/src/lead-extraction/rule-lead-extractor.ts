@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { LeadData } from '@chat/contracts';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
 import type { ConversationTurn } from '../model/model-output';
 import { mergeLead } from './lead-assessment';
 import { LeadExtractor } from './lead-extractor';
@@ -10,11 +9,11 @@ import { findLeadInConversation } from './lead-rules';
 /** Finds details with deterministic phrase rules; the extractor of the offline demo model. */
 @Injectable()
 export class RuleLeadExtractor extends LeadExtractor {
-  constructor(@Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition) {
-    super();
-  }
-
-  async extract(conversation: ConversationTurn[], current: LeadData): Promise<LeadData> {
-    return mergeLead(this.profile, current, findLeadInConversation(this.profile, conversation));
+  async extract(
+    profile: AssistantProfileDefinition,
+    conversation: ConversationTurn[],
+    current: LeadData,
+  ): Promise<LeadData> {
+    return mergeLead(profile, current, findLeadInConversation(profile, conversation));
   }
 }

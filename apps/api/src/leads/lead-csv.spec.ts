@@ -7,6 +7,7 @@ async function* leadsOf(...fields: Record<string, string>[]): AsyncGenerator<Lea
     yield {
       id: `id-${index}`,
       session_id: `s-${index}`,
+      assistant_id: 'trading-education',
       state: 'complete',
       fields: data,
       notification_status: 'sent',

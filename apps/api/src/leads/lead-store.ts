@@ -11,7 +11,7 @@ import {
 } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
-import { leads, messages, notifications, sessions } from '../database/schema';
+import { assistants, leads, messages, notifications, sessions } from '../database/schema';
 import { ERASED_LEAD, type ErasedLead } from '../database/erased-lead';
 
 /** Where a page ended: the last lead's creation time (to the microsecond, as text) and id. */
@@ -58,6 +58,10 @@ function decodeCursor(text: string): Cursor {
  * duplicates, none skipped). Erasing a lead deletes its session, whose transcript and
  * notifications go with it.
  */
+/** The assistant of lead `l`, read through its session (sessions from before assistants: the default). */
+const assistantOf = sql`(select coalesce(s.assistant_id, (select a.id from ${assistants} a where a.is_default))
+  from ${sessions} s where s.id = l.session_id)`;
+
 @Injectable()
 export class LeadStore {
   private readonly db: Database;
@@ -161,6 +165,7 @@ export class LeadStore {
   private matching(query: LeadQuery): SQL {
     const conditions: SQL[] = [sql`l.fields <> '{}'::jsonb`];
     if (query.status) conditions.push(sql`l.state = ${query.status}`);
+    if (query.assistant_id) conditions.push(sql`${assistantOf} = ${query.assistant_id}`);
     if (query.since) conditions.push(sql`l.created_at >= ${query.since}::timestamptz`);
     if (query.until) conditions.push(sql`l.created_at < ${query.until}::timestamptz`);
     if (query.q) {
@@ -178,6 +183,7 @@ export class LeadStore {
       sql`
         -- The id its client knows the session by (see session-namespace.ts).
         select l.id, substr(l.session_id, strpos(l.session_id, '.') + 1) as session_id, l.state, l.fields,
+               ${assistantOf} as assistant_id,
                ${isoText('l.created_at')} as created_at,
                ${isoText('l.updated_at')} as updated_at,
                ${isoText('l.completed_at')} as completed_at,

@@ -8,6 +8,7 @@ import type { TokenUsage } from '@chat/contracts';
 import { modelConfig } from '../config/model.config';
 import { readCompletionChunks } from './completion-chunks';
 import type { ModelFinishReason, ModelOutput, ReplyRequest } from './model-output';
+import { replyAssistant } from './reply-assistant';
 import {
   isRetryableUpstreamError,
   retryAfterSeconds,
@@ -42,7 +43,12 @@ export class ModelClient {
     return new Observable<ModelOutput>((subscriber) => {
       const abort = new AbortController();
       let settled = false;
-      this.generate(request, abort.signal, subscriber).then(
+      const generated = request.assistant
+        ? replyAssistant.run(request.assistant, () =>
+            this.generate(request, abort.signal, subscriber),
+          )
+        : this.generate(request, abort.signal, subscriber);
+      generated.then(
         () => {
           settled = true;
           subscriber.complete();

@@ -1,4 +1,5 @@
 import type { DoneEvent, TokenUsage, TranscriptMessage } from '@chat/contracts';
+import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 
 /** One message of a conversation, as the model, the lead extractors and the demo model read it. */
 export type ConversationTurn = Pick<TranscriptMessage, 'role' | 'content'>;
@@ -16,4 +17,6 @@ export interface ReplyRequest {
   /** Data for the model (the visitor's collected details), sent as a message of its own after the instructions. */
   data?: string;
   conversation: readonly ConversationTurn[];
+  /** The assistant answering (its version's definition), for the demo model (see `replyAssistant`). */
+  assistant?: AssistantProfileDefinition;
 }

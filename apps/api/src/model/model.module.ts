@@ -36,7 +36,12 @@ export class ModelModule {
         {
           provide: OpenAI,
           inject: [modelConfig.KEY, ASSISTANT_PROFILE, DemoLeadReader],
-          useFactory: createOpenAiClient,
+          useFactory: (
+            config: ConfigType<typeof modelConfig>,
+            profile: AssistantProfileDefinition,
+            leadReader: DemoLeadReader,
+          ) =>
+            createOpenAiClient(config, profile, leadReader, (other) => new options.demoLeadReader(other)),
         },
         ModelClient,
       ],
@@ -49,6 +54,7 @@ function createOpenAiClient(
   config: ConfigType<typeof modelConfig>,
   profile: AssistantProfileDefinition,
   leadReader: DemoLeadReader,
+  leadReaderFor: (profile: AssistantProfileDefinition) => DemoLeadReader,
 ): OpenAI {
   const logger = new Logger(ModelModule.name);
   if (config.demo) {
@@ -57,7 +63,12 @@ function createOpenAiClient(
       apiKey: 'demo',
       baseURL: DEMO_MODEL_BASE_URL,
       maxRetries: 0,
-      fetch: createDemoModelFetch({ profile, leadReader, wordDelayMs: config.demoWordDelayMs }),
+      fetch: createDemoModelFetch({
+        profile,
+        leadReader,
+        leadReaderFor,
+        wordDelayMs: config.demoWordDelayMs,
+      }),
     });
   }
   // The host only: a base URL may carry credentials or a tenant's path.

@@ -2,7 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import type { NotificationChannel } from '@chat/contracts';
 import { testDatabaseEngines } from '@chat/test-support';
 import { completedLead } from '../../test/support/completed-lead';
-import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import {
+  importDefaultAssistant,
+  openTestDatabase,
+  type TestDatabase,
+} from '../../test/support/test-database';
 import { erasureNotices, sessions } from '../database/schema';
 import { LeadStore } from '../leads/lead-store';
 import { SessionRepository } from '../sessions/session-repository';
@@ -16,6 +20,7 @@ describe.each(testDatabaseEngines())('ErasureNoticeOutbox on %s', (engine) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
+    await importDefaultAssistant(database.connection);
     notices = new ErasureNoticeOutbox(database.connection);
     sessionRepository = new SessionRepository(database.connection);
     leads = new LeadStore(database.connection);

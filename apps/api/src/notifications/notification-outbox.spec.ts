@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabaseEngines } from '@chat/test-support';
 import { completedLead } from '../../test/support/completed-lead';
-import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import {
+  importDefaultAssistant,
+  openTestDatabase,
+  type TestDatabase,
+} from '../../test/support/test-database';
 import { notifications } from '../database/schema';
 import { SessionRepository } from '../sessions/session-repository';
 import { NotificationOutbox } from './notification-outbox';
@@ -14,6 +18,7 @@ describe.each(testDatabaseEngines())('NotificationOutbox on %s', (engine) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
+    await importDefaultAssistant(database.connection);
     outbox = new NotificationOutbox(database.connection);
     sessions = new SessionRepository(database.connection);
   });

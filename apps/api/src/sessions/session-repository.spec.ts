@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { testDatabaseEngines } from '@chat/test-support';
-import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import {
+  importDefaultAssistant,
+  openTestDatabase,
+  type TestDatabase,
+} from '../../test/support/test-database';
 import { apiKeys, messages, notifications } from '../database/schema';
+import { AssistantStore } from '../assistants/assistant-store';
 import { type BeginTurn, SessionRepository } from './session-repository';
 
 /** The hash of the test owner's session token. */
@@ -14,6 +19,7 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
+    await importDefaultAssistant(database.connection);
     sessions = new SessionRepository(database.connection);
   });
   afterAll(() => database.dispose());
@@ -51,9 +57,45 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
 
   it('begins a new session in one statement: the session, its lead and the pending message', async () => {
     const start = await begin('s-new', 'Hello');
-    expect(start).toEqual({ accepted: true, created: true, owner: { tokenHash: OWNER, apiKeyId: null }, leadId: expect.any(String), lead: {}, history: [], prompt: 'Hello' });
+    expect(start).toEqual({
+      accepted: true,
+      created: true,
+      owner: { tokenHash: OWNER, apiKeyId: null },
+      leadId: expect.any(String),
+      lead: {},
+      history: [],
+      prompt: 'Hello',
+      // The default assistant's live version, with its definition: the caller held none.
+      assistant: { id: 'trading-education', version: 1, definition: expect.objectContaining({ id: 'trading-education' }) },
+    });
     // Pending: not in the transcript, unless the running turn asks for it.
     expect((await sessions.find('s-new'))?.messages).toEqual([]);
+  });
+
+  it('pins a session to the live version of the assistant named, and sends a definition only to a caller without it', async () => {
+    const store = new AssistantStore(database.connection);
+    const draft = { ...(await store.get('trading-education')).draft, name: 'Second' };
+    await store.create('second', { ...draft, id: 'second' }, 'test');
+    expect(await begin('s-unpublished', 'Hi', { assistantId: 'second' })).toEqual({ accepted: false, reason: 'assistant_not_found' });
+    await store.publish('second', 'test');
+    const first = await begin('s-second', 'Hi', { assistantId: 'second' });
+    expect(first.accepted && first.assistant).toEqual({ id: 'second', version: 1, definition: expect.objectContaining({ name: 'Second' }) });
+    await store.publish('second', 'test');
+    // The session keeps version 1; the caller holds it, so it is not sent again.
+    const again = await begin('s-second', 'Again', { assistantId: 'second', heldVersions: '["second@1"]' });
+    expect(again.accepted && again.assistant).toEqual({ id: 'second', version: 1 });
+    const fresh = await begin('s-second-new', 'Hi', { assistantId: 'second', heldVersions: '["second@1"]' });
+    expect(fresh.accepted && fresh.assistant).toMatchObject({ id: 'second', version: 2, definition: expect.any(Object) });
+    expect(await begin('s-second', 'Switch', { assistantId: 'trading-education' })).toEqual({
+      accepted: false,
+      reason: 'assistant_mismatch',
+      assistantId: 'second',
+    });
+    expect(await begin('s-unknown', 'Hi', { assistantId: 'nobody' })).toEqual({ accepted: false, reason: 'assistant_not_found' });
+    await store.archive('second', 'test');
+    expect(await begin('s-archived', 'Hi', { assistantId: 'second' })).toEqual({ accepted: false, reason: 'assistant_not_found' });
+    // Archiving stops new sessions; the ones under way go on.
+    expect((await begin('s-second', 'Still there', { assistantId: 'second' })).accepted).toBe(true);
   });
 
   it('keeps whole turns, in order, with the lead as the last turn left it', async () => {

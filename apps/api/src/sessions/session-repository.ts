@@ -3,7 +3,7 @@ import { and, asc, eq, lt, lte, or, sql } from 'drizzle-orm';
 import type { LeadData, LeadEmailStatus, NotificationChannel, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import type { StatementLanes } from '../database/statement-lanes';
-import { leads, messages, notifications, sessions } from '../database/schema';
+import { assistants, assistantVersions, leads, messages, notifications, sessions } from '../database/schema';
 import type { SessionOwner } from './session-owner';
 
 /** One message of a conversation as the model reads it. */
@@ -33,6 +33,23 @@ export interface BeginTurn {
   maxSessions: number;
   /** The latest complete messages to answer with the model's window. */
   historyLimit: number;
+  /**
+   * The assistant the caller names, if any: a new session runs its live version (the default
+   * assistant's without one); a session that runs another assistant is refused.
+   */
+  assistantId?: string;
+  /** The versions the caller holds already, as a JSON array of `id@version`: their definitions are not sent back. */
+  heldVersions?: string;
+}
+
+/**
+ * The assistant version a session runs; `definition` (the version's stored JSON, which the
+ * assistants module reads) only when the caller did not hold it.
+ */
+export interface SessionAssistant {
+  id: string;
+  version: number;
+  definition?: object;
 }
 
 export type TurnStart =
@@ -48,8 +65,11 @@ export type TurnStart =
       prompt: string;
       /** When regenerating: the `seq` of the message asked again, from which its completion replaces. */
       replacesFrom?: number;
+      assistant: SessionAssistant;
     }
-  | { accepted: false; reason: 'forbidden' | 'session_full' | 'too_many_sessions' | 'not_found' | 'nothing_to_regenerate' };
+  | { accepted: false; reason: 'forbidden' | 'session_full' | 'too_many_sessions' | 'not_found' | 'nothing_to_regenerate' | 'assistant_not_found' }
+  /** The session runs another assistant than the one named: `assistantId`. */
+  | { accepted: false; reason: 'assistant_mismatch'; assistantId: string };
 
 export interface QueuedNotification {
   id: string;
@@ -83,6 +103,8 @@ export interface SessionView {
   id: string;
   /** Its owner, to check a caller against. */
   owner: SessionOwner;
+  /** The assistant version it runs. */
+  assistant: { id: string; version: number };
   messages: TranscriptMessage[];
   lead: LeadData;
   emailStatus: LeadEmailStatus;
@@ -135,9 +157,26 @@ export class SessionRepository {
       history: StoredTurn[] | null;
       prompt_seq: number | string | null;
       prompt: string | null;
+      pinned_id: string | null;
+      target_live: boolean;
+      assistant_id: string | null;
+      assistant_version: number | null;
+      assistant_definition: object | null;
     }>(this.db, sql`
       with existing as (
-        select token_hash, api_key_id from ${sessions} where id = ${sessionId}
+        select token_hash, api_key_id, assistant_id from ${sessions} where id = ${sessionId}
+      ),
+      default_assistant as (
+        select id from ${assistants} where is_default
+      ),
+      -- What a new session runs: the live (highest) version of the assistant named, else of the
+      -- default one; none if unknown, archived or never published. Read here, with the session,
+      -- so that a publish on any instance is the next new session's version, with no cache to clear.
+      target as (
+        select a.id, (select max(v.version) from ${assistantVersions} v where v.assistant_id = a.id) as version
+        from ${assistants} a
+        where a.id = coalesce(${turn.assistantId ?? null}::text, (select id from default_assistant))
+          and a.archived_at is null
       ),
       existing_lead as (
         select id, fields from ${leads} where session_id = ${sessionId}
@@ -152,7 +191,10 @@ export class SessionRepository {
         select
           exists (select 1 from existing) as known,
           coalesce((select ${ownedBy('existing')} from existing), false) as owned,
-          (select count(*)::int from ${messages} where session_id = ${sessionId}) as message_count
+          (select count(*)::int from ${messages} where session_id = ${sessionId}) as message_count,
+          -- Sessions from before assistants run the default one (see migration 0005).
+          (select coalesce(assistant_id, (select id from default_assistant)) from existing) as pinned_id,
+          exists (select 1 from target where version is not null) as target_live
       ),
       allowed as (
         select known from state
@@ -162,15 +204,22 @@ export class SessionRepository {
           -- refreshed by autovacuum and the retention sweep's ANALYZE (-1 until the first).
           and (known or (select reltuples from pg_class where oid = 'sessions'::regclass) < ${turn.maxSessions})
           and (not ${regenerate} or exists (select 1 from last_user))
+          and (known or target_live)
+          and (not known or ${turn.assistantId ?? null}::text is null or pinned_id = ${turn.assistantId ?? null}::text)
       ),
       upserted as (
-        insert into ${sessions} (id, token_hash, api_key_id)
-        select ${sessionId}, ${turn.newTokenHash}, ${apiKeyId}::uuid from allowed
+        insert into ${sessions} (id, token_hash, api_key_id, assistant_id, assistant_version)
+        select ${sessionId}, ${turn.newTokenHash}, ${apiKeyId}::uuid, (select id from target), (select version from target)
+        from allowed
         on conflict (id) do update set updated_at = now()
           where ${ownedBy('sessions')}
         -- A row inserted by this statement has no deleting transaction yet (xmax 0); one the
         -- conflict clause updated does: the statement created the session or continued it.
-        returning id, (xmax = 0) as created, token_hash, api_key_id
+        returning id, (xmax = 0) as created, token_hash, api_key_id, assistant_id, assistant_version
+      ),
+      pinned as (
+        select coalesce(assistant_id, (select id from default_assistant)) as id, coalesce(assistant_version, 1) as version
+        from upserted
       ),
       new_lead as (
         insert into ${leads} (id, session_id) select ${turn.leadId}, id from upserted
@@ -199,13 +248,24 @@ export class SessionRepository {
                    and not exists (select 1 from last_user where last_user.seq <= ${messages}.seq)
                  order by seq desc limit ${turn.historyLimit}) latest) as history,
         (select seq from last_user) as prompt_seq,
-        (select content from last_user) as prompt
+        (select content from last_user) as prompt,
+        (select pinned_id from state) as pinned_id,
+        (select target_live from state) as target_live,
+        (select id from pinned) as assistant_id,
+        (select version from pinned) as assistant_version,
+        (select v.definition from ${assistantVersions} v, pinned
+          where v.assistant_id = pinned.id and v.version = pinned.version
+            and not (${turn.heldVersions ?? '[]'}::jsonb @> to_jsonb(pinned.id || '@' || pinned.version))) as assistant_definition
     `));
     const row = rows[0];
     if (!row || row.inserted === 0 || !row.lead_id) {
       // A stranger learns no more than a first message would tell: 403 for a session that exists.
       if (!row || (row.known && !row.owned)) return { accepted: false, reason: 'forbidden' };
       if (regenerate && !row.known) return { accepted: false, reason: 'not_found' };
+      if (row.known && turn.assistantId !== undefined && row.pinned_id !== null && row.pinned_id !== turn.assistantId) {
+        return { accepted: false, reason: 'assistant_mismatch', assistantId: row.pinned_id };
+      }
+      if (!row.known && !row.target_live) return { accepted: false, reason: 'assistant_not_found' };
       if (regenerate && row.prompt_seq === null) return { accepted: false, reason: 'nothing_to_regenerate' };
       // Allowed but not inserted: another caller created this id between the read and the insert.
       if (row.allowed > 0) return { accepted: false, reason: 'forbidden' };
@@ -220,6 +280,11 @@ export class SessionRepository {
       history: row.history ?? [],
       prompt: row.prompt ?? turn.content ?? '',
       ...(row.prompt_seq !== null && { replacesFrom: Number(row.prompt_seq) }),
+      assistant: {
+        id: row.assistant_id ?? '',
+        version: Number(row.assistant_version ?? 1),
+        ...(row.assistant_definition && { definition: row.assistant_definition }),
+      },
     };
   }
 
@@ -332,6 +397,8 @@ export class SessionRepository {
         emailStatus: notifications.status,
         tokenHash: sessions.tokenHash,
         apiKeyId: sessions.apiKeyId,
+        assistantId: sql<string>`coalesce(${sessions.assistantId}, (select id from ${assistants} where is_default))`,
+        assistantVersion: sql<number>`coalesce(${sessions.assistantVersion}, 1)`,
       })
       .from(leads)
       .innerJoin(sessions, eq(sessions.id, leads.sessionId))
@@ -352,6 +419,7 @@ export class SessionRepository {
     return {
       id: sessionId,
       owner: { tokenHash: lead.tokenHash, apiKeyId: lead.apiKeyId },
+      assistant: { id: lead.assistantId, version: Number(lead.assistantVersion) },
       lead: lead.fields,
       emailStatus: emailStatusOf(lead.emailStatus),
       messages: rows.map((row) => ({

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabaseEngines } from '@chat/test-support';
-import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import {
+  importDefaultAssistant,
+  openTestDatabase,
+  type TestDatabase,
+} from '../../test/support/test-database';
 import type { ChatConfig } from '../config/chat.config';
 import { erasureNotices, leads, messages, sessions } from '../database/schema';
 import type { ErasedLead } from '../database/erased-lead';
@@ -16,6 +20,7 @@ describe.each(testDatabaseEngines())('SessionRetention on %s', (engine) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(engine);
+    await importDefaultAssistant(database.connection);
     repository = new SessionRepository(database.connection);
     const config = { retentionDays: 30, sessionIdleTtlMs: 60 * 60_000 } as ChatConfig;
     retention = new SessionRetention(database.connection, config);

@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPostgresDatabase, testDatabaseEngines } from '@chat/test-support';
+import { AssistantStore } from '../../src/assistants/assistant-store';
 import type { DatabaseConfig } from '../../src/config/database.config';
+import { defaultProfilePath } from '../../src/config/profile.config';
 import { DatabaseConnection } from '../../src/database/database';
+import { loadAssistantProfile } from '../../src/profile/profile.loader';
 
 export interface TestDatabase {
   connection: DatabaseConnection;
@@ -46,4 +49,12 @@ export async function openTestDatabase(engine: 'pglite' | 'postgres'): Promise<T
 /** `describe` for suites that need the test PostgreSQL server: skipped (loudly, by the probe) without it. */
 export function describeOnPostgres(name: string, suite: () => void): void {
   (testDatabaseEngines().includes('postgres') ? describe : describe.skip)(name, suite);
+}
+
+/**
+ * The profile file imported as the default assistant's version 1, as the first start does: new
+ * sessions run it (a database with no published assistant takes none).
+ */
+export async function importDefaultAssistant(connection: DatabaseConnection): Promise<void> {
+  await new AssistantStore(connection).importDefault(loadAssistantProfile(defaultProfilePath()));
 }

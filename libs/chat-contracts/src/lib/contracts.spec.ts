@@ -22,7 +22,15 @@ describe('encodeSseFrame', () => {
 
 describe('isChatEvent', () => {
   it.each([
-    { type: 'start', session_id: 's', message_id: 'm', stream_id: 'x', model: 'demo' },
+    {
+      type: 'start',
+      session_id: 's',
+      message_id: 'm',
+      stream_id: 'x',
+      model: 'demo',
+      assistant_id: 'a',
+      assistant_version: 1,
+    },
     { type: 'chunk', content: '' },
     { type: 'done', message_id: 'm', finish_reason: 'stop', data_collected: {}, is_complete: false, missing_fields: [] },
     { type: 'error', message: 'boom', code: 'internal_error', retryable: true },
@@ -37,6 +45,7 @@ describe('isChatEvent', () => {
     [],
     { type: 'chunk' },
     { type: 'chunk', content: 1 },
+    { type: 'start', session_id: 's', message_id: 'm', stream_id: 'x', model: 'demo' },
     { type: 'done', data_collected: [], is_complete: false },
     { type: 'error', message: 'x', code: 'teapot' },
     { type: 'error', message: 'an error without a code', retryable: true },

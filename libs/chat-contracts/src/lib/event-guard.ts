@@ -30,6 +30,8 @@ export function isChatEvent(value: unknown): value is ChatEvent {
         isString(value['message_id']) &&
         isString(value['stream_id']) &&
         isString(value['model']) &&
+        isString(value['assistant_id']) &&
+        typeof value['assistant_version'] === 'number' &&
         (value['session_token'] === undefined || isString(value['session_token']))
       );
     case 'chunk':

@@ -17,6 +17,9 @@ export interface StartEvent {
   message_id: string;
   stream_id: string;
   model: string;
+  /** The assistant the session is pinned to, and its published version the session runs. */
+  assistant_id: string;
+  assistant_version: number;
   /**
    * The session's secret, on the turn that created the session only: every later call that
    * names the session or one of its streams must send it (`X-Session-Token`).

@@ -24,6 +24,8 @@ export interface LeadSummary {
   id: string;
   session_id: string;
   state: LeadStateName;
+  /** The assistant whose session collected it. */
+  assistant_id: string;
   /** Collected field name to value. */
   fields: LeadData;
   /** Where its notifications stand, all channels together: `failed` if any failed, `queued` while any waits. */
@@ -48,6 +50,8 @@ export interface LeadQuery {
   until?: string;
   /** Text searched in the collected values. */
   q?: string;
+  /** Only leads collected by this assistant. */
+  assistant_id?: string;
   cursor?: string;
   limit?: number;
 }

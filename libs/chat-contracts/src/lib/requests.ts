@@ -4,6 +4,8 @@ import type { LeadEmailStatus, LeadFieldDescriptor, LeadState } from './lead';
 /** Limits of the protocol's defaults; a server may be configured tighter or looser. */
 export const DEFAULT_MESSAGE_MAX_LENGTH = 4000;
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/** An assistant's id (PROTOCOL.md, Assistants). */
+export const ASSISTANT_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
 
 /** Body of `POST /chat/stream` and `POST /chat`. */
 export interface ChatRequest {
@@ -15,6 +17,11 @@ export interface ChatRequest {
    * anything after it) once it completes. Needs `session_id`.
    */
   regenerate?: boolean;
+  /**
+   * The assistant to talk to; the default assistant without it. A session keeps the assistant
+   * (and the version) it started with: naming another one later is refused.
+   */
+  assistant_id?: string;
 }
 
 /** The header that proves a caller owns a session (the `session_token` its first turn answered). */

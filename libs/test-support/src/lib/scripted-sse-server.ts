@@ -97,6 +97,8 @@ export const start = (over: Partial<Extract<ChatEvent, { type: 'start' }>> = {})
   message_id: 'm1',
   stream_id: 'st1',
   model: 'gpt-test',
+  assistant_id: 'trading-education',
+  assistant_version: 1,
   ...over,
 });
 

@@ -8,7 +8,12 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { type ChatRequest, DEFAULT_MESSAGE_MAX_LENGTH, SESSION_ID_PATTERN } from '@chat/contracts';
+import {
+  ASSISTANT_ID_PATTERN,
+  type ChatRequest,
+  DEFAULT_MESSAGE_MAX_LENGTH,
+  SESSION_ID_PATTERN,
+} from '@chat/contracts';
 
 /** Hard cap on what validation even looks at; the configured limit (MESSAGE_MAX_LENGTH) is checked by the service. */
 const MESSAGE_HARD_CAP = 100_000;
@@ -43,4 +48,15 @@ export class ChatRequestDto implements ChatRequest {
   @IsOptional()
   @IsBoolean()
   regenerate?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'The assistant to talk to (the default assistant when absent). A session keeps the assistant and the published version it started with; naming another one later is `400 invalid_request`. Unknown, archived or never published: `404 not_found`.',
+    example: 'trading-education',
+    pattern: ASSISTANT_ID_PATTERN.source,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(ASSISTANT_ID_PATTERN, { message: 'assistant_id must be 1-64 of a-z0-9-' })
+  assistant_id?: string;
 }

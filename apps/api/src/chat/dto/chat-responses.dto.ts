@@ -36,6 +36,9 @@ export class StartEventDto implements StartEvent {
   @ApiProperty({ format: 'uuid' }) message_id: string;
   @ApiProperty({ format: 'uuid' }) stream_id: string;
   @ApiProperty({ example: 'demo', description: '`demo` for the offline demo model' }) model: string;
+  @ApiProperty({ example: 'trading-education', description: 'The assistant the session runs, to its end' })
+  assistant_id: string;
+  @ApiProperty({ example: 1, description: 'Its published version the session runs' }) assistant_version: number;
   @ApiPropertyOptional({
     example: 'q3Jx0mB0c2VjcmV0LXRva2VuLWV4YW1wbGUtMDEyMzQ1Njc4OQ',
     description: 'On the turn that created the session only: send it as `X-Session-Token` on every later call about this session',

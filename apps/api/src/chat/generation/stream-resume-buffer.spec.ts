@@ -2,7 +2,15 @@ import type { ChatEvent } from '@chat/contracts';
 import { StreamResumeBuffer } from './stream-resume-buffer';
 
 const EVENTS: ChatEvent[] = [
-  { type: 'start', session_id: 's', message_id: 'm', stream_id: 'x', model: 'demo' },
+  {
+    type: 'start',
+    session_id: 's',
+    message_id: 'm',
+    stream_id: 'x',
+    model: 'demo',
+    assistant_id: 'a',
+    assistant_version: 1,
+  },
   { type: 'chunk', content: 'Momentum ' },
   { type: 'chunk', content: '"quoted"\nline\ttab\\ café 😀 \u2028' },
   { type: 'chunk', content: '' },

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
+  ASSISTANT_ID_PATTERN,
   type LeadDetail,
   type LeadEmailStatus,
   type LeadNotification,
@@ -27,6 +28,7 @@ import {
 const LEAD_EXAMPLE = {
   id: '7d0f4c53-2b1e-4f55-9a64-0f2d1d8f7e21',
   session_id: 'test-123',
+  assistant_id: 'trading-education',
   state: 'complete',
   fields: { name: 'Ana Silva', email: 'ana@example.com', experience: 'beginner' },
   notification_status: 'sent',
@@ -56,6 +58,11 @@ export class LeadQueryDto implements LeadQuery {
   @IsString()
   @MaxLength(200)
   q?: string;
+
+  @ApiPropertyOptional({ description: 'Only leads collected by this assistant', example: 'trading-education' })
+  @IsOptional()
+  @Matches(ASSISTANT_ID_PATTERN, { message: 'assistant_id must be 1-64 of a-z0-9-' })
+  assistant_id?: string;
 
   @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page' })
   @IsOptional()
@@ -88,6 +95,7 @@ export class LeadParamsDto {
 export class LeadSummaryDto implements LeadSummary {
   @ApiProperty({ format: 'uuid', example: LEAD_EXAMPLE.id }) id: string;
   @ApiProperty({ example: LEAD_EXAMPLE.session_id }) session_id: string;
+  @ApiProperty({ example: LEAD_EXAMPLE.assistant_id }) assistant_id: string;
   @ApiProperty({ enum: LEAD_STATES, example: LEAD_EXAMPLE.state }) state: LeadStateName;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: LEAD_EXAMPLE.fields }) fields: Record<string, string>;
   @ApiProperty({ enum: LEAD_EMAIL_STATUSES, example: LEAD_EXAMPLE.notification_status }) notification_status: LeadEmailStatus;

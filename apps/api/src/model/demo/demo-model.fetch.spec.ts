@@ -146,7 +146,7 @@ describe('createDemoModelFetch through the openai SDK', () => {
 
   it('walks a full conversation to a complete lead', async () => {
     const client = demoClient();
-    const extractor = new RuleLeadExtractor(profile);
+    const extractor = new RuleLeadExtractor();
     const conversation: ConversationTurn[] = [];
     let lead = {};
     for (const message of [
@@ -167,7 +167,7 @@ describe('createDemoModelFetch through the openai SDK', () => {
       let reply = '';
       for await (const chunk of stream) reply += chunk.choices[0]?.delta.content ?? '';
       conversation.push({ role: 'assistant', content: reply });
-      lead = await extractor.extract(conversation, lead);
+      lead = await extractor.extract(profile, conversation, lead);
     }
 
     expect(assessLead(profile, lead)).toEqual({

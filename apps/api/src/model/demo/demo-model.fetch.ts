@@ -9,6 +9,7 @@ import {
   usageChunkJson,
   type DemoUsage,
 } from './demo-completion';
+import { replyAssistant } from '../reply-assistant';
 import type { DemoLeadReader } from './demo-lead-reader';
 import { demoReply } from './demo-reply';
 
@@ -16,9 +17,12 @@ import { demoReply } from './demo-reply';
 export const DEMO_MODEL_BASE_URL = 'http://demo-model.invalid/v1';
 
 export interface DemoModelOptions {
+  /** The assistant it answers as when a call names none (`replyAssistant`). */
   profile: AssistantProfileDefinition;
   /** What it knows of the visitor's details, to acknowledge them and ask for the next. */
   leadReader: DemoLeadReader;
+  /** The lead reader of another assistant a call answers as. */
+  leadReaderFor?: (profile: AssistantProfileDefinition) => DemoLeadReader;
   /** Pause between two streamed words (ms); 0 streams as fast as the reader reads. */
   wordDelayMs: number;
 }
@@ -38,7 +42,22 @@ interface ChatCompletionBody {
  */
 export function createDemoModelFetch(options: DemoModelOptions): typeof fetch {
   let completions = 0;
+  // A version's definition is one object for the process's life (the assistants' cache).
+  const readers = new WeakMap<AssistantProfileDefinition, DemoLeadReader>([
+    [options.profile, options.leadReader],
+  ]);
+  const answeringAs = (): { profile: AssistantProfileDefinition; leadReader: DemoLeadReader } => {
+    const profile = replyAssistant.getStore();
+    if (!profile || !options.leadReaderFor) return options;
+    let leadReader = readers.get(profile);
+    if (!leadReader) {
+      leadReader = options.leadReaderFor(profile);
+      readers.set(profile, leadReader);
+    }
+    return { profile, leadReader };
+  };
   return async (input, init) => {
+    const { profile, leadReader } = answeringAs();
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     signal?.throwIfAborted();
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
@@ -67,7 +86,7 @@ export function createDemoModelFetch(options: DemoModelOptions): typeof fetch {
       return errorResponse(400, '`messages` must be an array', 'invalid_request');
 
     const conversation = toConversation(body.messages);
-    const reply = demoReply(options.profile, options.leadReader, conversation);
+    const reply = demoReply(profile, leadReader, conversation);
     const limit = body.max_completion_tokens ?? body.max_tokens ?? undefined;
     const { words, finish } = limitWords(splitIntoWords(reply), limit);
     const usage: DemoUsage = {

@@ -1,0 +1,126 @@
+import type { AssistantDetail } from '@chat/contracts';
+import { postChatStream } from '@chat/test-support';
+import { type RunningApi, startApi } from './support/api-server';
+import { StaffClient } from './support/staff-client';
+
+const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+
+describe('chat runs the assistant a session is pinned to', () => {
+  let api: RunningApi;
+  let admin: StaffClient;
+  let draft: Record<string, unknown>;
+
+  beforeAll(async () => {
+    api = await startApi({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    admin = new StaffClient(api.baseUrl);
+    expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(200);
+    const imported = await admin.call('GET', '/api/admin/assistants/trading-education');
+    draft = ((await imported.json()) as AssistantDetail).draft as Record<string, unknown>;
+  });
+  afterAll(() => api.close());
+
+  /** A second assistant: its own name, greeting, fallback answer and a single required field. */
+  const second = (fallback: string) => ({
+    ...draft,
+    id: 'second',
+    name: 'Second assistant',
+    greeting: 'Hello from the second assistant.',
+    fallback_answer: fallback,
+    knowledge: [],
+    fields: [
+      {
+        name: 'company',
+        label: 'Company',
+        description: 'The company the visitor works for.',
+        kind: 'text',
+        required: true,
+        question: 'Which company do you work for?',
+      },
+    ],
+  });
+
+  async function chat(body: Record<string, unknown>): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${api.baseUrl}/api/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  it('streams with the named assistant, keeps a session on its version, and refuses unknown ids and switches', async () => {
+    const created = await admin.call('POST', '/api/admin/assistants', {
+      body: { id: 'second', draft: second('Version one answers this.') },
+    });
+    expect(created.status).toBe(201);
+    expect((await chat({ message: 'Hi', assistant_id: 'second' })).status).toBe(404);
+    expect((await admin.call('POST', '/api/admin/assistants/second/publish')).status).toBe(200);
+
+    const first = await postChatStream(api.baseUrl, {
+      message: 'Tell me about the weather',
+      session_id: 'pinned-1',
+      assistant_id: 'second',
+    });
+    await first.finished;
+    expect(first.get('start')).toMatchObject({ assistant_id: 'second', assistant_version: 1 });
+    expect(first.text).toContain('Version one answers this.');
+    expect(first.get('done').missing_fields).toEqual(['company']);
+
+    const publicView = await (await fetch(`${api.baseUrl}/api/assistants/second`)).json();
+    expect(publicView).toMatchObject({ greeting: 'Hello from the second assistant.', version: 1 });
+
+    expect(
+      (
+        await admin.call('PUT', '/api/admin/assistants/second/draft', {
+          body: second('Version two answers this.'),
+        })
+      ).status,
+    ).toBe(200);
+    expect((await admin.call('POST', '/api/admin/assistants/second/publish')).status).toBe(200);
+
+    const again = await postChatStream(
+      api.baseUrl,
+      { message: 'And the weather tomorrow?', session_id: 'pinned-1' },
+      first.sessionToken,
+    );
+    await again.finished;
+    expect(again.get('start')).toMatchObject({ assistant_id: 'second', assistant_version: 1 });
+    expect(again.text).toContain('Version one answers this.');
+
+    const fresh = await postChatStream(api.baseUrl, {
+      message: 'Tell me about the weather',
+      assistant_id: 'second',
+    });
+    await fresh.finished;
+    expect(fresh.get('start')).toMatchObject({ assistant_id: 'second', assistant_version: 2 });
+    expect(fresh.text).toContain('Version two answers this.');
+
+    const unknown = await chat({ message: 'Hi', assistant_id: 'nobody' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('not_found');
+
+    const switched = await fetch(`${api.baseUrl}/api/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Session-Token': first.sessionToken ?? '' },
+      body: JSON.stringify({
+        message: 'Hi',
+        session_id: 'pinned-1',
+        assistant_id: 'trading-education',
+      }),
+    });
+    expect(switched.status).toBe(400);
+    expect((await switched.json()).code).toBe('invalid_request');
+
+    expect((await chat({ message: 'Hi', assistant_id: 'Not_Valid' })).status).toBe(400);
+  });
+
+  it('runs the default assistant when none is named', async () => {
+    const stream = await postChatStream(api.baseUrl, { message: 'What is momentum trading?' });
+    await stream.finished;
+    expect(stream.get('start')).toMatchObject({
+      assistant_id: 'trading-education',
+      assistant_version: 1,
+    });
+    expect(stream.text).toMatch(/momentum/i);
+  });
+});
