@@ -28,7 +28,10 @@ const { API_PREFIX } = load<{ API_PREFIX: string }>('app/setup-app.js');
 async function start(): Promise<void> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(LeadExtractor)
-    .useValue({ extract: (_conversation: unknown, current: unknown) => Promise.resolve(current) })
+    .useValue({
+      extract: (_profile: unknown, _conversation: unknown, current: unknown) =>
+        Promise.resolve(current),
+    })
     .overrideGuard(ClientRateLimitGuard)
     .useValue({ canActivate: () => true })
     .compile();
