@@ -108,6 +108,10 @@ describe('the leads API', () => {
     const rows: string[][] = parse((await exported.text()).replace(/^\uFEFF/, ''));
     expect(rows[0].slice(0, 4)).toEqual(['lead_id', 'session_id', 'state', 'notification_status']);
     expect(rows.slice(1).map((row) => row[rows[0].indexOf('name')])).toEqual(['Zoë Quinn']);
+    // The default assistant (the profile file's), whose session the lead came from.
+    expect(rows.slice(1).map((row) => row[rows[0].indexOf('assistant_id')])).toEqual([
+      'trading-education',
+    ]);
 
     const { id } = await zoe();
     const retry = `/api/leads/${id}/notifications/retry`;
@@ -228,6 +232,7 @@ describe('lead webhooks', () => {
         occurred_at: expect.stringMatching(/Z$/),
         data: {
           state: 'complete',
+          assistant_id: 'trading-education',
           fields: { name: 'Hook Lead', email: 'lead-hook@example.com', experience: 'beginner' },
         },
       });

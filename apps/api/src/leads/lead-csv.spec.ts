@@ -49,14 +49,16 @@ describe('leadsCsv', () => {
       'notification_status',
       'created_at',
       'completed_at',
+      'assistant_id',
       'name',
       'email',
       'phone',
       'goals',
     ]);
-    expect(rows[1].slice(6)).toEqual(['José "Pepe" Núñez, Jr.', '', '', 'line one\nline two']);
+    expect(rows[1][6]).toBe('trading-education');
+    expect(rows[1].slice(7)).toEqual(['José "Pepe" Núñez, Jr.', '', '', 'line one\nline two']);
     // A spreadsheet would run these; prefixed with a quote, they stay text.
-    expect(rows[2].slice(6)).toEqual([
+    expect(rows[2].slice(7)).toEqual([
       `'=HYPERLINK("https://evil.example","click")`,
       `'+1 555`,
       `'@SUM(A1)`,
@@ -74,6 +76,6 @@ describe('leadsCsv', () => {
     // Read back by a parser that, like spreadsheets, ends a record at a bare CR too: one row, intact.
     const rows: string[][] = parse(csv.slice(1), { record_delimiter: ['\r\n', '\r', '\n'] });
     expect(rows).toHaveLength(2);
-    expect(rows[1].slice(6)).toEqual(['Ada\rLovelace', 'one\r']);
+    expect(rows[1].slice(7)).toEqual(['Ada\rLovelace', 'one\r']);
   });
 });

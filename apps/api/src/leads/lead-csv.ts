@@ -2,7 +2,11 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { LeadSummary } from '@chat/contracts';
 
-/** The columns every export starts with; the profile's fields follow, in its order. */
+/**
+ * The columns every export starts with; the profile's fields follow, in its order. The
+ * assistant comes last of them, so that the columns of exports from before assistants keep
+ * their places.
+ */
 const FIXED_COLUMNS = [
   'lead_id',
   'session_id',
@@ -10,6 +14,7 @@ const FIXED_COLUMNS = [
   'notification_status',
   'created_at',
   'completed_at',
+  'assistant_id',
 ] as const;
 
 /**
@@ -32,6 +37,7 @@ export function leadsCsv(
           lead.notification_status,
           lead.created_at,
           lead.completed_at ?? '',
+          lead.assistant_id,
           ...fieldNames.map((name) => lead.fields[name] ?? ''),
         ];
       }

@@ -56,6 +56,7 @@ function summary(id: string, createdAt: string, fields: Record<string, string>, 
   return {
     id,
     session_id: `session-${id}`,
+    assistant_id: 'trading-education',
     state: 'collecting',
     fields,
     notification_status: 'not_sent',

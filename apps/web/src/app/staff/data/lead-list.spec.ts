@@ -5,6 +5,7 @@ function lead(id: string, createdAt: string, over: Partial<LeadSummary> = {}): L
   return {
     id,
     session_id: `s-${id}`,
+    assistant_id: 'trading-education',
     state: 'collecting',
     fields: { name: `Name ${id}` },
     notification_status: 'not_sent',
