@@ -112,6 +112,28 @@ describe('chat runs the assistant a session is pinned to', () => {
     expect((await switched.json()).code).toBe('invalid_request');
 
     expect((await chat({ message: 'Hi', assistant_id: 'Not_Valid' })).status).toBe(400);
+
+    // Staff see each lead under the assistant its session runs, and filter on it (a lead is
+    // listed once it holds a detail: the answer to the second assistant's question).
+    const answered = await postChatStream(
+      api.baseUrl,
+      { message: 'Acme Corp', session_id: 'pinned-1' },
+      first.sessionToken,
+    );
+    await answered.finished;
+    expect(answered.get('done').data_collected).toEqual({ company: 'Acme Corp' });
+    const listed = async (assistantId: string) => {
+      const page = await admin.call('GET', `/api/leads?assistant_id=${assistantId}&limit=100`);
+      expect(page.status).toBe(200);
+      return ((await page.json()) as { leads: { session_id: string; assistant_id: string }[] })
+        .leads;
+    };
+    const ofSecond = await listed('second');
+    expect(ofSecond.map((lead) => lead.session_id)).toContain('pinned-1');
+    expect(ofSecond.every((lead) => lead.assistant_id === 'second')).toBe(true);
+    expect(ofSecond).toHaveLength(1);
+    const ofDefault = await listed('trading-education');
+    expect(ofDefault.map((lead) => lead.session_id)).not.toContain('pinned-1');
   });
 
   it('runs the default assistant when none is named', async () => {
