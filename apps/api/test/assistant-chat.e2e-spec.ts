@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AssistantDetail } from '@chat/contracts';
 import { postChatStream } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
@@ -122,6 +124,13 @@ describe('chat runs the assistant a session is pinned to', () => {
     );
     await answered.finished;
     expect(answered.get('done').data_collected).toEqual({ company: 'Acme Corp' });
+    // The lead is complete: its email names the second assistant and lists its own field.
+    expect(answered.get('done').is_complete).toBe(true);
+    expect(answered.find('email_sent')).toBeDefined();
+    const [eml] = readdirSync(api.outboxDir).filter((name) => name.endsWith('.eml'));
+    const email = readFileSync(join(api.outboxDir, eml), 'utf8');
+    expect(email).toContain('Second assistant');
+    expect(email).toMatch(/Company:?\s+Acme Corp/);
     const listed = async (assistantId: string) => {
       const page = await admin.call('GET', `/api/leads?assistant_id=${assistantId}&limit=100`);
       expect(page.status).toBe(200);

@@ -4,8 +4,7 @@ import { outboxConfig } from '../config/outbox.config';
 import { leadNotificationOf, type LeadNotificationResult } from '../email/lead-notification';
 import { LeadNotifier } from '../email/lead-notifier';
 import { ApiMetrics } from '../metrics/api-metrics';
-import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
+import { PublishedAssistants } from '../assistants/published-assistants';
 import { SessionRepository } from '../sessions/session-repository';
 import { LeadEvents } from '../leads/lead-events';
 import { LeadStore } from '../leads/lead-store';
@@ -36,7 +35,7 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
     private readonly webhook: LeadWebhook,
     private readonly leads: LeadStore,
     private readonly leadEvents: LeadEvents,
-    @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
+    private readonly assistants: PublishedAssistants,
     @Inject(outboxConfig.KEY) private readonly config: ConfigType<typeof outboxConfig>,
     private readonly metrics: ApiMetrics,
   ) {
@@ -97,7 +96,9 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
     }
     const lead = await this.sessions.collectedLead(claim.leadId);
     if (!lead) return erased;
-    const result = await this.notifier.notify(leadNotificationOf(this.profile, lead));
+    // Listed with the fields of the version the lead was collected by, not the default's.
+    const profile = await this.assistants.definition(lead.assistant.id, lead.assistant.version);
+    const result = await this.notifier.notify(leadNotificationOf(profile, lead));
     // Erased while its message was being written: the erasure may have looked before the file was there.
     if (
       result.status === 'sent' &&

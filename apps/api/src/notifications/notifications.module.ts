@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AssistantsModule } from '../assistants/assistants.module';
 import { outboundConfig } from '../config/outbound.config';
 import { outboxConfig } from '../config/outbox.config';
 import { webhookConfig } from '../config/webhook.config';
@@ -19,6 +20,7 @@ import { TurnNotifications } from './turn-notifications';
 /** The durable outbox of lead notifications (email, and the webhook when configured) and of `lead.erased` notices, their delivery and this instance's worker. */
 @Module({
   imports: [
+    AssistantsModule,
     ConfigModule.forFeature(outboxConfig),
     ConfigModule.forFeature(webhookConfig),
     ConfigModule.forFeature(outboundConfig),

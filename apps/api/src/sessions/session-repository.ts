@@ -95,6 +95,8 @@ export interface CompleteTurn {
 /** A session's lead as stored: its fields and the conversation that collected them. */
 export interface CollectedLead {
   sessionId: string;
+  /** The assistant version its session runs, whose fields the notification lists. */
+  assistant: { id: string; version: number };
   fields: LeadData;
   messages: Pick<TranscriptMessage, 'role' | 'content' | 'created_at'>[];
 }
@@ -115,6 +117,12 @@ export interface SessionView {
  * statements: one before the first token, one after the reply (its unit of work, the lead's
  * notification included); nothing is written per token, and the session is never rewritten.
  */
+/** The assistant version a session runs; sessions from before assistants run the default's first. */
+const sessionAssistant = {
+  assistantId: sql<string>`coalesce(${sessions.assistantId}, (select id from ${assistants} where is_default))`,
+  assistantVersion: sql<number>`coalesce(${sessions.assistantVersion}, 1)`,
+};
+
 @Injectable()
 export class SessionRepository {
   private readonly db: Database;
@@ -353,8 +361,14 @@ export class SessionRepository {
   /** The lead `leadId` with the conversation up to its completion, for its notification. */
   async collectedLead(leadId: string): Promise<CollectedLead | undefined> {
     const [lead] = await this.db
-      .select({ sessionId: leads.sessionId, fields: leads.fields, completedAt: leads.completedAt })
+      .select({
+        sessionId: leads.sessionId,
+        fields: leads.fields,
+        completedAt: leads.completedAt,
+        ...sessionAssistant,
+      })
       .from(leads)
+      .innerJoin(sessions, eq(sessions.id, leads.sessionId))
       .where(eq(leads.id, leadId));
     if (!lead) return undefined;
     const rows = await this.db
@@ -373,6 +387,7 @@ export class SessionRepository {
       .orderBy(asc(messages.seq));
     return {
       sessionId: lead.sessionId,
+      assistant: { id: lead.assistantId, version: Number(lead.assistantVersion) },
       fields: lead.fields,
       messages: rows.map((row) => ({ role: row.role, content: row.content, created_at: row.createdAt.toISOString() })),
     };
@@ -397,8 +412,7 @@ export class SessionRepository {
         emailStatus: notifications.status,
         tokenHash: sessions.tokenHash,
         apiKeyId: sessions.apiKeyId,
-        assistantId: sql<string>`coalesce(${sessions.assistantId}, (select id from ${assistants} where is_default))`,
-        assistantVersion: sql<number>`coalesce(${sessions.assistantVersion}, 1)`,
+        ...sessionAssistant,
       })
       .from(leads)
       .innerJoin(sessions, eq(sessions.id, leads.sessionId))
