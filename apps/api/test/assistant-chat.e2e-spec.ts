@@ -143,6 +143,22 @@ describe('chat runs the assistant a session is pinned to', () => {
     expect(ofSecond).toHaveLength(1);
     const ofDefault = await listed('trading-education');
     expect(ofDefault.map((lead) => lead.session_id)).not.toContain('pinned-1');
+    // The CSV has a column for every field of every version its leads may come from: the
+    // second assistant's company is not dropped because the default assistant has no such field.
+    const csv = async (query: string) => {
+      const response = await admin.call('GET', `/api/leads/export.csv${query}`);
+      expect(response.status).toBe(200);
+      const [header, ...rows] = (await response.text()).replace(/^\uFEFF/, '').split('\r\n');
+      const columns = header.split(',');
+      const row = rows.find((line) => line.includes('pinned-1'))?.split(',') ?? [];
+      return { columns, company: row[columns.indexOf('company')] };
+    };
+    const ofSecondCsv = await csv('?assistant_id=second');
+    expect(ofSecondCsv.columns.slice(7)).toEqual(['company']);
+    expect(ofSecondCsv.company).toBe('Acme Corp');
+    const everyCsv = await csv('');
+    expect(everyCsv.columns).toEqual(expect.arrayContaining(['name', 'email', 'company']));
+    expect(everyCsv.company).toBe('Acme Corp');
   });
 
   it('runs the default assistant when none is named', async () => {

@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { stringify } from 'yaml';
 import type { AssistantDetail, AssistantDraft, AssistantSummary } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
-import { type Database, DatabaseConnection } from '../database/database';
+import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import { assistants, assistantVersions, sessions } from '../database/schema';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_ID, ASSISTANT_ID_MESSAGE } from '../profile/profile-schema';
@@ -246,6 +246,25 @@ export class AssistantStore {
       .from(assistantVersions)
       .where(and(eq(assistantVersions.assistantId, id), eq(assistantVersions.version, version)));
     return row?.definition as unknown as AssistantProfileDefinition | undefined;
+  }
+
+  /**
+   * The field names of every published version of `assistantId` (of every assistant without
+   * one), each once: the default assistant's first, then by assistant, newest version first, in
+   * each version's order. The columns of a lead export, so that no lead's details are left out.
+   */
+  async fieldNames(assistantId?: string): Promise<string[]> {
+    const { rows } = await rowsOf<{ name: string }>(
+      this.db,
+      sql`
+        select field.value ->> 'name' as name
+        from ${assistantVersions} v
+        join ${assistants} a on a.id = v.assistant_id
+        cross join lateral jsonb_array_elements(v.definition -> 'fields') with ordinality as field(value, position)
+        where ${assistantId ?? null}::text is null or v.assistant_id = ${assistantId ?? null}::text
+        order by a.is_default desc, a.id, v.version desc, field.position`,
+    );
+    return [...new Set(rows.map((row) => row.name))];
   }
 
   /** The default assistant's id (none before the first start's import). */

@@ -4,7 +4,6 @@ import {
   Get,
   Header,
   HttpCode,
-  Inject,
   type MessageEvent,
   Param,
   Post,
@@ -33,8 +32,7 @@ import { principalOf } from '../common/principal';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { ApiError } from '../common/api-error';
 import { ClientRateLimitGuard, MESSAGES_BUDGET } from '../common/client-rate-limit.guard';
-import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
+import { AssistantStore } from '../assistants/assistant-store';
 import {
   LeadDetailDto,
   LeadExportQueryDto,
@@ -60,7 +58,7 @@ export class LeadsController {
     private readonly store: LeadStore,
     private readonly events: LeadEvents,
     private readonly revocations: AccessRevocations,
-    @Inject(ASSISTANT_PROFILE) private readonly profile: AssistantProfileDefinition,
+    private readonly assistants: AssistantStore,
   ) {
     this.feed$ = this.events.changes$.pipe(
       concatMap((change) =>
@@ -98,8 +96,9 @@ export class LeadsController {
     summary: 'The filtered leads as CSV (UTF-8, header row, one lead a row), streamed',
   })
   @ApiOkResponse({ description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } })
-  export(@Query() query: LeadExportQueryDto): StreamableFile {
-    const fields = this.profile.fields.map((field) => field.name);
+  async export(@Query() query: LeadExportQueryDto): Promise<StreamableFile> {
+    // The fields of every version the exported leads may come from: none of their details is dropped.
+    const fields = await this.assistants.fieldNames(query.assistant_id);
     return new StreamableFile(leadsCsv(this.store.all(query), fields));
   }
 

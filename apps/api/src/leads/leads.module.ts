@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { AssistantsModule } from '../assistants/assistants.module';
 import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { LeadEvents } from './lead-events';
 import { LeadStore } from './lead-store';
@@ -8,7 +9,7 @@ import { TurnLeadChanges } from './turn-lead-changes';
 
 /** Stored leads for the staff and integrations (PROTOCOL.md, Leads): the API, the export, the live feed (which hears of the chat turns' leads from their events). */
 @Module({
-  imports: [AccessModule, TurnEventsModule],
+  imports: [AccessModule, AssistantsModule, TurnEventsModule],
   controllers: [LeadsController],
   providers: [LeadStore, LeadEvents, TurnLeadChanges],
   exports: [LeadStore, LeadEvents],

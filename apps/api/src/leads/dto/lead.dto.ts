@@ -1,6 +1,17 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import {
   ASSISTANT_ID_PATTERN,
   type LeadDetail,
@@ -53,13 +64,19 @@ export class LeadQueryDto implements LeadQuery {
   @IsISO8601({ strict: true })
   until?: string;
 
-  @ApiPropertyOptional({ description: 'Text found in any collected value (case-insensitive)', example: 'silva' })
+  @ApiPropertyOptional({
+    description: 'Text found in any collected value (case-insensitive)',
+    example: 'silva',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Only leads collected by this assistant', example: 'trading-education' })
+  @ApiPropertyOptional({
+    description: 'Only leads collected by this assistant',
+    example: 'trading-education',
+  })
   @IsOptional()
   @Matches(ASSISTANT_ID_PATTERN, { message: 'assistant_id must be 1-64 of a-z0-9-' })
   assistant_id?: string;
@@ -80,12 +97,7 @@ export class LeadQueryDto implements LeadQuery {
 }
 
 /** The export takes the list's filters, without paging. */
-export class LeadExportQueryDto implements Omit<LeadQuery, 'cursor' | 'limit'> {
-  @ApiPropertyOptional({ enum: LEAD_STATES }) @IsOptional() @IsIn(LEAD_STATES) status?: LeadStateName;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) since?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) until?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) q?: string;
-}
+export class LeadExportQueryDto extends OmitType(LeadQueryDto, ['cursor', 'limit'] as const) {}
 
 export class LeadParamsDto {
   @IsUUID()
@@ -97,26 +109,45 @@ export class LeadSummaryDto implements LeadSummary {
   @ApiProperty({ example: LEAD_EXAMPLE.session_id }) session_id: string;
   @ApiProperty({ example: LEAD_EXAMPLE.assistant_id }) assistant_id: string;
   @ApiProperty({ enum: LEAD_STATES, example: LEAD_EXAMPLE.state }) state: LeadStateName;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: LEAD_EXAMPLE.fields }) fields: Record<string, string>;
-  @ApiProperty({ enum: LEAD_EMAIL_STATUSES, example: LEAD_EXAMPLE.notification_status }) notification_status: LeadEmailStatus;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: LEAD_EXAMPLE.fields,
+  })
+  fields: Record<string, string>;
+  @ApiProperty({ enum: LEAD_EMAIL_STATUSES, example: LEAD_EXAMPLE.notification_status })
+  notification_status: LeadEmailStatus;
   @ApiProperty({ format: 'date-time', example: LEAD_EXAMPLE.created_at }) created_at: string;
   @ApiProperty({ format: 'date-time', example: LEAD_EXAMPLE.updated_at }) updated_at: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: LEAD_EXAMPLE.completed_at }) completed_at: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: LEAD_EXAMPLE.completed_at,
+  })
+  completed_at: string | null;
 }
 
 export class LeadPageDto implements LeadPage {
   @ApiProperty({ type: LeadSummaryDto, isArray: true }) leads: LeadSummaryDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last', example: 'WyIyMDI2LTExLTI4VDA5OjE0OjAzLjUxMjIwNFoiLCI3ZDBmNGM1MyJd' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next page; null on the last',
+    example: 'WyIyMDI2LTExLTI4VDA5OjE0OjAzLjUxMjIwNFoiLCI3ZDBmNGM1MyJd',
+  })
   next_cursor: string | null;
 }
 
 export class LeadNotificationDto implements LeadNotification {
-  @ApiProperty({ format: 'uuid', description: 'Also the webhook delivery\'s `webhook-id`' }) id: string;
+  @ApiProperty({ format: 'uuid', description: "Also the webhook delivery's `webhook-id`" })
+  id: string;
   @ApiProperty({ enum: NOTIFICATION_CHANNELS }) channel: NotificationChannel;
   @ApiProperty({ enum: NOTIFICATION_STATUSES }) status: NotificationStatus;
   @ApiProperty({ example: 1 }) attempts: number;
   @ApiProperty({ nullable: true, type: String, example: null }) last_error: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) next_attempt_at: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) next_attempt_at:
+    string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) sent_at: string | null;
 }
 
@@ -134,6 +165,10 @@ export class LeadDetailDto extends LeadSummaryDto implements LeadDetail {
 }
 
 export class LeadRetryReplyDto implements LeadRetryReply {
-  @ApiProperty({ type: LeadNotificationDto, isArray: true, description: 'The failed notifications, queued again (empty if none had failed)' })
+  @ApiProperty({
+    type: LeadNotificationDto,
+    isArray: true,
+    description: 'The failed notifications, queued again (empty if none had failed)',
+  })
   requeued: LeadNotificationDto[];
 }
