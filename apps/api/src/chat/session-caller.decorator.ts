@@ -9,9 +9,12 @@ import type { SessionCaller } from '../sessions/session-owner';
  * header, or with `{ query: true }` also `?session_token=`, for an `EventSource`) and the API key
  * the access guard verified, if any.
  */
-export const Caller = createParamDecorator((options: { query?: boolean } | undefined, context: ExecutionContext): SessionCaller => {
-  const request = context.switchToHttp().getRequest<Request>();
-  const fromQuery = options?.query ? request.query['session_token'] : undefined;
-  const sessionToken = request.get(SESSION_TOKEN_HEADER) ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
-  return { sessionToken, apiKeyId: apiKeyOf(request)?.id };
-});
+export const Caller = createParamDecorator(
+  (options: { query?: boolean } | undefined, context: ExecutionContext): SessionCaller => {
+    const request = context.switchToHttp().getRequest<Request>();
+    const fromQuery = options?.query ? request.query['session_token'] : undefined;
+    const sessionToken =
+      request.get(SESSION_TOKEN_HEADER) ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
+    return { sessionToken, apiKeyId: apiKeyOf(request)?.id };
+  },
+);

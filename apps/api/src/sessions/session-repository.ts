@@ -1,9 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, lt, lte, or, sql } from 'drizzle-orm';
-import type { LeadData, LeadEmailStatus, NotificationChannel, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
+import type {
+  LeadData,
+  LeadEmailStatus,
+  NotificationChannel,
+  TranscriptFinishReason,
+  TranscriptMessage,
+} from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import type { StatementLanes } from '../database/statement-lanes';
-import { assistants, assistantVersions, leads, messages, notifications, sessions } from '../database/schema';
+import {
+  assistants,
+  assistantVersions,
+  leads,
+  messages,
+  notifications,
+  sessions,
+} from '../database/schema';
 import type { SessionOwner } from './session-owner';
 
 /** One message of a conversation as the model reads it. */
@@ -67,7 +80,16 @@ export type TurnStart =
       replacesFrom?: number;
       assistant: SessionAssistant;
     }
-  | { accepted: false; reason: 'forbidden' | 'session_full' | 'too_many_sessions' | 'not_found' | 'nothing_to_regenerate' | 'assistant_not_found' }
+  | {
+      accepted: false;
+      reason:
+        | 'forbidden'
+        | 'session_full'
+        | 'too_many_sessions'
+        | 'not_found'
+        | 'nothing_to_regenerate'
+        | 'assistant_not_found';
+    }
   /** The session runs another assistant than the one named: `assistantId`. */
   | { accepted: false; reason: 'assistant_mismatch'; assistantId: string };
 
@@ -152,25 +174,28 @@ export class SessionRepository {
     const ownedBy = (row: string) => sql`(case when ${sql.raw(row)}.api_key_id is not null
       then ${sql.raw(row)}.api_key_id = ${apiKeyId}::uuid
       else ${sql.raw(row)}.token_hash = ${turn.tokenHash ?? null} end)`;
-    const { rows } = await this.lanes.run('first', () => rowsOf<{
-      inserted: number;
-      allowed: number;
-      known: boolean;
-      owned: boolean;
-      created: boolean | null;
-      owner_token_hash: string | null;
-      owner_api_key_id: string | null;
-      lead_id: string | null;
-      lead_fields: LeadData | null;
-      history: StoredTurn[] | null;
-      prompt_seq: number | string | null;
-      prompt: string | null;
-      pinned_id: string | null;
-      target_live: boolean;
-      assistant_id: string | null;
-      assistant_version: number | null;
-      assistant_definition: object | null;
-    }>(this.db, sql`
+    const { rows } = await this.lanes.run('first', () =>
+      rowsOf<{
+        inserted: number;
+        allowed: number;
+        known: boolean;
+        owned: boolean;
+        created: boolean | null;
+        owner_token_hash: string | null;
+        owner_api_key_id: string | null;
+        lead_id: string | null;
+        lead_fields: LeadData | null;
+        history: StoredTurn[] | null;
+        prompt_seq: number | string | null;
+        prompt: string | null;
+        pinned_id: string | null;
+        target_live: boolean;
+        assistant_id: string | null;
+        assistant_version: number | null;
+        assistant_definition: object | null;
+      }>(
+        this.db,
+        sql`
       with existing as (
         select token_hash, api_key_id, assistant_id from ${sessions} where id = ${sessionId}
       ),
@@ -264,17 +289,25 @@ export class SessionRepository {
         (select v.definition from ${assistantVersions} v, pinned
           where v.assistant_id = pinned.id and v.version = pinned.version
             and not (${turn.heldVersions ?? '[]'}::jsonb @> to_jsonb(pinned.id || '@' || pinned.version))) as assistant_definition
-    `));
+    `,
+      ),
+    );
     const row = rows[0];
     if (!row || row.inserted === 0 || !row.lead_id) {
       // A stranger learns no more than a first message would tell: 403 for a session that exists.
       if (!row || (row.known && !row.owned)) return { accepted: false, reason: 'forbidden' };
       if (regenerate && !row.known) return { accepted: false, reason: 'not_found' };
-      if (row.known && turn.assistantId !== undefined && row.pinned_id !== null && row.pinned_id !== turn.assistantId) {
+      if (
+        row.known &&
+        turn.assistantId !== undefined &&
+        row.pinned_id !== null &&
+        row.pinned_id !== turn.assistantId
+      ) {
         return { accepted: false, reason: 'assistant_mismatch', assistantId: row.pinned_id };
       }
       if (!row.known && !row.target_live) return { accepted: false, reason: 'assistant_not_found' };
-      if (regenerate && row.prompt_seq === null) return { accepted: false, reason: 'nothing_to_regenerate' };
+      if (regenerate && row.prompt_seq === null)
+        return { accepted: false, reason: 'nothing_to_regenerate' };
       // Allowed but not inserted: another caller created this id between the read and the insert.
       if (row.allowed > 0) return { accepted: false, reason: 'forbidden' };
       return { accepted: false, reason: row.known ? 'session_full' : 'too_many_sessions' };
@@ -303,14 +336,17 @@ export class SessionRepository {
    * A regenerate turn replaces the messages it answered again in the same statement (see
    * `replacesFrom`). Answers whether this turn completed the lead and the notifications it queued.
    */
-  async completeTurn(turn: CompleteTurn): Promise<{ completedNow: boolean; queued: QueuedNotification[] }> {
+  async completeTurn(
+    turn: CompleteTurn,
+  ): Promise<{ completedNow: boolean; queued: QueuedNotification[] }> {
     const { reply } = turn;
     const replacesFrom = turn.replacesFrom ?? null;
     // A regenerate turn with nothing to show keeps the old messages rather than its own copy.
     const keep = replacesFrom === null || reply !== undefined;
-    const { rows } = await this.lanes.run('after', () => rowsOf<{ completed_now: boolean | null; queued: QueuedNotification[] | null }>(
-      this.db,
-      sql`
+    const { rows } = await this.lanes.run('after', () =>
+      rowsOf<{ completed_now: boolean | null; queued: QueuedNotification[] | null }>(
+        this.db,
+        sql`
         with kept as (
           update ${messages} set pending = false where id = ${turn.userMessageId} and ${keep} returning id
         ),
@@ -353,7 +389,8 @@ export class SessionRepository {
         )
         select (select completed_now from updated) as completed_now,
                (select json_agg(json_build_object('id', id, 'channel', channel)) from queued) as queued`,
-    ));
+      ),
+    );
     const row = rows[0];
     return { completedNow: row?.completed_now === true, queued: row?.queued ?? [] };
   }
@@ -380,7 +417,10 @@ export class SessionRepository {
           eq(messages.pending, false),
           // Compared in the database: a JavaScript Date would drop the microseconds.
           lead.completedAt
-            ? lte(messages.createdAt, sql`(select ${leads.completedAt} from ${leads} where ${leads.id} = ${leadId})`)
+            ? lte(
+                messages.createdAt,
+                sql`(select ${leads.completedAt} from ${leads} where ${leads.id} = ${leadId})`,
+              )
             : undefined,
         ),
       )
@@ -389,14 +429,20 @@ export class SessionRepository {
       sessionId: lead.sessionId,
       assistant: { id: lead.assistantId, version: Number(lead.assistantVersion) },
       fields: lead.fields,
-      messages: rows.map((row) => ({ role: row.role, content: row.content, created_at: row.createdAt.toISOString() })),
+      messages: rows.map((row) => ({
+        role: row.role,
+        content: row.content,
+        created_at: row.createdAt.toISOString(),
+      })),
     };
   }
 
   /** A failed turn leaves no trace: its pending message goes. */
   async discardTurn(userMessageId: string): Promise<void> {
     await this.lanes.run('after', () =>
-      this.db.delete(messages).where(and(eq(messages.id, userMessageId), eq(messages.pending, true))),
+      this.db
+        .delete(messages)
+        .where(and(eq(messages.id, userMessageId), eq(messages.pending, true))),
     );
   }
 
@@ -405,7 +451,11 @@ export class SessionRepository {
    * turn still running, if any (`pendingMessageId`); its lead and where its email stands. While a
    * regenerate turn runs (`replacedFrom`), the messages it will replace are left out.
    */
-  async find(sessionId: string, pendingMessageId?: string, replacedFrom?: number): Promise<SessionView | undefined> {
+  async find(
+    sessionId: string,
+    pendingMessageId?: string,
+    replacedFrom?: number,
+  ): Promise<SessionView | undefined> {
     const [lead] = await this.db
       .select({
         fields: leads.fields,
@@ -416,7 +466,10 @@ export class SessionRepository {
       })
       .from(leads)
       .innerJoin(sessions, eq(sessions.id, leads.sessionId))
-      .leftJoin(notifications, and(eq(notifications.leadId, leads.id), eq(notifications.channel, 'email')))
+      .leftJoin(
+        notifications,
+        and(eq(notifications.leadId, leads.id), eq(notifications.channel, 'email')),
+      )
       .where(eq(leads.sessionId, sessionId));
     if (!lead) return undefined;
     const rows = await this.db
@@ -425,8 +478,12 @@ export class SessionRepository {
       .where(
         and(
           eq(messages.sessionId, sessionId),
-          pendingMessageId ? or(eq(messages.pending, false), eq(messages.id, pendingMessageId)) : eq(messages.pending, false),
-          replacedFrom === undefined ? undefined : or(lt(messages.seq, replacedFrom), eq(messages.pending, true)),
+          pendingMessageId
+            ? or(eq(messages.pending, false), eq(messages.id, pendingMessageId))
+            : eq(messages.pending, false),
+          replacedFrom === undefined
+            ? undefined
+            : or(lt(messages.seq, replacedFrom), eq(messages.pending, true)),
         ),
       )
       .orderBy(asc(messages.seq));
@@ -448,7 +505,9 @@ export class SessionRepository {
 }
 
 /** What the visitor's session shows of its email notification. */
-function emailStatusOf(status: (typeof notifications.$inferSelect)['status'] | null): LeadEmailStatus {
+function emailStatusOf(
+  status: (typeof notifications.$inferSelect)['status'] | null,
+): LeadEmailStatus {
   switch (status) {
     case null:
       return 'not_sent';

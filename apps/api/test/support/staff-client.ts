@@ -35,7 +35,10 @@ export class StaffClient {
     options: { body?: unknown; csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers };
-    if (this.cookies.size) headers['Cookie'] = [...this.cookies].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
+    if (this.cookies.size)
+      headers['Cookie'] = [...this.cookies]
+        .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+        .join('; ');
     const xsrf = this.cookies.get(XSRF_COOKIE);
     if (method !== 'GET' && options.csrf !== false && xsrf) headers[XSRF_HEADER] = xsrf;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -46,7 +49,9 @@ export class StaffClient {
     });
     this.lastSetCookies = response.headers.getSetCookie().map(parseSetCookie);
     for (const cookie of this.lastSetCookies) {
-      const expired = cookie.attributes['expires'] && new Date(String(cookie.attributes['expires'])).getTime() < Date.now();
+      const expired =
+        cookie.attributes['expires'] &&
+        new Date(String(cookie.attributes['expires'])).getTime() < Date.now();
       if (cookie.value === '' || expired) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }

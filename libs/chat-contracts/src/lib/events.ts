@@ -58,7 +58,6 @@ export interface EmailSentEvent {
 /** Every event of a chat stream, discriminated by `type`. */
 export type ChatEvent = StartEvent | ChunkEvent | DoneEvent | ErrorEvent | EmailSentEvent;
 
-
 /** Events after which a stream has nothing more to say about the reply. */
 export function isTerminalEvent(event: ChatEvent): event is DoneEvent | ErrorEvent {
   return event.type === 'done' || event.type === 'error';
