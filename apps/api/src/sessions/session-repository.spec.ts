@@ -77,6 +77,7 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
         version: 1,
         definition: expect.objectContaining({ id: 'trading-education' }),
       },
+      preview: false,
     });
     // Pending: not in the transcript, unless the running turn asks for it.
     expect((await sessions.find('s-new'))?.messages).toEqual([]);
@@ -129,6 +130,37 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     });
     // Archiving stops new sessions; the ones under way go on.
     expect((await begin('s-second', 'Still there', { assistantId: 'second' })).accepted).toBe(true);
+  });
+
+  it('runs a preview on the draft as saved at each turn, and keeps previews and visitors apart', async () => {
+    const store = new AssistantStore(database.connection);
+    const draft = { ...(await store.get('trading-education')).draft, name: 'Unpublished' };
+    await store.create('draft-only', { ...draft, id: 'draft-only' }, 'test');
+    const first = await begin('s-preview', 'Hi', { assistantId: 'draft-only', preview: true });
+    expect(first).toMatchObject({
+      accepted: true,
+      preview: true,
+      assistant: { id: 'draft-only', version: 0, definition: { name: 'Unpublished' } },
+    });
+    await store.saveDraft('draft-only', { ...draft, id: 'draft-only', name: 'Edited' }, 'test');
+    // Always sent, whatever the caller holds: a draft changes.
+    const again = await begin('s-preview', 'Again', {
+      preview: true,
+      heldVersions: '["draft-only@0"]',
+    });
+    expect(again).toMatchObject({
+      accepted: true,
+      assistant: { version: 0, definition: { name: 'Edited' } },
+    });
+    expect(await begin('s-preview', 'As a visitor')).toEqual({
+      accepted: false,
+      reason: 'preview_mismatch',
+    });
+    await begin('s-visitor', 'Hi');
+    expect(await begin('s-visitor', 'As a preview', { preview: true })).toEqual({
+      accepted: false,
+      reason: 'preview_mismatch',
+    });
   });
 
   it('keeps whole turns, in order, with the lead as the last turn left it', async () => {

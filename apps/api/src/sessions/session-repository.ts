@@ -53,6 +53,11 @@ export interface BeginTurn {
   assistantId?: string;
   /** The versions the caller holds already, as a JSON array of `id@version`: their definitions are not sent back. */
   heldVersions?: string;
+  /**
+   * A staff member's preview: a new session runs the assistant's draft (version 0, whose
+   * definition is always sent), and only a preview continues a preview session.
+   */
+  preview?: boolean;
 }
 
 /**
@@ -79,6 +84,8 @@ export type TurnStart =
       /** When regenerating: the `seq` of the message asked again, from which its completion replaces. */
       replacesFrom?: number;
       assistant: SessionAssistant;
+      /** A staff member's preview of the draft: no lead is listed or notified. */
+      preview: boolean;
     }
   | {
       accepted: false;
@@ -88,7 +95,8 @@ export type TurnStart =
         | 'too_many_sessions'
         | 'not_found'
         | 'nothing_to_regenerate'
-        | 'assistant_not_found';
+        | 'assistant_not_found'
+        | 'preview_mismatch';
     }
   /** The session runs another assistant than the one named: `assistantId`. */
   | { accepted: false; reason: 'assistant_mismatch'; assistantId: string };
@@ -169,6 +177,7 @@ export class SessionRepository {
     const { sessionId } = turn;
     const regenerate = turn.content === undefined;
     const apiKeyId = turn.apiKeyId ?? null;
+    const preview = turn.preview === true;
     // A session is its key's if a key created it, else its token's: read from `row` (the
     // session as `existing` read it, or as the conflict clause finds it).
     const ownedBy = (row: string) => sql`(case when ${sql.raw(row)}.api_key_id is not null
@@ -190,6 +199,7 @@ export class SessionRepository {
         prompt: string | null;
         pinned_id: string | null;
         target_live: boolean;
+        preview_matches: boolean;
         assistant_id: string | null;
         assistant_version: number | null;
         assistant_definition: object | null;
@@ -197,7 +207,7 @@ export class SessionRepository {
         this.db,
         sql`
       with existing as (
-        select token_hash, api_key_id, assistant_id from ${sessions} where id = ${sessionId}
+        select token_hash, api_key_id, assistant_id, preview from ${sessions} where id = ${sessionId}
       ),
       default_assistant as (
         select id from ${assistants} where is_default
@@ -205,8 +215,10 @@ export class SessionRepository {
       -- What a new session runs: the live (highest) version of the assistant named, else of the
       -- default one; none if unknown, archived or never published. Read here, with the session,
       -- so that a publish on any instance is the next new session's version, with no cache to clear.
+      -- A preview runs the draft: version 0.
       target as (
-        select a.id, (select max(v.version) from ${assistantVersions} v where v.assistant_id = a.id) as version
+        select a.id, case when ${preview} then 0
+          else (select max(v.version) from ${assistantVersions} v where v.assistant_id = a.id) end as version
         from ${assistants} a
         where a.id = coalesce(${turn.assistantId ?? null}::text, (select id from default_assistant))
           and a.archived_at is null
@@ -227,7 +239,8 @@ export class SessionRepository {
           (select count(*)::int from ${messages} where session_id = ${sessionId}) as message_count,
           -- Sessions from before assistants run the default one (see migration 0005).
           (select coalesce(assistant_id, (select id from default_assistant)) from existing) as pinned_id,
-          exists (select 1 from target where version is not null) as target_live
+          exists (select 1 from target where version is not null) as target_live,
+          coalesce((select preview from existing) = ${preview}, true) as preview_matches
       ),
       allowed as (
         select known from state
@@ -238,11 +251,12 @@ export class SessionRepository {
           and (known or (select reltuples from pg_class where oid = 'sessions'::regclass) < ${turn.maxSessions})
           and (not ${regenerate} or exists (select 1 from last_user))
           and (known or target_live)
+          and preview_matches
           and (not known or ${turn.assistantId ?? null}::text is null or pinned_id = ${turn.assistantId ?? null}::text)
       ),
       upserted as (
-        insert into ${sessions} (id, token_hash, api_key_id, assistant_id, assistant_version)
-        select ${sessionId}, ${turn.newTokenHash}, ${apiKeyId}::uuid, (select id from target), (select version from target)
+        insert into ${sessions} (id, token_hash, api_key_id, assistant_id, assistant_version, preview)
+        select ${sessionId}, ${turn.newTokenHash}, ${apiKeyId}::uuid, (select id from target), (select version from target), ${preview}
         from allowed
         on conflict (id) do update set updated_at = now()
           where ${ownedBy('sessions')}
@@ -284,11 +298,13 @@ export class SessionRepository {
         (select content from last_user) as prompt,
         (select pinned_id from state) as pinned_id,
         (select target_live from state) as target_live,
+        (select preview_matches from state) as preview_matches,
         (select id from pinned) as assistant_id,
         (select version from pinned) as assistant_version,
-        (select v.definition from ${assistantVersions} v, pinned
-          where v.assistant_id = pinned.id and v.version = pinned.version
-            and not (${turn.heldVersions ?? '[]'}::jsonb @> to_jsonb(pinned.id || '@' || pinned.version))) as assistant_definition
+        case when ${preview} then (select a.draft from ${assistants} a, pinned where a.id = pinned.id)
+          else (select v.definition from ${assistantVersions} v, pinned
+            where v.assistant_id = pinned.id and v.version = pinned.version
+              and not (${turn.heldVersions ?? '[]'}::jsonb @> to_jsonb(pinned.id || '@' || pinned.version))) end as assistant_definition
     `,
       ),
     );
@@ -296,6 +312,7 @@ export class SessionRepository {
     if (!row || row.inserted === 0 || !row.lead_id) {
       // A stranger learns no more than a first message would tell: 403 for a session that exists.
       if (!row || (row.known && !row.owned)) return { accepted: false, reason: 'forbidden' };
+      if (row.known && !row.preview_matches) return { accepted: false, reason: 'preview_mismatch' };
       if (regenerate && !row.known) return { accepted: false, reason: 'not_found' };
       if (
         row.known &&
@@ -326,6 +343,7 @@ export class SessionRepository {
         version: Number(row.assistant_version ?? 1),
         ...(row.assistant_definition && { definition: row.assistant_definition }),
       },
+      preview,
     };
   }
 

@@ -29,18 +29,27 @@ export class StaffClient {
 
   constructor(private readonly baseUrl: string) {}
 
-  async call(
-    method: string,
-    path: string,
-    options: { body?: unknown; csrf?: boolean; headers?: Record<string, string> } = {},
-  ): Promise<Response> {
-    const headers: Record<string, string> = { ...options.headers };
+  /** What the browser sends with a state-changing call: the cookies and (unless `csrf: false`) the CSRF header. */
+  credentials(options: { csrf?: boolean } = {}): Record<string, string> {
+    const headers: Record<string, string> = {};
     if (this.cookies.size)
       headers['Cookie'] = [...this.cookies]
         .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
         .join('; ');
     const xsrf = this.cookies.get(XSRF_COOKIE);
-    if (method !== 'GET' && options.csrf !== false && xsrf) headers[XSRF_HEADER] = xsrf;
+    if (options.csrf !== false && xsrf) headers[XSRF_HEADER] = xsrf;
+    return headers;
+  }
+
+  async call(
+    method: string,
+    path: string,
+    options: { body?: unknown; csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      ...this.credentials({ csrf: method !== 'GET' && options.csrf !== false }),
+      ...options.headers,
+    };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,

@@ -33,6 +33,7 @@ export function isChatEvent(value: unknown): value is ChatEvent {
         isString(value['model']) &&
         isString(value['assistant_id']) &&
         typeof value['assistant_version'] === 'number' &&
+        (value['preview'] === undefined || value['preview'] === true) &&
         (value['session_token'] === undefined || isString(value['session_token']))
       );
     case 'chunk':

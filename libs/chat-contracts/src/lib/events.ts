@@ -17,9 +17,11 @@ export interface StartEvent {
   message_id: string;
   stream_id: string;
   model: string;
-  /** The assistant the session is pinned to, and its published version the session runs. */
+  /** The assistant the session is pinned to, and its published version the session runs (0: the draft, in a preview). */
   assistant_id: string;
   assistant_version: number;
+  /** A preview of the draft: never a lead (PROTOCOL.md, Assistants). */
+  preview?: true;
   /**
    * The session's secret, on the turn that created the session only: every later call that
    * names the session or one of its streams must send it (`X-Session-Token`).

@@ -109,10 +109,15 @@ export function postChatStream(
   baseUrl: string,
   body: ChatRequest | Record<string, unknown>,
   sessionToken?: string,
+  headers: Record<string, string> = {},
 ): Promise<SseReader> {
   return openSse(`${baseUrl}/api/chat/stream`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...sessionTokenHeader(sessionToken) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...sessionTokenHeader(sessionToken),
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
 }

@@ -51,8 +51,13 @@ export class StartEventDto implements StartEvent {
     description: 'The assistant the session runs, to its end',
   })
   assistant_id: string;
-  @ApiProperty({ example: 1, description: 'Its published version the session runs' })
+  @ApiProperty({
+    example: 1,
+    description: 'Its published version the session runs (0: the draft, in a preview)',
+  })
   assistant_version: number;
+  @ApiPropertyOptional({ enum: [true], description: 'A preview of the draft: never a lead' })
+  preview?: true;
   @ApiPropertyOptional({
     example: 'q3Jx0mB0c2VjcmV0LXRva2VuLWV4YW1wbGUtMDEyMzQ1Njc4OQ',
     description:
