@@ -1,9 +1,9 @@
 import { inject } from '@angular/core';
 import { type CanActivateFn, Router, type Routes } from '@angular/router';
 import { AdminApi } from './data/admin-api';
+import { AssistantFields } from './data/assistant-fields';
 import { LeadFeed } from './data/lead-feed';
 import { LeadsApi } from './data/leads-api';
-import { ProfileFields } from './data/profile-fields';
 import { StaffAuth } from './data/staff-auth';
 import { provideStaffHttp } from './data/staff-http';
 import { ApiKeysPage } from './api-keys/api-keys';
@@ -28,12 +28,22 @@ export const STAFF_ROUTES: Routes = [
   {
     path: '',
     component: StaffShell,
-    providers: [provideStaffHttp(), StaffAuth, LeadsApi, LeadFeed, AdminApi, ProfileFields],
+    providers: [provideStaffHttp(), StaffAuth, LeadsApi, LeadFeed, AdminApi, AssistantFields],
     children: [
       { path: '', pathMatch: 'full', component: LeadsInbox, title: 'Leads · Staff' },
       { path: 'leads/:id', component: LeadDetailPage, title: 'Lead · Staff' },
-      { path: 'users', component: StaffAccountsPage, canActivate: [adminOnly], title: 'Staff accounts · Staff' },
-      { path: 'api-keys', component: ApiKeysPage, canActivate: [adminOnly], title: 'API keys · Staff' },
+      {
+        path: 'users',
+        component: StaffAccountsPage,
+        canActivate: [adminOnly],
+        title: 'Staff accounts · Staff',
+      },
+      {
+        path: 'api-keys',
+        component: ApiKeysPage,
+        canActivate: [adminOnly],
+        title: 'API keys · Staff',
+      },
       { path: '**', redirectTo: '' },
     ],
   },
