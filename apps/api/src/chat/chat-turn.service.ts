@@ -379,7 +379,7 @@ export class ChatTurnService {
       lead: collected,
       isComplete: lead.is_complete,
       // A preview is never a lead: it notifies no one, and staff do not see it among leads.
-      notifications: preview ? [] : this.notifications.toQueue(),
+      notifications: preview ? [] : this.notifications.toQueue(profile),
     });
     const { sessionId } = generation;
     if (!preview) this.events.publish({ type: 'lead_updated', sessionId, leadId, lead });

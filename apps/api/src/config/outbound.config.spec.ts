@@ -43,10 +43,8 @@ describe('LEAD_WEBHOOK_URL', () => {
     withEnv({ LEAD_WEBHOOK_URL: url, LEAD_WEBHOOK_SECRET: SECRET }, webhookConfig);
 
   it('takes http and https URLs only, checked at start', () => {
-    expect(read('https://hooks.example.com/leads').target?.url).toBe(
-      'https://hooks.example.com/leads',
-    );
-    expect(read('http://10.0.0.5:8080/leads').target?.url).toBe('http://10.0.0.5:8080/leads');
+    expect(read('https://hooks.example.com/leads').url).toBe('https://hooks.example.com/leads');
+    expect(read('http://10.0.0.5:8080/leads').url).toBe('http://10.0.0.5:8080/leads');
     for (const url of [
       'file:///etc/passwd',
       'gopher://hooks.example.com/',
@@ -57,5 +55,20 @@ describe('LEAD_WEBHOOK_URL', () => {
     ]) {
       expect(() => read(url)).toThrow(/LEAD_WEBHOOK_URL must be an http:\/\/ or https:\/\/ URL/);
     }
+  });
+
+  it("needs the secret to sign with; the secret alone signs the assistants' own receivers", () => {
+    expect(() =>
+      withEnv(
+        { LEAD_WEBHOOK_URL: 'https://hooks.example.com/leads', LEAD_WEBHOOK_SECRET: undefined },
+        webhookConfig,
+      ),
+    ).toThrow(/LEAD_WEBHOOK_URL needs LEAD_WEBHOOK_SECRET/);
+    expect(
+      withEnv({ LEAD_WEBHOOK_URL: undefined, LEAD_WEBHOOK_SECRET: SECRET }, webhookConfig),
+    ).toMatchObject({
+      url: undefined,
+      secret: SECRET,
+    });
   });
 });

@@ -22,21 +22,22 @@ class WebhookEnv {
 }
 
 export interface WebhookConfig {
-  /** Undefined: no webhook. */
-  target: { url: string; secret: string } | undefined;
+  /** The deployment's receiver; undefined: only assistants that name their own get webhooks. */
+  url: string | undefined;
+  /** Signs every delivery, the assistants' receivers' too; undefined: no webhooks at all. */
+  secret: string | undefined;
   timeoutMs: number;
 }
 
 export const webhookConfig = registerAs('webhook', (): WebhookConfig => {
   const env = validateEnv(WebhookEnv);
-  if (Boolean(env.LEAD_WEBHOOK_URL) !== Boolean(env.LEAD_WEBHOOK_SECRET)) {
-    throw new Error('LEAD_WEBHOOK_URL and LEAD_WEBHOOK_SECRET go together: set both, or neither.');
+  // The secret alone signs the webhooks of assistants that name their own receiver.
+  if (env.LEAD_WEBHOOK_URL && !env.LEAD_WEBHOOK_SECRET) {
+    throw new Error('LEAD_WEBHOOK_URL needs LEAD_WEBHOOK_SECRET to sign its deliveries.');
   }
   return {
-    target:
-      env.LEAD_WEBHOOK_URL && env.LEAD_WEBHOOK_SECRET
-        ? { url: env.LEAD_WEBHOOK_URL, secret: env.LEAD_WEBHOOK_SECRET }
-        : undefined,
+    url: env.LEAD_WEBHOOK_URL || undefined,
+    secret: env.LEAD_WEBHOOK_SECRET || undefined,
     timeoutMs: env.LEAD_WEBHOOK_TIMEOUT_MS ?? 10_000,
   };
 });

@@ -206,6 +206,11 @@ export const notifications = pgTable(
       .notNull()
       .references(() => leads.id, { onDelete: 'cascade' }),
     channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
+    /**
+     * A webhook's receiver, fixed when it is queued: the assistant version's
+     * `notifications.webhook_url`; null for the deployment's `LEAD_WEBHOOK_URL`.
+     */
+    targetUrl: text('target_url'),
     ...deliveryColumns(),
   },
   (table) => [
@@ -231,6 +236,8 @@ export const erasureNotices = pgTable(
     /** The erased lead's id (no reference: the lead is gone). */
     leadId: uuid('lead_id').notNull(),
     erasedAt: timestamp('erased_at', { withTimezone: true }).notNull(),
+    /** The receiver the lead went to (its webhook notification's `target_url`): told of the erasure. */
+    targetUrl: text('target_url'),
     ...deliveryColumns(),
   },
   (table) => [

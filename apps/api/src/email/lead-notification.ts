@@ -10,6 +10,8 @@ export interface LeadNotification {
   /** In profile order; values come from visitors and are untrusted. */
   fields: { name: string; label: string; value: string | undefined }[];
   transcript: Pick<TranscriptMessage, 'role' | 'content' | 'created_at'>[];
+  /** The assistant's own recipients (`notifications.email_recipients`); none: `LEAD_NOTIFY_TO`. */
+  recipients?: string[];
 }
 
 export type LeadNotificationResult =
@@ -25,5 +27,6 @@ export function leadNotificationOf(profile: AssistantProfileDefinition, lead: Co
     profileName: profile.name,
     fields: profile.fields.map(({ name, label }) => ({ name, label, value: lead.fields[name] })),
     transcript: lead.messages.map(({ role, content, created_at }) => ({ role, content, created_at })),
+    ...(profile.notifications?.email_recipients.length && { recipients: profile.notifications.email_recipients }),
   };
 }

@@ -37,7 +37,7 @@ export class LeadNotifier implements OnApplicationShutdown {
     let message: Mail.Options;
     try {
       const email = composeLeadEmail(lead);
-      message = { from: this.config.from, to: this.config.leadNotifyTo, ...email };
+      message = { from: this.config.from, to: this.recipientsOf(lead), ...email };
     } catch (error) {
       this.logger.error(
         `Lead notification for session ${lead.sessionId} could not be composed: ${formatMailFailure(mailFailureOf(error))}`,
@@ -48,6 +48,11 @@ export class LeadNotifier implements OnApplicationShutdown {
       };
     }
     return this.config.smtpUrl ? this.sendBySmtp(lead, message) : this.writeToOutbox(lead, message);
+  }
+
+  /** The assistant's recipients, else the deployment's (`LEAD_NOTIFY_TO`). */
+  private recipientsOf(lead: LeadNotification): string[] {
+    return lead.recipients ?? this.config.leadNotifyTo;
   }
 
   /** Deletes the session's messages from the outbox folder (its lead is erased); answers how many. */
@@ -84,7 +89,7 @@ export class LeadNotifier implements OnApplicationShutdown {
         status: 'sent',
         transport: 'smtp',
         messageId: info.messageId,
-        message: `Lead notification sent to ${this.config.leadNotifyTo.join(', ')}`,
+        message: `Lead notification sent to ${this.recipientsOf(lead).join(', ')}`,
       };
     } catch (error) {
       const failure = mailFailureOf(error);

@@ -31,7 +31,12 @@ export class ErasureNoticeDelivery {
   }
 
   private async deliver(claim: ClaimedErasureNotice): Promise<void> {
-    const result = await this.webhook.sendErased(claim.id, claim.leadId, claim.erasedAt);
+    const result = await this.webhook.sendErased(
+      claim.id,
+      claim.leadId,
+      claim.erasedAt,
+      claim.targetUrl,
+    );
     if (result.status === 'sent') {
       await this.notices.markSent(claim);
       return;

@@ -8,6 +8,8 @@ import { type LeasedClaim, LeasedRows } from './leased-rows';
 export interface ClaimedErasureNotice extends LeasedClaim {
   leadId: string;
   erasedAt: Date;
+  /** The receiver that was sent the lead, when it was an assistant's own. */
+  targetUrl?: string;
 }
 
 /**
@@ -28,12 +30,14 @@ export class ErasureNoticeOutbox {
       id: string;
       lead_id: string;
       erased_at: Date | string;
+      target_url: string | null;
       attempts: number;
-    }>(leaseMs, { limit }, sql`id, lead_id, erased_at`);
+    }>(leaseMs, { limit }, sql`id, lead_id, erased_at, target_url`);
     return rows.map((row) => ({
       id: row.id,
       leadId: row.lead_id,
       erasedAt: new Date(row.erased_at),
+      ...(row.target_url && { targetUrl: row.target_url }),
       attempt: row.attempts,
     }));
   }

@@ -31,47 +31,58 @@ export class LeadWebhook {
     @Inject(webhookConfig.KEY) private readonly config: ConfigType<typeof webhookConfig>,
     @Inject(outboundConfig.KEY) private readonly outbound: ConfigType<typeof outboundConfig>,
   ) {
-    this.signer = config.target && new Webhook(config.target.secret);
+    this.signer = config.secret ? new Webhook(config.secret) : undefined;
   }
 
+  /** Whether this instance can sign a delivery (`LEAD_WEBHOOK_SECRET`). */
   get enabled(): boolean {
     return this.signer !== undefined;
   }
 
-  /** `lead.completed`: the lead as the leads API lists it. */
-  send(webhookId: string, lead: LeadSummary): Promise<WebhookResult> {
+  /**
+   * `lead.completed`: the lead as the leads API lists it, to `targetUrl` (an assistant's own
+   * receiver) or else the deployment's.
+   */
+  send(webhookId: string, lead: LeadSummary, targetUrl?: string): Promise<WebhookResult> {
     const payload: LeadWebhookPayload = {
       type: 'lead.completed',
       id: webhookId,
       occurred_at: lead.completed_at ?? lead.updated_at,
       data: lead,
     };
-    return this.post(payload);
+    return this.post(payload, targetUrl);
   }
 
-  /** `lead.erased`: the lead's id and the time of its erasure, nothing else. */
-  sendErased(webhookId: string, leadId: string, erasedAt: Date): Promise<WebhookResult> {
+  /** `lead.erased`: the lead's id and the time of its erasure, nothing else, to where the lead went. */
+  sendErased(
+    webhookId: string,
+    leadId: string,
+    erasedAt: Date,
+    targetUrl?: string,
+  ): Promise<WebhookResult> {
     const payload: LeadErasedWebhookPayload = {
       type: 'lead.erased',
       id: webhookId,
       occurred_at: erasedAt.toISOString(),
       data: { id: leadId },
     };
-    return this.post(payload);
+    return this.post(payload, targetUrl);
   }
 
   private async post(
     payload: LeadWebhookPayload | LeadErasedWebhookPayload,
+    targetUrl = this.config.url,
   ): Promise<WebhookResult> {
-    const { target } = this.config;
     const webhookId = payload.id;
-    if (!this.signer || !target)
+    if (!this.signer)
+      return { status: 'failed', message: 'No webhook signing secret is configured (LEAD_WEBHOOK_SECRET).' };
+    if (!targetUrl)
       return { status: 'failed', message: 'No webhook is configured (LEAD_WEBHOOK_URL).' };
     const body = JSON.stringify(payload);
     const timestamp = new Date();
     try {
       const response = await outboundRequest(
-        target.url,
+        targetUrl,
         {
           method: 'POST',
           headers: {

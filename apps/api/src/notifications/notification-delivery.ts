@@ -92,7 +92,7 @@ export class NotificationDelivery implements BeforeApplicationShutdown {
     const erased = { status: 'failed', message: 'The lead was erased.' } as const;
     if (claim.channel === 'webhook') {
       const lead = await this.leads.summary(claim.leadId);
-      return lead ? this.webhook.send(claim.id, lead) : erased;
+      return lead ? this.webhook.send(claim.id, lead, claim.targetUrl) : erased;
     }
     const lead = await this.sessions.collectedLead(claim.leadId);
     if (!lead) return erased;

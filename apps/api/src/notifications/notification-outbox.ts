@@ -9,6 +9,8 @@ import { type LeasedClaim, LeasedRows } from './leased-rows';
 export interface ClaimedNotification extends LeasedClaim {
   leadId: string;
   channel: NotificationChannel;
+  /** A webhook's own receiver (an assistant's); undefined: the deployment's. */
+  targetUrl?: string;
 }
 
 /**
@@ -34,12 +36,14 @@ export class NotificationOutbox {
       id: string;
       lead_id: string;
       channel: NotificationChannel;
+      target_url: string | null;
       attempts: number;
-    }>(leaseMs, options, sql`id, lead_id, channel`);
+    }>(leaseMs, options, sql`id, lead_id, channel, target_url`);
     return rows.map((row) => ({
       id: row.id,
       leadId: row.lead_id,
       channel: row.channel,
+      ...(row.target_url && { targetUrl: row.target_url }),
       attempt: row.attempts,
     }));
   }

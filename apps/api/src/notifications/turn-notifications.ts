@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { outboxConfig } from '../config/outbox.config';
 import { webhookConfig } from '../config/webhook.config';
+import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import type { QueuedNotification } from '../sessions/session-repository';
 import type { LeadCompletedEvent } from '../turn-events/turn-event';
 import { TurnEvents } from '../turn-events/turn-events';
@@ -30,11 +31,18 @@ export class TurnNotifications implements OnModuleInit {
     this.events.on('lead_completed', (event) => this.attemptWebhook(event));
   }
 
-  /** What a turn that completes its lead queues: the email, and the webhook when one is configured. */
-  toQueue(): QueuedNotification[] {
+  /**
+   * What a turn of `profile` that completes its lead queues: the email, and the webhook when the
+   * assistant names a receiver of its own (`notifications.webhook_url`, which replaces the
+   * deployment's) or the deployment has one (`LEAD_WEBHOOK_URL`).
+   */
+  toQueue(profile: AssistantProfileDefinition): QueuedNotification[] {
+    const targetUrl = profile.notifications?.webhook_url;
     return [
       { id: randomUUID(), channel: 'email' },
-      ...(this.webhook.target ? [{ id: randomUUID(), channel: 'webhook' as const }] : []),
+      ...(targetUrl || this.webhook.url
+        ? [{ id: randomUUID(), channel: 'webhook' as const, ...(targetUrl && { targetUrl }) }]
+        : []),
     ];
   }
 

@@ -104,6 +104,8 @@ export type TurnStart =
 export interface QueuedNotification {
   id: string;
   channel: NotificationChannel;
+  /** A webhook's receiver when it is not the deployment's `LEAD_WEBHOOK_URL`. */
+  targetUrl?: string;
 }
 
 export interface CompleteTurn {
@@ -398,9 +400,9 @@ export class SessionRepository {
           returning ${turn.isComplete} and previous.previous_state <> 'complete' as completed_now
         ),
         queued as (
-          insert into ${notifications} (id, lead_id, channel)
-          select wanted.id, ${turn.leadId}, wanted.channel
-          from jsonb_to_recordset(${JSON.stringify(turn.notifications)}::jsonb) as wanted(id uuid, channel text), updated
+          insert into ${notifications} (id, lead_id, channel, target_url)
+          select wanted.id, ${turn.leadId}, wanted.channel, wanted."targetUrl"
+          from jsonb_to_recordset(${JSON.stringify(turn.notifications)}::jsonb) as wanted(id uuid, channel text, "targetUrl" text), updated
           where completed_now
           on conflict (lead_id, channel) do nothing
           returning id, channel
