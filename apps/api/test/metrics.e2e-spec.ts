@@ -15,7 +15,9 @@ const MESSAGES_PER_WINDOW = 6;
 
 /** The metrics a scrape answers, read back from the text format. */
 async function scrape(api: RunningApi): Promise<{ samples: PrometheusSample[]; text: string }> {
-  const response = await fetch(`${api.baseUrl}/api/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const response = await fetch(`${api.baseUrl}/api/metrics`, {
+    headers: { Authorization: `Bearer ${TOKEN}` },
+  });
   expect(response.status).toBe(200);
   // Prometheus's text format 0.0.4 (Express puts the charset before the version).
   expect(response.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/);
@@ -24,7 +26,12 @@ async function scrape(api: RunningApi): Promise<{ samples: PrometheusSample[]; t
 }
 
 /** How much each named sample moved between two scrapes. */
-function delta(before: PrometheusSample[], after: PrometheusSample[], name: string, labels: Record<string, string> = {}): number {
+function delta(
+  before: PrometheusSample[],
+  after: PrometheusSample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   return (sampleValue(after, name, labels) ?? 0) - (sampleValue(before, name, labels) ?? 0);
 }
 
@@ -50,7 +57,11 @@ describe('GET /api/metrics with METRICS_TOKEN set', () => {
   afterAll(() => api.close());
 
   it('refuses a scrape without the token, or with another one, as unauthorized', async () => {
-    const attempts: Record<string, string>[] = [{}, { Authorization: 'Bearer not-the-metrics-token' }, { Authorization: TOKEN }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { Authorization: 'Bearer not-the-metrics-token' },
+      { Authorization: TOKEN },
+    ];
     for (const headers of attempts) {
       const response = await fetch(`${api.baseUrl}/api/metrics`, { headers });
       expect(response.status).toBe(401);
@@ -59,7 +70,7 @@ describe('GET /api/metrics with METRICS_TOKEN set', () => {
     }
   });
 
-  it("counts a turn: started, finished with finish_reason stop, its first token, its duration and its chunks", async () => {
+  it('counts a turn: started, finished with finish_reason stop, its first token, its duration and its chunks', async () => {
     const before = (await scrape(api)).samples;
     const turn = await visitor.turn({ message: 'What is momentum trading?' });
     remember(turn);
@@ -71,8 +82,12 @@ describe('GET /api/metrics with METRICS_TOKEN set', () => {
     expect(delta(before, after, 'chat_turns_finished_total', { finish_reason: 'error' })).toBe(0);
     expect(delta(before, after, 'chat_time_to_first_token_seconds_count')).toBe(1);
     expect(delta(before, after, 'chat_time_to_first_token_seconds_bucket', { le: '+Inf' })).toBe(1);
-    expect(delta(before, after, 'chat_turn_duration_seconds_count', { finish_reason: 'stop' })).toBe(1);
-    expect(delta(before, after, 'chat_turn_duration_seconds_sum', { finish_reason: 'stop' })).toBeGreaterThan(0);
+    expect(
+      delta(before, after, 'chat_turn_duration_seconds_count', { finish_reason: 'stop' }),
+    ).toBe(1);
+    expect(
+      delta(before, after, 'chat_turn_duration_seconds_sum', { finish_reason: 'stop' }),
+    ).toBeGreaterThan(0);
     const chunks = turn.events.filter((e) => e.event.type === 'chunk').length;
     expect(chunks).toBeGreaterThan(0);
     expect(delta(before, after, 'chat_chunks_streamed_total')).toBe(chunks);
@@ -94,7 +109,9 @@ describe('GET /api/metrics with METRICS_TOKEN set', () => {
     expect(delta(before, after, 'chat_leads_completed_total')).toBe(1);
     expect(delta(before, after, 'chat_notifications_queued_total', { channel: 'email' })).toBe(1);
     expect(delta(before, after, 'chat_notifications_sent_total', { channel: 'email' })).toBe(1);
-    expect(delta(before, after, 'chat_notification_attempts_failed_total', { channel: 'email' })).toBe(0);
+    expect(
+      delta(before, after, 'chat_notification_attempts_failed_total', { channel: 'email' }),
+    ).toBe(0);
     expect(sampleValue(after, 'chat_outbox_oldest_queued_age_seconds')).toBe(0);
   });
 
@@ -109,8 +126,18 @@ describe('GET /api/metrics with METRICS_TOKEN set', () => {
     }
     expect(refused?.status).toBe(429);
     const after = (await scrape(api)).samples;
-    expect(delta(before, after, 'chat_rate_limit_refusals_total', { budget: 'messages', transport: 'http' })).toBe(1);
-    expect(delta(before, after, 'chat_rate_limit_refusals_total', { budget: 'reads', transport: 'http' })).toBe(0);
+    expect(
+      delta(before, after, 'chat_rate_limit_refusals_total', {
+        budget: 'messages',
+        transport: 'http',
+      }),
+    ).toBe(1);
+    expect(
+      delta(before, after, 'chat_rate_limit_refusals_total', {
+        budget: 'reads',
+        transport: 'http',
+      }),
+    ).toBe(0);
   });
 
   it('labels nothing with an id: no session, stream or message id, no UUID at all', async () => {
@@ -135,12 +162,15 @@ describe('GET /api/metrics with METRICS_TOKEN set', () => {
       le: /^(\+Inf|[0-9.]+)$/,
     };
     for (const sample of ours) {
-      for (const [name, value] of Object.entries(sample.labels)) expect(value).toMatch(allowed[name] ?? /^$/);
+      for (const [name, value] of Object.entries(sample.labels))
+        expect(value).toMatch(allowed[name] ?? /^$/);
     }
   });
 
   it('is not in the OpenAPI document', async () => {
-    const document = (await (await fetch(`${api.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    const document = (await (await fetch(`${api.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(document.paths).some((path) => path.includes('metrics'))).toBe(false);
     expect(Object.keys(document.paths).length).toBeGreaterThan(5);
   });
@@ -152,7 +182,11 @@ describe('GET /api/metrics after a failed and a cancelled turn (local model serv
 
   beforeAll(async () => {
     fake = await startFakeOpenAi();
-    api = await startApi({ METRICS_TOKEN: TOKEN, OPENAI_API_KEY: 'sk-test-metrics', OPENAI_BASE_URL: fake.url });
+    api = await startApi({
+      METRICS_TOKEN: TOKEN,
+      OPENAI_API_KEY: 'sk-test-metrics',
+      OPENAI_BASE_URL: fake.url,
+    });
   });
   afterAll(async () => {
     await api.close();
@@ -171,10 +205,13 @@ describe('GET /api/metrics after a failed and a cancelled turn (local model serv
     await running.waitUntil((events) => events.some((e) => e.event.type === 'chunk'));
     const during = (await scrape(api)).samples;
     expect(sampleValue(during, 'chat_streams_open', { transport: 'sse' })).toBe(1);
-    const cancel = await fetch(`${api.baseUrl}/api/chat/streams/${running.get('start').stream_id}/cancel`, {
-      method: 'POST',
-      headers: sessionTokenHeader(running.sessionToken),
-    });
+    const cancel = await fetch(
+      `${api.baseUrl}/api/chat/streams/${running.get('start').stream_id}/cancel`,
+      {
+        method: 'POST',
+        headers: sessionTokenHeader(running.sessionToken),
+      },
+    );
     expect(cancel.status).toBe(200);
     await running.finished;
     expect(running.find('done')?.finish_reason).toBe('cancelled');
@@ -182,9 +219,15 @@ describe('GET /api/metrics after a failed and a cancelled turn (local model serv
     const after = (await scrape(api)).samples;
     expect(delta(before, after, 'chat_turns_started_total')).toBe(2);
     expect(delta(before, after, 'chat_turns_finished_total', { finish_reason: 'error' })).toBe(1);
-    expect(delta(before, after, 'chat_turn_errors_total', { code: 'upstream_unavailable' })).toBe(1);
-    expect(delta(before, after, 'chat_turns_finished_total', { finish_reason: 'cancelled' })).toBe(1);
-    expect(delta(before, after, 'chat_turn_duration_seconds_count', { finish_reason: 'cancelled' })).toBe(1);
+    expect(delta(before, after, 'chat_turn_errors_total', { code: 'upstream_unavailable' })).toBe(
+      1,
+    );
+    expect(delta(before, after, 'chat_turns_finished_total', { finish_reason: 'cancelled' })).toBe(
+      1,
+    );
+    expect(
+      delta(before, after, 'chat_turn_duration_seconds_count', { finish_reason: 'cancelled' }),
+    ).toBe(1);
     // The failed turn had no first token; the cancelled one had.
     expect(delta(before, after, 'chat_time_to_first_token_seconds_count')).toBe(1);
     expect(sampleValue(after, 'chat_streams_open', { transport: 'sse' })).toBe(0);
@@ -207,7 +250,11 @@ describe('GET /api/metrics without METRICS_TOKEN', () => {
         });
       }
       expect(unknown.status).toBe(404);
-      expect(await unknown.json()).toEqual({ statusCode: 404, code: 'not_found', message: 'Cannot GET /api/no-such-route' });
+      expect(await unknown.json()).toEqual({
+        statusCode: 404,
+        code: 'not_found',
+        message: 'Cannot GET /api/no-such-route',
+      });
     } finally {
       await api.close();
     }

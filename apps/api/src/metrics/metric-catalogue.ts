@@ -28,7 +28,10 @@ export const METRIC = {
 } as const;
 
 export const METRIC_PROVIDERS = [
-  makeCounterProvider({ name: METRIC.turnsStarted, help: 'Turns started (accepted, their start event sent).' }),
+  makeCounterProvider({
+    name: METRIC.turnsStarted,
+    help: 'Turns started (accepted, their start event sent).',
+  }),
   makeCounterProvider({
     name: METRIC.turnsFinished,
     help: 'Turns over, by finish reason: stop, length, cancelled, or error (an error event ended it).',
@@ -50,10 +53,13 @@ export const METRIC_PROVIDERS = [
     labelNames: ['finish_reason'],
     buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300],
   }),
-  makeCounterProvider({ name: METRIC.chunksStreamed, help: 'Chunk events streamed (counted when their turn ends).' }),
+  makeCounterProvider({
+    name: METRIC.chunksStreamed,
+    help: 'Chunk events streamed (counted when their turn ends).',
+  }),
   makeCounterProvider({
     name: METRIC.modelTokens,
-    help: "Tokens the model provider reported using (prompt, completion), where it reports them.",
+    help: 'Tokens the model provider reported using (prompt, completion), where it reports them.',
     labelNames: ['kind'],
   }),
   makeGaugeProvider({
@@ -61,7 +67,10 @@ export const METRIC_PROVIDERS = [
     help: "Clients attached to a generation's events: SSE responses and WebSocket subscriptions.",
     labelNames: ['transport'],
   }),
-  makeCounterProvider({ name: METRIC.leadsCompleted, help: 'Leads completed (the turn that completed each).' }),
+  makeCounterProvider({
+    name: METRIC.leadsCompleted,
+    help: 'Leads completed (the turn that completed each).',
+  }),
   makeCounterProvider({
     name: METRIC.notificationsQueued,
     help: 'Lead notifications queued in the outbox, by channel.',
