@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { CreatedApiKey, LeadPage, StaffAccount } from '@chat/contracts';
+import type { AssistantDetail, CreatedApiKey, LeadPage, StaffAccount } from '@chat/contracts';
 import { keyedSocket, openLeadFeed, within } from './support/access-streams';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
 import { StaffClient } from './support/staff-client';
@@ -306,6 +306,98 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     };
     await waitFor(async () => (await status(a)) === 404, 5_000, 50);
     expect(await status(b)).toBe(404);
+  });
+
+  it("runs on B, at once, the version an admin publishes on A, keeps B's earlier session on its own, and 404s a new one once archived", async () => {
+    const admin = new StaffClient(a.url);
+    expect((await admin.login('admin@example.com', 'correct horse battery staple')).status).toBe(
+      200,
+    );
+    const imported = await admin.call('GET', '/api/admin/assistants/trading-education');
+    const base = ((await imported.json()) as AssistantDetail).draft as Record<string, unknown>;
+    // Each version asks for one field of its own: `done.missing_fields` names the version run.
+    const version = (greeting: string, field: string) => ({
+      ...base,
+      id: 'scale-pinned',
+      name: 'Scale pinned',
+      greeting,
+      knowledge: [],
+      fields: [
+        {
+          name: field,
+          label: field,
+          description: `The visitor's ${field}.`,
+          kind: 'text',
+          required: true,
+          question: `What is your ${field}?`,
+        },
+      ],
+    });
+    const created = await admin.call('POST', '/api/admin/assistants', {
+      body: { id: 'scale-pinned', draft: version('Hello from version one.', 'company') },
+    });
+    expect(created.status).toBe(201);
+    expect((await admin.call('POST', '/api/admin/assistants/scale-pinned/publish')).status).toBe(
+      200,
+    );
+    fake.setStructuredReply({ json: { company: null, budget: null } });
+    const onB = new ChatVisitor(b.url);
+    const turnOnB = async (body: { session_id: string; assistant_id?: string }) => {
+      fake.enqueue({ text: 'Noted.' });
+      return onB.turn({ ...body, message: 'Hello' });
+    };
+    const earlier = await turnOnB({ session_id: 'scale-pinned-1', assistant_id: 'scale-pinned' });
+    expect(earlier.get('start')).toMatchObject({
+      assistant_id: 'scale-pinned',
+      assistant_version: 1,
+    });
+    expect(earlier.get('done').missing_fields).toEqual(['company']);
+    const described = async () => {
+      const response = await fetch(`${b.url}/api/assistants/scale-pinned`);
+      return { status: response.status, body: await response.json() };
+    };
+    expect((await described()).body).toMatchObject({
+      version: 1,
+      greeting: 'Hello from version one.',
+    });
+
+    const saved = await admin.call('PUT', '/api/admin/assistants/scale-pinned/draft', {
+      body: version('Hello from version two.', 'budget'),
+    });
+    expect(saved.status).toBe(200);
+    expect((await admin.call('POST', '/api/admin/assistants/scale-pinned/publish')).status).toBe(
+      200,
+    );
+    // No waiting: the next new session on B is version 2's.
+    const fresh = await turnOnB({ session_id: 'scale-pinned-2', assistant_id: 'scale-pinned' });
+    expect(fresh.get('start')).toMatchObject({
+      assistant_id: 'scale-pinned',
+      assistant_version: 2,
+    });
+    expect(fresh.get('done').missing_fields).toEqual(['budget']);
+    expect((await described()).body).toMatchObject({
+      version: 2,
+      greeting: 'Hello from version two.',
+    });
+    const continued = await turnOnB({ session_id: 'scale-pinned-1' });
+    expect(continued.get('start')).toMatchObject({
+      assistant_id: 'scale-pinned',
+      assistant_version: 1,
+    });
+    expect(continued.get('done').missing_fields).toEqual(['company']);
+
+    expect((await admin.call('DELETE', '/api/admin/assistants/scale-pinned')).status).toBe(204);
+    const refused = await fetch(`${b.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ message: 'Hello', assistant_id: 'scale-pinned' }),
+    });
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ code: 'not_found' });
+    expect((await described()).status).toBe(404);
+    // A session whose assistant is archived later goes on, on its version.
+    const after = await turnOnB({ session_id: 'scale-pinned-1' });
+    expect(after.get('start')).toMatchObject({ assistant_version: 1 });
   });
 
   it('lets a stream finish through a SIGTERM of its instance, for its client there and a reader on B', async () => {

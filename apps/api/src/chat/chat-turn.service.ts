@@ -172,6 +172,7 @@ export class ChatTurnService {
       sessionId: generation.sessionId,
       streamId: generation.streamId,
       messageId: generation.messageId,
+      assistantId: assistant.id,
       startedAt,
     });
     setImmediate(() => void this.runTurn(generation, start, profile));
@@ -359,7 +360,7 @@ export class ChatTurnService {
   private async completeTurn(
     generation: Generation,
     profile: AssistantProfileDefinition,
-    { leadId, replacesFrom, preview }: Extract<TurnStart, { accepted: true }>,
+    { leadId, replacesFrom, preview, assistant }: Extract<TurnStart, { accepted: true }>,
     outcome: ReplyOutcome,
     collected: LeadData,
     turn: TurnProgress,
@@ -406,6 +407,7 @@ export class ChatTurnService {
       this.events.publish({
         type: 'lead_completed',
         sessionId,
+        assistantId: assistant.id,
         leadId,
         lead,
         notifications: queued,

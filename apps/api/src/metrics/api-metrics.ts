@@ -24,17 +24,22 @@ export type RateLimitTransport = 'http' | 'websocket';
 @Injectable()
 export class ApiMetrics {
   private readonly scrapeReaders: (() => Promise<void>)[] = [];
+  /** The assistants whose per-turn series are exported, at 0 from their first turn here. */
+  private readonly assistantsMetered = new Set<string>();
 
   constructor(
-    @InjectMetric(METRIC.turnsStarted) private readonly turnsStarted: Counter,
-    @InjectMetric(METRIC.turnsFinished) readonly turnsFinished: Counter<'finish_reason'>,
-    @InjectMetric(METRIC.turnErrors) readonly turnErrors: Counter<'code'>,
-    @InjectMetric(METRIC.timeToFirstToken) readonly timeToFirstToken: Histogram,
-    @InjectMetric(METRIC.turnDuration) readonly turnDuration: Histogram<'finish_reason'>,
-    @InjectMetric(METRIC.chunksStreamed) readonly chunksStreamed: Counter,
-    @InjectMetric(METRIC.modelTokens) readonly modelTokens: Counter<'kind'>,
+    @InjectMetric(METRIC.turnsStarted) private readonly turnsStarted: Counter<'assistant_id'>,
+    @InjectMetric(METRIC.turnsFinished)
+    readonly turnsFinished: Counter<'assistant_id' | 'finish_reason'>,
+    @InjectMetric(METRIC.turnErrors) readonly turnErrors: Counter<'assistant_id' | 'code'>,
+    @InjectMetric(METRIC.timeToFirstToken) readonly timeToFirstToken: Histogram<'assistant_id'>,
+    @InjectMetric(METRIC.turnDuration)
+    readonly turnDuration: Histogram<'assistant_id' | 'finish_reason'>,
+    @InjectMetric(METRIC.chunksStreamed) readonly chunksStreamed: Counter<'assistant_id'>,
+    @InjectMetric(METRIC.modelTokens) readonly modelTokens: Counter<'assistant_id' | 'kind'>,
     @InjectMetric(METRIC.streamsOpen) private readonly streamsOpen: Gauge<'transport'>,
-    @InjectMetric(METRIC.leadsCompleted) private readonly leadsCompleted: Counter,
+    @InjectMetric(METRIC.leadsCompleted)
+    private readonly leadsCompleted: Counter<'assistant_id'>,
     @InjectMetric(METRIC.notificationsQueued)
     private readonly notificationsQueued: Counter<'channel'>,
     @InjectMetric(METRIC.notificationsSent) private readonly notificationsSent: Counter<'channel'>,
@@ -47,10 +52,7 @@ export class ApiMetrics {
     private readonly refusals: Counter<'budget' | 'transport'>,
   ) {
     // Every series of a bounded label set is exported from the start, at 0, so that a rate or
-    // an alert over it has a value before the first event.
-    for (const finishReason of [...FINISH_REASONS, 'error']) {
-      turnsFinished.inc({ finish_reason: finishReason }, 0);
-    }
+    // an alert over it has a value before the first event (an assistant's, from its first turn).
     for (const channel of NOTIFICATION_CHANNELS) {
       for (const counter of [
         notificationsQueued,
@@ -74,12 +76,18 @@ export class ApiMetrics {
   }
 
   /**
-   * A turn was accepted; `startedAt` (`performance.now()`) is when its request reached the chat
-   * service. The meter records its first chunk and its end.
+   * A turn of `assistantId` was accepted; `startedAt` (`performance.now()`) is when its request
+   * reached the chat service. The meter records its first chunk and its end.
    */
-  turnStarted(startedAt: number): TurnMeter {
-    this.turnsStarted.inc();
-    return new TurnMeter(this, startedAt);
+  turnStarted(assistantId: string, startedAt: number): TurnMeter {
+    if (!this.assistantsMetered.has(assistantId)) {
+      this.assistantsMetered.add(assistantId);
+      for (const finishReason of [...FINISH_REASONS, 'error']) {
+        this.turnsFinished.inc({ assistant_id: assistantId, finish_reason: finishReason }, 0);
+      }
+    }
+    this.turnsStarted.inc({ assistant_id: assistantId });
+    return new TurnMeter(this, assistantId, startedAt);
   }
 
   /** A client attached to a generation's events; call the answer when it detaches. */
@@ -88,9 +96,9 @@ export class ApiMetrics {
     return () => this.streamsOpen.dec({ transport });
   }
 
-  /** A turn completed its lead and queued these notifications. */
-  leadCompleted(queued: readonly { channel: NotificationChannel }[]): void {
-    this.leadsCompleted.inc();
+  /** A turn of `assistantId` completed its lead and queued these notifications. */
+  leadCompleted(assistantId: string, queued: readonly { channel: NotificationChannel }[]): void {
+    this.leadsCompleted.inc({ assistant_id: assistantId });
     for (const { channel } of queued) this.notificationsQueued.inc({ channel });
   }
 
@@ -133,11 +141,12 @@ export class TurnMeter {
 
   constructor(
     private readonly metrics: ApiMetrics,
+    private readonly assistantId: string,
     private readonly startedAt: number,
   ) {}
 
   firstToken(): void {
-    this.metrics.timeToFirstToken.observe(this.secondsSoFar());
+    this.metrics.timeToFirstToken.observe({ assistant_id: this.assistantId }, this.secondsSoFar());
   }
 
   /** The turn said `done`. */
@@ -145,22 +154,26 @@ export class TurnMeter {
     if (!this.end(finishReason, chunks)) return;
     // As the provider reported it: a counter refuses anything but a finite, non-negative number.
     if (usage && usage.prompt_tokens >= 0 && usage.completion_tokens >= 0) {
-      this.metrics.modelTokens.inc({ kind: 'prompt' }, usage.prompt_tokens);
-      this.metrics.modelTokens.inc({ kind: 'completion' }, usage.completion_tokens);
+      const assistant_id = this.assistantId;
+      this.metrics.modelTokens.inc({ assistant_id, kind: 'prompt' }, usage.prompt_tokens);
+      this.metrics.modelTokens.inc({ assistant_id, kind: 'completion' }, usage.completion_tokens);
     }
   }
 
   /** The turn ended with an error event. */
   failed(code: ErrorCode, chunks: number): void {
-    if (this.end('error', chunks)) this.metrics.turnErrors.inc({ code });
+    if (this.end('error', chunks)) {
+      this.metrics.turnErrors.inc({ assistant_id: this.assistantId, code });
+    }
   }
 
   private end(finishReason: FinishReason | 'error', chunks: number): boolean {
     if (this.over) return false;
     this.over = true;
-    this.metrics.turnsFinished.inc({ finish_reason: finishReason });
-    this.metrics.turnDuration.observe({ finish_reason: finishReason }, this.secondsSoFar());
-    if (chunks > 0) this.metrics.chunksStreamed.inc(chunks);
+    const labels = { assistant_id: this.assistantId, finish_reason: finishReason };
+    this.metrics.turnsFinished.inc(labels);
+    this.metrics.turnDuration.observe(labels, this.secondsSoFar());
+    if (chunks > 0) this.metrics.chunksStreamed.inc({ assistant_id: this.assistantId }, chunks);
     return true;
   }
 

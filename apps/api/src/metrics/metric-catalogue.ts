@@ -7,7 +7,10 @@ import {
 /**
  * Every metric the API exports besides the process's defaults, by name. Labels are bounded sets
  * (a finish reason, a contract error code, a channel, a budget, a transport): never a session,
- * stream, lead or client, whose numbers grow without end.
+ * stream, lead or client, whose numbers grow without end. A turn's metrics also name its
+ * `assistant_id`: bounded too, since assistants are created by admins (not by visitors) and
+ * their ids are checked against `^[a-z0-9-]{1,64}$`, so the series grow with the assistants a
+ * deployment runs, not with its traffic.
  */
 export const METRIC = {
   turnsStarted: 'chat_turns_started_total',
@@ -28,40 +31,53 @@ export const METRIC = {
 } as const;
 
 export const METRIC_PROVIDERS = [
-  makeCounterProvider({ name: METRIC.turnsStarted, help: 'Turns started (accepted, their start event sent).' }),
+  makeCounterProvider({
+    name: METRIC.turnsStarted,
+    help: 'Turns started (accepted, their start event sent), by assistant.',
+    labelNames: ['assistant_id'],
+  }),
   makeCounterProvider({
     name: METRIC.turnsFinished,
-    help: 'Turns over, by finish reason: stop, length, cancelled, or error (an error event ended it).',
-    labelNames: ['finish_reason'],
+    help: 'Turns over, by assistant and finish reason: stop, length, cancelled, or error (an error event ended it).',
+    labelNames: ['assistant_id', 'finish_reason'],
   }),
   makeCounterProvider({
     name: METRIC.turnErrors,
-    help: "Turns ended by an error event, by the contract's error code (upstream_* are the model provider's).",
-    labelNames: ['code'],
+    help: "Turns ended by an error event, by assistant and the contract's error code (upstream_* are the model provider's).",
+    labelNames: ['assistant_id', 'code'],
   }),
   makeHistogramProvider({
     name: METRIC.timeToFirstToken,
-    help: "From a turn's request reaching the chat service to its first chunk.",
+    help: "From a turn's request reaching the chat service to its first chunk, by assistant.",
+    labelNames: ['assistant_id'],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
   }),
   makeHistogramProvider({
     name: METRIC.turnDuration,
-    help: "From a turn's request reaching the chat service to its done or error event, by finish reason.",
-    labelNames: ['finish_reason'],
+    help: "From a turn's request reaching the chat service to its done or error event, by assistant and finish reason.",
+    labelNames: ['assistant_id', 'finish_reason'],
     buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300],
   }),
-  makeCounterProvider({ name: METRIC.chunksStreamed, help: 'Chunk events streamed (counted when their turn ends).' }),
+  makeCounterProvider({
+    name: METRIC.chunksStreamed,
+    help: 'Chunk events streamed (counted when their turn ends), by assistant.',
+    labelNames: ['assistant_id'],
+  }),
   makeCounterProvider({
     name: METRIC.modelTokens,
-    help: "Tokens the model provider reported using (prompt, completion), where it reports them.",
-    labelNames: ['kind'],
+    help: 'Tokens the model provider reported using (prompt, completion), where it reports them, by assistant.',
+    labelNames: ['assistant_id', 'kind'],
   }),
   makeGaugeProvider({
     name: METRIC.streamsOpen,
     help: "Clients attached to a generation's events: SSE responses and WebSocket subscriptions.",
     labelNames: ['transport'],
   }),
-  makeCounterProvider({ name: METRIC.leadsCompleted, help: 'Leads completed (the turn that completed each).' }),
+  makeCounterProvider({
+    name: METRIC.leadsCompleted,
+    help: 'Leads completed (the turn that completed each), by assistant.',
+    labelNames: ['assistant_id'],
+  }),
   makeCounterProvider({
     name: METRIC.notificationsQueued,
     help: 'Lead notifications queued in the outbox, by channel.',

@@ -21,21 +21,37 @@ describe('TurnMetrics', () => {
   });
 
   it('meters a turn from its start to its end, and only its first end', () => {
-    events.publish({ type: 'turn_started', ...turn, startedAt: 12 });
+    events.publish({
+      type: 'turn_started',
+      ...turn,
+      assistantId: 'trading-education',
+      startedAt: 12,
+    });
     events.publish({ type: 'first_token', streamId: turn.streamId });
     const usage = { prompt_tokens: 3, completion_tokens: 4 };
     events.publish({ type: 'reply_completed', ...turn, finishReason: 'stop', chunks: 5, usage });
     events.publish({ type: 'reply_failed', ...turn, code: 'internal_error', chunks: 5 });
-    expect(metrics.turnStarted).toHaveBeenCalledWith(12);
+    expect(metrics.turnStarted).toHaveBeenCalledWith('trading-education', 12);
     expect(meter.firstToken).toHaveBeenCalledTimes(1);
     expect(meter.finished).toHaveBeenCalledWith('stop', 5, usage);
     expect(meter.failed).not.toHaveBeenCalled();
   });
 
   it('records a cancelled reply as finished by cancellation, a failed one by its code', () => {
-    events.publish({ type: 'turn_started', ...turn, startedAt: 0 });
+    events.publish({
+      type: 'turn_started',
+      ...turn,
+      assistantId: 'trading-education',
+      startedAt: 0,
+    });
     events.publish({ type: 'reply_cancelled', ...turn, chunks: 2 });
-    events.publish({ type: 'turn_started', ...turn, streamId: 'stream-2', startedAt: 0 });
+    events.publish({
+      type: 'turn_started',
+      ...turn,
+      streamId: 'stream-2',
+      assistantId: 'second',
+      startedAt: 0,
+    });
     events.publish({
       type: 'reply_failed',
       ...turn,
@@ -43,14 +59,31 @@ describe('TurnMetrics', () => {
       code: 'upstream_timeout',
       chunks: 0,
     });
+    // Each turn's meter is its own assistant's.
+    expect(metrics.turnStarted.mock.calls).toEqual([
+      ['trading-education', 0],
+      ['second', 0],
+    ]);
     expect(meter.finished).toHaveBeenCalledWith('cancelled', 2, undefined);
     expect(meter.failed).toHaveBeenCalledWith('upstream_timeout', 0);
   });
 
-  it('counts a completed lead with the notifications it queued', () => {
+  it('counts a completed lead under its assistant with the notifications it queued', () => {
     const notifications = [{ id: 'n-1', channel: 'email' as const }];
     const lead = { data_collected: {}, is_complete: true, missing_fields: [] };
-    events.publish({ type: 'lead_completed', ...turn, leadId: 'lead-1', lead, notifications });
-    expect(metrics.leadCompleted).toHaveBeenCalledWith(notifications);
+    for (const assistantId of ['trading-education', 'second']) {
+      events.publish({
+        type: 'lead_completed',
+        ...turn,
+        assistantId,
+        leadId: `lead-${assistantId}`,
+        lead,
+        notifications,
+      });
+    }
+    expect(metrics.leadCompleted.mock.calls).toEqual([
+      ['trading-education', notifications],
+      ['second', notifications],
+    ]);
   });
 });

@@ -17,8 +17,8 @@ export class TurnMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.on('turn_started', ({ streamId, startedAt }) => {
-      this.meters.set(streamId, this.metrics.turnStarted(startedAt));
+    this.events.on('turn_started', ({ streamId, assistantId, startedAt }) => {
+      this.meters.set(streamId, this.metrics.turnStarted(assistantId, startedAt));
     });
     this.events.on('first_token', ({ streamId }) => this.meters.get(streamId)?.firstToken());
     this.events.on('reply_completed', ({ streamId, finishReason, chunks, usage }) =>
@@ -30,8 +30,8 @@ export class TurnMetrics implements OnModuleInit {
     this.events.on('reply_failed', ({ streamId, code, chunks }) =>
       this.end(streamId)?.failed(code, chunks),
     );
-    this.events.on('lead_completed', ({ notifications }) =>
-      this.metrics.leadCompleted(notifications),
+    this.events.on('lead_completed', ({ assistantId, notifications }) =>
+      this.metrics.leadCompleted(assistantId, notifications),
     );
   }
 

@@ -18,6 +18,8 @@ export interface TurnStartedEvent {
   sessionId: string;
   streamId: string;
   messageId: string;
+  /** The assistant the session is pinned to (a preview's too). */
+  assistantId: string;
   /** `performance.now()` when the request arrived, before the turn's first statement. */
   startedAt: number;
 }
@@ -43,6 +45,8 @@ export interface LeadUpdatedEvent {
 export interface LeadCompletedEvent {
   type: 'lead_completed';
   sessionId: string;
+  /** The assistant whose version collected the lead. */
+  assistantId: string;
   leadId: string;
   lead: LeadState;
   notifications: readonly { id: string; channel: NotificationChannel }[];

@@ -10,6 +10,7 @@ describe('TurnEvents', () => {
     sessionId: 'session-1',
     streamId: 'stream-1',
     messageId: 'message-1',
+    assistantId: 'trading-education',
     startedAt: 0,
   };
   const failed: TurnEvent = {
