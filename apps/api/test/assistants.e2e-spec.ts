@@ -1,5 +1,10 @@
 import { XSRF_COOKIE, XSRF_HEADER } from '@chat/contracts';
-import type { AssistantDetail, AssistantSummary, PublicAssistant } from '@chat/contracts';
+import type {
+  AssistantDetail,
+  AssistantProfile,
+  AssistantSummary,
+  PublicAssistant,
+} from '@chat/contracts';
 import { parse } from 'yaml';
 import { type RunningApi, startApi } from './support/api-server';
 import { StaffClient } from './support/staff-client';
@@ -78,6 +83,9 @@ describe('assistants in the database', () => {
       demo: profile.demo,
       version: 1,
       fields: profile.fields,
+      // What the visitor is told of the data collected, as on GET /chat/profile.
+      privacy_notice: expect.stringContaining(' '),
+      privacy_url: profile.privacy_url,
       appearance: {
         title: profile.name,
         accent_color: expect.stringMatching(/^#[0-9a-f]{6}$/),
@@ -198,6 +206,10 @@ describe('assistants in the database', () => {
       greeting: 'Hello from version 2!',
       appearance: { title: 'Trading help', position: 'bottom-left' },
     });
+    // GET /chat/profile is the default assistant's live version, not the file it was imported from.
+    const profile = async () =>
+      (await (await fetch(`${api.baseUrl}/api/chat/profile`)).json()) as AssistantProfile;
+    expect((await profile()).greeting).toBe('Hello from version 2!');
 
     const restored = await admin.call(
       'POST',
@@ -207,6 +219,7 @@ describe('assistants in the database', () => {
     expect(((await restored.json()) as AssistantDetail).published_version).toBe(3);
     const v3 = await live();
     expect(v3).toMatchObject({ version: 3, greeting: base['greeting'] });
+    expect((await profile()).greeting).toBe(base['greeting']);
     expect(v3.appearance.position).toBe('bottom-right');
 
     const missing = await admin.call(

@@ -221,18 +221,30 @@ export class AssistantStore {
     return stringify(draft, { lineWidth: 0 });
   }
 
-  /** The live version of an assistant that takes new sessions; none if unknown, archived or never published. */
-  async published(id: string): Promise<PublishedAssistant | undefined> {
+  /**
+   * The live version of an assistant that takes new sessions (the default assistant's without
+   * `id`); none if unknown, archived or never published.
+   */
+  async published(id?: string): Promise<PublishedAssistant | undefined> {
     const [row] = await this.db
-      .select({ version: assistantVersions.version, definition: assistantVersions.definition })
+      .select({
+        id: assistantVersions.assistantId,
+        version: assistantVersions.version,
+        definition: assistantVersions.definition,
+      })
       .from(assistantVersions)
       .innerJoin(assistants, eq(assistants.id, assistantVersions.assistantId))
-      .where(and(eq(assistantVersions.assistantId, id), isNull(assistants.archivedAt)))
+      .where(
+        and(
+          id === undefined ? eq(assistants.isDefault, true) : eq(assistantVersions.assistantId, id),
+          isNull(assistants.archivedAt),
+        ),
+      )
       .orderBy(desc(assistantVersions.version))
       .limit(1);
     return (
       row && {
-        id,
+        id: row.id,
         version: row.version,
         definition: row.definition as unknown as AssistantProfileDefinition,
       }

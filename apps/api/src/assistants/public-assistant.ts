@@ -9,20 +9,20 @@ export const DEFAULT_APPEARANCE: Omit<AssistantAppearance, 'title'> = {
   position: 'bottom-right',
 };
 
-/** What `GET /assistants/{id}` shows of a published version: no instructions, rules or recipients. */
+/**
+ * What `GET /assistants/{id}` shows of a published version: what `GET /chat/profile` shows (the
+ * privacy notice included), its id, version and appearance; no instructions, rules or recipients.
+ */
 export function toPublicAssistant(
   published: PublishedAssistant,
   model: { model: string; demo: boolean },
 ): PublicAssistant {
-  const { name, greeting, fields } = toClientProfile(published.definition, model);
+  const profile = toClientProfile(published.definition, model);
+  const { name } = profile;
   return {
     id: published.id,
-    name,
-    greeting,
-    model: model.model,
-    demo: model.demo,
+    ...profile,
     version: published.version,
-    fields,
     appearance: published.definition.appearance ?? { title: name, ...DEFAULT_APPEARANCE },
   };
 }

@@ -38,7 +38,7 @@ import {
   READS_BUDGET,
 } from '../common/client-rate-limit.guard';
 import type { Observable } from 'rxjs';
-import type { AssistantProfile, CancelReply, ChatReply, SessionTranscript } from '@chat/contracts';
+import type { CancelReply, ChatReply, SessionTranscript } from '@chat/contracts';
 import { SESSION_TOKEN_SCHEME } from './session-token.openapi';
 import type { Request } from 'express';
 import { Access } from '../access/access.decorator';
@@ -48,12 +48,10 @@ import { apiKeyOf } from '../common/principal';
 import type { SessionCaller } from '../sessions/session-owner';
 import { Caller } from './session-caller.decorator';
 import { chatConfig } from '../config/chat.config';
-import { CLIENT_PROFILE } from '../profile/profile.tokens';
 import { ChatTurnService } from './chat-turn.service';
 import { ChatRequestDto } from './dto/chat-request.dto';
 import {
   ApiErrorDto,
-  AssistantProfileDto,
   CancelReplyDto,
   CHAT_EVENT_DTOS,
   ChatReplyDto,
@@ -83,7 +81,6 @@ export class ChatController {
     private readonly generations: GenerationRegistry,
     private readonly revocations: AccessRevocations,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
-    @Inject(CLIENT_PROFILE) private readonly clientProfile: AssistantProfile,
   ) {}
 
   @Sse('stream', { method: RequestMethod.POST })
@@ -193,16 +190,5 @@ export class ChatController {
     @Caller() caller: SessionCaller,
   ): Promise<SessionTranscript> {
     return this.turns.transcript(sessionId, caller);
-  }
-
-  @Get('profile')
-  @UseGuards(ClientRateLimitGuard)
-  @SkipThrottle({ [MESSAGES_BUDGET]: true })
-  @ApiOperation({
-    summary: 'The assistant: its name, model (`demo` offline) and the fields it collects',
-  })
-  @ApiOkResponse({ type: AssistantProfileDto })
-  profile(): AssistantProfile {
-    return this.clientProfile;
   }
 }

@@ -60,7 +60,7 @@ export interface AssistantDetail extends Omit<AssistantSummary, 'name'> {
 /** `GET /assistants/{id}`: what a client draws before the first message (of its live version). */
 export interface PublicAssistant extends Pick<
   AssistantProfile,
-  'name' | 'greeting' | 'model' | 'demo' | 'fields'
+  'name' | 'greeting' | 'model' | 'demo' | 'fields' | 'privacy_notice' | 'privacy_url'
 > {
   id: string;
   version: number;

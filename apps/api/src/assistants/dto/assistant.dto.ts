@@ -154,4 +154,10 @@ export class PublicAssistantDto implements PublicAssistant {
   version: number;
   @ApiProperty({ type: PublicAssistantFieldDto, isArray: true }) fields: PublicAssistantFieldDto[];
   @ApiProperty({ type: AssistantAppearanceDto }) appearance: AssistantAppearanceDto;
+  @ApiPropertyOptional({
+    description: 'What the assistant collects and why, shown beside the details',
+  })
+  privacy_notice?: string;
+  @ApiPropertyOptional({ format: 'uri', description: "The business's privacy policy" })
+  privacy_url?: string;
 }
