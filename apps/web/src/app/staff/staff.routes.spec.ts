@@ -190,6 +190,7 @@ describe('the staff area (/admin)', () => {
     expect(document.activeElement?.id).toBe('staff-main');
     expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent?.trim())).toEqual([
       'Leads',
+      'Assistants',
       'Staff accounts',
       'API keys',
     ]);
@@ -198,7 +199,7 @@ describe('the staff area (/admin)', () => {
 
   it('keeps a session across a reload, and keeps an agent out of the admin pages', async () => {
     await openInbox('agent');
-    expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent?.trim())).toEqual(['Leads']);
+    expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent?.trim())).toEqual(['Leads', 'Assistants']);
 
     await harness.navigateByUrl('/admin/users');
     expect(TestBed.inject(Router).url).toBe('/admin');
