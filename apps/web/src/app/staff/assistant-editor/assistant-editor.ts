@@ -14,6 +14,7 @@ import { applyEach, disabled, form, FormField, maxLength, readonly } from '@angu
 import { Router, RouterLink } from '@angular/router';
 import type { AssistantDetail } from '@chat/contracts';
 import { ApiRequestError } from '../../chat/chat-error';
+import { AssistantPreview } from '../assistant-preview/assistant-preview';
 import { ConfirmDialog } from '../confirm-dialog/confirm-dialog';
 import { AssistantsApi } from '../data/assistants-api';
 import { StaffAuth } from '../data/staff-auth';
@@ -60,7 +61,15 @@ const CONTROL_LABELS: Readonly<Record<string, string>> = {
 @Component({
   selector: 'chat-assistant-editor',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, FormField, WhenPipe, ConfirmDialog, DraftControl, DraftProblem],
+  imports: [
+    RouterLink,
+    FormField,
+    AssistantPreview,
+    WhenPipe,
+    ConfirmDialog,
+    DraftControl,
+    DraftProblem,
+  ],
   providers: [EditorProblems],
   templateUrl: './assistant-editor.html',
   styleUrl: './assistant-editor.css',
@@ -146,6 +155,12 @@ export class AssistantEditorPage {
       const id = this.id();
       if (this.auth.user()) untracked(() => void this.load(id));
     });
+  }
+
+  /** The saved draft's greeting, which the preview shows first. */
+  protected greetingOf(assistant: AssistantDetail): string {
+    const greeting = assistant.draft['greeting'];
+    return typeof greeting === 'string' ? greeting : '';
   }
 
   /** Whether leaving may go on: with unsaved changes, only when the staff member says so. */
