@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { DESKTOP, launchBrowser, screenshot, send } from './support/browser';
 import { FIRST_ADMIN } from './support/staff';
@@ -209,5 +210,46 @@ describe('assistants editor', () => {
       await expect(page.getByRole('button', { name }).count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Export YAML' }).waitFor();
     await screenshot(page, 'assistant-editor-agent-dark');
+  });
+  it('creates an assistant from a copy of the default, exports it, imports the file as another and archives that one', async () => {
+    const stamp = Date.now().toString(36);
+    await admin.goto('/admin/assistants');
+    await admin.getByRole('heading', { name: 'New assistant' }).waitFor();
+    await admin.getByLabel('Id', { exact: true }).fill(`copy-${stamp}`);
+    await admin.getByLabel('Name', { exact: true }).fill('Copy of the default');
+    await admin.getByRole('button', { name: 'Create assistant' }).click();
+    await admin.waitForURL(new RegExp(`/admin/assistants/copy-${stamp}$`));
+    await admin.getByRole('heading', { name: 'Copy of the default', level: 1 }).waitFor();
+    await expect(admin.getByLabel('Greeting').inputValue()).resolves.toBe(greeting);
+    await admin.getByText('Draft only').waitFor();
+
+    const [download] = await Promise.all([
+      admin.waitForEvent('download'),
+      admin.getByRole('button', { name: 'Export YAML' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`copy-${stamp}.yaml`);
+    const file = await download.path();
+    expect(readFileSync(file, 'utf8')).toContain(`id: copy-${stamp}`);
+
+    await admin.getByRole('link', { name: 'Assistants', exact: true }).first().click();
+    await admin.getByLabel('A profile file (YAML)').check();
+    await admin.getByLabel('Id', { exact: true }).fill(`imported-${stamp}`);
+    await admin.getByLabel('Profile file', { exact: true }).setInputFiles(file);
+    await admin.getByRole('button', { name: 'Create assistant' }).click();
+    await admin.waitForURL(new RegExp(`/admin/assistants/imported-${stamp}$`));
+    await admin.getByRole('heading', { name: 'Copy of the default', level: 1 }).waitFor();
+
+    await admin.getByRole('button', { name: 'Archive' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Archive this assistant?' })
+      .getByRole('button', { name: 'Archive' })
+      .click();
+    await admin.waitForURL(/\/admin\/assistants$/);
+    await admin
+      .locator(`tbody tr[data-assistant="imported-${stamp}"]`, { hasText: 'Archived' })
+      .waitFor();
+    await admin
+      .locator(`tbody tr[data-assistant="copy-${stamp}"]`, { hasText: 'Draft only' })
+      .waitFor();
   });
 });
