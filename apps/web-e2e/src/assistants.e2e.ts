@@ -252,4 +252,36 @@ describe('assistants editor', () => {
       .locator(`tbody tr[data-assistant="copy-${stamp}"]`, { hasText: 'Draft only' })
       .waitFor();
   });
+  it('asks before leaving unsaved changes, and publishes version 1 again after the confirmation, keeping the form as it is', async () => {
+    await admin.goto(`/admin/assistants/${defaultId}`);
+    await admin.getByLabel('Greeting').fill('Not kept');
+    const question = new Promise<string>((resolve) =>
+      admin.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await admin
+      .getByRole('navigation', { name: 'Staff pages' })
+      .getByRole('link', { name: 'Leads' })
+      .click();
+    await expect(question).resolves.toBe(
+      'Leave this assistant? Your unsaved changes will be lost.',
+    );
+    expect(new URL(admin.url()).pathname).toBe(`/admin/assistants/${defaultId}`);
+
+    await admin.getByRole('button', { name: 'Restore version 1' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Restore version 1?' });
+    await dialog.getByText('It is published again, as version 3').waitFor();
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    published += 1;
+    await admin.getByText('Version 1 is live again, as version 3').waitFor();
+    await expect(admin.locator('[data-version="3"]').textContent()).resolves.toContain('Live');
+    await expect(admin.getByLabel('Greeting').inputValue()).resolves.toBe('Not kept');
+    await admin.locator('[data-dirty]').waitFor();
+    const description = await (await admin.request.get(`/api/assistants/${defaultId}`)).json();
+    expect(description).toEqual(
+      expect.objectContaining({ version: 3, greeting: originalDraft?.['greeting'] }),
+    );
+  });
 });

@@ -258,7 +258,8 @@ export class AssistantEditorPage {
     await this.change(
       'restore',
       (id) => this.api.restore(id, version),
-      () => `Version ${version} is in the draft. Publish it to make it live.`,
+      (d) =>
+        `Version ${version} is live again, as version ${d.published_version}: new conversations use it.`,
     );
   }
 
@@ -315,8 +316,8 @@ export class AssistantEditorPage {
     this.error.set(null);
     try {
       const changed = await call(detail.id);
-      this.show(changed);
-      if (kind === 'restore') this.savedCount.update((n) => n + 1);
+      // Publish and restore leave the draft as it is, and the form with it.
+      this.detail.set(changed);
       this.note.set(done(changed));
     } catch (error) {
       this.error.set(staffErrorMessage(error));
