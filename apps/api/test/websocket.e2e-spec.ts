@@ -95,6 +95,14 @@ describe('WebSocket /api/chat/ws', () => {
     client.socket.close();
   });
 
+  it('runs no draft: a preview is for an admin over HTTP, with the staff cookie and CSRF header', async () => {
+    const client = await connect(api);
+    client.socket.send(JSON.stringify({ type: 'message', message: 'Hi', preview: true }));
+    await client.until('error');
+    expect(client.events).toEqual([expect.objectContaining({ type: 'error', code: 'unauthorized' })]);
+    client.socket.close();
+  });
+
   it('answers a deeply nested message with invalid_request, not an internal error', async () => {
     const client = await connect(api);
     const nested = '['.repeat(20_000) + ']'.repeat(20_000);

@@ -1,16 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { type StaffRole, STAFF_SESSION_COOKIE, XSRF_HEADER } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import type { WithPrincipal } from '../common/principal';
 import { ACCESS_RULE, type AccessRule } from './access.decorator';
 import { ApiKeys } from './api-keys';
-import { StaffCsrf } from './staff-csrf';
-import { StaffSignIn } from './staff-sign-in';
-
-const ROLE_RANK: Record<StaffRole, number> = { agent: 1, admin: 2 };
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+import { StaffCookieAccess } from './staff-cookie-access';
 
 /** The key in `Authorization: Bearer <key>`, or undefined for any other form. */
 export function bearerKey(authorization: string | undefined): string | undefined {
@@ -35,8 +30,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeys,
-    private readonly staff: StaffSignIn,
-    private readonly csrf: StaffCsrf,
+    private readonly staffCookie: StaffCookieAccess,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -68,21 +62,11 @@ export class AccessGuard implements CanActivate {
       return true;
     }
 
-    const cookie: unknown = rule.staff ? request.cookies?.[STAFF_SESSION_COOKIE] : undefined;
-    const principal =
-      typeof cookie === 'string' ? await this.staff.authenticate(cookie) : undefined;
+    const principal = rule.staff
+      ? await this.staffCookie.authenticate(request, rule.staff)
+      : undefined;
     if (principal) {
-      request.principal = principal;
       keepOutOfCaches(response);
-      if (ROLE_RANK[principal.role] < ROLE_RANK[rule.staff ?? 'admin']) {
-        throw new ApiError('forbidden', `This needs the ${rule.staff} role.`);
-      }
-      if (!SAFE_METHODS.has(request.method) && this.csrf.isCrossSite(request)) {
-        throw new ApiError('forbidden', 'A cross-site page may not act with the staff session.');
-      }
-      if (!SAFE_METHODS.has(request.method) && !this.csrf.validates(request)) {
-        throw new ApiError('forbidden', `Missing or invalid CSRF token (${XSRF_HEADER}).`);
-      }
       return true;
     }
     if (rule.visitors) return true;

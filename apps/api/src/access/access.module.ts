@@ -9,6 +9,8 @@ import { ApiKeys } from './api-keys';
 import { AuthController } from './auth.controller';
 import { Passwords } from './passwords';
 import { StaffAccounts } from './staff-accounts';
+import { PreviewAccessGuard } from './preview-access.guard';
+import { StaffCookieAccess } from './staff-cookie-access';
 import { StaffCsrf } from './staff-csrf';
 import { StaffSignIn } from './staff-sign-in';
 
@@ -26,8 +28,17 @@ import { StaffSignIn } from './staff-sign-in';
     StaffAccounts,
     StaffSignIn,
     StaffCsrf,
+    StaffCookieAccess,
+    PreviewAccessGuard,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AccessRevocations, ApiKeys, StaffAccounts, StaffSignIn],
+  exports: [
+    AccessRevocations,
+    ApiKeys,
+    StaffAccounts,
+    StaffSignIn,
+    StaffCookieAccess,
+    PreviewAccessGuard,
+  ],
 })
 export class AccessModule {}

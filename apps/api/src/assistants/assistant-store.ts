@@ -248,6 +248,15 @@ export class AssistantStore {
     return row?.definition as unknown as AssistantProfileDefinition | undefined;
   }
 
+  /** The saved draft of `id` (archived or not), as a definition: what a preview runs. */
+  async draft(id: string): Promise<AssistantProfileDefinition | undefined> {
+    const [row] = await this.db
+      .select({ draft: assistants.draft })
+      .from(assistants)
+      .where(eq(assistants.id, id));
+    return row?.draft as unknown as AssistantProfileDefinition | undefined;
+  }
+
   /**
    * The field names of every published version of `assistantId` (of every assistant without
    * one), each once: the default assistant's first, then by assistant, newest version first, in

@@ -6,6 +6,9 @@ import { AssistantStore } from './assistant-store';
 /** How a published version is named in the cache and in the turn's statement: `id@version`. */
 export const versionKey = (id: string, version: number): string => `${id}@${version}`;
 
+/** The version a preview session runs: the assistant's draft as saved at each turn, never cached. */
+export const DRAFT_VERSION = 0;
+
 /**
  * The published versions this instance has run, by `(id, version)`. A version never changes
  * (the database refuses it), so an entry is never invalidated and is the same object for the
@@ -42,8 +45,16 @@ export class PublishedAssistants {
     return this.heldJson;
   }
 
-  /** The definition of a version, cached or read (one query); `404 not_found` if there is none. */
+  /**
+   * The definition of a version, cached or read (one query); `404 not_found` if there is none.
+   * {@link DRAFT_VERSION} is the draft, read each time.
+   */
   async definition(id: string, version: number): Promise<AssistantProfileDefinition> {
+    if (version === DRAFT_VERSION) {
+      const draft = await this.store.draft(id);
+      if (!draft) throw new ApiError('not_found', 'No such assistant.');
+      return draft;
+    }
     const cached = this.cached(id, version);
     if (cached) return cached;
     const definition = await this.store.version(id, version);

@@ -73,6 +73,12 @@ export class ChatTurnService {
     watch?: (event: ChatEvent) => void,
   ): Promise<Generation> {
     const startedAt = performance.now();
+    const preview = request.preview === true;
+    // The preview guard lets only an admin's checked staff session through; a WebSocket message
+    // has none, so it cannot preview.
+    if (preview && !caller.previewer) {
+      throw new ApiError('unauthorized', 'Sign in as an admin to preview a draft.');
+    }
     const regenerate = request.regenerate === true;
     if (regenerate && request.session_id === undefined) {
       throw new ApiError('invalid_request', 'session_id is required to regenerate.');
@@ -115,6 +121,7 @@ export class ChatTurnService {
         historyLimit: this.config.contextMaxMessages,
         assistantId: request.assistant_id,
         heldVersions: this.assistants.held(),
+        preview,
       });
     } catch (error) {
       this.generations.discard(generation);
@@ -122,19 +129,21 @@ export class ChatTurnService {
     }
     if (!start.accepted) {
       this.generations.discard(generation);
-      throw this.refusal(start, request.assistant_id);
+      throw this.refusal(start, request.assistant_id, preview);
     }
-    // The version's definition came with the statement unless this instance held it already.
+    // The version's definition came with the statement unless this instance held it already;
+    // a draft (a preview's) always comes, and is not kept: it changes.
     const { assistant } = start;
-    const profile =
-      (assistant.definition &&
-        this.assistants.remember(
-          assistant.id,
-          assistant.version,
-          // Stored by the assistants module, checked by the profile schema when published.
-          assistant.definition as AssistantProfileDefinition,
-        )) ??
-      this.assistants.cached(assistant.id, assistant.version);
+    const profile = start.preview
+      ? (assistant.definition as AssistantProfileDefinition | undefined)
+      : ((assistant.definition &&
+          this.assistants.remember(
+            assistant.id,
+            assistant.version,
+            // Stored by the assistants module, checked by the profile schema when published.
+            assistant.definition as AssistantProfileDefinition,
+          )) ??
+        this.assistants.cached(assistant.id, assistant.version));
     if (!profile) {
       // Cannot happen (the statement sends what the cache lacks, which never forgets): refused whole.
       this.generations.discard(generation);
@@ -152,6 +161,7 @@ export class ChatTurnService {
       model: this.model.modelName,
       assistant_id: assistant.id,
       assistant_version: assistant.version,
+      ...(start.preview && { preview: true }),
       ...(start.created && newToken && { session_token: newToken }),
     });
     // The model calls are made once this turn of the event loop has read its other requests:
@@ -257,6 +267,7 @@ export class ChatTurnService {
   private refusal(
     refused: Extract<TurnStart, { accepted: false }>,
     requested: string | undefined,
+    preview: boolean,
   ): ApiError {
     const { reason } = refused;
     if (reason === 'forbidden') return forbidden();
@@ -275,6 +286,14 @@ export class ChatTurnService {
       );
     }
     if (reason === 'not_found') return new ApiError('not_found', 'No such session.');
+    if (reason === 'preview_mismatch') {
+      return new ApiError(
+        'invalid_request',
+        preview
+          ? 'This session is not a preview: start a new session to preview the draft.'
+          : 'This session previews a draft: only a preview call continues it.',
+      );
+    }
     if (reason === 'nothing_to_regenerate') {
       return new ApiError(
         'invalid_request',
@@ -340,7 +359,7 @@ export class ChatTurnService {
   private async completeTurn(
     generation: Generation,
     profile: AssistantProfileDefinition,
-    { leadId, replacesFrom }: Extract<TurnStart, { accepted: true }>,
+    { leadId, replacesFrom, preview }: Extract<TurnStart, { accepted: true }>,
     outcome: ReplyOutcome,
     collected: LeadData,
     turn: TurnProgress,
@@ -359,10 +378,11 @@ export class ChatTurnService {
       replacesFrom,
       lead: collected,
       isComplete: lead.is_complete,
-      notifications: this.notifications.toQueue(),
+      // A preview is never a lead: it notifies no one, and staff do not see it among leads.
+      notifications: preview ? [] : this.notifications.toQueue(),
     });
     const { sessionId } = generation;
-    this.events.publish({ type: 'lead_updated', sessionId, leadId, lead });
+    if (!preview) this.events.publish({ type: 'lead_updated', sessionId, leadId, lead });
     generation.emit({
       type: 'done',
       message_id: generation.messageId,
@@ -382,7 +402,7 @@ export class ChatTurnService {
         ? { type: 'reply_cancelled', ...end }
         : { type: 'reply_completed', finishReason: outcome.finishReason, ...end },
     );
-    if (completedNow) {
+    if (completedNow && !preview) {
       this.events.publish({
         type: 'lead_completed',
         sessionId,

@@ -43,6 +43,7 @@ import { SESSION_TOKEN_SCHEME } from './session-token.openapi';
 import type { Request } from 'express';
 import { Access } from '../access/access.decorator';
 import { AccessRevocations } from '../access/access-revocations';
+import { PreviewAccessGuard } from '../access/preview-access.guard';
 import { apiKeyOf } from '../common/principal';
 import type { SessionCaller } from '../sessions/session-owner';
 import { Caller } from './session-caller.decorator';
@@ -87,7 +88,7 @@ export class ChatController {
 
   @Sse('stream', { method: RequestMethod.POST })
   @HttpCode(200)
-  @UseGuards(ClientRateLimitGuard)
+  @UseGuards(PreviewAccessGuard, ClientRateLimitGuard)
   @SkipThrottle({ [READS_BUDGET]: true })
   @UseInterceptors(SseResponseInterceptor)
   @ApiOperation({
@@ -171,7 +172,7 @@ export class ChatController {
 
   @Post()
   @HttpCode(200)
-  @UseGuards(ClientRateLimitGuard)
+  @UseGuards(PreviewAccessGuard, ClientRateLimitGuard)
   @SkipThrottle({ [READS_BUDGET]: true })
   @ApiOperation({ summary: 'Send a message and get the whole reply (non-streaming)' })
   @ApiOkResponse({ type: ChatReplyDto })

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -11,7 +12,6 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
-  boolean,
 } from 'drizzle-orm/pg-core';
 import {
   API_KEY_SCOPES,
@@ -114,6 +114,11 @@ export const sessions = pgTable(
      */
     assistantId: text('assistant_id'),
     assistantVersion: integer('assistant_version'),
+    /**
+     * A staff member's try of the assistant's draft (`assistant_version` 0): never a lead, never
+     * notified, continued only as a preview.
+     */
+    preview: boolean('preview').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -62,6 +62,9 @@ function decodeCursor(text: string): Cursor {
 const assistantOf = sql`(select coalesce(s.assistant_id, (select a.id from ${assistants} a where a.is_default))
   from ${sessions} s where s.id = l.session_id)`;
 
+/** Lead `l` is a visitor's: a staff member's preview of a draft is never a lead (PROTOCOL.md, Assistants). */
+const notPreview = sql`not exists (select 1 from ${sessions} s where s.id = l.session_id and s.preview)`;
+
 @Injectable()
 export class LeadStore {
   private readonly db: Database;
@@ -104,7 +107,7 @@ export class LeadStore {
 
   /** One lead as a list shows it, listed or not yet (nothing collected). */
   async summary(id: string): Promise<LeadSummary | undefined> {
-    const [row] = await this.summaries(sql`where l.id = ${id}`);
+    const [row] = await this.summaries(sql`where l.id = ${id} and ${notPreview}`);
     return row;
   }
 
@@ -163,7 +166,7 @@ export class LeadStore {
   }
 
   private matching(query: LeadQuery): SQL {
-    const conditions: SQL[] = [sql`l.fields <> '{}'::jsonb`];
+    const conditions: SQL[] = [sql`l.fields <> '{}'::jsonb`, notPreview];
     if (query.status) conditions.push(sql`l.state = ${query.status}`);
     if (query.assistant_id) conditions.push(sql`${assistantOf} = ${query.assistant_id}`);
     if (query.since) conditions.push(sql`l.created_at >= ${query.since}::timestamptz`);

@@ -5,6 +5,8 @@ export interface SessionCaller {
   sessionToken?: string;
   /** The verified API key the call came with, if any. */
   apiKeyId?: string;
+  /** The admin whose staff session a preview call came with (checked with its CSRF token), if any. */
+  previewer?: string;
 }
 
 /** Who owns a session: the API key that created it, or else the holder of its token. */

@@ -39,7 +39,13 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     });
 
   /** A whole turn: begun, then completed in a transaction as the turn service does. */
-  async function fullTurn(sessionId: string, content: string, reply: string, lead: Record<string, string> = {}, isComplete = false) {
+  async function fullTurn(
+    sessionId: string,
+    content: string,
+    reply: string,
+    lead: Record<string, string> = {},
+    isComplete = false,
+  ) {
     const messageId = randomUUID();
     const start = await begin(sessionId, content, { messageId });
     if (!start.accepted) throw new Error(start.reason);
@@ -66,7 +72,12 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
       history: [],
       prompt: 'Hello',
       // The default assistant's live version, with its definition: the caller held none.
-      assistant: { id: 'trading-education', version: 1, definition: expect.objectContaining({ id: 'trading-education' }) },
+      assistant: {
+        id: 'trading-education',
+        version: 1,
+        definition: expect.objectContaining({ id: 'trading-education' }),
+      },
+      preview: false,
     });
     // Pending: not in the transcript, unless the running turn asks for it.
     expect((await sessions.find('s-new'))?.messages).toEqual([]);
@@ -76,34 +87,96 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     const store = new AssistantStore(database.connection);
     const draft = { ...(await store.get('trading-education')).draft, name: 'Second' };
     await store.create('second', { ...draft, id: 'second' }, 'test');
-    expect(await begin('s-unpublished', 'Hi', { assistantId: 'second' })).toEqual({ accepted: false, reason: 'assistant_not_found' });
+    expect(await begin('s-unpublished', 'Hi', { assistantId: 'second' })).toEqual({
+      accepted: false,
+      reason: 'assistant_not_found',
+    });
     await store.publish('second', 'test');
     const first = await begin('s-second', 'Hi', { assistantId: 'second' });
-    expect(first.accepted && first.assistant).toEqual({ id: 'second', version: 1, definition: expect.objectContaining({ name: 'Second' }) });
+    expect(first.accepted && first.assistant).toEqual({
+      id: 'second',
+      version: 1,
+      definition: expect.objectContaining({ name: 'Second' }),
+    });
     await store.publish('second', 'test');
     // The session keeps version 1; the caller holds it, so it is not sent again.
-    const again = await begin('s-second', 'Again', { assistantId: 'second', heldVersions: '["second@1"]' });
+    const again = await begin('s-second', 'Again', {
+      assistantId: 'second',
+      heldVersions: '["second@1"]',
+    });
     expect(again.accepted && again.assistant).toEqual({ id: 'second', version: 1 });
-    const fresh = await begin('s-second-new', 'Hi', { assistantId: 'second', heldVersions: '["second@1"]' });
-    expect(fresh.accepted && fresh.assistant).toMatchObject({ id: 'second', version: 2, definition: expect.any(Object) });
+    const fresh = await begin('s-second-new', 'Hi', {
+      assistantId: 'second',
+      heldVersions: '["second@1"]',
+    });
+    expect(fresh.accepted && fresh.assistant).toMatchObject({
+      id: 'second',
+      version: 2,
+      definition: expect.any(Object),
+    });
     expect(await begin('s-second', 'Switch', { assistantId: 'trading-education' })).toEqual({
       accepted: false,
       reason: 'assistant_mismatch',
       assistantId: 'second',
     });
-    expect(await begin('s-unknown', 'Hi', { assistantId: 'nobody' })).toEqual({ accepted: false, reason: 'assistant_not_found' });
+    expect(await begin('s-unknown', 'Hi', { assistantId: 'nobody' })).toEqual({
+      accepted: false,
+      reason: 'assistant_not_found',
+    });
     await store.archive('second', 'test');
-    expect(await begin('s-archived', 'Hi', { assistantId: 'second' })).toEqual({ accepted: false, reason: 'assistant_not_found' });
+    expect(await begin('s-archived', 'Hi', { assistantId: 'second' })).toEqual({
+      accepted: false,
+      reason: 'assistant_not_found',
+    });
     // Archiving stops new sessions; the ones under way go on.
     expect((await begin('s-second', 'Still there', { assistantId: 'second' })).accepted).toBe(true);
   });
 
+  it('runs a preview on the draft as saved at each turn, and keeps previews and visitors apart', async () => {
+    const store = new AssistantStore(database.connection);
+    const draft = { ...(await store.get('trading-education')).draft, name: 'Unpublished' };
+    await store.create('draft-only', { ...draft, id: 'draft-only' }, 'test');
+    const first = await begin('s-preview', 'Hi', { assistantId: 'draft-only', preview: true });
+    expect(first).toMatchObject({
+      accepted: true,
+      preview: true,
+      assistant: { id: 'draft-only', version: 0, definition: { name: 'Unpublished' } },
+    });
+    await store.saveDraft('draft-only', { ...draft, id: 'draft-only', name: 'Edited' }, 'test');
+    // Always sent, whatever the caller holds: a draft changes.
+    const again = await begin('s-preview', 'Again', {
+      preview: true,
+      heldVersions: '["draft-only@0"]',
+    });
+    expect(again).toMatchObject({
+      accepted: true,
+      assistant: { version: 0, definition: { name: 'Edited' } },
+    });
+    expect(await begin('s-preview', 'As a visitor')).toEqual({
+      accepted: false,
+      reason: 'preview_mismatch',
+    });
+    await begin('s-visitor', 'Hi');
+    expect(await begin('s-visitor', 'As a preview', { preview: true })).toEqual({
+      accepted: false,
+      reason: 'preview_mismatch',
+    });
+  });
+
   it('keeps whole turns, in order, with the lead as the last turn left it', async () => {
     await fullTurn('s-turns', 'Hi, I am Ada', 'Hello Ada! Your email?', { name: 'Ada' });
-    const second = await fullTurn('s-turns', 'ada@example.com', 'Thanks!', { name: 'Ada', email: 'ada@example.com' }, true);
+    const second = await fullTurn(
+      's-turns',
+      'ada@example.com',
+      'Thanks!',
+      { name: 'Ada', email: 'ada@example.com' },
+      true,
+    );
     expect(second.completedNow).toBe(true);
     const session = await sessions.find('s-turns');
-    expect(session?.messages.map(({ role, content, finish_reason }) => [role, content, finish_reason])).toEqual([
+    expect(
+      session?.messages.map(({ role, content, finish_reason }) => [role, content, finish_reason]),
+    ).toEqual([
       ['user', 'Hi, I am Ada', undefined],
       ['assistant', 'Hello Ada! Your email?', 'stop'],
       ['user', 'ada@example.com', undefined],
@@ -111,7 +184,10 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     ]);
     expect(session?.lead).toEqual({ name: 'Ada', email: 'ada@example.com' });
     // A lead completes once.
-    expect((await fullTurn('s-turns', 'bye', 'Bye!', { name: 'Ada', email: 'ada@example.com' }, true)).completedNow).toBe(false);
+    expect(
+      (await fullTurn('s-turns', 'bye', 'Bye!', { name: 'Ada', email: 'ada@example.com' }, true))
+        .completedNow,
+    ).toBe(false);
   });
 
   it('answers the latest complete messages as history, oldest first, without pending ones', async () => {
@@ -126,15 +202,30 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
   });
 
   it('lets only the holder of the token continue a session, and creates a new one with its token', async () => {
-    const created = await begin('s-owned', 'hi', { tokenHash: undefined, newTokenHash: 'b'.repeat(64) });
+    const created = await begin('s-owned', 'hi', {
+      tokenHash: undefined,
+      newTokenHash: 'b'.repeat(64),
+    });
     expect(created).toMatchObject({ accepted: true, created: true });
-    expect(await begin('s-owned', 'no token', { tokenHash: undefined })).toEqual({ accepted: false, reason: 'forbidden' });
-    expect(await begin('s-owned', 'wrong token', { tokenHash: 'c'.repeat(64) })).toEqual({ accepted: false, reason: 'forbidden' });
-    expect(await begin('s-owned', 'owner', { tokenHash: 'b'.repeat(64) })).toMatchObject({ accepted: true, created: false });
+    expect(await begin('s-owned', 'no token', { tokenHash: undefined })).toEqual({
+      accepted: false,
+      reason: 'forbidden',
+    });
+    expect(await begin('s-owned', 'wrong token', { tokenHash: 'c'.repeat(64) })).toEqual({
+      accepted: false,
+      reason: 'forbidden',
+    });
+    expect(await begin('s-owned', 'owner', { tokenHash: 'b'.repeat(64) })).toMatchObject({
+      accepted: true,
+      created: false,
+    });
     // Refused calls wrote nothing.
     const session = await sessions.find('s-owned', undefined);
     expect(session?.owner).toEqual({ tokenHash: 'b'.repeat(64), apiKeyId: null });
-    const pending = await database.connection.db.select().from(messages).where(eq(messages.sessionId, 's-owned'));
+    const pending = await database.connection.db
+      .select()
+      .from(messages)
+      .where(eq(messages.sessionId, 's-owned'));
     expect(pending.map((m) => m.content)).toEqual(['hi', 'owner']);
   });
 
@@ -144,18 +235,37 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
       { id: keyA, name: 'A', keyHash: 'ka', prefix: 'csk_a', scopes: ['chat'] },
       { id: keyB, name: 'B', keyHash: 'kb', prefix: 'csk_b', scopes: ['chat'] },
     ]);
-    const created = await begin('s-keyed', 'hi', { tokenHash: undefined, newTokenHash: null, apiKeyId: keyA });
-    expect(created).toMatchObject({ accepted: true, created: true, owner: { tokenHash: null, apiKeyId: keyA } });
+    const created = await begin('s-keyed', 'hi', {
+      tokenHash: undefined,
+      newTokenHash: null,
+      apiKeyId: keyA,
+    });
+    expect(created).toMatchObject({
+      accepted: true,
+      created: true,
+      owner: { tokenHash: null, apiKeyId: keyA },
+    });
     for (const stranger of [{ apiKeyId: keyB }, { tokenHash: OWNER }, { tokenHash: undefined }]) {
-      expect(await begin('s-keyed', 'not mine', { tokenHash: undefined, apiKeyId: undefined, ...stranger })).toEqual({
+      expect(
+        await begin('s-keyed', 'not mine', {
+          tokenHash: undefined,
+          apiKeyId: undefined,
+          ...stranger,
+        }),
+      ).toEqual({
         accepted: false,
         reason: 'forbidden',
       });
     }
-    expect(await begin('s-keyed', 'again', { tokenHash: undefined, apiKeyId: keyA })).toMatchObject({ accepted: true, created: false });
+    expect(await begin('s-keyed', 'again', { tokenHash: undefined, apiKeyId: keyA })).toMatchObject(
+      { accepted: true, created: false },
+    );
     // A visitor's session stays its token's, even for a caller with a key.
     await begin('s-visitor', 'hi', { tokenHash: undefined, newTokenHash: 'd'.repeat(64) });
-    expect(await begin('s-visitor', 'mine?', { tokenHash: undefined, apiKeyId: keyA })).toEqual({ accepted: false, reason: 'forbidden' });
+    expect(await begin('s-visitor', 'mine?', { tokenHash: undefined, apiKeyId: keyA })).toEqual({
+      accepted: false,
+      reason: 'forbidden',
+    });
     expect((await sessions.find('s-keyed'))?.owner).toEqual({ tokenHash: null, apiKeyId: keyA });
   });
 
@@ -163,14 +273,23 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     await fullTurn('s-discard', 'first', 'reply');
     const messageId = randomUUID();
     await begin('s-discard', 'second', { messageId });
-    expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'reply', 'second']);
+    expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual([
+      'first',
+      'reply',
+      'second',
+    ]);
     await sessions.discardTurn(messageId);
-    expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'reply']);
+    expect((await sessions.find('s-discard', messageId))?.messages.map((m) => m.content)).toEqual([
+      'first',
+      'reply',
+    ]);
   });
 
   /** A regenerate turn's start: no `content`. */
-  const regenerate = (sessionId: string, limits: Partial<BeginTurn> = {}) => begin(sessionId, '', { content: undefined, ...limits });
-  const transcript = async (sessionId: string) => (await sessions.find(sessionId))?.messages.map(({ role, content }) => [role, content]);
+  const regenerate = (sessionId: string, limits: Partial<BeginTurn> = {}) =>
+    begin(sessionId, '', { content: undefined, ...limits });
+  const transcript = async (sessionId: string) =>
+    (await sessions.find(sessionId))?.messages.map(({ role, content }) => [role, content]);
 
   it('regenerates the last user message: a pending copy, the history before it, and the old messages replaced on completion', async () => {
     await fullTurn('s-regen', 'first', 'answer 1');
@@ -179,14 +298,28 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     const messageId = randomUUID();
     const start = await regenerate('s-regen', { messageId });
     if (!start.accepted) throw new Error(start.reason);
-    expect(start).toMatchObject({ created: false, prompt: 'second', replacesFrom: expect.any(Number) });
+    expect(start).toMatchObject({
+      created: false,
+      prompt: 'second',
+      replacesFrom: expect.any(Number),
+    });
     expect(start.history).toEqual([
       { role: 'user', content: 'first' },
       { role: 'assistant', content: 'answer 1' },
     ]);
     // Nothing is replaced before the turn completes; a reload meanwhile leaves out what it replaces.
-    expect((await sessions.find('s-regen', messageId))?.messages.map((m) => m.content)).toEqual(['first', 'answer 1', 'second', 'answer 2', 'second']);
-    expect((await sessions.find('s-regen', messageId, start.replacesFrom))?.messages.map((m) => m.content)).toEqual(['first', 'answer 1', 'second']);
+    expect((await sessions.find('s-regen', messageId))?.messages.map((m) => m.content)).toEqual([
+      'first',
+      'answer 1',
+      'second',
+      'answer 2',
+      'second',
+    ]);
+    expect(
+      (await sessions.find('s-regen', messageId, start.replacesFrom))?.messages.map(
+        (m) => m.content,
+      ),
+    ).toEqual(['first', 'answer 1', 'second']);
     await sessions.completeTurn({
       sessionId: 's-regen',
       leadId: start.leadId,
@@ -214,7 +347,9 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     await fullTurn('s-regen-keep', 'question', 'answer');
     const before = await transcript('s-regen-keep');
     const failing = randomUUID();
-    expect(await regenerate('s-regen-keep', { messageId: failing })).toMatchObject({ accepted: true });
+    expect(await regenerate('s-regen-keep', { messageId: failing })).toMatchObject({
+      accepted: true,
+    });
     await sessions.discardTurn(failing);
     expect(await transcript('s-regen-keep')).toEqual(before);
 
@@ -241,23 +376,44 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     expect(await sessions.find('s-regen-unknown')).toBeUndefined();
     // A session whose first turn is still pending (or failed) has no complete message.
     await begin('s-regen-empty', 'still running');
-    expect(await regenerate('s-regen-empty')).toEqual({ accepted: false, reason: 'nothing_to_regenerate' });
+    expect(await regenerate('s-regen-empty')).toEqual({
+      accepted: false,
+      reason: 'nothing_to_regenerate',
+    });
     await fullTurn('s-regen-theirs', 'mine', 'reply');
-    expect(await regenerate('s-regen-theirs', { tokenHash: 'e'.repeat(64) })).toEqual({ accepted: false, reason: 'forbidden' });
-    expect(await regenerate('s-regen-empty', { tokenHash: undefined })).toEqual({ accepted: false, reason: 'forbidden' });
-    const rows = await database.connection.db.select().from(messages).where(inArray(messages.sessionId, ['s-regen-empty', 's-regen-theirs']));
+    expect(await regenerate('s-regen-theirs', { tokenHash: 'e'.repeat(64) })).toEqual({
+      accepted: false,
+      reason: 'forbidden',
+    });
+    expect(await regenerate('s-regen-empty', { tokenHash: undefined })).toEqual({
+      accepted: false,
+      reason: 'forbidden',
+    });
+    const rows = await database.connection.db
+      .select()
+      .from(messages)
+      .where(inArray(messages.sessionId, ['s-regen-empty', 's-regen-theirs']));
     expect(rows.map((m) => m.content).sort()).toEqual(['mine', 'reply', 'still running']);
     // And within the session's message budget, as any message.
-    expect(await regenerate('s-regen-theirs', { maxMessages: 2 })).toEqual({ accepted: false, reason: 'session_full' });
+    expect(await regenerate('s-regen-theirs', { maxMessages: 2 })).toEqual({
+      accepted: false,
+      reason: 'session_full',
+    });
   });
 
   it('refuses a message past the session limit, and a new session past the database limit', async () => {
     await fullTurn('s-full', 'one', 'two');
-    expect(await begin('s-full', 'three', { maxMessages: 2 })).toEqual({ accepted: false, reason: 'session_full' });
+    expect(await begin('s-full', 'three', { maxMessages: 2 })).toEqual({
+      accepted: false,
+      reason: 'session_full',
+    });
     expect((await sessions.find('s-full'))?.messages).toHaveLength(2);
     // The database's limit reads the table's size as the planner last estimated it.
     await database.connection.db.execute(sql`analyze sessions`);
-    expect(await begin('s-brand-new', 'hi', { maxSessions: 1 })).toEqual({ accepted: false, reason: 'too_many_sessions' });
+    expect(await begin('s-brand-new', 'hi', { maxSessions: 1 })).toEqual({
+      accepted: false,
+      reason: 'too_many_sessions',
+    });
     expect(await sessions.find('s-brand-new')).toBeUndefined();
   });
 
@@ -287,7 +443,15 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
       ]),
     });
     expect(await complete('still Ada')).toEqual({ completedNow: false, queued: [] });
-    const queued = await database.connection.db.select().from(notifications).where(inArray(notifications.id, first.queued.map((row) => row.id)));
+    const queued = await database.connection.db
+      .select()
+      .from(notifications)
+      .where(
+        inArray(
+          notifications.id,
+          first.queued.map((row) => row.id),
+        ),
+      );
     expect(queued.map((row) => [row.channel, row.status, row.attempts]).sort()).toEqual([
       ['email', 'queued', 0],
       ['webhook', 'queued', 0],
@@ -301,23 +465,50 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
     await database.connection.db.insert(notifications).values({ id, leadId, channel: 'email' });
     expect((await sessions.find('s-email'))?.emailStatus).toBe('queued');
     for (const status of ['sending', 'sent', 'failed'] as const) {
-      await database.connection.db.update(notifications).set({ status }).where(eq(notifications.id, id));
-      expect((await sessions.find('s-email'))?.emailStatus).toBe(status === 'sending' ? 'queued' : status);
+      await database.connection.db
+        .update(notifications)
+        .set({ status })
+        .where(eq(notifications.id, id));
+      expect((await sessions.find('s-email'))?.emailStatus).toBe(
+        status === 'sending' ? 'queued' : status,
+      );
     }
   });
 
   it('gives a lead with its conversation up to completion for its notification', async () => {
     await fullTurn('s-collected', 'I am Ada', 'Email?', { name: 'Ada' });
-    await fullTurn('s-collected', 'ada@example.com', 'Thanks', { name: 'Ada', email: 'ada@example.com' }, true);
-    const { leadId } = await fullTurn('s-collected', 'later question', 'later answer', { name: 'Ada', email: 'ada@example.com' }, true);
+    await fullTurn(
+      's-collected',
+      'ada@example.com',
+      'Thanks',
+      { name: 'Ada', email: 'ada@example.com' },
+      true,
+    );
+    const { leadId } = await fullTurn(
+      's-collected',
+      'later question',
+      'later answer',
+      { name: 'Ada', email: 'ada@example.com' },
+      true,
+    );
     const collected = await sessions.collectedLead(leadId);
-    expect(collected).toMatchObject({ sessionId: 's-collected', fields: { name: 'Ada', email: 'ada@example.com' } });
-    expect(collected?.messages.map((m) => m.content)).toEqual(['I am Ada', 'Email?', 'ada@example.com', 'Thanks']);
+    expect(collected).toMatchObject({
+      sessionId: 's-collected',
+      fields: { name: 'Ada', email: 'ada@example.com' },
+    });
+    expect(collected?.messages.map((m) => m.content)).toEqual([
+      'I am Ada',
+      'Email?',
+      'ada@example.com',
+      'Thanks',
+    ]);
   });
 
   it('stores hostile text as text', async () => {
     const text = "'); drop table sessions; -- \u0000? no: \u2028 ✓ 📈 \\ $1";
     await fullTurn('s-hostile', text.replace('\u0000', ''), text.replace('\u0000', ''));
-    expect((await sessions.find('s-hostile'))?.messages[0].content).toBe(text.replace('\u0000', ''));
+    expect((await sessions.find('s-hostile'))?.messages[0].content).toBe(
+      text.replace('\u0000', ''),
+    );
   });
 });

@@ -1,9 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, lt, lte, or, sql } from 'drizzle-orm';
-import type { LeadData, LeadEmailStatus, NotificationChannel, TranscriptFinishReason, TranscriptMessage } from '@chat/contracts';
+import type {
+  LeadData,
+  LeadEmailStatus,
+  NotificationChannel,
+  TranscriptFinishReason,
+  TranscriptMessage,
+} from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import type { StatementLanes } from '../database/statement-lanes';
-import { assistants, assistantVersions, leads, messages, notifications, sessions } from '../database/schema';
+import {
+  assistants,
+  assistantVersions,
+  leads,
+  messages,
+  notifications,
+  sessions,
+} from '../database/schema';
 import type { SessionOwner } from './session-owner';
 
 /** One message of a conversation as the model reads it. */
@@ -40,6 +53,11 @@ export interface BeginTurn {
   assistantId?: string;
   /** The versions the caller holds already, as a JSON array of `id@version`: their definitions are not sent back. */
   heldVersions?: string;
+  /**
+   * A staff member's preview: a new session runs the assistant's draft (version 0, whose
+   * definition is always sent), and only a preview continues a preview session.
+   */
+  preview?: boolean;
 }
 
 /**
@@ -66,8 +84,20 @@ export type TurnStart =
       /** When regenerating: the `seq` of the message asked again, from which its completion replaces. */
       replacesFrom?: number;
       assistant: SessionAssistant;
+      /** A staff member's preview of the draft: no lead is listed or notified. */
+      preview: boolean;
     }
-  | { accepted: false; reason: 'forbidden' | 'session_full' | 'too_many_sessions' | 'not_found' | 'nothing_to_regenerate' | 'assistant_not_found' }
+  | {
+      accepted: false;
+      reason:
+        | 'forbidden'
+        | 'session_full'
+        | 'too_many_sessions'
+        | 'not_found'
+        | 'nothing_to_regenerate'
+        | 'assistant_not_found'
+        | 'preview_mismatch';
+    }
   /** The session runs another assistant than the one named: `assistantId`. */
   | { accepted: false; reason: 'assistant_mismatch'; assistantId: string };
 
@@ -147,32 +177,37 @@ export class SessionRepository {
     const { sessionId } = turn;
     const regenerate = turn.content === undefined;
     const apiKeyId = turn.apiKeyId ?? null;
+    const preview = turn.preview === true;
     // A session is its key's if a key created it, else its token's: read from `row` (the
     // session as `existing` read it, or as the conflict clause finds it).
     const ownedBy = (row: string) => sql`(case when ${sql.raw(row)}.api_key_id is not null
       then ${sql.raw(row)}.api_key_id = ${apiKeyId}::uuid
       else ${sql.raw(row)}.token_hash = ${turn.tokenHash ?? null} end)`;
-    const { rows } = await this.lanes.run('first', () => rowsOf<{
-      inserted: number;
-      allowed: number;
-      known: boolean;
-      owned: boolean;
-      created: boolean | null;
-      owner_token_hash: string | null;
-      owner_api_key_id: string | null;
-      lead_id: string | null;
-      lead_fields: LeadData | null;
-      history: StoredTurn[] | null;
-      prompt_seq: number | string | null;
-      prompt: string | null;
-      pinned_id: string | null;
-      target_live: boolean;
-      assistant_id: string | null;
-      assistant_version: number | null;
-      assistant_definition: object | null;
-    }>(this.db, sql`
+    const { rows } = await this.lanes.run('first', () =>
+      rowsOf<{
+        inserted: number;
+        allowed: number;
+        known: boolean;
+        owned: boolean;
+        created: boolean | null;
+        owner_token_hash: string | null;
+        owner_api_key_id: string | null;
+        lead_id: string | null;
+        lead_fields: LeadData | null;
+        history: StoredTurn[] | null;
+        prompt_seq: number | string | null;
+        prompt: string | null;
+        pinned_id: string | null;
+        target_live: boolean;
+        preview_matches: boolean;
+        assistant_id: string | null;
+        assistant_version: number | null;
+        assistant_definition: object | null;
+      }>(
+        this.db,
+        sql`
       with existing as (
-        select token_hash, api_key_id, assistant_id from ${sessions} where id = ${sessionId}
+        select token_hash, api_key_id, assistant_id, preview from ${sessions} where id = ${sessionId}
       ),
       default_assistant as (
         select id from ${assistants} where is_default
@@ -180,8 +215,10 @@ export class SessionRepository {
       -- What a new session runs: the live (highest) version of the assistant named, else of the
       -- default one; none if unknown, archived or never published. Read here, with the session,
       -- so that a publish on any instance is the next new session's version, with no cache to clear.
+      -- A preview runs the draft: version 0.
       target as (
-        select a.id, (select max(v.version) from ${assistantVersions} v where v.assistant_id = a.id) as version
+        select a.id, case when ${preview} then 0
+          else (select max(v.version) from ${assistantVersions} v where v.assistant_id = a.id) end as version
         from ${assistants} a
         where a.id = coalesce(${turn.assistantId ?? null}::text, (select id from default_assistant))
           and a.archived_at is null
@@ -202,7 +239,8 @@ export class SessionRepository {
           (select count(*)::int from ${messages} where session_id = ${sessionId}) as message_count,
           -- Sessions from before assistants run the default one (see migration 0005).
           (select coalesce(assistant_id, (select id from default_assistant)) from existing) as pinned_id,
-          exists (select 1 from target where version is not null) as target_live
+          exists (select 1 from target where version is not null) as target_live,
+          coalesce((select preview from existing) = ${preview}, true) as preview_matches
       ),
       allowed as (
         select known from state
@@ -213,11 +251,12 @@ export class SessionRepository {
           and (known or (select reltuples from pg_class where oid = 'sessions'::regclass) < ${turn.maxSessions})
           and (not ${regenerate} or exists (select 1 from last_user))
           and (known or target_live)
+          and preview_matches
           and (not known or ${turn.assistantId ?? null}::text is null or pinned_id = ${turn.assistantId ?? null}::text)
       ),
       upserted as (
-        insert into ${sessions} (id, token_hash, api_key_id, assistant_id, assistant_version)
-        select ${sessionId}, ${turn.newTokenHash}, ${apiKeyId}::uuid, (select id from target), (select version from target)
+        insert into ${sessions} (id, token_hash, api_key_id, assistant_id, assistant_version, preview)
+        select ${sessionId}, ${turn.newTokenHash}, ${apiKeyId}::uuid, (select id from target), (select version from target), ${preview}
         from allowed
         on conflict (id) do update set updated_at = now()
           where ${ownedBy('sessions')}
@@ -259,22 +298,33 @@ export class SessionRepository {
         (select content from last_user) as prompt,
         (select pinned_id from state) as pinned_id,
         (select target_live from state) as target_live,
+        (select preview_matches from state) as preview_matches,
         (select id from pinned) as assistant_id,
         (select version from pinned) as assistant_version,
-        (select v.definition from ${assistantVersions} v, pinned
-          where v.assistant_id = pinned.id and v.version = pinned.version
-            and not (${turn.heldVersions ?? '[]'}::jsonb @> to_jsonb(pinned.id || '@' || pinned.version))) as assistant_definition
-    `));
+        case when ${preview} then (select a.draft from ${assistants} a, pinned where a.id = pinned.id)
+          else (select v.definition from ${assistantVersions} v, pinned
+            where v.assistant_id = pinned.id and v.version = pinned.version
+              and not (${turn.heldVersions ?? '[]'}::jsonb @> to_jsonb(pinned.id || '@' || pinned.version))) end as assistant_definition
+    `,
+      ),
+    );
     const row = rows[0];
     if (!row || row.inserted === 0 || !row.lead_id) {
       // A stranger learns no more than a first message would tell: 403 for a session that exists.
       if (!row || (row.known && !row.owned)) return { accepted: false, reason: 'forbidden' };
+      if (row.known && !row.preview_matches) return { accepted: false, reason: 'preview_mismatch' };
       if (regenerate && !row.known) return { accepted: false, reason: 'not_found' };
-      if (row.known && turn.assistantId !== undefined && row.pinned_id !== null && row.pinned_id !== turn.assistantId) {
+      if (
+        row.known &&
+        turn.assistantId !== undefined &&
+        row.pinned_id !== null &&
+        row.pinned_id !== turn.assistantId
+      ) {
         return { accepted: false, reason: 'assistant_mismatch', assistantId: row.pinned_id };
       }
       if (!row.known && !row.target_live) return { accepted: false, reason: 'assistant_not_found' };
-      if (regenerate && row.prompt_seq === null) return { accepted: false, reason: 'nothing_to_regenerate' };
+      if (regenerate && row.prompt_seq === null)
+        return { accepted: false, reason: 'nothing_to_regenerate' };
       // Allowed but not inserted: another caller created this id between the read and the insert.
       if (row.allowed > 0) return { accepted: false, reason: 'forbidden' };
       return { accepted: false, reason: row.known ? 'session_full' : 'too_many_sessions' };
@@ -293,6 +343,7 @@ export class SessionRepository {
         version: Number(row.assistant_version ?? 1),
         ...(row.assistant_definition && { definition: row.assistant_definition }),
       },
+      preview,
     };
   }
 
@@ -303,14 +354,17 @@ export class SessionRepository {
    * A regenerate turn replaces the messages it answered again in the same statement (see
    * `replacesFrom`). Answers whether this turn completed the lead and the notifications it queued.
    */
-  async completeTurn(turn: CompleteTurn): Promise<{ completedNow: boolean; queued: QueuedNotification[] }> {
+  async completeTurn(
+    turn: CompleteTurn,
+  ): Promise<{ completedNow: boolean; queued: QueuedNotification[] }> {
     const { reply } = turn;
     const replacesFrom = turn.replacesFrom ?? null;
     // A regenerate turn with nothing to show keeps the old messages rather than its own copy.
     const keep = replacesFrom === null || reply !== undefined;
-    const { rows } = await this.lanes.run('after', () => rowsOf<{ completed_now: boolean | null; queued: QueuedNotification[] | null }>(
-      this.db,
-      sql`
+    const { rows } = await this.lanes.run('after', () =>
+      rowsOf<{ completed_now: boolean | null; queued: QueuedNotification[] | null }>(
+        this.db,
+        sql`
         with kept as (
           update ${messages} set pending = false where id = ${turn.userMessageId} and ${keep} returning id
         ),
@@ -353,7 +407,8 @@ export class SessionRepository {
         )
         select (select completed_now from updated) as completed_now,
                (select json_agg(json_build_object('id', id, 'channel', channel)) from queued) as queued`,
-    ));
+      ),
+    );
     const row = rows[0];
     return { completedNow: row?.completed_now === true, queued: row?.queued ?? [] };
   }
@@ -380,7 +435,10 @@ export class SessionRepository {
           eq(messages.pending, false),
           // Compared in the database: a JavaScript Date would drop the microseconds.
           lead.completedAt
-            ? lte(messages.createdAt, sql`(select ${leads.completedAt} from ${leads} where ${leads.id} = ${leadId})`)
+            ? lte(
+                messages.createdAt,
+                sql`(select ${leads.completedAt} from ${leads} where ${leads.id} = ${leadId})`,
+              )
             : undefined,
         ),
       )
@@ -389,14 +447,20 @@ export class SessionRepository {
       sessionId: lead.sessionId,
       assistant: { id: lead.assistantId, version: Number(lead.assistantVersion) },
       fields: lead.fields,
-      messages: rows.map((row) => ({ role: row.role, content: row.content, created_at: row.createdAt.toISOString() })),
+      messages: rows.map((row) => ({
+        role: row.role,
+        content: row.content,
+        created_at: row.createdAt.toISOString(),
+      })),
     };
   }
 
   /** A failed turn leaves no trace: its pending message goes. */
   async discardTurn(userMessageId: string): Promise<void> {
     await this.lanes.run('after', () =>
-      this.db.delete(messages).where(and(eq(messages.id, userMessageId), eq(messages.pending, true))),
+      this.db
+        .delete(messages)
+        .where(and(eq(messages.id, userMessageId), eq(messages.pending, true))),
     );
   }
 
@@ -405,7 +469,11 @@ export class SessionRepository {
    * turn still running, if any (`pendingMessageId`); its lead and where its email stands. While a
    * regenerate turn runs (`replacedFrom`), the messages it will replace are left out.
    */
-  async find(sessionId: string, pendingMessageId?: string, replacedFrom?: number): Promise<SessionView | undefined> {
+  async find(
+    sessionId: string,
+    pendingMessageId?: string,
+    replacedFrom?: number,
+  ): Promise<SessionView | undefined> {
     const [lead] = await this.db
       .select({
         fields: leads.fields,
@@ -416,7 +484,10 @@ export class SessionRepository {
       })
       .from(leads)
       .innerJoin(sessions, eq(sessions.id, leads.sessionId))
-      .leftJoin(notifications, and(eq(notifications.leadId, leads.id), eq(notifications.channel, 'email')))
+      .leftJoin(
+        notifications,
+        and(eq(notifications.leadId, leads.id), eq(notifications.channel, 'email')),
+      )
       .where(eq(leads.sessionId, sessionId));
     if (!lead) return undefined;
     const rows = await this.db
@@ -425,8 +496,12 @@ export class SessionRepository {
       .where(
         and(
           eq(messages.sessionId, sessionId),
-          pendingMessageId ? or(eq(messages.pending, false), eq(messages.id, pendingMessageId)) : eq(messages.pending, false),
-          replacedFrom === undefined ? undefined : or(lt(messages.seq, replacedFrom), eq(messages.pending, true)),
+          pendingMessageId
+            ? or(eq(messages.pending, false), eq(messages.id, pendingMessageId))
+            : eq(messages.pending, false),
+          replacedFrom === undefined
+            ? undefined
+            : or(lt(messages.seq, replacedFrom), eq(messages.pending, true)),
         ),
       )
       .orderBy(asc(messages.seq));
@@ -448,7 +523,9 @@ export class SessionRepository {
 }
 
 /** What the visitor's session shows of its email notification. */
-function emailStatusOf(status: (typeof notifications.$inferSelect)['status'] | null): LeadEmailStatus {
+function emailStatusOf(
+  status: (typeof notifications.$inferSelect)['status'] | null,
+): LeadEmailStatus {
   switch (status) {
     case null:
       return 'not_sent';

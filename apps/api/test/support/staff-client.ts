@@ -29,15 +29,27 @@ export class StaffClient {
 
   constructor(private readonly baseUrl: string) {}
 
+  /** What the browser sends with a state-changing call: the cookies and (unless `csrf: false`) the CSRF header. */
+  credentials(options: { csrf?: boolean } = {}): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (this.cookies.size)
+      headers['Cookie'] = [...this.cookies]
+        .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+        .join('; ');
+    const xsrf = this.cookies.get(XSRF_COOKIE);
+    if (options.csrf !== false && xsrf) headers[XSRF_HEADER] = xsrf;
+    return headers;
+  }
+
   async call(
     method: string,
     path: string,
     options: { body?: unknown; csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<Response> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (this.cookies.size) headers['Cookie'] = [...this.cookies].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
-    const xsrf = this.cookies.get(XSRF_COOKIE);
-    if (method !== 'GET' && options.csrf !== false && xsrf) headers[XSRF_HEADER] = xsrf;
+    const headers: Record<string, string> = {
+      ...this.credentials({ csrf: method !== 'GET' && options.csrf !== false }),
+      ...options.headers,
+    };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
@@ -46,7 +58,9 @@ export class StaffClient {
     });
     this.lastSetCookies = response.headers.getSetCookie().map(parseSetCookie);
     for (const cookie of this.lastSetCookies) {
-      const expired = cookie.attributes['expires'] && new Date(String(cookie.attributes['expires'])).getTime() < Date.now();
+      const expired =
+        cookie.attributes['expires'] &&
+        new Date(String(cookie.attributes['expires'])).getTime() < Date.now();
       if (cookie.value === '' || expired) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }

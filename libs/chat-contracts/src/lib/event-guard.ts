@@ -7,7 +7,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
-const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every(isString);
 
 function isTokenUsage(value: unknown): boolean {
   return (
@@ -32,6 +33,7 @@ export function isChatEvent(value: unknown): value is ChatEvent {
         isString(value['model']) &&
         isString(value['assistant_id']) &&
         typeof value['assistant_version'] === 'number' &&
+        (value['preview'] === undefined || value['preview'] === true) &&
         (value['session_token'] === undefined || isString(value['session_token']))
       );
     case 'chunk':
@@ -47,7 +49,9 @@ export function isChatEvent(value: unknown): value is ChatEvent {
         (value['usage'] === undefined || isTokenUsage(value['usage']))
       );
     case 'error':
-      return isString(value['message']) && isErrorCode(value['code']) && isBoolean(value['retryable']);
+      return (
+        isString(value['message']) && isErrorCode(value['code']) && isBoolean(value['retryable'])
+      );
     case 'email_sent':
       return isString(value['message']);
     default:

@@ -17,9 +17,11 @@ export interface StartEvent {
   message_id: string;
   stream_id: string;
   model: string;
-  /** The assistant the session is pinned to, and its published version the session runs. */
+  /** The assistant the session is pinned to, and its published version the session runs (0: the draft, in a preview). */
   assistant_id: string;
   assistant_version: number;
+  /** A preview of the draft: never a lead (PROTOCOL.md, Assistants). */
+  preview?: true;
   /**
    * The session's secret, on the turn that created the session only: every later call that
    * names the session or one of its streams must send it (`X-Session-Token`).
@@ -57,7 +59,6 @@ export interface EmailSentEvent {
 
 /** Every event of a chat stream, discriminated by `type`. */
 export type ChatEvent = StartEvent | ChunkEvent | DoneEvent | ErrorEvent | EmailSentEvent;
-
 
 /** Events after which a stream has nothing more to say about the reply. */
 export function isTerminalEvent(event: ChatEvent): event is DoneEvent | ErrorEvent {

@@ -22,6 +22,13 @@ export interface ChatRequest {
    * (and the version) it started with: naming another one later is refused.
    */
   assistant_id?: string;
+  /**
+   * Runs the assistant's saved draft instead of its published version, for staff trying it
+   * before publishing: only with an admin's staff cookie and CSRF header, on `POST /chat/stream`
+   * and `POST /chat`. The session is a preview: never a lead, notifying no one, and continued
+   * only by calls that are previews too.
+   */
+  preview?: boolean;
 }
 
 /** The header that proves a caller owns a session (the `session_token` its first turn answered). */

@@ -56,7 +56,8 @@ export class SseReader {
   }
 
   find<T extends ChatEvent['type']>(type: T): Extract<ChatEvent, { type: T }> | undefined {
-    return this.events.find((e) => e.event.type === type)?.event as Extract<ChatEvent, { type: T }> | undefined;
+    return this.events.find((e) => e.event.type === type)?.event as
+      Extract<ChatEvent, { type: T }> | undefined;
   }
 
   /** The first event of `type`; fails the test, naming what came instead, when there is none. */
@@ -67,7 +68,10 @@ export class SseReader {
   }
 
   /** Resolves once `predicate` holds for the events received so far. */
-  async waitUntil(predicate: (events: ReceivedEvent[]) => boolean, timeoutMs = 10_000): Promise<void> {
+  async waitUntil(
+    predicate: (events: ReceivedEvent[]) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.events)) {
       if (Date.now() > deadline) throw new Error(`timed out; received ${this.types.join(',')}`);
@@ -105,15 +109,25 @@ export function postChatStream(
   baseUrl: string,
   body: ChatRequest | Record<string, unknown>,
   sessionToken?: string,
+  headers: Record<string, string> = {},
 ): Promise<SseReader> {
   return openSse(`${baseUrl}/api/chat/stream`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...sessionTokenHeader(sessionToken) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...sessionTokenHeader(sessionToken),
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
 }
 
-export function resumeStream(baseUrl: string, streamId: string, lastEventId: number, sessionToken?: string): Promise<SseReader> {
+export function resumeStream(
+  baseUrl: string,
+  streamId: string,
+  lastEventId: number,
+  sessionToken?: string,
+): Promise<SseReader> {
   return openSse(`${baseUrl}/api/chat/streams/${streamId}/events`, {
     headers: { 'Last-Event-ID': String(lastEventId), ...sessionTokenHeader(sessionToken) },
   });
@@ -138,7 +152,11 @@ export class ChatVisitor {
 
   /** `POST /api/chat/stream`; the token of a session it creates is kept once `start` arrives. */
   async send(body: ChatRequest): Promise<SseReader> {
-    const reader = await postChatStream(this.baseUrl, body, body.session_id ? this.tokens.get(body.session_id) : undefined);
+    const reader = await postChatStream(
+      this.baseUrl,
+      body,
+      body.session_id ? this.tokens.get(body.session_id) : undefined,
+    );
     void reader
       .waitUntil((events) => events.some((e) => e.event.type === 'start'))
       .then(() => {
@@ -153,7 +171,10 @@ export class ChatVisitor {
   post(body: ChatRequest): Promise<Response> {
     return fetch(`${this.baseUrl}/api/chat/stream`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(body.session_id ? this.headers(body.session_id) : {}) },
+      headers: {
+        'Content-Type': 'application/json',
+        ...(body.session_id ? this.headers(body.session_id) : {}),
+      },
       body: JSON.stringify(body),
     });
   }
@@ -170,12 +191,18 @@ export class ChatVisitor {
   }
 
   /** `GET /api/chat/sessions/{id}`: its status and JSON body. */
-  async session(sessionId: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const response = await fetch(`${this.baseUrl}/api/chat/sessions/${sessionId}`, { headers: this.headers(sessionId) });
+  async session(sessionId: string): Promise<{ status: number; body: any }> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
+    const response = await fetch(`${this.baseUrl}/api/chat/sessions/${sessionId}`, {
+      headers: this.headers(sessionId),
+    });
     return { status: response.status, body: await response.json() };
   }
 
   cancel(sessionId: string, streamId: string): Promise<Response> {
-    return fetch(`${this.baseUrl}/api/chat/streams/${streamId}/cancel`, { method: 'POST', headers: this.headers(sessionId) });
+    return fetch(`${this.baseUrl}/api/chat/streams/${streamId}/cancel`, {
+      method: 'POST',
+      headers: this.headers(sessionId),
+    });
   }
 }

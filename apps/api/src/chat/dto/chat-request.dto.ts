@@ -59,4 +59,13 @@ export class ChatRequestDto implements ChatRequest {
   @IsString()
   @Matches(ASSISTANT_ID_PATTERN, { message: 'assistant_id must be 1-64 of a-z0-9-' })
   assistant_id?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Runs the assistant's saved draft (`start` says `assistant_version: 0` and `preview: true`), for staff trying it before publishing: needs an admin's staff cookie and the CSRF header (else `401 unauthorized` or `403 forbidden`). The session is never a lead and notifies no one; only preview calls continue it (others are `400 invalid_request`).",
+    example: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  preview?: boolean;
 }

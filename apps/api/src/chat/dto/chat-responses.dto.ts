@@ -20,13 +20,23 @@ import type {
   TranscriptMessage,
   TranscriptRole,
 } from '@chat/contracts';
-import { ERROR_CODES, FINISH_REASONS, LEAD_EMAIL_STATUSES, TRANSCRIPT_FINISH_REASONS, TRANSCRIPT_ROLES } from '@chat/contracts';
+import {
+  ERROR_CODES,
+  FINISH_REASONS,
+  LEAD_EMAIL_STATUSES,
+  TRANSCRIPT_FINISH_REASONS,
+  TRANSCRIPT_ROLES,
+} from '@chat/contracts';
 import { DEFAULT_HEARTBEAT_MS } from '../../config/chat.config';
 
 // OpenAPI descriptions of the contract's shapes. Each class implements its contract type, so the
 // compiler keeps the documentation and the wire in step.
 
-const LEAD_EXAMPLE: LeadData = { name: 'Ana Silva', email: 'ana@example.com', experience: 'beginner' };
+const LEAD_EXAMPLE: LeadData = {
+  name: 'Ana Silva',
+  email: 'ana@example.com',
+  experience: 'beginner',
+};
 
 export { ApiErrorDto } from '../../common/api-error.dto';
 
@@ -36,12 +46,22 @@ export class StartEventDto implements StartEvent {
   @ApiProperty({ format: 'uuid' }) message_id: string;
   @ApiProperty({ format: 'uuid' }) stream_id: string;
   @ApiProperty({ example: 'demo', description: '`demo` for the offline demo model' }) model: string;
-  @ApiProperty({ example: 'trading-education', description: 'The assistant the session runs, to its end' })
+  @ApiProperty({
+    example: 'trading-education',
+    description: 'The assistant the session runs, to its end',
+  })
   assistant_id: string;
-  @ApiProperty({ example: 1, description: 'Its published version the session runs' }) assistant_version: number;
+  @ApiProperty({
+    example: 1,
+    description: 'Its published version the session runs (0: the draft, in a preview)',
+  })
+  assistant_version: number;
+  @ApiPropertyOptional({ enum: [true], description: 'A preview of the draft: never a lead' })
+  preview?: true;
   @ApiPropertyOptional({
     example: 'q3Jx0mB0c2VjcmV0LXRva2VuLWV4YW1wbGUtMDEyMzQ1Njc4OQ',
-    description: 'On the turn that created the session only: send it as `X-Session-Token` on every later call about this session',
+    description:
+      'On the turn that created the session only: send it as `X-Session-Token` on every later call about this session',
   })
   session_token?: string;
 }
@@ -69,7 +89,8 @@ export class DoneEventDto implements DoneEvent {
 
 export class ErrorEventDto implements ErrorEvent {
   @ApiProperty({ enum: ['error'] }) type: ErrorEvent['type'];
-  @ApiProperty({ example: 'The model provider failed to answer. Please try again.' }) message: string;
+  @ApiProperty({ example: 'The model provider failed to answer. Please try again.' })
+  message: string;
   @ApiProperty({ enum: ERROR_CODES, example: 'upstream_unavailable' }) code: ErrorCode;
   @ApiProperty({ example: true }) retryable: boolean;
 }
@@ -79,7 +100,13 @@ export class EmailSentEventDto implements EmailSentEvent {
   @ApiProperty({ example: 'Your details were sent to our team.' }) message: string;
 }
 
-export const CHAT_EVENT_DTOS = [StartEventDto, ChunkEventDto, DoneEventDto, ErrorEventDto, EmailSentEventDto];
+export const CHAT_EVENT_DTOS = [
+  StartEventDto,
+  ChunkEventDto,
+  DoneEventDto,
+  ErrorEventDto,
+  EmailSentEventDto,
+];
 
 const EXAMPLE_STREAM = [
   `id: 1\ndata: {"type":"start","session_id":"test-123","message_id":"6f1c…","stream_id":"0b7e…","model":"demo"}\n\n`,
@@ -115,7 +142,8 @@ export class ChatReplyDto implements ChatReply {
   @ApiProperty({ example: 'test-123' }) session_id: string;
   @ApiPropertyOptional({
     example: 'q3Jx0mB0c2VjcmV0LXRva2VuLWV4YW1wbGUtMDEyMzQ1Njc4OQ',
-    description: 'On the turn that created the session only: send it as `X-Session-Token` on every later call about this session',
+    description:
+      'On the turn that created the session only: send it as `X-Session-Token` on every later call about this session',
   })
   session_token?: string;
   @ApiProperty({ format: 'uuid' }) message_id: string;
@@ -150,10 +178,15 @@ export class SessionTranscriptDto implements SessionTranscript {
   @ApiProperty({ type: [String] }) missing_fields: string[];
   @ApiProperty({
     enum: LEAD_EMAIL_STATUSES,
-    description: '`queued` while the notification waits for (another) attempt; `failed` once every attempt was spent',
+    description:
+      '`queued` while the notification waits for (another) attempt; `failed` once every attempt was spent',
   })
   email_status: LeadEmailStatus;
-  @ApiProperty({ type: ActiveStreamDto, nullable: true, description: 'A generation still running, to re-attach to' })
+  @ApiProperty({
+    type: ActiveStreamDto,
+    nullable: true,
+    description: 'A generation still running, to re-attach to',
+  })
   active_stream: ActiveStream | null;
 }
 
@@ -171,7 +204,9 @@ export class AssistantProfileDto implements AssistantProfile {
   @ApiProperty({ example: 'demo' }) model: string;
   @ApiProperty({ description: 'True when the offline demo model answers' }) demo: boolean;
   @ApiProperty({ type: [LeadFieldDto] }) fields: LeadFieldDescriptor[];
-  @ApiPropertyOptional({ description: 'What the assistant collects and why, shown beside the details' })
+  @ApiPropertyOptional({
+    description: 'What the assistant collects and why, shown beside the details',
+  })
   privacy_notice?: string;
   @ApiPropertyOptional({ format: 'uri', description: "The business's privacy policy" })
   privacy_url?: string;
@@ -179,5 +214,6 @@ export class AssistantProfileDto implements AssistantProfile {
 
 export class CancelReplyDto implements CancelReply {
   @ApiProperty({ format: 'uuid' }) stream_id: string;
-  @ApiProperty({ description: 'False when the generation had already finished' }) cancelled: boolean;
+  @ApiProperty({ description: 'False when the generation had already finished' })
+  cancelled: boolean;
 }

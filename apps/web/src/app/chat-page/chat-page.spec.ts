@@ -292,4 +292,39 @@ describe('ChatPage', () => {
     );
     expect(root.querySelector('.panel-toggle')?.textContent).toContain('Details complete');
   });
+
+  describe('at /chat/:assistantId', () => {
+    async function renderFor(assistantId: string) {
+      const fixture = TestBed.createComponent(ChatPage);
+      fixture.componentRef.setInput('assistantId', assistantId);
+      const root = fixture.nativeElement as HTMLElement;
+      await waitFor(() => {
+        fixture.detectChanges();
+        return root.querySelector('h1')?.textContent?.trim() !== 'Assistant';
+      });
+      return root;
+    }
+
+    it("draws the named assistant's greeting and takes its name as the page title", async () => {
+      server.on('GET /api/assistants/second', (_req, res) =>
+        json(res, 200, { ...PROFILE, id: 'second', name: 'Second Desk', greeting: 'Second hello' }),
+      );
+      const root = await renderFor('second');
+      expect(root.querySelector('h1')?.textContent).toContain('Second Desk');
+      expect(root.textContent).toContain('Second hello');
+      await waitFor(() => document.title === 'Second Desk');
+    });
+
+    it('says an unknown assistant is not available instead of drawing a chat', async () => {
+      const root = await renderFor('nope');
+      expect(root.querySelector('h1')?.textContent).toContain('This assistant is not available');
+      expect(root.querySelector('textarea')).toBeNull();
+    });
+
+    it('asks nothing about an id no assistant can have', async () => {
+      const root = await renderFor('Not_An_Id');
+      expect(root.querySelector('h1')?.textContent).toContain('This assistant is not available');
+      expect(server.requests.filter((r) => r.path.startsWith('/api/assistants/'))).toEqual([]);
+    });
+  });
 });

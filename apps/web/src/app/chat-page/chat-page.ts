@@ -2,17 +2,23 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  effect,
   inject,
-  OnInit,
+  input,
   signal,
+  untracked,
 } from '@angular/core';
-import { DEFAULT_MESSAGE_MAX_LENGTH } from '@chat/contracts';
+import { Title } from '@angular/platform-browser';
+import { ASSISTANT_ID_PATTERN, DEFAULT_MESSAGE_MAX_LENGTH } from '@chat/contracts';
 import { ChatStore } from '../chat/chat-store';
 import { Composer } from '../composer/composer';
 import { Conversation } from '../conversation/conversation';
 import { LeadPanel } from '../lead-panel/lead-panel';
 
-/** The chat: conversation, message input and the details the assistant collects. */
+/**
+ * The chat: conversation, message input and the details the assistant collects. At `/` the
+ * default assistant; at `/chat/:assistantId` the one named.
+ */
 @Component({
   selector: 'chat-chat-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -22,8 +28,19 @@ import { LeadPanel } from '../lead-panel/lead-panel';
   // Esc stops a reply wherever the focus is, as Stop does.
   host: { '(document:keydown.escape)': 'store.stop()' },
 })
-export class ChatPage implements OnInit {
+export class ChatPage {
+  /** The route's `:assistantId`; none at `/`, the default assistant. */
+  readonly assistantId = input<string>();
   protected readonly store = inject(ChatStore);
+  private readonly pageTitle = inject(Title);
+  /** An id no assistant can have is not asked about: it is simply not available. */
+  private readonly validId = computed(() => {
+    const id = this.assistantId();
+    return id === undefined || ASSISTANT_ID_PATTERN.test(id);
+  });
+  protected readonly unavailable = computed(
+    () => !this.validId() || this.store.assistantUnavailable(),
+  );
   protected readonly maxLength = DEFAULT_MESSAGE_MAX_LENGTH;
   /** On narrow screens the details panel folds away behind a toggle. */
   protected readonly panelOpen = signal(false);
@@ -46,8 +63,19 @@ export class ChatPage implements OnInit {
       : `${this.collectedRequired()} of ${this.requiredFields().length} required`,
   );
 
-  ngOnInit(): void {
-    void this.store.restore();
+  constructor() {
+    effect(() => {
+      const id = this.assistantId();
+      if (!this.validId()) return;
+      untracked(() => {
+        this.store.forAssistant(id ?? null);
+        void this.store.restore();
+      });
+    });
+    effect(() => {
+      const name = this.unavailable() ? 'Assistant not available' : this.store.profile()?.name;
+      if (name) this.pageTitle.setTitle(name);
+    });
   }
 
   protected newConversation(): void {

@@ -1,6 +1,13 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import { type AssistantProfile, type CancelReply, type ChatRequest, SESSION_TOKEN_HEADER, type SessionTranscript } from '@chat/contracts';
+import {
+  type AssistantProfile,
+  type CancelReply,
+  type ChatRequest,
+  type PublicAssistant,
+  SESSION_TOKEN_HEADER,
+  type SessionTranscript,
+} from '@chat/contracts';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE_URL, FETCH } from '../api-config';
 import { ApiRequestError, chatError } from './chat-error';
@@ -17,39 +24,66 @@ export class ChatApi {
   private readonly http = inject(HttpClient);
 
   /** Starts a reply; the response body is the SSE stream. `sessionToken`: the session's, unless it is new. */
-  openStream(request: ChatRequest, sessionToken: string | null, signal: AbortSignal): Promise<Response> {
+  openStream(
+    request: ChatRequest,
+    sessionToken: string | null,
+    signal: AbortSignal,
+  ): Promise<Response> {
     return this.send('/api/chat/stream', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...tokenHeader(sessionToken) },
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'text/event-stream',
+        ...tokenHeader(sessionToken),
+      },
       body: JSON.stringify(request),
       signal,
     });
   }
 
   /** Re-attaches to a running or recently finished reply, after the event with id `lastEventId`. */
-  resumeStream(streamId: string, lastEventId: number, sessionToken: string | null, signal: AbortSignal): Promise<Response> {
+  resumeStream(
+    streamId: string,
+    lastEventId: number,
+    sessionToken: string | null,
+    signal: AbortSignal,
+  ): Promise<Response> {
     return this.send(`/api/chat/streams/${encodeURIComponent(streamId)}/events`, {
-      headers: { Accept: 'text/event-stream', 'Last-Event-ID': String(lastEventId), ...tokenHeader(sessionToken) },
+      headers: {
+        Accept: 'text/event-stream',
+        'Last-Event-ID': String(lastEventId),
+        ...tokenHeader(sessionToken),
+      },
       signal,
     });
   }
 
   cancelStream(streamId: string, sessionToken: string | null): Promise<CancelReply> {
     return firstValueFrom(
-      this.http.post<CancelReply>(`${this.baseUrl}/api/chat/streams/${encodeURIComponent(streamId)}/cancel`, null, {
-        headers: tokenHeader(sessionToken),
-      }),
+      this.http.post<CancelReply>(
+        `${this.baseUrl}/api/chat/streams/${encodeURIComponent(streamId)}/cancel`,
+        null,
+        {
+          headers: tokenHeader(sessionToken),
+        },
+      ),
     );
   }
 
   /** The transcript of a session, or `null` when the server does not know it. */
-  async getSession(sessionId: string, sessionToken: string | null): Promise<SessionTranscript | null> {
+  async getSession(
+    sessionId: string,
+    sessionToken: string | null,
+  ): Promise<SessionTranscript | null> {
     try {
       return await firstValueFrom(
-        this.http.get<SessionTranscript>(`${this.baseUrl}/api/chat/sessions/${encodeURIComponent(sessionId)}`, {
-          cache: 'no-store',
-          headers: tokenHeader(sessionToken),
-        }),
+        this.http.get<SessionTranscript>(
+          `${this.baseUrl}/api/chat/sessions/${encodeURIComponent(sessionId)}`,
+          {
+            cache: 'no-store',
+            headers: tokenHeader(sessionToken),
+          },
+        ),
       );
     } catch (error) {
       if (error instanceof ApiRequestError && error.status === 404) return null;
@@ -57,8 +91,23 @@ export class ChatApi {
     }
   }
 
+  /** The default assistant's description. */
   getProfile(): Promise<AssistantProfile> {
-    return firstValueFrom(this.http.get<AssistantProfile>(`${this.baseUrl}/api/chat/profile`, { cache: 'no-store' }));
+    return firstValueFrom(
+      this.http.get<AssistantProfile>(`${this.baseUrl}/api/chat/profile`, { cache: 'no-store' }),
+    );
+  }
+
+  /** A published assistant's description; a 404 `ApiRequestError` when it is unknown or archived. */
+  getAssistant(assistantId: string): Promise<PublicAssistant> {
+    return firstValueFrom(
+      this.http.get<PublicAssistant>(
+        `${this.baseUrl}/api/assistants/${encodeURIComponent(assistantId)}`,
+        {
+          cache: 'no-store',
+        },
+      ),
+    );
   }
 
   private async send(path: string, init: RequestInit): Promise<Response> {

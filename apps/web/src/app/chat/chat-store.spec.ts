@@ -612,4 +612,115 @@ describe('ChatStore', () => {
       expect.objectContaining({ code: 'network_error', retryable: true }),
     );
   });
+
+  describe('with an assistant', () => {
+    const SECOND = {
+      id: 'second',
+      name: 'Second Desk',
+      greeting: 'Hello from the second desk',
+      model: 'demo',
+      demo: true,
+      version: 1,
+      fields: [],
+      appearance: {
+        title: 'Second Desk',
+        accent_color: '#2563eb',
+        launcher_label: 'Chat with us',
+        position: 'bottom-right',
+      },
+    };
+
+    it("loads the assistant's own description and names it in every chat call", async () => {
+      server
+        .on('GET /api/assistants/second', (_req, res) => json(res, 200, SECOND))
+        .on('POST /api/chat/stream', streamOf([start(), chunk('One'), done()]))
+        .on('POST /api/chat/stream', streamOf([start(), chunk('Two'), done()]));
+      store.forAssistant('second');
+      await store.restore();
+      expect(store.profile()?.greeting).toBe('Hello from the second desk');
+      expect(store.assistantUnavailable()).toBe(false);
+      expect(server.requests.map((r) => r.path)).not.toContain('/api/chat/profile');
+
+      store.send('hi');
+      await waitFor(() => store.status() === 'idle');
+      store.regenerate();
+      await waitFor(
+        () => server.requests.filter((r) => r.path === '/api/chat/stream').length === 2,
+      );
+      await waitFor(() => store.status() === 'idle');
+      const bodies = server.requests
+        .filter((r) => r.path === '/api/chat/stream')
+        .map((r) => JSON.parse(r.body));
+      expect(bodies).toEqual([
+        { message: 'hi', session_id: store.sessionId(), assistant_id: 'second' },
+        { message: 'hi', session_id: store.sessionId(), assistant_id: 'second', regenerate: true },
+      ]);
+    });
+
+    it("keeps each assistant's conversation under its own key, the default's unchanged", async () => {
+      localStorage.setItem('chat.session_id', 'default-session');
+      localStorage.setItem('chat.session_id.second', 'second-session');
+      localStorage.setItem(
+        'chat.session_token.second',
+        JSON.stringify({ session_id: 'second-session', token: 'second-token' }),
+      );
+      TestBed.resetTestingModule();
+      TestBed.configureTestingModule({
+        providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }],
+      });
+      store = TestBed.inject(ChatStore);
+      expect(store.sessionId()).toBe('default-session');
+
+      server
+        .on('GET /api/assistants/second', (_req, res) => json(res, 200, SECOND))
+        .on('GET /api/chat/sessions/second-session', (_req, res) =>
+          json(
+            res,
+            200,
+            transcriptOf('second-session', [
+              { id: 'u1', role: 'user', content: 'Before', created_at: '2026-01-01T00:00:00Z' },
+            ]),
+          ),
+        );
+      store.forAssistant('second');
+      expect(store.sessionId()).toBe('second-session');
+      await store.restore();
+      expect(store.messages().map((m) => m.content)).toEqual(['Before']);
+      const read = server.requests.find((r) => r.path === '/api/chat/sessions/second-session');
+      expect(read?.headers['x-session-token']).toBe('second-token');
+
+      // A new conversation with one assistant leaves the other's alone.
+      store.newConversation();
+      expect(localStorage.getItem('chat.session_id.second')).toBe(store.sessionId());
+      expect(localStorage.getItem('chat.session_id')).toBe('default-session');
+
+      // Back to the default: its own conversation, its own profile, no assistant named.
+      store.forAssistant(null);
+      expect(store.sessionId()).toBe('default-session');
+      expect(store.messages()).toEqual([]);
+      server.on('POST /api/chat/stream', streamOf([start(), chunk('Hi'), done()]));
+      store.send('hello');
+      await waitFor(() => store.status() === 'idle');
+      const sent = server.requests.filter((r) => r.path === '/api/chat/stream').at(-1);
+      expect(JSON.parse(sent?.body ?? '{}')).toEqual({
+        message: 'hello',
+        session_id: 'default-session',
+      });
+    });
+
+    it('says an unknown or archived assistant is not available (404)', async () => {
+      // Nothing answers GET /api/assistants/nope: the scripted server's 404 not_found.
+      store.forAssistant('nope');
+      await store.restore();
+      expect(store.assistantUnavailable()).toBe(true);
+      expect(store.profile()).toBeNull();
+
+      // Another failure is not that: the assistant may well exist.
+      server.on('GET /api/assistants/flaky', (_req, res) => json(res, 500, {}));
+      store.forAssistant('flaky');
+      expect(store.assistantUnavailable()).toBe(false);
+      await store.restore();
+      expect(store.assistantUnavailable()).toBe(false);
+    });
+  });
 });

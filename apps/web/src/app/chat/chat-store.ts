@@ -2,6 +2,7 @@ import { computed, DestroyRef, inject, Injectable, signal } from '@angular/core'
 import type {
   AssistantProfile,
   ChatEvent,
+  ChatRequest,
   DoneEvent,
   LeadState,
   SessionTranscript,
@@ -71,6 +72,8 @@ export class ChatStore {
   private readonly _emailSent = signal(false);
   private readonly _error = signal<ChatError | null>(null);
   private readonly _profile = signal<AssistantProfile | null>(null);
+  /** The assistant asked for is unknown or archived (its description answered 404). */
+  private readonly _assistantUnavailable = signal(false);
   private readonly _model = signal<string | null>(null);
   private readonly _announcement = signal('');
   private readonly _restoring = signal(false);
@@ -104,6 +107,7 @@ export class ChatStore {
   });
   readonly emailSent = this._emailSent.asReadonly();
   readonly profile = this._profile.asReadonly();
+  readonly assistantUnavailable = this._assistantUnavailable.asReadonly();
   /** The latest finished reply, for screen readers (set once per reply, never per token). */
   readonly announcement = this._announcement.asReadonly();
   readonly restoring = this._restoring.asReadonly();
@@ -131,6 +135,8 @@ export class ChatStore {
   );
   readonly isDemo = computed(() => this._profile()?.demo === true || this._model() === 'demo');
 
+  /** The assistant talked to; null: the default one, named in no request (as before assistants). */
+  private assistantId: string | null = null;
   private turn: Turn | null = null;
   private lastPrompt: string | null = null;
   /** The last turn asked for the last reply again: Retry asks again the same way. */
@@ -173,7 +179,7 @@ export class ChatStore {
     // Until the server's `start` says it took the message.
     this._undelivered.set({ id, content: message });
     this.startTurn((signal) =>
-      this.api.openStream({ message, session_id: this._sessionId() }, this.sessionToken(), signal),
+      this.api.openStream(this.chatRequest({ message }), this.sessionToken(), signal),
     );
     return true;
   }
@@ -194,11 +200,7 @@ export class ChatStore {
       return;
     }
     this.startTurn((signal) =>
-      this.api.openStream(
-        { message: prompt, session_id: this._sessionId() },
-        this.sessionToken(),
-        signal,
-      ),
+      this.api.openStream(this.chatRequest({ message: prompt }), this.sessionToken(), signal),
     );
   }
 
@@ -215,7 +217,7 @@ export class ChatStore {
     this.startTurn(
       (signal) =>
         this.api.openStream(
-          { message: prompt, session_id: this._sessionId(), regenerate: true },
+          this.chatRequest({ message: prompt, regenerate: true }),
           this.sessionToken(),
           signal,
         ),
@@ -236,6 +238,27 @@ export class ChatStore {
 
   /** Forgets the conversation and starts a new one under a fresh session id. */
   newConversation(): void {
+    this.reset(() => this.sessionIds.renew());
+  }
+
+  /**
+   * Talks to `assistantId` from now on (null: the default assistant), in the conversation this
+   * browser keeps with it; `restore()` then loads it. Each assistant has its own conversation.
+   */
+  forAssistant(assistantId: string | null): void {
+    if (assistantId === this.assistantId) return;
+    // The running reply is cancelled with its own session's token, before the keys change.
+    this.reset(() => {
+      this.sessionIds.forAssistant(assistantId);
+      return this.sessionIds.current();
+    });
+    this.assistantId = assistantId;
+    this._profile.set(null);
+    this._assistantUnavailable.set(false);
+  }
+
+  /** Abandons what is under way and shows the (empty) conversation `nextSessionId()` names. */
+  private reset(nextSessionId: () => string): void {
     const turn = this.turn;
     if (turn && !turn.finished && turn.streamId)
       this.api.cancelStream(turn.streamId, this.sessionToken()).catch(() => undefined);
@@ -247,7 +270,7 @@ export class ChatStore {
     this.restoreFailed = false;
     this.stopCountdown();
     this._undelivered.set(null);
-    this._sessionId.set(this.sessionIds.renew());
+    this._sessionId.set(nextSessionId());
     this._messages.set([]);
     this._streamingText.set('');
     this._liveMessageId.set(null);
@@ -266,10 +289,7 @@ export class ChatStore {
     this._error.set(null);
     if (this._status() === 'error') this._status.set('idle');
     const sessionId = this._sessionId();
-    const profile = this.api.getProfile().then(
-      (p) => this._profile.set(p),
-      () => this._profile.set(null),
-    );
+    const profile = this.loadProfile();
     // Only a session this browser started (its first reply gave the token) has anything to
     // restore: asking for a fresh id would be a 404 on every first visit.
     const token = this.sessionIds.token(sessionId);
@@ -295,6 +315,30 @@ export class ChatStore {
       this._restoring.set(false);
     }
     await profile;
+  }
+
+  /** The assistant's description: the default's profile, or the named one's (404: unavailable). */
+  private async loadProfile(): Promise<void> {
+    const assistantId = this.assistantId;
+    try {
+      const profile = await (assistantId === null
+        ? this.api.getProfile()
+        : this.api.getAssistant(assistantId));
+      if (assistantId === this.assistantId) this._profile.set(profile);
+    } catch (error) {
+      if (assistantId !== this.assistantId) return;
+      this._profile.set(null);
+      this._assistantUnavailable.set(error instanceof ApiRequestError && error.status === 404);
+    }
+  }
+
+  /** A chat call's body for the current session, naming the assistant unless it is the default. */
+  private chatRequest(turn: Pick<ChatRequest, 'message' | 'regenerate'>): ChatRequest {
+    return {
+      ...turn,
+      session_id: this._sessionId(),
+      ...(this.assistantId === null ? {} : { assistant_id: this.assistantId }),
+    };
   }
 
   private applyTranscript(transcript: SessionTranscript): void {

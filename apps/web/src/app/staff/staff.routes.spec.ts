@@ -1,10 +1,16 @@
-import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
+import {
+  HttpTestingController,
+  provideHttpClientTesting,
+  type TestRequest,
+} from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import type {
   ApiKeySummary,
+  AssistantDetail,
   AssistantProfile,
+  AssistantSummary,
   LeadDetail,
   LeadPage,
   LeadSummary,
@@ -52,7 +58,43 @@ const PROFILE: AssistantProfile = {
   ],
 };
 
-function summary(id: string, createdAt: string, fields: Record<string, string>, over: Partial<LeadSummary> = {}): LeadSummary {
+/** The assistants staff filter by: the default, whose draft holds the profile's fields, and a second one. */
+const ASSISTANTS: AssistantSummary[] = [
+  {
+    id: 'trading-education',
+    name: 'Coach',
+    published_version: 1,
+    archived: false,
+    is_default: true,
+    updated_at: '2026-03-01T00:00:00.000Z',
+    updated_by: 'import',
+  },
+  {
+    id: 'second',
+    name: 'Second Desk',
+    published_version: 1,
+    archived: false,
+    is_default: false,
+    updated_at: '2026-03-01T00:00:00.000Z',
+    updated_by: 'admin@example.com',
+  },
+];
+const ASSISTANT_FIELDS: Record<string, unknown[]> = {
+  'trading-education': PROFILE.fields,
+  second: [{ name: 'company', label: 'Company name', description: '', required: true }],
+};
+
+function assistantDetail(id: string): AssistantDetail {
+  const { name: _name, ...rest } = ASSISTANTS.find((a) => a.id === id) ?? ASSISTANTS[0];
+  return { ...rest, id, draft: { name: id, fields: ASSISTANT_FIELDS[id] ?? [] }, versions: [] };
+}
+
+function summary(
+  id: string,
+  createdAt: string,
+  fields: Record<string, string>,
+  over: Partial<LeadSummary> = {},
+): LeadSummary {
   return {
     id,
     session_id: `session-${id}`,
@@ -117,12 +159,24 @@ describe('the staff area (/admin)', () => {
     throw new Error(`no ${method} ${url} was made`);
   }
 
-  /** The assistant's profile, which pages read for the fields' labels, whenever they ask. */
+  /** The assistants and their fields, which pages read for names and the fields' labels, whenever they ask. */
   function answerProfile(): void {
-    for (const profile of http.match({ method: 'GET', url: '/api/chat/profile' })) profile.flush(PROFILE);
+    for (const list of http.match({ method: 'GET', url: '/api/admin/assistants' }))
+      list.flush(ASSISTANTS);
+    for (const one of http.match(
+      (r) => r.method === 'GET' && r.url.startsWith('/api/admin/assistants/'),
+    )) {
+      one.flush(assistantDetail(decodeURIComponent(one.request.url.split('/').at(-1) ?? '')));
+    }
   }
 
-  function fail(req: TestRequest, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  function fail(
+    req: TestRequest,
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ) {
     req.flush({ statusCode: status, code, message }, { status, statusText: 'Error', headers });
   }
 
@@ -136,7 +190,9 @@ describe('the staff area (/admin)', () => {
 
   const text = () => root.textContent?.replace(/\s+/g, ' ') ?? '';
   const button = (label: string) =>
-    Array.from(root.querySelectorAll('button')).find((b) => b.textContent?.trim().startsWith(label)) as HTMLButtonElement;
+    Array.from(root.querySelectorAll('button')).find((b) =>
+      b.textContent?.trim().startsWith(label),
+    ) as HTMLButtonElement;
 
   /** Opens `url`; the session check answers `session` (or 401). */
   async function open(url: string, session: StaffSession | null): Promise<void> {
@@ -150,7 +206,10 @@ describe('the staff area (/admin)', () => {
   }
 
   /** Opens the inbox signed in as `role`, listing `leads`. */
-  async function openInbox(role: StaffRole, page: LeadPage = { leads: [ADA, GRACE], next_cursor: null }): Promise<void> {
+  async function openInbox(
+    role: StaffRole,
+    page: LeadPage = { leads: [ADA, GRACE], next_cursor: null },
+  ): Promise<void> {
     await open('/admin', user(role));
     (await request('GET', '/api/leads')).flush(page);
     await until(() => root.querySelectorAll('tbody tr').length === page.leads.length);
@@ -177,10 +236,18 @@ describe('the staff area (/admin)', () => {
     expect((root.querySelector('#staff-password') as HTMLInputElement).value).toBe('');
 
     submitSignIn('admin@example.com', 'another guess');
-    fail(await request('POST', '/api/auth/login'), 429, 'rate_limited', 'Too many failed sign-ins for this email. Try again in 30 s.', {
-      'Retry-After': '30',
-    });
-    await until(() => text().includes('Too many failed sign-ins for this email. Try again in 30 s.'));
+    fail(
+      await request('POST', '/api/auth/login'),
+      429,
+      'rate_limited',
+      'Too many failed sign-ins for this email. Try again in 30 s.',
+      {
+        'Retry-After': '30',
+      },
+    );
+    await until(() =>
+      text().includes('Too many failed sign-ins for this email. Try again in 30 s.'),
+    );
 
     submitSignIn(' admin@example.com ', 'the right password');
     (await request('POST', '/api/auth/login')).flush(user('admin'));
@@ -199,7 +266,10 @@ describe('the staff area (/admin)', () => {
 
   it('keeps a session across a reload, and keeps an agent out of the admin pages', async () => {
     await openInbox('agent');
-    expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent?.trim())).toEqual(['Leads', 'Assistants']);
+    expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent?.trim())).toEqual([
+      'Leads',
+      'Assistants',
+    ]);
 
     await harness.navigateByUrl('/admin/users');
     expect(TestBed.inject(Router).url).toBe('/admin');
@@ -212,7 +282,10 @@ describe('the staff area (/admin)', () => {
     expect(row.querySelector('a')?.getAttribute('href')).toBe('/admin/leads/lead-ada');
     expect(row.querySelector('[data-label="State"]')?.textContent?.trim()).toBe('Complete');
     expect(row.querySelector('[data-label="Notification"]')?.textContent?.trim()).toBe('Failed');
-    const details = (tag: string) => Array.from(row.querySelectorAll(`[data-label="Details"] ${tag}`)).map((e) => e.textContent);
+    await until(() => row.querySelector('[data-label="Details"] dt')?.textContent === 'Name');
+    expect(row.querySelector('[data-label="Assistant"]')?.textContent?.trim()).toBe('Coach');
+    const details = (tag: string) =>
+      Array.from(row.querySelectorAll(`[data-label="Details"] ${tag}`)).map((e) => e.textContent);
     expect(details('dt')).toEqual(['Name', 'Email address']);
     expect(details('dd')).toEqual(['Ada Lovelace', 'ada@example.com']);
     expect(root.querySelector('a[download]')?.getAttribute('href')).toBe('/api/leads/export.csv');
@@ -230,15 +303,18 @@ describe('the staff area (/admin)', () => {
     await until(() => text().includes('Live: new leads show as they come'));
     const linus = summary('lead-linus', '2026-03-03T09:00:00.000Z', { name: 'Linus' });
     feed.emit({ type: 'lead', lead: linus });
-    await until(() => root.querySelector('tbody tr')?.getAttribute('data-lead-id') === 'lead-linus');
+    await until(
+      () => root.querySelector('tbody tr')?.getAttribute('data-lead-id') === 'lead-linus',
+    );
     feed.emit({ type: 'lead', lead: { ...GRACE, state: 'complete' } });
     feed.emit({ type: 'lead_erased', id: 'lead-ada' });
     await until(() => root.querySelectorAll('tbody tr').length === 2);
-    expect(Array.from(root.querySelectorAll('tbody tr')).map((r) => r.getAttribute('data-lead-id'))).toEqual([
-      'lead-linus',
-      'lead-grace',
-    ]);
-    expect(root.querySelector('[data-lead-id="lead-grace"] [data-label="State"]')?.textContent?.trim()).toBe('Complete');
+    expect(
+      Array.from(root.querySelectorAll('tbody tr')).map((r) => r.getAttribute('data-lead-id')),
+    ).toEqual(['lead-linus', 'lead-grace']);
+    expect(
+      root.querySelector('[data-lead-id="lead-grace"] [data-label="State"]')?.textContent?.trim(),
+    ).toBe('Complete');
 
     // Filters go to the page's URL, the API and the export.
     const search = root.querySelector('#lead-search') as HTMLInputElement;
@@ -249,7 +325,9 @@ describe('the staff area (/admin)', () => {
     filtered.flush({ leads: [], next_cursor: null });
     await until(() => text().includes('No leads match these filters.'));
     expect(TestBed.inject(Router).url).toBe('/admin?q=ada');
-    expect(root.querySelector('a[download]')?.getAttribute('href')).toBe('/api/leads/export.csv?q=ada');
+    expect(root.querySelector('a[download]')?.getAttribute('href')).toBe(
+      '/api/leads/export.csv?q=ada',
+    );
 
     const status = root.querySelector('#lead-status') as HTMLSelectElement;
     status.value = 'complete';
@@ -257,10 +335,47 @@ describe('the staff area (/admin)', () => {
     const from = root.querySelector('#lead-from') as HTMLInputElement;
     from.value = '2026-03-01';
     from.dispatchEvent(new Event('change'));
-    await until(() => TestBed.inject(Router).url === '/admin?q=ada&status=complete&from=2026-03-01');
-    const byDate = http.match((r) => r.url === '/api/leads').at(-1) ?? (await request('GET', '/api/leads'));
+    await until(
+      () => TestBed.inject(Router).url === '/admin?q=ada&status=complete&from=2026-03-01',
+    );
+    const byDate =
+      http.match((r) => r.url === '/api/leads').at(-1) ?? (await request('GET', '/api/leads'));
     expect(byDate.request.params.get('since')).toBe(new Date(2026, 2, 1).toISOString());
     expect(byDate.request.params.get('status')).toBe('complete');
+
+    const assistant = root.querySelector('#lead-assistant') as HTMLSelectElement;
+    expect(Array.from(assistant.options).map((o) => o.textContent?.trim())).toEqual([
+      'All',
+      'Coach',
+      'Second Desk',
+    ]);
+    assistant.value = 'second';
+    assistant.dispatchEvent(new Event('change'));
+    await until(() => TestBed.inject(Router).url.endsWith('&assistant=second'));
+    const byAssistant =
+      http.match((r) => r.url === '/api/leads').at(-1) ?? (await request('GET', '/api/leads'));
+    expect(byAssistant.request.params.get('assistant_id')).toBe('second');
+    const company = summary(
+      'lead-acme',
+      '2026-03-04T09:00:00.000Z',
+      { company: 'Acme', phone: '555' },
+      { assistant_id: 'second' },
+    );
+    byAssistant.flush({ leads: [company], next_cursor: null });
+    await until(
+      () =>
+        root.querySelector('[data-lead-id="lead-acme"] [data-label="Details"] dt')?.textContent ===
+        'Company name',
+    );
+    const acme = root.querySelector('[data-lead-id="lead-acme"]') as HTMLElement;
+    expect(acme.querySelector('[data-label="Assistant"]')?.textContent?.trim()).toBe('Second Desk');
+    // A value its assistant has no field for still shows, by its name.
+    expect(
+      Array.from(acme.querySelectorAll('[data-label="Details"] dt')).map((e) => e.textContent),
+    ).toEqual(['Company name', 'phone']);
+    expect(root.querySelector('a[download]')?.getAttribute('href')).toContain(
+      'assistant_id=second',
+    );
   });
 
   it('ends the session when a staff call answers 401', async () => {
@@ -285,8 +400,18 @@ describe('the staff area (/admin)', () => {
       ...ADA,
       fields: { name: 'Ada Lovelace', email: 'ada@example.com' },
       messages: [
-        { id: 'm1', role: 'user', content: 'I am Ada, ada@example.com', created_at: '2026-03-02T10:00:00.000Z' },
-        { id: 'm2', role: 'assistant', content: 'Thanks, **Ada**. <img src=x onerror="alert(1)">', created_at: '2026-03-02T10:00:01.000Z' },
+        {
+          id: 'm1',
+          role: 'user',
+          content: 'I am Ada, ada@example.com',
+          created_at: '2026-03-02T10:00:00.000Z',
+        },
+        {
+          id: 'm2',
+          role: 'assistant',
+          content: 'Thanks, **Ada**. <img src=x onerror="alert(1)">',
+          created_at: '2026-03-02T10:00:01.000Z',
+        },
       ],
       notifications: [
         {
@@ -310,9 +435,19 @@ describe('the staff area (/admin)', () => {
     it('shows every field, the notifications and the conversation rendered as the chat renders it', async () => {
       await openLead('agent');
       expect(root.querySelector('[data-field="name"]')?.textContent?.trim()).toBe('Ada Lovelace');
+      // Labelled by the lead's own assistant's fields, which arrive after the lead.
+      await until(() => root.querySelector('[data-field="goals"]') !== null);
+      expect(root.querySelector('[data-assistant]')?.textContent?.trim()).toBe('Coach');
+      expect(
+        Array.from(root.querySelectorAll('.lead-fields dt')).map((e) => e.textContent),
+      ).toEqual(['Name', 'Email address', 'Goals']);
       expect(root.querySelector('[data-field="goals"]')?.textContent?.trim()).toBe('Not given');
-      expect(root.querySelector('[data-notification="email"]')?.textContent).toContain('SMTP 550 mailbox unavailable');
-      expect(root.querySelector('chat-finished-message .assistant strong')?.textContent).toBe('Ada');
+      expect(root.querySelector('[data-notification="email"]')?.textContent).toContain(
+        'SMTP 550 mailbox unavailable',
+      );
+      expect(root.querySelector('chat-finished-message .assistant strong')?.textContent).toBe(
+        'Ada',
+      );
       expect(root.querySelector('chat-finished-message img')).toBeNull();
       expect(root.querySelector('chat-finished-message .user')?.textContent).toContain('I am Ada');
       expect(button('Erase')).toBeUndefined();
@@ -320,9 +455,15 @@ describe('the staff area (/admin)', () => {
       button('Send again').click();
       const retry = await request('POST', '/api/leads/lead-ada/notifications/retry');
       expect(retry.request.headers.get('X-XSRF-TOKEN')).toBe('xsrf-1');
-      retry.flush({ requeued: [{ ...detail.notifications[0], status: 'queued', attempts: 0, last_error: null }] });
+      retry.flush({
+        requeued: [{ ...detail.notifications[0], status: 'queued', attempts: 0, last_error: null }],
+      });
       await until(() => text().includes('Queued again'));
-      expect(root.querySelector('[data-notification="email"] [data-label="Status"]')?.textContent?.trim()).toBe('Queued');
+      expect(
+        root
+          .querySelector('[data-notification="email"] [data-label="Status"]')
+          ?.textContent?.trim(),
+      ).toBe('Queued');
       expect(button('Send again')).toBeUndefined();
     });
 
@@ -331,7 +472,9 @@ describe('the staff area (/admin)', () => {
       button('Erase lead').click();
       const dialog = root.querySelector('dialog') as HTMLDialogElement;
       await until(() => dialog.open);
-      expect(dialog.textContent?.replace(/\s+/g, ' ')).toContain('This erases Ada Lovelace (ada@example.com)');
+      expect(dialog.textContent?.replace(/\s+/g, ' ')).toContain(
+        'This erases Ada Lovelace (ada@example.com)',
+      );
 
       dialog.querySelector<HTMLButtonElement>('.cancel')?.click();
       expect(dialog.open).toBe(false);
@@ -355,8 +498,18 @@ describe('the staff area (/admin)', () => {
   });
 
   describe('admin pages', () => {
-    const admin: StaffAccount = { ...user('admin').user, disabled: false, created_at: '2026-01-01T00:00:00.000Z' };
-    const agent: StaffAccount = { id: 'agent-2', email: 'agent@example.com', role: 'agent', disabled: false, created_at: '2026-01-02T00:00:00.000Z' };
+    const admin: StaffAccount = {
+      ...user('admin').user,
+      disabled: false,
+      created_at: '2026-01-01T00:00:00.000Z',
+    };
+    const agent: StaffAccount = {
+      id: 'agent-2',
+      email: 'agent@example.com',
+      role: 'agent',
+      disabled: false,
+      created_at: '2026-01-02T00:00:00.000Z',
+    };
 
     it('lists staff accounts, creates one, changes a role and disables an account', async () => {
       await open('/admin/users', user('admin'));
@@ -369,7 +522,11 @@ describe('the staff area (/admin)', () => {
       (root.querySelector('#account-role') as HTMLSelectElement).value = 'agent';
       root.querySelector('form')?.dispatchEvent(new Event('submit', { cancelable: true }));
       const create = await request('POST', '/api/admin/users');
-      expect(create.request.body).toEqual({ email: 'agent@example.com', password: 'a long password', role: 'agent' });
+      expect(create.request.body).toEqual({
+        email: 'agent@example.com',
+        password: 'a long password',
+        role: 'agent',
+      });
       expect(create.request.headers.get('X-XSRF-TOKEN')).toBe('xsrf-1');
       create.flush(agent, { status: 201, statusText: 'Created' });
       await until(() => root.querySelectorAll('tbody tr').length === 2);
@@ -384,7 +541,12 @@ describe('the staff area (/admin)', () => {
       const adminRow = root.querySelector('[data-account="admin@example.com"]') as HTMLElement;
       expect(adminRow.textContent).toContain('(you)');
       adminRow.querySelectorAll('button')[1].click();
-      fail(await request('PATCH', '/api/admin/users/admin-id'), 400, 'invalid_request', 'At least one active admin account must remain.');
+      fail(
+        await request('PATCH', '/api/admin/users/admin-id'),
+        400,
+        'invalid_request',
+        'At least one active admin account must remain.',
+      );
       await until(() => text().includes('At least one active admin account must remain.'));
     });
 
@@ -409,9 +571,19 @@ describe('the staff area (/admin)', () => {
       root.querySelector('form')?.dispatchEvent(new Event('submit', { cancelable: true }));
       const create = await request('POST', '/api/admin/api-keys');
       expect(create.request.body).toEqual({ name: 'CRM sync', scopes: ['chat', 'leads:read'] });
-      create.flush({ id: 'key-1', name: 'CRM sync', scopes: ['chat', 'leads:read'], key: 'csk_ab12_secret', created_at: crm.created_at });
+      create.flush({
+        id: 'key-1',
+        name: 'CRM sync',
+        scopes: ['chat', 'leads:read'],
+        key: 'csk_ab12_secret',
+        created_at: crm.created_at,
+      });
       (await request('GET', '/api/admin/api-keys')).flush([crm]);
-      await until(() => root.querySelector('[data-created-key]') !== null && root.querySelectorAll('tbody tr').length === 1);
+      await until(
+        () =>
+          root.querySelector('[data-created-key]') !== null &&
+          root.querySelectorAll('tbody tr').length === 1,
+      );
       expect(root.querySelector('[data-created-key]')?.textContent).toBe('csk_ab12_secret');
       expect(document.activeElement?.id).toBe('created-key-title');
       button('Copy').click();
@@ -427,10 +599,14 @@ describe('the staff area (/admin)', () => {
       dialog.querySelector<HTMLButtonElement>('.danger')?.click();
       const revoke = await request('DELETE', '/api/admin/api-keys/key-1');
       revoke.flush(null, { status: 204, statusText: 'No Content' });
-      (await request('GET', '/api/admin/api-keys')).flush([{ ...crm, revoked_at: '2026-03-02T00:00:00.000Z' }]);
+      (await request('GET', '/api/admin/api-keys')).flush([
+        { ...crm, revoked_at: '2026-03-02T00:00:00.000Z' },
+      ]);
       await until(() => root.querySelector('tbody button') === null);
       expect(text()).toContain('Revoked CRM sync: calls with it are refused from now on.');
-      expect(root.querySelector('[data-key="CRM sync"] [data-label="Status"]')?.textContent).toContain('Revoked');
+      expect(
+        root.querySelector('[data-key="CRM sync"] [data-label="Status"]')?.textContent,
+      ).toContain('Revoked');
     });
   });
 });

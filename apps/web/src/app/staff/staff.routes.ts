@@ -1,9 +1,9 @@
 import { inject } from '@angular/core';
 import { type CanActivateFn, type CanDeactivateFn, Router, type Routes } from '@angular/router';
 import { AdminApi } from './data/admin-api';
+import { AssistantFields } from './data/assistant-fields';
 import { LeadFeed } from './data/lead-feed';
 import { LeadsApi } from './data/leads-api';
-import { ProfileFields } from './data/profile-fields';
 import { StaffAuth } from './data/staff-auth';
 import { provideStaffHttp } from './data/staff-http';
 import { ApiKeysPage } from './api-keys/api-keys';
@@ -40,7 +40,7 @@ export const STAFF_ROUTES: Routes = [
       LeadsApi,
       LeadFeed,
       AdminApi,
-      ProfileFields,
+      AssistantFields,
       AssistantsApi,
     ],
     children: [

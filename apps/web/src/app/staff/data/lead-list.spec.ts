@@ -1,5 +1,13 @@
 import type { LeadSummary } from '@chat/contracts';
-import { applyFeedEvent, filtersFrom, leadQuery, leadTitle, matchesQuery, parseFeedEvent, queryParams } from './lead-list';
+import {
+  applyFeedEvent,
+  filtersFrom,
+  leadQuery,
+  leadTitle,
+  matchesQuery,
+  parseFeedEvent,
+  queryParams,
+} from './lead-list';
 
 function lead(id: string, createdAt: string, over: Partial<LeadSummary> = {}): LeadSummary {
   return {
@@ -18,35 +26,59 @@ function lead(id: string, createdAt: string, over: Partial<LeadSummary> = {}): L
 
 describe('the inbox filters', () => {
   it('keeps only what the API knows from the page URL', () => {
-    expect(filtersFrom({ q: '  ada ', status: 'complete', from: '2026-03-01', to: 'yesterday' })).toEqual({
+    expect(
+      filtersFrom({ q: '  ada ', status: 'complete', from: '2026-03-01', to: 'yesterday' }),
+    ).toEqual({
       q: 'ada',
       status: 'complete',
       from: '2026-03-01',
       to: '',
+      assistant: '',
     });
     expect(filtersFrom({ status: 'closed' }).status).toBe('');
+    expect(filtersFrom({ assistant: 'second' }).assistant).toBe('second');
+    expect(filtersFrom({ assistant: 'Not An Id' }).assistant).toBe('');
   });
 
   it('asks from the start of the first day to the start of the day after the last, in local time', () => {
-    const query = leadQuery({ q: 'ada', status: 'complete', from: '2026-03-01', to: '2026-03-31' });
+    const query = leadQuery({
+      q: 'ada',
+      status: 'complete',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      assistant: '',
+    });
     expect(query).toEqual({
       q: 'ada',
       status: 'complete',
       since: new Date(2026, 2, 1).toISOString(),
       until: new Date(2026, 3, 1).toISOString(),
     });
-    expect(leadQuery({ q: '', status: '', from: '', to: '' })).toEqual({});
-    expect(queryParams({ q: 'a b', status: undefined, limit: 25 })).toEqual({ q: 'a b', limit: '25' });
+    expect(leadQuery({ q: '', status: '', from: '', to: '', assistant: '' })).toEqual({});
+    expect(leadQuery({ q: '', status: '', from: '', to: '', assistant: 'second' })).toEqual({
+      assistant_id: 'second',
+    });
+    expect(queryParams({ q: 'a b', status: undefined, limit: 25 })).toEqual({
+      q: 'a b',
+      limit: '25',
+    });
   });
 
   it('matches a lead as the API does: state, creation time, text in any value (any case)', () => {
-    const ada = lead('a', '2026-03-10T12:00:00.000Z', { state: 'complete', fields: { name: 'Ada Lovelace', email: 'ada@example.com' } });
+    const ada = lead('a', '2026-03-10T12:00:00.000Z', {
+      state: 'complete',
+      fields: { name: 'Ada Lovelace', email: 'ada@example.com' },
+    });
     expect(matchesQuery(ada, {})).toBe(true);
     expect(matchesQuery(ada, { q: 'LOVE' })).toBe(true);
     expect(matchesQuery(ada, { q: 'example.com' })).toBe(true);
     expect(matchesQuery(ada, { q: 'grace' })).toBe(false);
     expect(matchesQuery(ada, { status: 'collecting' })).toBe(false);
-    expect(matchesQuery(ada, { since: '2026-03-10T12:00:00.000Z', until: '2026-03-10T12:00:00.001Z' })).toBe(true);
+    expect(matchesQuery(ada, { assistant_id: 'trading-education' })).toBe(true);
+    expect(matchesQuery(ada, { assistant_id: 'second' })).toBe(false);
+    expect(
+      matchesQuery(ada, { since: '2026-03-10T12:00:00.000Z', until: '2026-03-10T12:00:00.001Z' }),
+    ).toBe(true);
     expect(matchesQuery(ada, { until: '2026-03-10T12:00:00.000Z' })).toBe(false);
   });
 });
@@ -59,15 +91,28 @@ describe('applyFeedEvent', () => {
 
   it('puts a new lead first, and updates a known one in place', () => {
     const arrived = lead('d', '2026-03-04T00:00:00.000Z');
-    expect(applyFeedEvent(list, { type: 'lead', lead: arrived }, {}, false)).toEqual([arrived, newest, middle]);
-    const completed = { ...middle, state: 'complete' as const, notification_status: 'sent' as const };
-    expect(applyFeedEvent(list, { type: 'lead', lead: completed }, {}, false)).toEqual([newest, completed]);
+    expect(applyFeedEvent(list, { type: 'lead', lead: arrived }, {}, false)).toEqual([
+      arrived,
+      newest,
+      middle,
+    ]);
+    const completed = {
+      ...middle,
+      state: 'complete' as const,
+      notification_status: 'sent' as const,
+    };
+    expect(applyFeedEvent(list, { type: 'lead', lead: completed }, {}, false)).toEqual([
+      newest,
+      completed,
+    ]);
   });
 
   it('removes a lead erased, or changed so that the filters no longer match', () => {
     expect(applyFeedEvent(list, { type: 'lead_erased', id: 'b' }, {}, true)).toEqual([newest]);
     const completed = { ...newest, state: 'complete' as const };
-    expect(applyFeedEvent(list, { type: 'lead', lead: completed }, { status: 'collecting' }, true)).toEqual([middle]);
+    expect(
+      applyFeedEvent(list, { type: 'lead', lead: completed }, { status: 'collecting' }, true),
+    ).toEqual([middle]);
     expect(applyFeedEvent(list, { type: 'lead_erased', id: 'unknown' }, {}, true)).toBe(list);
   });
 
@@ -75,15 +120,25 @@ describe('applyFeedEvent', () => {
     const other = lead('d', '2026-03-04T00:00:00.000Z', { fields: { name: 'Grace' } });
     expect(applyFeedEvent(list, { type: 'lead', lead: other }, { q: 'ada' }, true)).toEqual(list);
     expect(applyFeedEvent(list, { type: 'lead', lead: oldest }, {}, false)).toEqual(list);
-    expect(applyFeedEvent(list, { type: 'lead', lead: oldest }, {}, true)).toEqual([newest, middle, oldest]);
+    expect(applyFeedEvent(list, { type: 'lead', lead: oldest }, {}, true)).toEqual([
+      newest,
+      middle,
+      oldest,
+    ]);
   });
 });
 
 describe('parseFeedEvent', () => {
   it('reads the two kinds of event and ignores anything else', () => {
     const summary = lead('a', '2026-03-01T00:00:00.000Z');
-    expect(parseFeedEvent(JSON.stringify({ type: 'lead', lead: summary }))).toEqual({ type: 'lead', lead: summary });
-    expect(parseFeedEvent('{"type":"lead_erased","id":"a"}')).toEqual({ type: 'lead_erased', id: 'a' });
+    expect(parseFeedEvent(JSON.stringify({ type: 'lead', lead: summary }))).toEqual({
+      type: 'lead',
+      lead: summary,
+    });
+    expect(parseFeedEvent('{"type":"lead_erased","id":"a"}')).toEqual({
+      type: 'lead_erased',
+      id: 'a',
+    });
     expect(parseFeedEvent('{"type":"lead_merged","id":"a"}')).toBeNull();
     expect(parseFeedEvent('{"type":"lead"}')).toBeNull();
     expect(parseFeedEvent('not json')).toBeNull();
@@ -92,8 +147,12 @@ describe('parseFeedEvent', () => {
 
 describe('leadTitle', () => {
   it('names a lead by its name, else its email, else its id', () => {
-    expect(leadTitle({ id: '0123456789', fields: { name: 'Ada', email: 'ada@example.com' } })).toBe('Ada');
-    expect(leadTitle({ id: '0123456789', fields: { email: 'ada@example.com' } })).toBe('ada@example.com');
+    expect(leadTitle({ id: '0123456789', fields: { name: 'Ada', email: 'ada@example.com' } })).toBe(
+      'Ada',
+    );
+    expect(leadTitle({ id: '0123456789', fields: { email: 'ada@example.com' } })).toBe(
+      'ada@example.com',
+    );
     expect(leadTitle({ id: '0123456789', fields: { phone: '+44' } })).toBe('Lead 01234567');
   });
 });

@@ -1,4 +1,11 @@
-import { LEAD_STATES, type LeadFeedEvent, type LeadQuery, type LeadStateName, type LeadSummary } from '@chat/contracts';
+import {
+  ASSISTANT_ID_PATTERN,
+  LEAD_STATES,
+  type LeadFeedEvent,
+  type LeadQuery,
+  type LeadStateName,
+  type LeadSummary,
+} from '@chat/contracts';
 
 /** The inbox's filters as the page's URL keeps them: dates are calendar days in the reader's time zone. */
 export interface LeadFilters {
@@ -8,9 +15,11 @@ export interface LeadFilters {
   from: string;
   /** Last day shown (included), `YYYY-MM-DD`, or empty. */
   to: string;
+  /** Only this assistant's leads (its id), or empty. */
+  assistant: string;
 }
 
-export const NO_FILTERS: LeadFilters = { q: '', status: '', from: '', to: '' };
+export const NO_FILTERS: LeadFilters = { q: '', status: '', from: '', to: '', assistant: '' };
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -23,13 +32,24 @@ function startOfDay(day: string, days = 0): string | undefined {
 }
 
 /** Filters from the page's query parameters, anything unknown dropped. */
-export function filtersFrom(params: { q?: string; status?: string; from?: string; to?: string }): LeadFilters {
-  const status = (LEAD_STATES as readonly string[]).includes(params.status ?? '') ? (params.status as LeadStateName) : '';
+export function filtersFrom(params: {
+  q?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  assistant?: string;
+}): LeadFilters {
+  const status = (LEAD_STATES as readonly string[]).includes(params.status ?? '')
+    ? (params.status as LeadStateName)
+    : '';
   return {
     q: params.q?.trim() ?? '',
     status,
     from: startOfDay(params.from ?? '') ? (params.from as string) : '',
     to: startOfDay(params.to ?? '') ? (params.to as string) : '',
+    assistant: ASSISTANT_ID_PATTERN.test(params.assistant ?? '')
+      ? (params.assistant as string)
+      : '',
   };
 }
 
@@ -38,6 +58,7 @@ export function leadQuery(filters: LeadFilters): LeadQuery {
   const query: LeadQuery = {};
   if (filters.q) query.q = filters.q;
   if (filters.status) query.status = filters.status;
+  if (filters.assistant) query.assistant_id = filters.assistant;
   const since = startOfDay(filters.from);
   const until = startOfDay(filters.to, 1);
   if (since) query.since = since;
@@ -57,6 +78,7 @@ export function queryParams(query: LeadQuery): Record<string, string> {
 /** Whether a lead belongs in a list of `query`'s leads, as the API would decide it. */
 export function matchesQuery(lead: LeadSummary, query: LeadQuery): boolean {
   if (query.status && lead.state !== query.status) return false;
+  if (query.assistant_id && lead.assistant_id !== query.assistant_id) return false;
   const created = Date.parse(lead.created_at);
   if (query.since && created < Date.parse(query.since)) return false;
   if (query.until && created >= Date.parse(query.until)) return false;
@@ -66,7 +88,9 @@ export function matchesQuery(lead: LeadSummary, query: LeadQuery): boolean {
 
 /** Newest first, as the API lists them (creation time, then id). */
 function newerFirst(a: LeadSummary, b: LeadSummary): number {
-  return Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  return (
+    Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+  );
 }
 
 /**
@@ -102,8 +126,13 @@ export function parseFeedEvent(data: string): LeadFeedEvent | null {
     return null;
   }
   const event = value as Partial<{ type: string; id: unknown; lead: Partial<LeadSummary> }>;
-  if (event?.type === 'lead_erased' && typeof event.id === 'string') return { type: 'lead_erased', id: event.id };
-  if (event?.type === 'lead' && typeof event.lead?.id === 'string' && typeof event.lead.fields === 'object') {
+  if (event?.type === 'lead_erased' && typeof event.id === 'string')
+    return { type: 'lead_erased', id: event.id };
+  if (
+    event?.type === 'lead' &&
+    typeof event.lead?.id === 'string' &&
+    typeof event.lead.fields === 'object'
+  ) {
     return { type: 'lead', lead: event.lead as LeadSummary };
   }
   return null;

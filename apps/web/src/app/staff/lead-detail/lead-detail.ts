@@ -1,13 +1,23 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type { LeadDetail, LeadNotification } from '@chat/contracts';
 import { FinishedMessage } from '../../finished-message/finished-message';
 import { ConfirmDialog } from '../confirm-dialog/confirm-dialog';
+import { AssistantFields } from '../data/assistant-fields';
 import { LeadFeed } from '../data/lead-feed';
 import { leadTitle } from '../data/lead-list';
 import { LeadsApi } from '../data/leads-api';
-import { ProfileFields } from '../data/profile-fields';
 import { StaffAuth } from '../data/staff-auth';
 import { staffErrorMessage } from '../data/staff-error';
 import { CHANNEL_LABELS, NOTIFICATION_LABELS, STATE_LABELS } from '../ui/lead-labels';
@@ -32,7 +42,7 @@ export class LeadDetailPage {
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   protected readonly auth = inject(StaffAuth);
-  protected readonly profile = inject(ProfileFields);
+  protected readonly assistants = inject(AssistantFields);
 
   protected readonly lead = signal<LeadDetail | null>(null);
   protected readonly error = signal<string | null>(null);
@@ -46,12 +56,17 @@ export class LeadDetailPage {
     const lead = this.lead();
     return lead ? leadTitle(lead) : 'Lead';
   });
-  /** Every field of the profile, collected or not, then any other the lead holds. */
+  /** Every field of the lead's own assistant, collected or not, then any other the lead holds. */
   protected readonly fields = computed(() => {
-    const values = this.lead()?.fields ?? {};
-    const known = this.profile.fields();
+    const lead = this.lead();
+    const values = lead?.fields ?? {};
+    const known = lead ? this.assistants.fieldsOf(lead.assistant_id) : [];
     return [
-      ...known.map((field) => ({ name: field.name, label: field.label, value: values[field.name] ?? null })),
+      ...known.map((field) => ({
+        name: field.name,
+        label: field.label,
+        value: values[field.name] ?? null,
+      })),
       ...Object.keys(values)
         .filter((name) => !known.some((field) => field.name === name))
         .map((name) => ({ name, label: name, value: values[name] })),
@@ -78,13 +93,20 @@ export class LeadDetailPage {
       const id = this.id();
       untracked(() => void this.load(id, true));
     });
+    effect(() => {
+      const assistantId = this.lead()?.assistant_id;
+      if (assistantId) untracked(() => this.assistants.load(assistantId));
+    });
     inject(LeadFeed)
       .events$.pipe(takeUntilDestroyed())
       .subscribe((message) => {
         const lead = this.lead();
         if (message.type === 'lead_erased' && message.id === this.id()) {
           if (!this.erasing()) this.unavailable.set('This lead was erased.');
-        } else if ((message.type === 'lead' && message.lead.id === this.id()) || (message.type === 'resync' && lead)) {
+        } else if (
+          (message.type === 'lead' && message.lead.id === this.id()) ||
+          (message.type === 'resync' && lead)
+        ) {
           void this.load(this.id(), false);
         }
       });
@@ -99,11 +121,17 @@ export class LeadDetailPage {
     try {
       const { requeued } = await this.api.retryNotifications(lead.id);
       const byId = new Map(requeued.map((notification) => [notification.id, notification]));
-      this.lead.update((current) =>
-        current && { ...current, notifications: current.notifications.map((n) => byId.get(n.id) ?? n) },
+      this.lead.update(
+        (current) =>
+          current && {
+            ...current,
+            notifications: current.notifications.map((n) => byId.get(n.id) ?? n),
+          },
       );
       this.retryNote.set(
-        requeued.length > 0 ? 'Queued again: it will be sent within moments.' : 'Nothing to send again: no notification had failed.',
+        requeued.length > 0
+          ? 'Queued again: it will be sent within moments.'
+          : 'Nothing to send again: no notification had failed.',
       );
     } catch (error) {
       this.error.set(staffErrorMessage(error));
@@ -150,7 +178,9 @@ export class LeadDetailPage {
       if (generation === this.generation) this.lead.set(lead);
     } catch (error) {
       if (generation !== this.generation) return;
-      const message = staffErrorMessage(error, { not_found: 'No such lead: it may have been erased.' });
+      const message = staffErrorMessage(error, {
+        not_found: 'No such lead: it may have been erased.',
+      });
       if (first || this.lead() === null) this.unavailable.set(message);
       else this.error.set(message);
     }

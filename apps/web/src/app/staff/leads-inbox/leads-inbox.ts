@@ -1,11 +1,27 @@
-import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, input, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { LEADS_PAGE_DEFAULT, type LeadStateName, type LeadSummary } from '@chat/contracts';
 import type { Subscription } from 'rxjs';
+import { AssistantFields } from '../data/assistant-fields';
 import { LeadFeed, type LeadFeedMessage } from '../data/lead-feed';
-import { applyFeedEvent, filtersFrom, type LeadFilters, leadQuery, leadTitle } from '../data/lead-list';
+import {
+  applyFeedEvent,
+  filtersFrom,
+  type LeadFilters,
+  leadQuery,
+  leadTitle,
+} from '../data/lead-list';
 import { LeadsApi } from '../data/leads-api';
-import { ProfileFields } from '../data/profile-fields';
 import { staffErrorMessage } from '../data/staff-error';
 import { NOTIFICATION_LABELS, STATE_LABELS } from '../ui/lead-labels';
 import { WhenPipe } from '../ui/when-pipe';
@@ -14,7 +30,8 @@ import { WhenPipe } from '../ui/when-pipe';
 const SEARCH_DELAY_MS = 300;
 
 /**
- * The leads, newest first, filtered by the page's query parameters (`q`, `status`, `from`, `to`:
+ * The leads, newest first, filtered by the page's query parameters (`q`, `status`, `from`, `to`,
+ * `assistant`:
  * a link or the back button brings the same list), paged with "Load more", and kept current by
  * the live feed: a lead that arrives or changes shows without a reload.
  */
@@ -31,20 +48,32 @@ export class LeadsInbox {
   readonly status = input<string>();
   readonly from = input<string>();
   readonly to = input<string>();
+  readonly assistant = input<string>();
 
   private readonly api = inject(LeadsApi);
   private readonly feed = inject(LeadFeed);
   private readonly router = inject(Router);
-  protected readonly profile = inject(ProfileFields);
+  protected readonly assistants = inject(AssistantFields);
 
   protected readonly filters = computed<LeadFilters>(() =>
-    filtersFrom({ q: this.q(), status: this.status(), from: this.from(), to: this.to() }),
+    filtersFrom({
+      q: this.q(),
+      status: this.status(),
+      from: this.from(),
+      to: this.to(),
+      assistant: this.assistant(),
+    }),
   );
   /** Equal filters are the same query: a navigation that changes nothing loads nothing. */
   private readonly query = computed(() => leadQuery(this.filters()), {
     equal: (a, b) => JSON.stringify(a) === JSON.stringify(b),
   });
   protected readonly exportUrl = computed(() => this.api.exportUrl(this.query()));
+  /** The URL's assistant when the list does not name it (not read yet, or archived since): still shown as chosen. */
+  protected readonly unlistedAssistant = computed(() => {
+    const id = this.filters().assistant;
+    return id && !this.assistants.assistants().some((assistant) => assistant.id === id) ? id : null;
+  });
   protected readonly filtered = computed(() => Object.values(this.query()).length > 0);
 
   private readonly _leads = signal<readonly LeadSummary[]>([]);
@@ -76,6 +105,11 @@ export class LeadsInbox {
       this.requested = null;
       untracked(() => void this.load(query));
     });
+    // Each listed lead's details are labelled with its own assistant's fields.
+    effect(() => {
+      const ids = new Set(this._leads().map((lead) => lead.assistant_id));
+      untracked(() => ids.forEach((id) => this.assistants.load(id)));
+    });
     this.listen();
     inject(DestroyRef).onDestroy(() => {
       clearTimeout(this.searchTimer);
@@ -99,7 +133,13 @@ export class LeadsInbox {
     const next = { ...(this.requested ?? this.filters()), ...change };
     this.requested = next;
     void this.router.navigate([], {
-      queryParams: { q: next.q || null, status: next.status || null, from: next.from || null, to: next.to || null },
+      queryParams: {
+        q: next.q || null,
+        status: next.status || null,
+        from: next.from || null,
+        to: next.to || null,
+        assistant: next.assistant || null,
+      },
       replaceUrl: true,
     });
   }
@@ -121,7 +161,10 @@ export class LeadsInbox {
       const page = await this.api.list({ ...this.query(), cursor, limit: LEADS_PAGE_DEFAULT });
       if (generation !== this.generation) return;
       const known = new Set(this._leads().map((lead) => lead.id));
-      this._leads.update((leads) => [...leads, ...page.leads.filter((lead) => !known.has(lead.id))]);
+      this._leads.update((leads) => [
+        ...leads,
+        ...page.leads.filter((lead) => !known.has(lead.id)),
+      ]);
       this.nextCursor.set(page.next_cursor);
     } catch (error) {
       if (generation === this.generation) this.error.set(staffErrorMessage(error));
@@ -162,6 +205,8 @@ export class LeadsInbox {
       void this.load(this.query());
       return;
     }
-    this._leads.update((leads) => applyFeedEvent(leads, message, this.query(), this.nextCursor() === null));
+    this._leads.update((leads) =>
+      applyFeedEvent(leads, message, this.query(), this.nextCursor() === null),
+    );
   }
 }
