@@ -9,9 +9,6 @@ import { newSessionId, SessionIdStore } from '../../chat/session-id';
  * provided in the preview's own injector. Nothing in the portal's chat code changes.
  */
 
-/** A preview turn: the portal's request, naming the assistant whose draft answers. */
-type PreviewRequest = ChatRequest & { assistant_id: string; preview: true };
-
 /** The chat API with every reply asked of the draft of `assistantId` (`preview: true`). */
 @Injectable()
 export class PreviewChatApi extends ChatApi {
@@ -23,7 +20,7 @@ export class PreviewChatApi extends ChatApi {
     sessionToken: string | null,
     signal: AbortSignal,
   ): Promise<Response> {
-    const preview: PreviewRequest = { ...request, assistant_id: this.assistantId, preview: true };
+    const preview: ChatRequest = { ...request, assistant_id: this.assistantId, preview: true };
     return super.openStream(preview, sessionToken, signal);
   }
 }
