@@ -257,6 +257,7 @@ describe('the staff area (/admin)', () => {
     expect(document.activeElement?.id).toBe('staff-main');
     expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent?.trim())).toEqual([
       'Leads',
+      'Assistants',
       'Staff accounts',
       'API keys',
     ]);
@@ -267,6 +268,7 @@ describe('the staff area (/admin)', () => {
     await openInbox('agent');
     expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent?.trim())).toEqual([
       'Leads',
+      'Assistants',
     ]);
 
     await harness.navigateByUrl('/admin/users');

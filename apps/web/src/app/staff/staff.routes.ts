@@ -1,5 +1,5 @@
 import { inject } from '@angular/core';
-import { type CanActivateFn, Router, type Routes } from '@angular/router';
+import { type CanActivateFn, type CanDeactivateFn, Router, type Routes } from '@angular/router';
 import { AdminApi } from './data/admin-api';
 import { AssistantFields } from './data/assistant-fields';
 import { LeadFeed } from './data/lead-feed';
@@ -7,6 +7,9 @@ import { LeadsApi } from './data/leads-api';
 import { StaffAuth } from './data/staff-auth';
 import { provideStaffHttp } from './data/staff-http';
 import { ApiKeysPage } from './api-keys/api-keys';
+import { AssistantEditorPage } from './assistant-editor/assistant-editor';
+import { AssistantsPage } from './assistants/assistants';
+import { AssistantsApi } from './data/assistants-api';
 import { LeadDetailPage } from './lead-detail/lead-detail';
 import { LeadsInbox } from './leads-inbox/leads-inbox';
 import { StaffAccountsPage } from './staff-accounts/staff-accounts';
@@ -23,12 +26,23 @@ export const adminOnly: CanActivateFn = async () => {
   return auth.user()?.role === 'agent' ? router.parseUrl('/admin') : true;
 };
 
+/** Leaving an assistant with unsaved changes asks first. */
+export const savedOrConfirmed: CanDeactivateFn<AssistantEditorPage> = (editor) => editor.canLeave();
+
 /** The staff area, under `/admin`: one lazily loaded chunk. */
 export const STAFF_ROUTES: Routes = [
   {
     path: '',
     component: StaffShell,
-    providers: [provideStaffHttp(), StaffAuth, LeadsApi, LeadFeed, AdminApi, AssistantFields],
+    providers: [
+      provideStaffHttp(),
+      StaffAuth,
+      LeadsApi,
+      LeadFeed,
+      AdminApi,
+      AssistantFields,
+      AssistantsApi,
+    ],
     children: [
       { path: '', pathMatch: 'full', component: LeadsInbox, title: 'Leads · Staff' },
       { path: 'leads/:id', component: LeadDetailPage, title: 'Lead · Staff' },
@@ -43,6 +57,13 @@ export const STAFF_ROUTES: Routes = [
         component: ApiKeysPage,
         canActivate: [adminOnly],
         title: 'API keys · Staff',
+      },
+      { path: 'assistants', component: AssistantsPage, title: 'Assistants · Staff' },
+      {
+        path: 'assistants/:id',
+        component: AssistantEditorPage,
+        canDeactivate: [savedOrConfirmed],
+        title: 'Assistant · Staff',
       },
       { path: '**', redirectTo: '' },
     ],
