@@ -17,6 +17,7 @@ import { AppLogger } from '../logging/app-logger';
 import { createPino, httpLogger } from '../logging/http-logger';
 import { enterRequestContext } from '../logging/request-context';
 import { portalFiles } from '../portal/portal-files';
+import { AssistantOrigins } from '../assistants/assistant-origins';
 
 export const API_PREFIX = 'api';
 
@@ -60,8 +61,14 @@ export function setupApp(app: NestExpressApplication): INestApplication {
       },
     }),
   );
+  const embedding = app.get(AssistantOrigins);
   app.enableCors({
-    origin: config.corsOrigins === '*' ? true : config.corsOrigins,
+    // The portal's origins, and the websites any assistant lists in `allowed_origins` (which
+    // assistant a call is about is judged by the chat routes: PageOriginGuard).
+    origin: (origin, answer) =>
+      origin === undefined
+        ? answer(null, true)
+        : embedding.embeds(origin).then((allowed) => answer(null, allowed), answer),
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
   });
   // The built portal, under the security headers above and before the API's routes.
@@ -72,7 +79,7 @@ export function setupApp(app: NestExpressApplication): INestApplication {
   app.useWebSocketAdapter(
     new ChatWsAdapter(app, {
       maxPayload: config.bodyLimitBytes,
-      allowedOrigins: config.corsOrigins,
+      embeds: (origin) => embedding.embeds(origin),
       verifyApiKey: (key) => app.get(ApiKeys).verify(key),
     }),
   );

@@ -260,6 +260,31 @@ export class AssistantStore {
     return row?.definition as unknown as AssistantProfileDefinition | undefined;
   }
 
+  /**
+   * The website origins allowed to embed `assistantId` (the default assistant without it): its
+   * live version's `allowed_origins`; none when it is unknown, archived or never published.
+   * Without an id and with `any`, those of every live assistant (what CORS may answer).
+   */
+  async embeddingOrigins(scope: { assistantId?: string } | 'any'): Promise<string[]> {
+    const which =
+      scope === 'any'
+        ? sql`true`
+        : scope.assistantId === undefined
+          ? sql`a.is_default`
+          : sql`a.id = ${scope.assistantId}`;
+    const { rows } = await rowsOf<{ origin: string }>(
+      this.db,
+      sql`
+        select distinct origin.value as origin
+        from ${assistants} a
+        join ${assistantVersions} v on v.assistant_id = a.id
+          and v.version = (select max(version) from ${assistantVersions} where assistant_id = a.id)
+        cross join lateral jsonb_array_elements_text(coalesce(v.definition -> 'allowed_origins', '[]'::jsonb)) as origin(value)
+        where a.archived_at is null and ${which}`,
+    );
+    return rows.map((row) => row.origin);
+  }
+
   /** The saved draft of `id` (archived or not), as a definition: what a preview runs. */
   async draft(id: string): Promise<AssistantProfileDefinition | undefined> {
     const [row] = await this.db

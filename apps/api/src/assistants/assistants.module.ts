@@ -4,6 +4,7 @@ import { AccessModule } from '../access/access.module';
 import { modelConfig } from '../config/model.config';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { ASSISTANT_PROFILE } from '../profile/profile.tokens';
+import { AssistantOrigins } from './assistant-origins';
 import { AssistantStore } from './assistant-store';
 import { AssistantsController } from './assistants.controller';
 import { PublicAssistantController } from './public-assistant.controller';
@@ -17,8 +18,8 @@ import { PublishedAssistants } from './published-assistants';
 @Module({
   imports: [AccessModule, ConfigModule.forFeature(modelConfig)],
   controllers: [AssistantsController, PublicAssistantController],
-  providers: [AssistantStore, PublishedAssistants],
-  exports: [AssistantStore, PublishedAssistants],
+  providers: [AssistantStore, PublishedAssistants, AssistantOrigins],
+  exports: [AssistantStore, PublishedAssistants, AssistantOrigins],
 })
 export class AssistantsModule implements OnModuleInit {
   private readonly logger = new Logger(AssistantsModule.name);

@@ -7,8 +7,8 @@ import type { ApiKeyPrincipal, WithPrincipal } from '../common/principal';
 export interface ChatWsLimits {
   /** The largest frame a client may send (the HTTP body limit); a larger one closes the socket with 1009. */
   maxPayload: number;
-  /** Origins a browser may open the socket from (`CORS_ORIGINS`), or `*`. */
-  allowedOrigins: string[] | '*';
+  /** Whether a page of `origin` may open the socket: a portal origin, or one some assistant allows. */
+  embeds: (origin: string) => Promise<boolean>;
   /** The live API key `key` is, if any. */
   verifyApiKey: (key: string) => Promise<ApiKeyPrincipal | undefined>;
 }
@@ -20,7 +20,8 @@ export function upgradeApiKey(request: IncomingMessage): string | undefined {
 
 /**
  * The `ws` adapter with the HTTP side's limits: frames no larger than a request body (the
- * library's default is 100 MiB), and upgrades only from an allowed origin, the API's own, or
+ * library's default is 100 MiB), and upgrades only from an allowed origin (the portal's, or a
+ * website some assistant lists), the API's own, or
  * with an API key (`Authorization: Bearer`, which a server can send and a browser cannot; a
  * key sent must be live, or the upgrade is refused with 401). A client that sends no `Origin`
  * is not a browser, so no other site's page can be riding on a visitor's browser; it is
@@ -34,7 +35,10 @@ export class ChatWsAdapter extends WsAdapter {
     super(app);
   }
 
-  override create(port: number, options: Record<string, unknown> = {}): ReturnType<WsAdapter['create']> {
+  override create(
+    port: number,
+    options: Record<string, unknown> = {},
+  ): ReturnType<WsAdapter['create']> {
     return super.create(port, {
       ...options,
       maxPayload: this.limits.maxPayload,
@@ -58,22 +62,28 @@ export class ChatWsAdapter extends WsAdapter {
       const key = upgradeApiKey(info.req);
       const principal = key ? await this.limits.verifyApiKey(key) : undefined;
       if (!principal) return { status: 401, message: 'Unknown or revoked API key' };
-      if (!principal.scopes.includes('chat')) return { status: 403, message: 'This API key lacks the scope chat' };
+      if (!principal.scopes.includes('chat'))
+        return { status: 403, message: 'This API key lacks the scope chat' };
       info.req.principal = principal;
       return undefined;
     }
-    return this.originAllowed(info.origin, info.req) ? undefined : { status: 403, message: 'Origin not allowed' };
+    return (await this.originAllowed(info.origin, info.req))
+      ? undefined
+      : { status: 403, message: 'Origin not allowed' };
   }
 
-  private originAllowed(origin: string | undefined, request: IncomingMessage): boolean {
+  /** Each message is checked again against its own assistant's origins (`ChatPageOrigins`). */
+  private async originAllowed(
+    origin: string | undefined,
+    request: IncomingMessage,
+  ): Promise<boolean> {
     if (!origin) return true;
-    if (this.limits.allowedOrigins === '*') return true;
-    if (this.limits.allowedOrigins.includes(origin)) return true;
     try {
       // The portal the API serves itself.
-      return new URL(origin).host === request.headers.host;
+      if (new URL(origin).host === request.headers.host) return true;
     } catch {
       return false;
     }
+    return this.limits.embeds(origin);
   }
 }

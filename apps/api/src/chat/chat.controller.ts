@@ -62,6 +62,7 @@ import { SessionParamsDto, StreamParamsDto } from './dto/params.dto';
 import { GenerationRegistry } from './generation/generation-registry';
 import { parseLastEventId, toServerSentEvents } from './sse/server-sent-events';
 import { SseResponseInterceptor } from './sse/sse-response.interceptor';
+import { PageOriginGuard } from './page-origin.guard';
 
 @ApiTags('chat')
 @ApiExtraModels(...CHAT_EVENT_DTOS, ApiErrorDto)
@@ -71,9 +72,11 @@ import { SseResponseInterceptor } from './sse/sse-response.interceptor';
 @ApiForbiddenResponse({
   type: ApiErrorDto,
   description:
-    '`forbidden`: the session or stream exists and the caller does not own it (its session token, or the API key that created it), or the API key lacks `chat`',
+    "`forbidden`: the session or stream exists and the caller does not own it (its session token, or the API key that created it), the API key lacks `chat`, or the calling page's origin is not allowed for the assistant",
 })
 @ApiBadRequestResponse({ type: ApiErrorDto, description: '`invalid_request`' })
+// A website's page may talk only to the assistants that list its origin.
+@UseGuards(PageOriginGuard)
 @Controller('chat')
 export class ChatController {
   constructor(

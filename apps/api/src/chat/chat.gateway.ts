@@ -25,6 +25,8 @@ import { AccessRevocations } from '../access/access-revocations';
 import { ApiKeys } from '../access/api-keys';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { apiKeyClient, apiKeyOf } from '../common/principal';
+import type { PageOrigin } from '../assistants/assistant-origins';
+import { ChatPageOrigins } from './chat-page-origins';
 import { ChatTurnService } from './chat-turn.service';
 import { upgradeApiKey } from './chat-ws.adapter';
 import { ChatRequestDto } from './dto/chat-request.dto';
@@ -57,6 +59,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     private readonly apiKeys: ApiKeys,
     private readonly revocations: AccessRevocations,
     private readonly metrics: ApiMetrics,
+    private readonly pageOrigins: ChatPageOrigins,
   ) {}
 
   /** Express's compiled `trust proxy` (set from `TRUST_PROXY` by `setupApp`). */
@@ -93,6 +96,9 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     const key = apiKeyOf(request);
     const client = key ? apiKeyClient(key.id) : clientOf(proxyAddr(request, this.trustProxy));
     const rawKey = key && upgradeApiKey(request);
+    // The page the socket was opened from: each message is checked against its assistant's origins.
+    const origin = request.headers.origin;
+    const page = origin === undefined ? undefined : { origin, host: request.headers.host };
     const open = (this.socketsByClient.get(client) ?? 0) + 1;
     this.socketsByClient.set(client, open);
     const watching = new Set<Subscription>();
@@ -124,7 +130,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       if (socket.readyState !== socket.OPEN) return;
       const refusal = frames.admit();
       if (refusal) return closeAbusive(socket, 1008, refusal);
-      void this.onMessage(socket, { client, rawKey }, data, watching).then((invalid) => {
+      void this.onMessage(socket, { client, rawKey, page }, data, watching).then((invalid) => {
         frames.settled();
         if (invalid && frames.invalid() && socket.readyState === socket.OPEN) {
           closeAbusive(socket, 1008, 'Too many invalid frames.');
@@ -135,7 +141,11 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
 
   private async onMessage(
     socket: WebSocket,
-    { client, rawKey }: { client: string; rawKey: string | undefined },
+    {
+      client,
+      rawKey,
+      page,
+    }: { client: string; rawKey: string | undefined; page: PageOrigin | undefined },
     data: RawData,
     watching: Set<Subscription>,
   ): Promise<boolean> {
@@ -146,6 +156,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       if (message.type === 'cancel') {
         const { streamId } = await validateAs(StreamParamsDto, { streamId: message.stream_id });
         await this.limitReads(client);
+        await this.pageOrigins.check(page, { streamId, apiKeyId });
         (
           await this.generations.getOwned(streamId, { sessionToken: tokenOf(message), apiKeyId })
         ).abort('cancelled');
@@ -156,7 +167,13 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
         sessionId: request.session_id,
         sessionToken: tokenOf({ session_token: sessionToken }),
       });
-      const generation = await this.turns.startTurn(await validateAs(ChatRequestDto, request), {
+      const chatRequest = await validateAs(ChatRequestDto, request);
+      await this.pageOrigins.check(page, {
+        assistantId: chatRequest.assistant_id,
+        sessionId: chatRequest.session_id,
+        apiKeyId,
+      });
+      const generation = await this.turns.startTurn(chatRequest, {
         sessionToken: tokenOf({ session_token: sessionToken }),
         apiKeyId,
       });

@@ -8,6 +8,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { AccessModule } from '../access/access.module';
 import { AssistantsModule } from '../assistants/assistants.module';
+import { ChatPageOrigins } from './chat-page-origins';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
 import { ChatTurnService } from './chat-turn.service';
@@ -26,7 +27,7 @@ import { trackSseStream } from './sse/nest-sse-stream';
     TurnEventsModule,
   ],
   controllers: [ChatController],
-  providers: [ChatTurnService, GenerationRegistry, ChatGateway],
+  providers: [ChatTurnService, GenerationRegistry, ChatGateway, ChatPageOrigins],
   exports: [GenerationRegistry],
 })
 export class ChatModule implements NestModule {

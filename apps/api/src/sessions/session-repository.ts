@@ -416,6 +416,15 @@ export class SessionRepository {
   }
 
   /** The lead `leadId` with the conversation up to its completion, for its notification. */
+  /** The assistant session `sessionId` runs (sessions from before assistants: the default), if the session exists. */
+  async assistantOf(sessionId: string): Promise<string | undefined> {
+    const [row] = await this.db
+      .select({ assistantId: sessionAssistant.assistantId })
+      .from(sessions)
+      .where(eq(sessions.id, sessionId));
+    return row?.assistantId ?? undefined;
+  }
+
   async collectedLead(leadId: string): Promise<CollectedLead | undefined> {
     const [lead] = await this.db
       .select({

@@ -204,9 +204,14 @@ export class GenerationRegistry
     return generation;
   }
 
+  /** The generation `streamId`, here or (with Redis) on any instance, if there is one (to anyone: check its owner). */
+  async find(streamId: string): Promise<LiveGeneration | undefined> {
+    return this.generations.get(streamId) ?? (await this.live?.find(streamId));
+  }
+
   /** The generation `streamId`, here or (with Redis) on any instance, to its session's owner only. */
   async getOwned(streamId: string, caller: SessionCaller): Promise<LiveGeneration> {
-    const generation = this.generations.get(streamId) ?? (await this.live?.find(streamId));
+    const generation = await this.find(streamId);
     if (!generation) throw notFound();
     if (!ownsSession(caller, generation.owner)) throw forbidden();
     return generation;

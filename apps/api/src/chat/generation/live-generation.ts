@@ -8,6 +8,8 @@ import type { StreamEvent } from './stream-resume-buffer';
  */
 export interface LiveGeneration {
   readonly streamId: string;
+  /** The session it answers in (its stored id). */
+  readonly sessionId: string;
   readonly owner: SessionOwner;
   /** Whether it still runs (a remote one: asked of Redis, for those who need to know). */
   isRunning(): Promise<boolean>;

@@ -372,7 +372,7 @@ export class RemoteGeneration implements LiveGeneration {
   constructor(
     private readonly streams: RedisLiveStreams,
     readonly streamId: string,
-    private readonly sessionId: string,
+    readonly sessionId: string,
     private readonly claim: SessionClaim,
   ) {}
 
