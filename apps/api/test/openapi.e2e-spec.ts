@@ -42,6 +42,7 @@ describe('OpenAPI document', () => {
         'DELETE /api/leads/{leadId}',
         'GET /api/admin/assistants',
         'POST /api/admin/assistants',
+        'POST /api/admin/assistants/{id}/identity-secret',
         'GET /api/admin/assistants/{id}',
         'DELETE /api/admin/assistants/{id}',
         'GET /api/admin/assistants/{id}/export.yaml',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { stringify } from 'yaml';
@@ -126,6 +127,7 @@ export class AssistantStore {
       is_default: row.isDefault,
       updated_at: row.updatedAt.toISOString(),
       updated_by: row.updatedBy,
+      identity_verification: row.identitySecret !== null,
     };
   }
 
@@ -283,6 +285,31 @@ export class AssistantStore {
         where a.archived_at is null and ${which}`,
     );
     return rows.map((row) => row.origin);
+  }
+
+  /**
+   * Makes a new identity secret for `id` (the old one stops verifying at once) and answers it:
+   * the only time it is shown. 32 random bytes, base64url, prefixed `idv_`.
+   */
+  async rotateIdentitySecret(id: string, actor: string): Promise<string> {
+    const secret = `idv_${randomBytes(32).toString('base64url')}`;
+    await this.db.transaction(async (tx) => {
+      await this.writable(tx, id);
+      await tx
+        .update(assistants)
+        .set({ identitySecret: secret, updatedAt: sql`now()`, updatedBy: actor })
+        .where(eq(assistants.id, id));
+    });
+    return secret;
+  }
+
+  /** The identity secret of `id`, if it has one (for verifying a host site's `user_hash`). */
+  async identitySecret(id: string): Promise<string | undefined> {
+    const [row] = await this.db
+      .select({ secret: assistants.identitySecret })
+      .from(assistants)
+      .where(eq(assistants.id, id));
+    return row?.secret ?? undefined;
   }
 
   /** The saved draft of `id` (archived or not), as a definition: what a preview runs. */

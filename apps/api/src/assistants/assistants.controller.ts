@@ -26,7 +26,7 @@ import {
   ApiExtraModels,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { AssistantDetail, AssistantSummary } from '@chat/contracts';
+import type { AssistantDetail, AssistantSummary, IdentitySecret } from '@chat/contracts';
 import { Access } from '../access/access.decorator';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { ApiError } from '../common/api-error';
@@ -40,6 +40,7 @@ import {
   AssistantVersionParamsDto,
   CreateAssistantDto,
   CreateAssistantQueryDto,
+  IdentitySecretDto,
 } from './dto/assistant.dto';
 
 /** The staff member making a change, as recorded with it (`updated_by`, `published_by`). */
@@ -170,6 +171,21 @@ export class AssistantsController {
     @Req() request: Request,
   ): Promise<AssistantDetail> {
     return this.store.restore(id, n, actorOf(request));
+  }
+
+  @Post(':id/identity-secret')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      "Make a new identity secret (the old one stops verifying): the key of the HMAC a host site sends with a signed-in visitor's email; shown this once",
+  })
+  @ApiCreatedResponse({ type: IdentitySecretDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async rotateIdentitySecret(
+    @Param() { id }: AssistantIdParamsDto,
+    @Req() request: Request,
+  ): Promise<IdentitySecret> {
+    return { identity_secret: await this.store.rotateIdentitySecret(id, actorOf(request)) };
   }
 
   @Delete(':id')

@@ -9,6 +9,7 @@ import { AssistantStore } from './assistant-store';
 import { AssistantsController } from './assistants.controller';
 import { PublicAssistantController } from './public-assistant.controller';
 import { PublishedAssistants } from './published-assistants';
+import { VisitorIdentities } from './visitor-identities';
 
 /**
  * Assistants in the database (PROTOCOL.md, Assistants): the staff's API to edit and publish them,
@@ -18,8 +19,8 @@ import { PublishedAssistants } from './published-assistants';
 @Module({
   imports: [AccessModule, ConfigModule.forFeature(modelConfig)],
   controllers: [AssistantsController, PublicAssistantController],
-  providers: [AssistantStore, PublishedAssistants, AssistantOrigins],
-  exports: [AssistantStore, PublishedAssistants, AssistantOrigins],
+  providers: [AssistantStore, PublishedAssistants, AssistantOrigins, VisitorIdentities],
+  exports: [AssistantStore, PublishedAssistants, AssistantOrigins, VisitorIdentities],
 })
 export class AssistantsModule implements OnModuleInit {
   private readonly logger = new Logger(AssistantsModule.name);

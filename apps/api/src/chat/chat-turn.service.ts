@@ -10,6 +10,7 @@ import type {
   LeadData,
   SessionTranscript,
   TokenUsage,
+  VisitorIdentity,
 } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { toErrorEvent } from '../common/error-event';
@@ -21,6 +22,7 @@ import { TurnNotifications } from '../notifications/turn-notifications';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
 import { PublishedAssistants } from '../assistants/published-assistants';
+import { VisitorIdentities } from '../assistants/visitor-identities';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 import { SessionRepository, type TurnStart } from '../sessions/session-repository';
 import { ownsSession, type SessionCaller } from '../sessions/session-owner';
@@ -56,6 +58,7 @@ export class ChatTurnService {
     private readonly model: ModelClient,
     private readonly extractor: LeadExtractor,
     private readonly assistants: PublishedAssistants,
+    private readonly identities: VisitorIdentities,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
@@ -175,7 +178,7 @@ export class ChatTurnService {
       assistantId: assistant.id,
       startedAt,
     });
-    setImmediate(() => void this.runTurn(generation, start, profile));
+    setImmediate(() => void this.runTurn(generation, start, profile, request.identity));
     return generation;
   }
 
@@ -218,9 +221,17 @@ export class ChatTurnService {
     generation: Generation,
     start: Extract<TurnStart, { accepted: true }>,
     profile: AssistantProfileDefinition,
+    identity: VisitorIdentity | undefined,
   ): Promise<void> {
     const turn: TurnProgress = { chunks: 0 };
     try {
+      // What the host site vouches for (with its HMAC) is collected before the model reads the lead.
+      if (identity) {
+        start = {
+          ...start,
+          lead: { ...start.lead, ...(await this.identities.verified(profile, identity, start.lead)) },
+        };
+      }
       // Regenerating, the history stops before the message asked again: the conversation is the
       // one its first answer read, so the extractor finds the details it found then, no more.
       const conversation = conversationWindow(

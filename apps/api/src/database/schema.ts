@@ -259,6 +259,12 @@ export const assistants = pgTable(
     draft: jsonb('draft').$type<Record<string, unknown>>().notNull(),
     isDefault: boolean('is_default').notNull().default(false),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
+    /**
+     * The key of the HMAC a host site sends with a signed-in visitor's email (`identify`'s
+     * `user_hash`, as Intercom's identity verification). A signing key, so kept as it is (a hash
+     * could not sign): never in the draft, an export or a log; shown once, when made.
+     */
+    identitySecret: text('identity_secret'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     updatedBy: text('updated_by').notNull(),

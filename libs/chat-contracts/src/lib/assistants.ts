@@ -55,6 +55,13 @@ export interface AssistantSummary {
 export interface AssistantDetail extends Omit<AssistantSummary, 'name'> {
   draft: AssistantDraft;
   versions: AssistantVersionSummary[];
+  /** Whether the assistant has an identity secret: a host site's `identify` is then trusted with its HMAC. */
+  identity_verification: boolean;
+}
+
+/** `POST /admin/assistants/{id}/identity-secret`: the new secret, shown this once. */
+export interface IdentitySecret {
+  identity_secret: string;
 }
 
 /** `GET /assistants/{id}`: what a client draws before the first message (of its live version). */

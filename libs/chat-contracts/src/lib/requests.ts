@@ -29,6 +29,18 @@ export interface ChatRequest {
    * only by calls that are previews too.
    */
   preview?: boolean;
+  /**
+   * What a host site knows of its signed-in visitor (the widget's `identify`): taken as collected
+   * only with `user_hash`, the hex HMAC-SHA256 of `email` under the assistant's identity secret.
+   */
+  identity?: VisitorIdentity;
+}
+
+/** A host site's signed-in visitor (PROTOCOL.md, Website widget: `identify`). */
+export interface VisitorIdentity {
+  name?: string;
+  email?: string;
+  user_hash?: string;
 }
 
 /** The header that proves a caller owns a session (the `session_token` its first turn answered). */

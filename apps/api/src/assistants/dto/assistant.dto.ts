@@ -9,6 +9,7 @@ import {
   type AssistantPosition,
   type AssistantSummary,
   type AssistantVersionSummary,
+  type IdentitySecret,
   type LeadFieldDescriptor,
   type PublicAssistant,
 } from '@chat/contracts';
@@ -122,6 +123,10 @@ export class AssistantDetailDto implements AssistantDetail {
   @ApiProperty({ type: Number, nullable: true, example: 2 }) published_version: number | null;
   @ApiProperty({ type: AssistantVersionSummaryDto, isArray: true })
   versions: AssistantVersionSummaryDto[];
+  @ApiProperty({
+    description: "Whether a host site's identify() is trusted with the HMAC of the email under the assistant's identity secret",
+  })
+  identity_verification: boolean;
   @ApiProperty() archived: boolean;
   @ApiProperty() is_default: boolean;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
@@ -160,4 +165,13 @@ export class PublicAssistantDto implements PublicAssistant {
   privacy_notice?: string;
   @ApiPropertyOptional({ format: 'uri', description: "The business's privacy policy" })
   privacy_url?: string;
+}
+
+export class IdentitySecretDto implements IdentitySecret {
+  @ApiProperty({
+    example: 'idv_3q2+7w…',
+    description:
+      'The key of the HMAC-SHA256 (hex) of a signed-in visitor\'s email that the host site sends as `user_hash`; shown this once',
+  })
+  identity_secret: string;
 }

@@ -1,22 +1,48 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
+  IsEmail,
   IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import {
   ASSISTANT_ID_PATTERN,
   type ChatRequest,
+  type VisitorIdentity,
   DEFAULT_MESSAGE_MAX_LENGTH,
   SESSION_ID_PATTERN,
 } from '@chat/contracts';
 
 /** Hard cap on what validation even looks at; the configured limit (MESSAGE_MAX_LENGTH) is checked by the service. */
 const MESSAGE_HARD_CAP = 100_000;
+
+export class VisitorIdentityDto implements VisitorIdentity {
+  @ApiPropertyOptional({ example: 'Ada Lovelace' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'ada@example.com' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string;
+
+  @ApiPropertyOptional({
+    example: 'e3b0c442…',
+    description: 'Hex HMAC-SHA256 of `email` under the identity secret',
+  })
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'user_hash must be 64 hex digits' })
+  user_hash?: string;
+}
 
 export class ChatRequestDto implements ChatRequest {
   @ApiPropertyOptional({
@@ -68,4 +94,14 @@ export class ChatRequestDto implements ChatRequest {
   @IsOptional()
   @IsBoolean()
   preview?: boolean;
+
+  @ApiPropertyOptional({
+    type: () => VisitorIdentityDto,
+    description:
+      "What the host site knows of its signed-in visitor (the widget's `identify`): its email and name are taken as collected only with `user_hash`, the hex HMAC-SHA256 of the email under the assistant's identity secret; otherwise ignored.",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => VisitorIdentityDto)
+  identity?: VisitorIdentityDto;
 }

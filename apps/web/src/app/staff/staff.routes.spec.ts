@@ -86,7 +86,13 @@ const ASSISTANT_FIELDS: Record<string, unknown[]> = {
 
 function assistantDetail(id: string): AssistantDetail {
   const { name: _name, ...rest } = ASSISTANTS.find((a) => a.id === id) ?? ASSISTANTS[0];
-  return { ...rest, id, draft: { name: id, fields: ASSISTANT_FIELDS[id] ?? [] }, versions: [] };
+  return {
+    ...rest,
+    id,
+    draft: { name: id, fields: ASSISTANT_FIELDS[id] ?? [] },
+    versions: [],
+    identity_verification: false,
+  };
 }
 
 function summary(
