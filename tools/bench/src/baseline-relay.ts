@@ -40,6 +40,9 @@ function stream(
       message_id: messageId,
       stream_id: streamId,
       model: 'bench',
+      // What the contract's `start` names since assistants: the relay has one, unversioned.
+      assistant_id: 'bench',
+      assistant_version: 1,
     }),
   );
   const payload = JSON.stringify({
