@@ -207,12 +207,40 @@ describe('assistants editor', () => {
     await expect(greetingBox.inputValue()).resolves.toBe(greeting);
     await expect(greetingBox.getAttribute('readonly')).resolves.not.toBeNull();
     await expect(page.getByLabel('Kind').first().isDisabled()).resolves.toBe(true);
-    for (const name of ['Save draft', 'Publish', 'Archive', 'Add a field', 'Restore version 1'])
+    for (const name of [
+      'Save draft',
+      'Publish',
+      'Archive',
+      'Add a field',
+      'Restore version 1',
+      'Make an identity secret',
+    ])
       await expect(page.getByRole('button', { name }).count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Export YAML' }).waitFor();
     // The API runs a draft for admins only.
     await expect(page.locator('chat-assistant-preview').count()).resolves.toBe(0);
     await screenshot(page, 'assistant-editor-agent-dark');
+  });
+
+  it('gives the tag to paste, and makes an identity secret shown once', async () => {
+    await admin.goto(`/admin/assistants/${defaultId}`);
+    const install = admin.getByRole('region', { name: 'Install on a website' });
+    await expect(install.locator('#install-snippet').textContent()).resolves.toBe(
+      `<script src="${new URL(api()).origin}/widget.js" data-assistant="${defaultId}" async></script>`,
+    );
+    await expect(install.textContent()).resolves.toContain('Identity verification: off');
+    await install.getByRole('button', { name: 'Make an identity secret' }).click();
+    const secret = install.locator('#install-secret');
+    await secret.waitFor();
+    await expect(secret.textContent()).resolves.toMatch(/^idv_[A-Za-z0-9_-]{43}$/);
+    await expect(install.textContent()).resolves.toContain('Identity verification: on');
+    // Made once, shown once: the editor read again says only that there is one.
+    await admin.reload();
+    await admin
+      .getByRole('region', { name: 'Install on a website' })
+      .getByRole('button', { name: 'Make a new secret' })
+      .waitFor();
+    await expect(admin.locator('#install-secret').count()).resolves.toBe(0);
   });
   it('creates an assistant from a copy of the default, exports it, imports the file as another and archives that one', async () => {
     const stamp = Date.now().toString(36);

@@ -15,6 +15,7 @@ import { Router, RouterLink } from '@angular/router';
 import type { AssistantDetail } from '@chat/contracts';
 import { ApiRequestError } from '../../chat/chat-error';
 import { AssistantPreview } from '../assistant-preview/assistant-preview';
+import { AssistantInstall } from '../assistant-install/assistant-install';
 import { ConfirmDialog } from '../confirm-dialog/confirm-dialog';
 import { AssistantsApi } from '../data/assistants-api';
 import { StaffAuth } from '../data/staff-auth';
@@ -65,6 +66,7 @@ const CONTROL_LABELS: Readonly<Record<string, string>> = {
     RouterLink,
     FormField,
     AssistantPreview,
+    AssistantInstall,
     WhenPipe,
     ConfirmDialog,
     DraftControl,
@@ -161,6 +163,17 @@ export class AssistantEditorPage {
   protected greetingOf(assistant: AssistantDetail): string {
     const greeting = assistant.draft['greeting'];
     return typeof greeting === 'string' ? greeting : '';
+  }
+
+  /** The origins the saved draft lists, for the install panel. */
+  protected originsOf(assistant: AssistantDetail): readonly string[] {
+    const origins = assistant.draft['allowed_origins'];
+    return Array.isArray(origins) ? origins.filter((origin) => typeof origin === 'string') : [];
+  }
+
+  /** A secret was made: the assistant verifies identities from now on. */
+  protected identityVerified(): void {
+    this.detail.update((detail) => detail && { ...detail, identity_verification: true });
   }
 
   /** Whether leaving may go on: with unsaved changes, only when the staff member says so. */

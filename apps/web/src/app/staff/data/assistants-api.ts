@@ -1,6 +1,11 @@
 import { HttpClient, HttpHeaders } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { AssistantDetail, AssistantDraft, AssistantSummary } from '@chat/contracts';
+import type {
+  AssistantDetail,
+  AssistantDraft,
+  AssistantSummary,
+  IdentitySecret,
+} from '@chat/contracts';
 import { firstValueFrom } from 'rxjs';
 
 const BASE = '/api/admin/assistants';
@@ -53,6 +58,11 @@ export class AssistantsApi {
 
   archive(id: string): Promise<void> {
     return firstValueFrom(this.http.delete<void>(path(id)));
+  }
+
+  /** A new identity secret (the old one stops verifying at once): the only time it is shown. */
+  rotateIdentitySecret(id: string): Promise<IdentitySecret> {
+    return firstValueFrom(this.http.post<IdentitySecret>(`${path(id)}/identity-secret`, null));
   }
 
   /** The draft as a profile file, which `importYaml` reads back. */
