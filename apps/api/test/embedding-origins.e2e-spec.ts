@@ -88,6 +88,18 @@ describe('websites embed only the assistants that list them (PROTOCOL.md, Websit
     expect(await statusOf(api.baseUrl, { message: 'Hi' })).toBe(200);
   });
 
+  it("tells any site's widget whether it may embed the assistant, readably", async () => {
+    const describe = (origin: string) =>
+      fetch(`${api.baseUrl}/api/assistants/shop`, { headers: { Origin: origin } });
+    const listed = await describe(SHOP);
+    expect(listed.status).toBe(200);
+    const unlisted = await describe('https://nowhere.example');
+    expect(unlisted.status).toBe(403);
+    // A page no assistant lists still reads the refusal (no CORS error), so its widget can say so.
+    expect(unlisted.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await unlisted.json()).toMatchObject({ code: 'forbidden' });
+  });
+
   it('answers CORS for the listed sites only', async () => {
     const preflight = (origin: string) =>
       fetch(`${api.baseUrl}/api/chat/stream`, {

@@ -1,6 +1,13 @@
-import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import type { ConfigType } from '@nestjs/config';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { AssistantProfile, PublicAssistant } from '@chat/contracts';
 import { ApiErrorDto } from '../common/api-error.dto';
@@ -9,6 +16,7 @@ import { ClientRateLimitGuard, MESSAGES_BUDGET } from '../common/client-rate-lim
 import { modelConfig } from '../config/model.config';
 import { AssistantProfileDto } from '../chat/dto/chat-responses.dto';
 import { toClientProfile } from '../profile/client-profile';
+import { AssistantOrigins } from './assistant-origins';
 import { AssistantStore } from './assistant-store';
 import { AssistantIdParamsDto, PublicAssistantDto } from './dto/assistant.dto';
 import { toPublicAssistant } from './public-assistant';
@@ -24,6 +32,7 @@ import { toPublicAssistant } from './public-assistant';
 export class PublicAssistantController {
   constructor(
     private readonly store: AssistantStore,
+    private readonly origins: AssistantOrigins,
     @Inject(modelConfig.KEY) private readonly model: ConfigType<typeof modelConfig>,
   ) {}
 
@@ -35,7 +44,23 @@ export class PublicAssistantController {
     type: ApiErrorDto,
     description: '`not_found`: unknown, archived or never published',
   })
-  async get(@Param() { id }: AssistantIdParamsDto): Promise<PublicAssistant> {
+  @ApiForbiddenResponse({
+    type: ApiErrorDto,
+    description: "`forbidden`: the calling page's origin is not among the assistant's allowed origins",
+  })
+  async get(
+    @Param() { id }: AssistantIdParamsDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PublicAssistant> {
+    const origin = request.get('origin');
+    if (origin !== undefined) {
+      // Public, and read by the widget on any site: the refusal too, so that it can say so.
+      response.setHeader('Access-Control-Allow-Origin', '*');
+      if (!(await this.origins.allows({ origin, host: request.get('host') }, id))) {
+        throw new ApiError('forbidden', 'This chat is not available on this site.');
+      }
+    }
     const published = await this.store.published(id);
     if (!published) throw new ApiError('not_found', 'No such assistant.');
     return toPublicAssistant(published, this.modelInfo());
