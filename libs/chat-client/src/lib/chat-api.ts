@@ -9,7 +9,7 @@ import {
   type SessionTranscript,
 } from '@chat/contracts';
 import { firstValueFrom } from 'rxjs';
-import { API_BASE_URL, FETCH } from '../api-config';
+import { API_BASE_URL, FETCH } from './api-config';
 import { ApiRequestError, chatError } from './chat-error';
 
 /**

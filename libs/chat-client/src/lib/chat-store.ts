@@ -8,7 +8,7 @@ import type {
   SessionTranscript,
   TranscriptMessage,
 } from '@chat/contracts';
-import { renderedText } from '../markdown/markdown-html';
+import { renderedText } from './markdown/markdown-html';
 import { ChatApi } from './chat-api';
 import { ApiRequestError, type ChatError, chatError, rateLimitedNotice } from './chat-error';
 import { followReply } from './follow-reply';
