@@ -16,7 +16,7 @@ export { followReply } from './lib/follow-reply';
 export { newSessionId, SessionIdStore, sessionStorageKeys } from './lib/session-id';
 export { readChatEvents, type ReceivedEvent } from './lib/sse-events';
 export { appendCursor } from './lib/markdown/cursor';
-export { loadHighlighter } from './lib/markdown/code-highlighter';
+export { highlightWithin, loadHighlighter } from './lib/markdown/code-highlighter';
 export { renderedText, renderMarkdown, sanitize } from './lib/markdown/markdown-html';
 export { ReplyHtml } from './lib/markdown/reply-html';
 export { appendFinishedBlocks } from './lib/markdown/reply-sections';
