@@ -2,6 +2,7 @@
 export { API_BASE_URL, FETCH } from './lib/api-config';
 export { apiErrorInterceptor, provideChatHttp } from './lib/api-error-interceptor';
 export { ChatApi } from './lib/chat-api';
+export { CHAT_REST, type ChatRest, fetchRest } from './lib/chat-rest';
 export {
   ApiRequestError,
   type ChatError,

@@ -17,6 +17,7 @@ import { AppLogger } from '../logging/app-logger';
 import { createPino, httpLogger } from '../logging/http-logger';
 import { enterRequestContext } from '../logging/request-context';
 import { portalFiles } from '../portal/portal-files';
+import { widgetFiles } from '../portal/widget-files';
 
 export const API_PREFIX = 'api';
 
@@ -64,6 +65,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
     origin: config.corsOrigins === '*' ? true : config.corsOrigins,
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
   });
+  // The website widget's loader and modules, loaded by other sites (before the portal's fallback).
+  if (config.widgetRoot) app.use(widgetFiles(config.widgetRoot));
   // The built portal, under the security headers above and before the API's routes.
   if (config.webRoot) app.use(portalFiles(config.webRoot, `/${API_PREFIX}`));
   app.setGlobalPrefix(API_PREFIX);
