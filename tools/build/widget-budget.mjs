@@ -71,9 +71,13 @@ const over = [];
 if (loader > LOADER_LIMIT)
   over.push(`the loader is ${kb(loader)} gzipped, over ${kb(LOADER_LIMIT)}`);
 if (eagerTotal > EAGER_CEILING)
-  over.push(`the widget's eager files are ${kb(eagerTotal)} gzipped, over the ceiling of ${kb(EAGER_CEILING)}`);
+  over.push(
+    `the widget's eager files are ${kb(eagerTotal)} gzipped, over the ceiling of ${kb(EAGER_CEILING)}`,
+  );
 else if (eagerTotal > EAGER_LIMIT)
-  console.warn(`Widget budget: the eager files are ${kb(eagerTotal - EAGER_LIMIT)} over the contract's ${kb(EAGER_LIMIT)}`);
+  console.warn(
+    `Widget budget: the eager files are ${kb(eagerTotal - EAGER_LIMIT)} over the contract's ${kb(EAGER_LIMIT)}`,
+  );
 if (over.length) {
   console.error(`Widget budget exceeded: ${over.join('; ')}`);
   process.exit(1);

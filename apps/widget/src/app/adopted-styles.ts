@@ -6,6 +6,7 @@ import {
   type OnDestroy,
   PLATFORM_ID,
   type Provider,
+  ɵSHARED_STYLES_HOST as SHARED_STYLES_HOST,
 } from '@angular/core';
 import { ɵSharedStylesHost as SharedStylesHost } from '@angular/platform-browser';
 
@@ -16,7 +17,8 @@ import { ɵSharedStylesHost as SharedStylesHost } from '@angular/platform-browse
  * is written into the host page's `<head>`.
  *
  * The one adapter over a framework internal (`ɵSharedStylesHost`, checked against
- * @angular/platform-browser 22.2): the renderer hands every component's styles to `addStyles`
+ * @angular/platform-browser 22.2, where the renderer injects it as @angular/core's
+ * `ɵSHARED_STYLES_HOST`): the renderer hands every component's styles to `addStyles`
  * and every shadow root it creates to `addHost`. The ShadowDom component itself must have no
  * styles of its own (those are written as `<style>` by the renderer directly): its styles belong
  * to the `ViewEncapsulation.None` panel inside it, whose `:host` rules reach the shadow host.
@@ -38,7 +40,7 @@ export class AdoptedStylesHost extends SharedStylesHost implements OnDestroy {
         continue;
       }
       const sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
+      sheet.replaceSync(remsAsPixels(css));
       this.sheets.set(css, { sheet, usage: 1 });
     }
     this.adopt();
@@ -75,6 +77,18 @@ export class AdoptedStylesHost extends SharedStylesHost implements OnDestroy {
   }
 }
 
+/**
+ * `rem` inside a shadow root is the host page's root font size, which the host may set to
+ * anything (a hostile `html { font-size: 40px }` included): the widget's rems, its own and the
+ * shared chat components', are read as 16 px.
+ */
+function remsAsPixels(css: string): string {
+  return css.replace(/(\d*\.?\d+)rem\b/g, (_, value: string) => `${parseFloat(value) * 16}px`);
+}
+
 export function provideAdoptedStyles(): Provider {
-  return { provide: SharedStylesHost, useClass: AdoptedStylesHost };
+  return [
+    { provide: SHARED_STYLES_HOST, useClass: AdoptedStylesHost },
+    { provide: SharedStylesHost, useExisting: SHARED_STYLES_HOST },
+  ];
 }
