@@ -272,6 +272,32 @@ describe('the website widget', () => {
     await page.context().close();
   });
 
+  it('tells the visitor in one sentence when the API refuses the site', async () => {
+    // The API's origin checks are landing separately: its answer to a site outside
+    // `allowed_origins` is played here, as the contract gives it (403 forbidden, with CORS).
+    const context = await browser.newContext({ viewport: DESKTOP, baseURL: hostOrigin });
+    await context.route(`${apiOrigin}/api/assistants/**`, (route) =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        headers: { 'Access-Control-Allow-Origin': hostOrigin },
+        body: JSON.stringify({
+          statusCode: 403,
+          code: 'forbidden',
+          message: 'Not allowed from this origin',
+        }),
+      }),
+    );
+    const refused = await context.newPage();
+    await refused.goto('/');
+    await launcher(refused).click();
+    const sentence = refused.locator('chat-widget [data-state="refused"]');
+    await sentence.waitFor();
+    expect((await sentence.innerText()).trim()).toBe('This chat is not available on this site.');
+    expect(await refused.locator('chat-widget section.panel').count()).toBe(0);
+    await context.close();
+  });
+
   it('fills a phone screen when open', async () => {
     // Without the panel's entrance animation, its box is where it stays.
     const phone = await open('/', {

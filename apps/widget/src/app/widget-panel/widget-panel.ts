@@ -66,12 +66,21 @@ export class WidgetPanel {
 
   protected readonly appearance = computed<AssistantAppearance>(() => {
     const profile = this.store.profile() as { appearance?: AssistantAppearance } | null;
-    return profile?.appearance ?? { ...DEFAULT_APPEARANCE, title: this.store.profile()?.name ?? DEFAULT_APPEARANCE.title };
+    return (
+      profile?.appearance ?? {
+        ...DEFAULT_APPEARANCE,
+        title: this.store.profile()?.name ?? DEFAULT_APPEARANCE.title,
+      }
+    );
   });
   protected readonly accent = computed(() => accentOf(this.appearance()));
   protected readonly accentText = computed(() => textOn(this.accent()));
   /** The API refused this site, or the assistant is gone: one plain sentence, no broken panel. */
-  protected readonly unavailable = computed(() => this.store.refusedHere() || this.store.assistantUnavailable());
+  protected readonly unavailable = computed(
+    () => this.store.refusedHere() || this.store.assistantUnavailable(),
+  );
+  /** Drawn once the assistant's description (or its refusal) is known: no launcher flashes another label. */
+  protected readonly ready = computed(() => this.store.profile() !== null || this.unavailable());
 
   constructor() {
     effect(() => {
@@ -101,12 +110,13 @@ export class WidgetPanel {
   }
 
   setOpen(open: boolean): void {
-    if (this.inline() || open === this.open() || this.unavailable()) return;
+    if (this.inline() || open === this.open()) return;
     this.open.set(open);
     this.registry.emit(open ? 'open' : 'close');
     afterNextRender(
       () => {
-        if (open) this.panel()?.nativeElement.querySelector<HTMLElement>('textarea')?.focus();
+        const panel = this.panel()?.nativeElement;
+        if (open) (panel?.querySelector<HTMLElement>('textarea') ?? panel)?.focus();
         else this.launcher()?.nativeElement.focus();
       },
       { injector: this.injector },
@@ -168,13 +178,21 @@ export class WidgetPanel {
           seen.add(message.id);
           this.registry.emit('message', publicMessage(message));
         }
-        if (complete && !wasComplete) this.registry.emit('lead_completed', { assistant_id: this.assistant() });
+        if (complete && !wasComplete)
+          this.registry.emit('lead_completed', { assistant_id: this.assistant() });
         wasComplete = complete;
       });
     });
   }
 }
 
-function publicMessage(message: TranscriptMessage): Pick<TranscriptMessage, 'id' | 'role' | 'content' | 'created_at'> {
-  return { id: message.id, role: message.role, content: message.content, created_at: message.created_at };
+function publicMessage(
+  message: TranscriptMessage,
+): Pick<TranscriptMessage, 'id' | 'role' | 'content' | 'created_at'> {
+  return {
+    id: message.id,
+    role: message.role,
+    content: message.content,
+    created_at: message.created_at,
+  };
 }
