@@ -247,6 +247,26 @@ describe('the website widget', () => {
     ).toEqual([]);
   });
 
+  it('has no axe violations in the open panel in the dark scheme either, on the same conversation', async () => {
+    const dark = await open('/', {
+      colorScheme: 'dark',
+      storageState: await page.context().storageState(),
+    });
+    await launcher(dark).click();
+    await dark.locator('chat-widget article.message.assistant').first().waitFor();
+    const { violations } = await new AxeBuilder({ page: dark })
+      .include('chat-widget')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(
+      violations.map(
+        ({ id, nodes }) => `${id}: ${nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      ),
+    ).toEqual([]);
+    await screenshot(dark, 'widget-panel-dark');
+    await dark.context().close();
+  });
+
   it('closes with Escape, giving focus back to the launcher', async () => {
     await composer(page).press('Escape');
     await composer(page).waitFor({ state: 'detached' });
