@@ -292,6 +292,28 @@ describe('the website widget', () => {
     await page.context().close();
   });
 
+  it('re-attaches to a reply still being written after a reload', async () => {
+    const visitor = await open();
+    await launcher(visitor).click();
+    await composer(visitor).fill('Tell me about swing trading in detail.');
+    await composer(visitor).press('Enter');
+    await visitor.locator('chat-widget chat-streaming-reply').waitFor();
+    await visitor.reload();
+    await launcher(visitor).click();
+    // The reply goes on streaming where the reloaded page picks it up, and ends stored.
+    await visitor
+      .locator('chat-widget chat-streaming-reply')
+      .waitFor({ state: 'detached', timeout: 30_000 });
+    const reply = visitor.locator('chat-widget article.message.assistant').last();
+    await reply.waitFor();
+    expect((await reply.innerText()).length).toBeGreaterThan(20);
+    expect(await visitor.locator('chat-widget article.message.user').count()).toBe(1);
+    // Not "interrupted": the reloaded page followed the running reply to its end.
+    expect(await visitor.locator('chat-widget .error').count()).toBe(0);
+    expect(cspViolations).toEqual([]);
+    await visitor.context().close();
+  });
+
   it('tells the visitor in one sentence when the API refuses the site', async () => {
     // The API's origin checks are landing separately: its answer to a site outside
     // `allowed_origins` is played here, as the contract gives it (403 forbidden, with CORS).
