@@ -8,12 +8,17 @@ export default [
     files: ['**/*.ts'],
     processor: angular.processInlineTemplates,
     rules: {
-      '@angular-eslint/directive-selector': ['error', { type: 'attribute', prefix: 'chat', style: 'camelCase' }],
-      '@angular-eslint/component-selector': ['error', { type: 'element', prefix: 'chat', style: 'kebab-case' }],
+      '@angular-eslint/directive-selector': [
+        'error',
+        { type: 'attribute', prefix: 'chat', style: 'camelCase' },
+      ],
+      '@angular-eslint/component-selector': [
+        'error',
+        { type: 'element', prefix: 'chat', style: 'kebab-case' },
+      ],
       '@angular-eslint/prefer-on-push-component-change-detection': 'error',
     },
   },
   ...angular.configs.templateRecommended.map((config) => ({ ...config, files: ['**/*.html'] })),
   ...angular.configs.templateAccessibility.map((config) => ({ ...config, files: ['**/*.html'] })),
-  { ignores: ['jsdom-with-fetch-environment.cjs'] },
 ];

@@ -2,7 +2,7 @@ export default {
   displayName: 'web',
   preset: '../../jest.preset.js',
   // jsdom plus Node's fetch and web streams, so specs talk to a real local HTTP server.
-  testEnvironment: '<rootDir>/jsdom-with-fetch-environment.cjs',
+  testEnvironment: '<rootDir>/../../libs/test-support/jsdom-with-fetch-environment.cjs',
   setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
   coverageDirectory: '../../coverage/apps/web',
   transform: {

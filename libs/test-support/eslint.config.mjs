@@ -1,3 +1,4 @@
 import baseConfig from '../../eslint.config.mjs';
 
-export default [...baseConfig];
+// The jsdom environment with Node's fetch is a CommonJS file Jest loads by path.
+export default [...baseConfig, { ignores: ['jsdom-with-fetch-environment.cjs'] }];

@@ -18,6 +18,7 @@ import { createPino, httpLogger } from '../logging/http-logger';
 import { enterRequestContext } from '../logging/request-context';
 import { portalFiles } from '../portal/portal-files';
 import { AssistantOrigins } from '../assistants/assistant-origins';
+import { widgetFiles } from '../portal/widget-files';
 
 export const API_PREFIX = 'api';
 
@@ -71,6 +72,8 @@ export function setupApp(app: NestExpressApplication): INestApplication {
         : embedding.embeds(origin).then((allowed) => answer(null, allowed), answer),
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
   });
+  // The website widget's loader and modules, loaded by other sites (before the portal's fallback).
+  if (config.widgetRoot) app.use(widgetFiles(config.widgetRoot));
   // The built portal, under the security headers above and before the API's routes.
   if (config.webRoot) app.use(portalFiles(config.webRoot, `/${API_PREFIX}`));
   app.setGlobalPrefix(API_PREFIX);

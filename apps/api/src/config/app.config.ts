@@ -18,6 +18,8 @@ class AppEnv {
   @IsOptional() @IsString() NODE_ENV?: string;
   /** Folder of the built portal; served at `/` when it exists. */
   @IsOptional() @IsString() WEB_ROOT?: string;
+  /** Folder of the built website widget (`widget.js`, `widget/`); served when it exists. */
+  @IsOptional() @IsString() WIDGET_ROOT?: string;
   /**
    * The proxies in front of the API: a hop count (`1`) or a comma-separated list of addresses and
    * networks (`10.0.0.0/8,127.0.0.1`). Never "everything": `true` would let a client pick its
@@ -39,6 +41,7 @@ export interface AppConfig {
   logLevel: string;
   logFormat: 'json' | 'pretty';
   webRoot: string | undefined;
+  widgetRoot: string | undefined;
   /** Express's `trust proxy`: off, a hop count, or the addresses and networks trusted. */
   trustProxy: false | number | string[];
 }
@@ -50,6 +53,14 @@ function defaultWebRoot(): string | undefined {
     : undefined;
   return [besideApi, resolve('dist/apps/web/browser')].find(
     (dir): dir is string => dir !== undefined && existsSync(join(dir, 'index.html')),
+  );
+}
+
+/** The built widget beside the built API (`dist/apps/api/main.js` → `dist/apps/widget`), or from the workspace root. */
+function defaultWidgetRoot(): string | undefined {
+  const besideApi = require.main ? join(dirname(require.main.filename), '../widget') : undefined;
+  return [besideApi, resolve('dist/apps/widget')].find(
+    (dir): dir is string => dir !== undefined && existsSync(join(dir, 'widget.js')),
   );
 }
 
@@ -72,6 +83,7 @@ export const appConfig = registerAs('app', (): AppConfig => {
     logFormat:
       env.LOG_FORMAT ?? (env.NODE_ENV !== 'production' && process.stdout.isTTY ? 'pretty' : 'json'),
     webRoot: env.WEB_ROOT ? resolve(env.WEB_ROOT) : defaultWebRoot(),
+    widgetRoot: env.WIDGET_ROOT ? resolve(env.WIDGET_ROOT) : defaultWidgetRoot(),
     trustProxy: trustProxyOf(env.TRUST_PROXY),
   };
 });

@@ -4,7 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import expressStaticGzip from 'express-static-gzip';
 
 /** Angular's output hashing (`[name]-[hash]`): such a file's contents never change under its name. */
-const CONTENT_HASHED = /-[A-Z0-9]{8}\.[a-z0-9]+(?:\.(?:br|gz))?$/;
+export const CONTENT_HASHED = /-[A-Z0-9]{8}\.[a-z0-9]+(?:\.(?:br|gz))?$/;
 
 /**
  * Serves the built portal from `root`: the brotli or gzip copy written at build time

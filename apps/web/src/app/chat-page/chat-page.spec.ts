@@ -11,8 +11,7 @@ import {
   streamOf,
   waitFor,
 } from '@chat/test-support';
-import { API_BASE_URL } from '../api-config';
-import { provideChatHttp } from '../chat/api-error-interceptor';
+import { API_BASE_URL, provideChatHttp } from '@chat/chat-client';
 import { ChatPage } from './chat-page';
 
 const PROFILE: AssistantProfile = {

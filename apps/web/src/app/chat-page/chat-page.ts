@@ -10,9 +10,8 @@ import {
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { ASSISTANT_ID_PATTERN, DEFAULT_MESSAGE_MAX_LENGTH } from '@chat/contracts';
-import { ChatStore } from '../chat/chat-store';
-import { Composer } from '../composer/composer';
-import { Conversation } from '../conversation/conversation';
+import { ChatStore } from '@chat/chat-client';
+import { Composer, Conversation } from '@chat/chat-ui';
 import { LeadPanel } from '../lead-panel/lead-panel';
 
 /**

@@ -20,7 +20,7 @@ import type {
 } from '@chat/contracts';
 import { waitFor } from '@chat/test-support';
 import { APP_ROUTES } from '../app.routes';
-import { provideChatHttp } from '../chat/api-error-interceptor';
+import { provideChatHttp } from '@chat/chat-client';
 import { EVENT_SOURCE } from './data/lead-feed';
 
 /** The feed's `EventSource`, driven by the test. */

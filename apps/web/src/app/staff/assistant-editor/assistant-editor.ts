@@ -13,7 +13,7 @@ import {
 import { applyEach, disabled, form, FormField, maxLength, readonly } from '@angular/forms/signals';
 import { Router, RouterLink } from '@angular/router';
 import type { AssistantDetail } from '@chat/contracts';
-import { ApiRequestError } from '../../chat/chat-error';
+import { ApiRequestError } from '@chat/chat-client';
 import { AssistantPreview } from '../assistant-preview/assistant-preview';
 import { AssistantInstall } from '../assistant-install/assistant-install';
 import { ConfirmDialog } from '../confirm-dialog/confirm-dialog';

@@ -8,12 +8,8 @@ import {
   untracked,
 } from '@angular/core';
 import { DEFAULT_MESSAGE_MAX_LENGTH } from '@chat/contracts';
-import { FETCH } from '../../api-config';
-import { ChatApi } from '../../chat/chat-api';
-import { ChatStore } from '../../chat/chat-store';
-import { SessionIdStore } from '../../chat/session-id';
-import { Composer } from '../../composer/composer';
-import { Conversation } from '../../conversation/conversation';
+import { ChatApi, ChatStore, FETCH, SessionIdStore } from '@chat/chat-client';
+import { Composer, Conversation } from '@chat/chat-ui';
 import { PreviewChatApi, PreviewSessionIds, withStaffXsrf } from './preview-chat';
 
 /**

@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { provideHttpClient } from '@angular/common/http';
 import { XSRF_HEADER } from '@chat/contracts';
-import { FETCH } from '../../api-config';
+import { FETCH } from '@chat/chat-client';
 import { PreviewChatApi, PreviewSessionIds, withStaffXsrf } from './preview-chat';
 
 describe('the preview chat client', () => {

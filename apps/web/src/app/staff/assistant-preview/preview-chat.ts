@@ -1,7 +1,6 @@
 import { Injectable } from '@angular/core';
 import { type ChatRequest, XSRF_COOKIE, XSRF_HEADER } from '@chat/contracts';
-import { ChatApi } from '../../chat/chat-api';
-import { newSessionId, SessionIdStore } from '../../chat/session-id';
+import { ChatApi, newSessionId, SessionIdStore } from '@chat/chat-client';
 
 /*
  * The portal's chat client, bent to talk to an assistant's saved draft (PROTOCOL.md, Assistants:

@@ -1,5 +1,5 @@
 import { type ErrorCode, isErrorCode } from '@chat/contracts';
-import { ApiRequestError } from '../../chat/chat-error';
+import { ApiRequestError } from '@chat/chat-client';
 
 /** What a staff member is told for each code, where the server's own words are not the ones to show. */
 const MESSAGES: Partial<Record<ErrorCode, string>> = {

@@ -12,7 +12,7 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type { LeadDetail, LeadNotification } from '@chat/contracts';
-import { FinishedMessage } from '../../finished-message/finished-message';
+import { FinishedMessage } from '@chat/chat-ui';
 import { ConfirmDialog } from '../confirm-dialog/confirm-dialog';
 import { AssistantFields } from '../data/assistant-fields';
 import { LeadFeed } from '../data/lead-feed';

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { json, ScriptedServer } from '@chat/test-support';
-import { API_BASE_URL } from '../api-config';
+import { API_BASE_URL } from './api-config';
 import { provideChatHttp } from './api-error-interceptor';
 import { ChatApi } from './chat-api';
 import { ApiRequestError } from './chat-error';

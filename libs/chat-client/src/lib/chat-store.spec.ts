@@ -11,7 +11,7 @@ import {
   streamOf,
   waitFor,
 } from '@chat/test-support';
-import { API_BASE_URL } from '../api-config';
+import { API_BASE_URL } from './api-config';
 import { provideChatHttp } from './api-error-interceptor';
 import { ChatStore } from './chat-store';
 

@@ -1,4 +1,3 @@
-import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import {
   type AssistantProfile,
@@ -8,20 +7,20 @@ import {
   SESSION_TOKEN_HEADER,
   type SessionTranscript,
 } from '@chat/contracts';
-import { firstValueFrom } from 'rxjs';
-import { API_BASE_URL, FETCH } from '../api-config';
+import { API_BASE_URL, FETCH } from './api-config';
 import { ApiRequestError, chatError } from './chat-error';
+import { CHAT_REST } from './chat-rest';
 
 /**
  * The chat API's HTTP endpoints (PROTOCOL.md, "Endpoints"). Non-2xx answers throw `ApiRequestError`.
- * The REST calls go through HttpClient (errors mapped by `apiErrorInterceptor`); the streams use
- * fetch, whose body can be read as it arrives.
+ * The JSON calls go through `CHAT_REST` (HttpClient in the portal, errors mapped by
+ * `apiErrorInterceptor`); the streams use fetch, whose body can be read as it arrives.
  */
 @Injectable({ providedIn: 'root' })
 export class ChatApi {
   private readonly baseUrl = inject(API_BASE_URL);
   private readonly fetch = inject(FETCH);
-  private readonly http = inject(HttpClient);
+  private readonly rest = inject(CHAT_REST);
 
   /** Starts a reply; the response body is the SSE stream. `sessionToken`: the session's, unless it is new. */
   openStream(
@@ -59,14 +58,9 @@ export class ChatApi {
   }
 
   cancelStream(streamId: string, sessionToken: string | null): Promise<CancelReply> {
-    return firstValueFrom(
-      this.http.post<CancelReply>(
-        `${this.baseUrl}/api/chat/streams/${encodeURIComponent(streamId)}/cancel`,
-        null,
-        {
-          headers: tokenHeader(sessionToken),
-        },
-      ),
+    return this.rest.post<CancelReply>(
+      `${this.baseUrl}/api/chat/streams/${encodeURIComponent(streamId)}/cancel`,
+      tokenHeader(sessionToken),
     );
   }
 
@@ -76,14 +70,9 @@ export class ChatApi {
     sessionToken: string | null,
   ): Promise<SessionTranscript | null> {
     try {
-      return await firstValueFrom(
-        this.http.get<SessionTranscript>(
-          `${this.baseUrl}/api/chat/sessions/${encodeURIComponent(sessionId)}`,
-          {
-            cache: 'no-store',
-            headers: tokenHeader(sessionToken),
-          },
-        ),
+      return await this.rest.get<SessionTranscript>(
+        `${this.baseUrl}/api/chat/sessions/${encodeURIComponent(sessionId)}`,
+        tokenHeader(sessionToken),
       );
     } catch (error) {
       if (error instanceof ApiRequestError && error.status === 404) return null;
@@ -93,20 +82,14 @@ export class ChatApi {
 
   /** The default assistant's description. */
   getProfile(): Promise<AssistantProfile> {
-    return firstValueFrom(
-      this.http.get<AssistantProfile>(`${this.baseUrl}/api/chat/profile`, { cache: 'no-store' }),
-    );
+    return this.rest.get<AssistantProfile>(`${this.baseUrl}/api/chat/profile`, {});
   }
 
   /** A published assistant's description; a 404 `ApiRequestError` when it is unknown or archived. */
   getAssistant(assistantId: string): Promise<PublicAssistant> {
-    return firstValueFrom(
-      this.http.get<PublicAssistant>(
-        `${this.baseUrl}/api/assistants/${encodeURIComponent(assistantId)}`,
-        {
-          cache: 'no-store',
-        },
-      ),
+    return this.rest.get<PublicAssistant>(
+      `${this.baseUrl}/api/assistants/${encodeURIComponent(assistantId)}`,
+      {},
     );
   }
 

@@ -8,9 +8,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { ReplyHtml } from '../markdown/reply-html';
-import { appendCursor } from '../markdown/cursor';
-import { appendFinishedBlocks } from '../markdown/reply-sections';
+import { appendCursor, appendFinishedBlocks, ReplyHtml } from '@chat/chat-client';
 
 /**
  * The reply being written. Finished markdown blocks are appended to the DOM once; only the

@@ -1,13 +1,15 @@
 import {
+  HttpClient,
   HttpErrorResponse,
   type HttpInterceptorFn,
   provideHttpClient,
   withFetch,
   withInterceptors,
 } from '@angular/common/http';
-import type { EnvironmentProviders } from '@angular/core';
-import { catchError, throwError } from 'rxjs';
+import { type EnvironmentProviders, inject, makeEnvironmentProviders } from '@angular/core';
+import { catchError, firstValueFrom, throwError } from 'rxjs';
 import { ApiRequestError } from './chat-error';
+import { CHAT_REST, type ChatRest } from './chat-rest';
 
 /**
  * Turns a failed REST call into an `ApiRequestError` (the contract's error code, whether a retry
@@ -30,5 +32,17 @@ export const apiErrorInterceptor: HttpInterceptorFn = (request, next) =>
  * `XSRF-TOKEN` cookie as `X-XSRF-TOKEN`, which the staff area's calls need.
  */
 export function provideChatHttp(): EnvironmentProviders {
-  return provideHttpClient(withFetch(), withInterceptors([apiErrorInterceptor]));
+  return makeEnvironmentProviders([
+    provideHttpClient(withFetch(), withInterceptors([apiErrorInterceptor])),
+    { provide: CHAT_REST, useFactory: httpClientRest },
+  ]);
+}
+
+/** The chat's JSON calls through HttpClient, as the portal made them before `CHAT_REST`. */
+function httpClientRest(): ChatRest {
+  const http = inject(HttpClient);
+  return {
+    get: (url, headers) => firstValueFrom(http.get<never>(url, { cache: 'no-store', headers })),
+    post: (url, headers) => firstValueFrom(http.post<never>(url, null, { headers })),
+  };
 }

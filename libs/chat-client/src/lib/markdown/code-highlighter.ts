@@ -4,6 +4,8 @@ import type { HLJSApi } from 'highlight.js';
 const PENDING = 'hljs-pending';
 
 let highlighter: HLJSApi | null = null;
+/** Shadow roots that draw replies (the widget's), searched beside the document for pending blocks. */
+const roots = new Set<ParentNode>();
 let loading: Promise<HLJSApi> | null = null;
 
 const escapeHtml = (text: string) =>
@@ -41,6 +43,12 @@ export function codeBlockHtml(text: string, lang: string | undefined): string {
   return `<pre><code class="hljs${label}">${body}\n</code></pre>\n`;
 }
 
+/** Replies are also drawn in `root` (a shadow root, which the document's queries do not reach). */
+export function highlightWithin(root: ParentNode): () => void {
+  roots.add(root);
+  return () => roots.delete(root);
+}
+
 /**
  * Colours the blocks drawn while the highlighter loaded. Replies keep their nodes once drawn (a
  * finished reply adopts its streamed DOM), so they are highlighted where they are. highlight.js
@@ -48,7 +56,10 @@ export function codeBlockHtml(text: string, lang: string | undefined): string {
  */
 function highlightPendingBlocks(hljs: HLJSApi): void {
   if (typeof document === 'undefined') return;
-  for (const code of Array.from(document.querySelectorAll<HTMLElement>(`code.${PENDING}`))) {
+  const pending = [document, ...roots].flatMap((root) =>
+    Array.from(root.querySelectorAll<HTMLElement>(`code.${PENDING}`)),
+  );
+  for (const code of pending) {
     code.classList.remove(PENDING);
     const language = Array.from(code.classList)
       .find((name) => name.startsWith('language-'))

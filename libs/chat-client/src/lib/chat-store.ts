@@ -8,7 +8,7 @@ import type {
   SessionTranscript,
   TranscriptMessage,
 } from '@chat/contracts';
-import { renderedText } from '../markdown/markdown-html';
+import { renderedText } from './markdown/markdown-html';
 import { ChatApi } from './chat-api';
 import { ApiRequestError, type ChatError, chatError, rateLimitedNotice } from './chat-error';
 import { followReply } from './follow-reply';
@@ -74,6 +74,8 @@ export class ChatStore {
   private readonly _profile = signal<AssistantProfile | null>(null);
   /** The assistant asked for is unknown or archived (its description answered 404). */
   private readonly _assistantUnavailable = signal(false);
+  /** The assistant may not be used from this page's origin (its description answered 403). */
+  private readonly _refusedHere = signal(false);
   private readonly _model = signal<string | null>(null);
   private readonly _announcement = signal('');
   private readonly _restoring = signal(false);
@@ -108,6 +110,8 @@ export class ChatStore {
   readonly emailSent = this._emailSent.asReadonly();
   readonly profile = this._profile.asReadonly();
   readonly assistantUnavailable = this._assistantUnavailable.asReadonly();
+  /** The API refused this page's origin for the assistant (its `allowed_origins` do not list it). */
+  readonly refusedHere = this._refusedHere.asReadonly();
   /** The latest finished reply, for screen readers (set once per reply, never per token). */
   readonly announcement = this._announcement.asReadonly();
   readonly restoring = this._restoring.asReadonly();
@@ -255,6 +259,7 @@ export class ChatStore {
     this.assistantId = assistantId;
     this._profile.set(null);
     this._assistantUnavailable.set(false);
+    this._refusedHere.set(false);
   }
 
   /** Abandons what is under way and shows the (empty) conversation `nextSessionId()` names. */
@@ -329,6 +334,7 @@ export class ChatStore {
       if (assistantId !== this.assistantId) return;
       this._profile.set(null);
       this._assistantUnavailable.set(error instanceof ApiRequestError && error.status === 404);
+      this._refusedHere.set(error instanceof ApiRequestError && error.status === 403);
     }
   }
 

@@ -9,7 +9,7 @@ import {
   viewChild,
 } from '@angular/core';
 import type { TranscriptMessage } from '@chat/contracts';
-import type { ChatStatus, Delivery, LiveReply } from '../chat/chat-store';
+import type { ChatStatus, Delivery, LiveReply } from '@chat/chat-client';
 import { FinishedMessage } from '../finished-message/finished-message';
 import { StreamingReply } from '../streaming-reply/streaming-reply';
 

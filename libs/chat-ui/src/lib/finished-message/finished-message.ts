@@ -14,8 +14,7 @@ import {
 } from '@angular/core';
 import { DomSanitizer } from '@angular/platform-browser';
 import type { TranscriptMessage } from '@chat/contracts';
-import type { Delivery } from '../chat/chat-store';
-import { ReplyHtml } from '../markdown/reply-html';
+import { type Delivery, ReplyHtml } from '@chat/chat-client';
 
 /** How long a Copy button says "Copied". */
 const COPIED_MS = 2000;
