@@ -49,6 +49,11 @@ describe("a host site's signed-in visitor (PROTOCOL.md, Website widget: identify
       email,
       name: 'Ada Lovelace',
     });
+    // The lead is the staff's to see, with what the site vouched for.
+    const listed = await admin.call('GET', `/api/leads?q=${encodeURIComponent(email)}`);
+    expect(((await listed.json()) as { leads: { fields: object }[] }).leads).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ email, name: 'Ada Lovelace' }) }),
+    ]);
     // A page that merely says who its visitor is, or signs another email, is not believed.
     expect(await collected({ email, name: 'Ada Lovelace' })).toEqual({});
     expect(await collected({ email, user_hash: hmac(secret, 'eve@example.com') })).toEqual({});

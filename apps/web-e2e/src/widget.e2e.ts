@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createHmac } from 'node:crypto';
 import {
   type BuiltApiProcess,
   freePort,
@@ -66,7 +67,8 @@ describe('the website widget', () => {
         PORT: String(apiPort),
         HOST: '127.0.0.1',
         DEMO_MODEL_WORD_DELAY_MS: '15',
-        CORS_ORIGINS: hostOrigin,
+        // Not CORS_ORIGINS: the host site is let in by the assistant's allowed_origins alone.
+        CORS_ORIGINS: apiOrigin,
         ADMIN_EMAIL: FIRST_ADMIN.email,
         ADMIN_PASSWORD: FIRST_ADMIN.password,
       },
@@ -315,21 +317,10 @@ describe('the website widget', () => {
   });
 
   it('tells the visitor in one sentence when the API refuses the site', async () => {
-    // The API's origin checks are landing separately: its answer to a site outside
-    // `allowed_origins` is played here, as the contract gives it (403 forbidden, with CORS).
-    const context = await browser.newContext({ viewport: DESKTOP, baseURL: hostOrigin });
-    await context.route(`${apiOrigin}/api/assistants/**`, (route) =>
-      route.fulfill({
-        status: 403,
-        contentType: 'application/json',
-        headers: { 'Access-Control-Allow-Origin': hostOrigin },
-        body: JSON.stringify({
-          statusCode: 403,
-          code: 'forbidden',
-          message: 'Not allowed from this origin',
-        }),
-      }),
-    );
+    // The same host server under another origin ([::1] beside localhost), which the assistant
+    // does not list: the API refuses it (403, readable from any page), the widget says so.
+    const elsewhere = `http://[::1]:${new URL(hostOrigin).port}`;
+    const context = await browser.newContext({ viewport: DESKTOP, baseURL: elsewhere });
     const refused = await context.newPage();
     await refused.goto('/');
     await launcher(refused).click();
@@ -337,7 +328,66 @@ describe('the website widget', () => {
     await sentence.waitFor();
     expect((await sentence.innerText()).trim()).toBe('This chat is not available on this site.');
     expect(await refused.locator('chat-widget section.panel').count()).toBe(0);
+    // And the API refuses its chat calls too, whatever the page tries.
+    const status = await refused.evaluate(async (api) => {
+      const response = await fetch(`${api}/api/chat/stream`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'Hi' }),
+      }).catch(() => undefined);
+      return response?.status ?? 'blocked';
+    }, apiOrigin);
+    expect(status).toBe('blocked');
     await context.close();
+  });
+
+  it("takes a signed-in visitor's details only with the site's signature (identify)", async () => {
+    const admin = await request.newContext({ baseURL: apiOrigin });
+    const login = await admin.post('/api/auth/login', { data: FIRST_ADMIN });
+    expect(login.status()).toBe(200);
+    const xsrf = (await admin.storageState()).cookies.find((c) => c.name === XSRF_COOKIE)?.value;
+    const made = await admin.post(`/api/admin/assistants/${assistantId}/identity-secret`, {
+      headers: { [XSRF_HEADER]: decodeURIComponent(xsrf ?? '') },
+    });
+    expect(made.status()).toBe(201);
+    const { identity_secret: secret } = (await made.json()) as { identity_secret: string };
+    const email = `signed-in-${Date.now()}@example.com`;
+    const userHash = createHmac('sha256', secret).update(email).digest('hex');
+
+    const visitor = await open('/', { storageState: undefined });
+    await visitor.evaluate(
+      ({ email, userHash }) =>
+        (window as unknown as { ChatWidget: { identify(d: object): void } }).ChatWidget.identify({
+          name: 'Grace Hopper',
+          email,
+          user_hash: userHash,
+        }),
+      { email, userHash },
+    );
+    const sent: string[] = [];
+    visitor.on('request', (r) => {
+      if (r.url().endsWith('/api/chat/stream') && r.method() === 'POST')
+        sent.push(r.postData() ?? '');
+    });
+    await launcher(visitor).click();
+    await composer(visitor).fill('What is a candlestick chart?');
+    await composer(visitor).press('Enter');
+    // The lead holds what the site vouched for, without the visitor typing it, once the turn is done.
+    type LeadPage = { leads: { fields: Record<string, string> }[] };
+    let leads: LeadPage = { leads: [] };
+    for (let tries = 0; tries < 150 && leads.leads.length === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      leads = (await (
+        await admin.get(`/api/leads?q=${encodeURIComponent(email)}`)
+      ).json()) as LeadPage;
+    }
+    expect(sent.map((body) => JSON.parse(body).identity)).toEqual([
+      { name: 'Grace Hopper', email, user_hash: userHash },
+    ]);
+    expect(leads.leads).toHaveLength(1);
+    expect(leads.leads[0].fields).toMatchObject({ email, name: 'Grace Hopper' });
+    await visitor.context().close();
+    await admin.dispose();
   });
 
   it('fills a phone screen when open', async () => {

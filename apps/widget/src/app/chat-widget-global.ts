@@ -1,6 +1,6 @@
+import type { VisitorIdentity } from '@chat/contracts';
 import {
   WIDGET_EVENTS,
-  type VisitorIdentity,
   type WidgetEventName,
   type WidgetHandler,
   WidgetRegistry,

@@ -1,4 +1,5 @@
 import { Injectable, signal } from '@angular/core';
+import type { VisitorIdentity } from '@chat/contracts';
 
 /** What `window.ChatWidget.on` can listen to. */
 export type WidgetEventName = 'open' | 'close' | 'message' | 'lead_completed';
@@ -9,14 +10,6 @@ export const WIDGET_EVENTS: readonly WidgetEventName[] = [
   'message',
   'lead_completed',
 ];
-
-/** What a host site knows of a signed-in visitor (PROTOCOL.md, "Website widget"). */
-export interface VisitorIdentity {
-  name?: string;
-  email?: string;
-  /** Hex HMAC-SHA256 of `email` under the assistant's identity secret. */
-  user_hash?: string;
-}
 
 /** A widget on the page, as the global API drives it. */
 export interface WidgetSurface {
@@ -37,8 +30,8 @@ export class WidgetRegistry {
   private readonly _identity = signal<VisitorIdentity | null>(null);
 
   /**
-   * The visitor's details from `identify()`. Kept in memory only: the API does not take them yet
-   * (docs/protocol-additions.md), so nothing is sent.
+   * The visitor's details from `identify()`, kept in memory and sent with each turn: the API
+   * takes them as collected only with a valid `user_hash`.
    */
   readonly identity = this._identity.asReadonly();
 

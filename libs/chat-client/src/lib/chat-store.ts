@@ -3,6 +3,7 @@ import type {
   AssistantProfile,
   ChatEvent,
   ChatRequest,
+  VisitorIdentity,
   DoneEvent,
   LeadState,
   SessionTranscript,
@@ -141,6 +142,8 @@ export class ChatStore {
 
   /** The assistant talked to; null: the default one, named in no request (as before assistants). */
   private assistantId: string | null = null;
+  /** What the host site vouches for of its visitor (the widget's `identify`), sent with each turn. */
+  private identity: VisitorIdentity | null = null;
   private turn: Turn | null = null;
   private lastPrompt: string | null = null;
   /** The last turn asked for the last reply again: Retry asks again the same way. */
@@ -249,6 +252,14 @@ export class ChatStore {
    * Talks to `assistantId` from now on (null: the default assistant), in the conversation this
    * browser keeps with it; `restore()` then loads it. Each assistant has its own conversation.
    */
+  /**
+   * Sends `identity` with every turn from now on (null: none): the server takes its email and
+   * name as collected only with its `user_hash` (PROTOCOL.md, Website widget: `identify`).
+   */
+  identify(identity: VisitorIdentity | null): void {
+    this.identity = identity?.email || identity?.name ? identity : null;
+  }
+
   forAssistant(assistantId: string | null): void {
     if (assistantId === this.assistantId) return;
     // The running reply is cancelled with its own session's token, before the keys change.
@@ -344,6 +355,7 @@ export class ChatStore {
       ...turn,
       session_id: this._sessionId(),
       ...(this.assistantId === null ? {} : { assistant_id: this.assistantId }),
+      ...(this.identity && { identity: this.identity }),
     };
   }
 

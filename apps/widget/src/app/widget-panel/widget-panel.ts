@@ -90,6 +90,11 @@ export class WidgetPanel {
         void this.store.restore();
       });
     });
+    // What the host site says of its visitor goes with each turn (believed only when signed).
+    effect(() => {
+      const identity = this.registry.identity();
+      untracked(() => this.store.identify(identity));
+    });
     const unregister = this.registry.register({
       setOpen: (open) => this.setOpen(open),
       isOpen: () => this.isOpen(),
