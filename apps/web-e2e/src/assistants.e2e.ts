@@ -228,6 +228,8 @@ describe('assistants editor', () => {
     await expect(install.locator('#install-snippet').textContent()).resolves.toBe(
       `<script src="${new URL(api()).origin}/widget.js" data-assistant="${defaultId}" async></script>`,
     );
+    // The launcher as a website will show it, from the form as it stands.
+    await expect(install.locator('.site .launcher').innerText()).resolves.toContain('Chat with us');
     await expect(install.textContent()).resolves.toContain('Identity verification: off');
     await install.getByRole('button', { name: 'Make an identity secret' }).click();
     const secret = install.locator('#install-secret');

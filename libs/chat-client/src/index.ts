@@ -21,3 +21,4 @@ export { highlightWithin, loadHighlighter } from './lib/markdown/code-highlighte
 export { renderedText, renderMarkdown, sanitize } from './lib/markdown/markdown-html';
 export { ReplyHtml } from './lib/markdown/reply-html';
 export { appendFinishedBlocks } from './lib/markdown/reply-sections';
+export { accentOf, DEFAULT_APPEARANCE, textOn } from './lib/appearance';

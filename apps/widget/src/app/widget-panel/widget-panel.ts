@@ -14,10 +14,15 @@ import {
   viewChild,
   ViewEncapsulation,
 } from '@angular/core';
-import { ChatStore, highlightWithin } from '@chat/chat-client';
+import {
+  accentOf,
+  ChatStore,
+  DEFAULT_APPEARANCE,
+  highlightWithin,
+  textOn,
+} from '@chat/chat-client';
 import { Composer, Conversation } from '@chat/chat-ui';
 import type { AssistantAppearance, TranscriptMessage } from '@chat/contracts';
-import { accentOf, DEFAULT_APPEARANCE, textOn } from '../appearance';
 import { WidgetRegistry } from '../widget-registry';
 
 /** The composer's limit, as the portal's. */

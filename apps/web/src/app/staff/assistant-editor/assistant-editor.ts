@@ -165,6 +165,19 @@ export class AssistantEditorPage {
     return typeof greeting === 'string' ? greeting : '';
   }
 
+  /** The appearance as the form stands, for the install panel's launcher (null: the defaults). */
+  protected readonly launcherAppearance = computed(() => {
+    const form = this.model();
+    if (!form.custom_appearance) return null;
+    const { title, accent_color, launcher_label, position } = form.appearance;
+    return {
+      title,
+      accent_color,
+      launcher_label,
+      position: position === 'bottom-left' ? 'bottom-left' : 'bottom-right',
+    } as const;
+  });
+
   /** The origins the saved draft lists, for the install panel. */
   protected originsOf(assistant: AssistantDetail): readonly string[] {
     const origins = assistant.draft['allowed_origins'];

@@ -7,6 +7,8 @@ import {
   output,
   signal,
 } from '@angular/core';
+import { accentOf, DEFAULT_APPEARANCE, textOn } from '@chat/chat-client';
+import type { AssistantAppearance } from '@chat/contracts';
 import { AssistantsApi } from '../data/assistants-api';
 import { staffErrorMessage } from '../data/staff-error';
 import { ConfirmDialog } from '../confirm-dialog/confirm-dialog';
@@ -31,6 +33,8 @@ export class AssistantInstall {
   readonly canEdit = input(false);
   /** The origins the draft lists, to say where the tag works. */
   readonly origins = input<readonly string[]>([]);
+  /** The appearance as the form holds it now (unsaved too); null: the widget's defaults. */
+  readonly appearance = input<AssistantAppearance | null>(null);
   /** A secret was made: the assistant now verifies identities. */
   readonly secretMade = output<void>();
 
@@ -50,6 +54,18 @@ export class AssistantInstall {
 const userHash = crypto.createHmac('sha256', IDENTITY_SECRET).update(email).digest('hex');
 // On the page:
 ChatWidget.identify({ name, email, user_hash: userHash });`;
+
+  /** The launcher as the widget draws it on the business's page, with the same colours. */
+  protected readonly launcher = computed(() => {
+    const appearance = this.appearance() ?? DEFAULT_APPEARANCE;
+    const accent = accentOf(appearance);
+    return {
+      label: appearance.launcher_label || DEFAULT_APPEARANCE.launcher_label,
+      left: appearance.position === 'bottom-left',
+      background: accent,
+      color: textOn(accent),
+    };
+  });
 
   /** The secret just made: shown until the page is left, never again. */
   protected readonly secret = signal<string | null>(null);
