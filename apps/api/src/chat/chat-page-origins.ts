@@ -21,7 +21,8 @@ export interface ChatCallSubject {
  * A chat call from a web page (a browser sends `Origin`) must come from a page allowed to embed
  * its assistant (PROTOCOL.md, Website widget): the one it names, else its session's (or its
  * stream's session's), else the default. A page of the portal passes; so does a call with no
- * `Origin` (a server, which no visitor's browser can be made to send). Checked on every chat
+ * `Origin` (a server, which no visitor's browser can be made to send) and one with an API key
+ * (an integration's, which its key's scopes judge). Checked on every chat
  * call and WebSocket message, so that a site taken off the list is refused within a second.
  */
 @Injectable()
@@ -34,7 +35,8 @@ export class ChatPageOrigins {
 
   /** `403 forbidden` unless `page` may make a call about `subject`. */
   async check(page: PageOrigin | undefined, subject: ChatCallSubject): Promise<void> {
-    if (!page || this.origins.isPortal(page)) return;
+    // A call with an API key is an integration's, judged by its key (as the socket's upgrade is).
+    if (!page || subject.apiKeyId !== undefined || this.origins.isPortal(page)) return;
     const assistantId = await this.assistantOf(subject);
     if (await this.origins.allows(page, assistantId)) return;
     throw new ApiError(
