@@ -142,9 +142,14 @@ describe('an assistant of its own at /chat/:assistantId', () => {
       'Second assistant',
     );
     await row.locator('[data-label="Details"] dt', { hasText: 'Company' }).waitFor();
-    // Only its leads: every row is the second assistant's.
-    const assistants = await staff.locator('tbody [data-label="Assistant"]').allTextContents();
-    expect(assistants.every((name) => name.trim() === 'Second assistant')).toBe(true);
+    // Only its leads: every row is the second assistant's, once the filtered page has replaced
+    // the unfiltered one (which lists this lead too); a filter that did not filter times out.
+    await staff.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('tbody [data-label="Assistant"]')];
+      return (
+        cells.length > 0 && cells.every((cell) => cell.textContent?.trim() === 'Second assistant')
+      );
+    });
     await expect(staff.locator('a[download]').getAttribute('href')).resolves.toContain(
       'assistant_id=second',
     );
