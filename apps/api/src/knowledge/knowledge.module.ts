@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { MulterModule } from '@nestjs/platform-express';
+import { AccessModule } from '../access/access.module';
 import { knowledgeConfig } from '../config/knowledge.config';
+import { KnowledgeController } from './knowledge.controller';
 import { KnowledgeProcessing } from './knowledge-processing';
+import { KnowledgeSources } from './knowledge-sources';
 import { KnowledgeStore } from './knowledge-store';
 import { KnowledgeWorker } from './knowledge-worker';
 
@@ -10,8 +14,21 @@ import { KnowledgeWorker } from './knowledge-worker';
  * durable job into passages that turns search.
  */
 @Module({
-  imports: [ConfigModule.forFeature(knowledgeConfig)],
-  providers: [KnowledgeStore, KnowledgeProcessing, KnowledgeWorker],
+  imports: [
+    AccessModule,
+    ConfigModule.forFeature(knowledgeConfig),
+    // Uploads are read into memory (multer's default storage), up to the file limit: one file,
+    // a few small fields. Past the limit multer stops reading and Nest answers 413.
+    MulterModule.registerAsync({
+      imports: [ConfigModule.forFeature(knowledgeConfig)],
+      inject: [knowledgeConfig.KEY],
+      useFactory: (config: ConfigType<typeof knowledgeConfig>) => ({
+        limits: { fileSize: config.maxFileBytes, files: 1, fields: 4, fieldSize: 1024, parts: 5 },
+      }),
+    }),
+  ],
+  controllers: [KnowledgeController],
+  providers: [KnowledgeStore, KnowledgeProcessing, KnowledgeWorker, KnowledgeSources],
   exports: [KnowledgeStore],
 })
 export class KnowledgeModule {}
