@@ -1,8 +1,9 @@
 import type {
   KnowledgeSearchReply,
   KnowledgeSourceSummary,
+  SessionTranscript,
 } from '@chat/contracts';
-import { minimalPdf, waitFor } from '@chat/test-support';
+import { minimalPdf, postChatStream, waitFor } from '@chat/test-support';
 import { eq, sql } from 'drizzle-orm';
 import { DatabaseConnection } from '../src/database/database';
 import { knowledgePassages, knowledgeSources } from '../src/database/schema';
@@ -138,6 +139,30 @@ describe('knowledge: sources staff add, and answers that cite them', () => {
     expect(
       (await agent.call('POST', `${KNOWLEDGE}/search`, { body: { query: 'refunds' } })).status,
     ).toBe(200);
+  });
+
+  it('answers a turn from the passages, names them in sources before done, and keeps them in the transcript', async () => {
+    const stream = await postChatStream(api.baseUrl, {
+      message: 'What is your refund policy?',
+      session_id: 'knowledge-1',
+    });
+    await stream.finished;
+    const types = stream.types;
+    expect(types.indexOf('sources')).toBeGreaterThan(-1);
+    expect(types.indexOf('sources')).toBeLessThan(types.indexOf('done'));
+    const { sources: used } = stream.get('sources');
+    expect(used[0]).toMatchObject({ title: 'pricing.md' });
+    expect(used[0].snippet).toContain('14 days');
+    expect(stream.text).toContain('14 days');
+
+    const transcript = (await (
+      await fetch(`${api.baseUrl}/api/chat/sessions/knowledge-1`, {
+        headers: { 'X-Session-Token': stream.sessionToken ?? '' },
+      })
+    ).json()) as SessionTranscript;
+    const reply = transcript.messages.find((message) => message.role === 'assistant');
+    expect(reply?.sources).toEqual(used);
+    expect(transcript.messages.find((message) => message.role === 'user')?.sources).toBeUndefined();
   });
 
   it('refuses what is not a document, is too large, or comes from an agent', async () => {

@@ -22,8 +22,6 @@ export interface KnowledgeConfig {
   maxPassagesPerAssistant: number;
   /** Claims of one source before it is `failed` (a file that kills its worker must not loop). */
   maxAttempts: number;
-  /** Passages a turn gives the model. */
-  passagesPerTurn: number;
 }
 
 export const knowledgeConfig = registerAs('knowledge', (): KnowledgeConfig => {
@@ -36,6 +34,5 @@ export const knowledgeConfig = registerAs('knowledge', (): KnowledgeConfig => {
     maxPassagesPerSource: 2_000,
     maxPassagesPerAssistant: 10_000,
     maxAttempts: 3,
-    passagesPerTurn: 4,
   };
 });

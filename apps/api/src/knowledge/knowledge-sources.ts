@@ -6,6 +6,7 @@ import { knowledgeConfig } from '../config/knowledge.config';
 import { detectMediaType } from './knowledge-media-type';
 import { KnowledgeStore } from './knowledge-store';
 import { KnowledgeWorker } from './knowledge-worker';
+import { PASSAGES_PER_TURN } from './knowledge-prompt';
 import { snippetOf } from './passage-search';
 
 /** What the multipart upload hands over (multer's memory storage), as far as it is read. */
@@ -72,7 +73,7 @@ export class KnowledgeSources {
 
   async search(assistantId: string, query: string): Promise<KnowledgeSearchReply> {
     await this.store.list(assistantId); // 404 for an unknown assistant
-    const hits = await this.store.search(assistantId, query, this.config.passagesPerTurn);
+    const hits = await this.store.search(assistantId, query, PASSAGES_PER_TURN);
     return {
       passages: hits.map((hit) => ({
         id: hit.id,
