@@ -23,19 +23,23 @@ export interface RetrievedPassage {
  * that the turn's one statement can carry it (`SessionRepository.beginTurn`).
  */
 export function passageSearchJson(assistantId: SQL, question: SQL, limit: number): SQL {
-  return sql`(
-    select json_agg(hit order by hit.score desc, hit.position)
+  // The search runs only for an assistant that has passages: for one without, the probe of the
+  // assistant index is all it costs (a bare search would scan the GIN matches of every assistant).
+  return sql`(case when exists (select 1 from ${knowledgePassages} where assistant_id = ${assistantId}) then (
+    select json_agg(json_build_object('id', p.id, 'source_id', p.source_id, 'title', s.title, 'url', s.url,
+             'heading', p.heading, 'content', p.content, 'score', best.score) order by best.score desc, p.position)
     from (
-      select p.id, p.source_id, s.title, s.url, p.heading, p.content, p.position,
-             ts_rank_cd(p.search, q.query) as score
-      from ${knowledgePassages} p
-      join ${knowledgeSources} s on s.id = p.source_id,
+      -- Ranked narrow (id and score), read whole only for the few kept.
+      select p.id, ts_rank_cd(p.search, q.query) as score
+      from ${knowledgePassages} p,
       (select nullif(replace(plainto_tsquery('english', ${question})::text, ' & ', ' | '), '')::tsquery as query) q
       where p.assistant_id = ${assistantId} and p.search @@ q.query
       order by score desc, p.position
       limit ${limit}
-    ) hit
-  )`;
+    ) best
+    join ${knowledgePassages} p on p.id = best.id
+    join ${knowledgeSources} s on s.id = p.source_id
+  ) end)`;
 }
 
 /** What the `sources` event shows of a passage: its start, cut at a word. */
