@@ -165,6 +165,16 @@ describe('knowledge: sources staff add, and answers that cite them', () => {
     expect(transcript.messages.find((message) => message.role === 'user')?.sources).toBeUndefined();
   });
 
+  it('gives no sources to a message the documents do not match', async () => {
+    const stream = await postChatStream(api.baseUrl, {
+      message: 'Hello there',
+      session_id: 'knowledge-2',
+    });
+    await stream.finished;
+    expect(stream.types).not.toContain('sources');
+    expect(stream.types.at(-1)).toBe('done');
+  });
+
   it('refuses what is not a document, is too large, or comes from an agent', async () => {
     // An executable named .pdf: neither a PDF nor text.
     const executable = Buffer.concat([
