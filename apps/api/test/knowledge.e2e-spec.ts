@@ -4,6 +4,8 @@ import type {
   SessionTranscript,
 } from '@chat/contracts';
 import { minimalPdf, postChatStream, waitFor } from '@chat/test-support';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { DatabaseConnection } from '../src/database/database';
 import { knowledgePassages, knowledgeSources } from '../src/database/schema';
@@ -215,6 +217,25 @@ describe('knowledge: sources staff add, and answers that cite them', () => {
     expect((await sources()).length).toBe(4);
   });
 
+  it('refuses to fetch a page on an internal address, saying why', async () => {
+    const response = await admin.call('POST', KNOWLEDGE, {
+      body: { url: 'http://127.0.0.1:9/internal' },
+    });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as KnowledgeSourceSummary;
+    await waitFor(
+      async () => (await sources()).find((s) => s.id === id)?.status === 'failed',
+      10_000,
+      100,
+    );
+    expect((await sources()).find((s) => s.id === id)?.error).toMatch(
+      /internal addresses are refused/,
+    );
+    // A file cannot be refreshed: its bytes are not kept.
+    const file = (await sources()).find((s) => s.kind === 'file')!;
+    expect((await admin.call('POST', `${KNOWLEDGE}/${file.id}/refresh`)).status).toBe(400);
+  });
+
   it('deletes a source with its passages', async () => {
     const pricing = (await sources()).find((source) => source.title === 'pricing.md')!;
     expect((await agent.call('DELETE', `${KNOWLEDGE}/${pricing.id}`)).status).toBe(403);
@@ -222,6 +243,107 @@ describe('knowledge: sources staff add, and answers that cite them', () => {
     expect((await admin.call('DELETE', `${KNOWLEDGE}/${pricing.id}`)).status).toBe(404);
     expect((await search('How long do refunds take?')).passages).toEqual([]);
     expect((await sources()).map((source) => source.title)).not.toContain('pricing.md');
+  });
+});
+
+describe('knowledge from web pages', () => {
+  let api: RunningApi;
+  let admin: StaffClient;
+  let page: Server;
+  let html =
+    '<html><head><title>Shipping</title></head><body><p>Parcels ship within two working days.</p></body></html>';
+
+  beforeAll(async () => {
+    page = createServer((request, response) => {
+      if (request.url === '/moved') {
+        response.writeHead(302, { location: 'http://169.254.169.254/' }).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    // The page server is on loopback: only an operator's OUTBOUND_ALLOW_PRIVATE lets the API reach it.
+    api = await startApi({
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      OUTBOUND_ALLOW_PRIVATE: 'true',
+      KNOWLEDGE_POLL_MS: '100',
+    });
+    admin = new StaffClient(api.baseUrl);
+    expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await api.close();
+    await new Promise((resolve) => page.close(resolve));
+  });
+
+  const pageUrl = (path: string) =>
+    `http://127.0.0.1:${(page.address() as AddressInfo).port}${path}`;
+
+  async function settled(id: string): Promise<KnowledgeSourceSummary> {
+    let source: KnowledgeSourceSummary | undefined;
+    await waitFor(
+      async () => {
+        const listed = (await (
+          await admin.call('GET', KNOWLEDGE)
+        ).json()) as KnowledgeSourceSummary[];
+        source = listed.find((item) => item.id === id);
+        return source !== undefined && source.status !== 'processing';
+      },
+      15_000,
+      100,
+    );
+    return source!;
+  }
+
+  it('fetches a page, titles it, answers from it with its URL in sources, and refreshes it', async () => {
+    const response = await admin.call('POST', KNOWLEDGE, { body: { url: pageUrl('/shipping') } });
+    expect(response.status).toBe(201);
+    const added = (await response.json()) as KnowledgeSourceSummary;
+    expect(added).toMatchObject({ kind: 'url', url: pageUrl('/shipping'), status: 'processing' });
+    expect(await settled(added.id)).toMatchObject({
+      status: 'ready',
+      title: 'Shipping',
+      chunks: 1,
+      media_type: 'text/html',
+    });
+
+    const stream = await postChatStream(api.baseUrl, {
+      message: 'How fast do parcels ship?',
+      session_id: 'page-1',
+    });
+    await stream.finished;
+    expect(stream.get('sources').sources[0]).toMatchObject({
+      title: 'Shipping',
+      url: pageUrl('/shipping'),
+    });
+    expect(stream.text).toContain('two working days');
+
+    html =
+      '<html><head><title>Shipping</title></head><body><p>Parcels now ship the same day.</p></body></html>';
+    expect((await admin.call('POST', `${KNOWLEDGE}/${added.id}/refresh`)).status).toBe(204);
+    await waitFor(
+      async () => {
+        const response = await admin.call('POST', `${KNOWLEDGE}/search`, {
+          body: { query: 'parcels ship' },
+        });
+        const { passages } = (await response.json()) as KnowledgeSearchReply;
+        return passages.length === 1 && passages[0].content.includes('same day');
+      },
+      15_000,
+      100,
+    );
+  });
+
+  it('does not follow a redirect, and refuses what is not a web URL', async () => {
+    const response = await admin.call('POST', KNOWLEDGE, { body: { url: pageUrl('/moved') } });
+    const { id } = (await response.json()) as KnowledgeSourceSummary;
+    expect((await settled(id)).error).toMatch(/redirects \(HTTP 302\)/);
+    expect(
+      (await admin.call('POST', KNOWLEDGE, { body: { url: 'file:///etc/passwd' } })).status,
+    ).toBe(400);
+    const files = (await (await admin.call('GET', KNOWLEDGE)).json()) as KnowledgeSourceSummary[];
+    expect(files.every((source) => source.kind === 'url')).toBe(true);
   });
 });
 

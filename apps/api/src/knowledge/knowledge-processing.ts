@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { knowledgeConfig } from '../config/knowledge.config';
-import { KnowledgeStore, type SourceClaim } from './knowledge-store';
-import { extractSections, UnreadableDocument } from './knowledge-text';
+import { detectMediaType } from './knowledge-media-type';
+import { KnowledgePages } from './knowledge-page';
+import { KnowledgeStore, type ProcessedContent, type SourceClaim } from './knowledge-store';
+import { extractSections, htmlTitle, UnreadableDocument } from './knowledge-text';
 import { splitIntoPassages } from './passage-splitter';
 
 const BATCH = 4;
@@ -18,6 +20,7 @@ export class KnowledgeProcessing {
 
   constructor(
     private readonly store: KnowledgeStore,
+    private readonly pages: KnowledgePages,
     @Inject(knowledgeConfig.KEY) private readonly config: ConfigType<typeof knowledgeConfig>,
   ) {}
 
@@ -32,7 +35,8 @@ export class KnowledgeProcessing {
   async process(claim: SourceClaim): Promise<void> {
     let reason: string | undefined;
     try {
-      const sections = await extractSections(claim.content, claim.mediaType);
+      const { bytes, content } = await this.contentOf(claim);
+      const sections = await extractSections(bytes, content?.mediaType ?? claim.mediaType);
       const { passages, truncated } = splitIntoPassages(sections, this.config.maxPassagesPerSource);
       if (truncated) {
         reason = `The document is too long: more than ${this.config.maxPassagesPerSource} passages. Split it into smaller files.`;
@@ -43,6 +47,7 @@ export class KnowledgeProcessing {
           claim,
           passages,
           this.config.maxPassagesPerAssistant,
+          content,
         );
         reason = outcome.refusal;
         if (outcome.stored) {
@@ -59,5 +64,19 @@ export class KnowledgeProcessing {
       }
     }
     if (reason !== undefined) await this.store.fail(claim, reason);
+  }
+
+  /** A file's stored bytes; a web page fetched now and judged by its content as an upload is. */
+  private async contentOf(
+    claim: SourceClaim,
+  ): Promise<{ bytes: Buffer; content?: ProcessedContent }> {
+    if (claim.kind !== 'url' || !claim.url) return { bytes: claim.content };
+    const bytes = await this.pages.fetch(claim.url);
+    const mediaType = detectMediaType(bytes);
+    if (!mediaType) {
+      throw new UnreadableDocument('The page is not HTML, text or PDF.');
+    }
+    const title = mediaType === 'text/html' ? htmlTitle(bytes) : undefined;
+    return { bytes, content: { mediaType, bytes: bytes.length, ...(title && { title }) } };
   }
 }

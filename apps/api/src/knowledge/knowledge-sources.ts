@@ -51,6 +51,7 @@ export class KnowledgeSources {
     }
     const source = await this.store.add(
       {
+        kind: 'file',
         assistantId,
         title: titleOf(file.originalname),
         mediaType,
@@ -61,6 +62,40 @@ export class KnowledgeSources {
     );
     this.worker.wake();
     return source;
+  }
+
+  /** A web page, fetched by the job (through the outbound guard), never in the request. */
+  async addPage(
+    assistantId: string,
+    url: string,
+    createdBy: string,
+  ): Promise<KnowledgeSourceSummary> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ApiError('invalid_request', 'url must be an http or https URL.');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new ApiError('invalid_request', 'url must be an http or https URL.');
+    }
+    const source = await this.store.add(
+      {
+        kind: 'url',
+        assistantId,
+        title: parsed.href.slice(0, MAX_TITLE),
+        url: parsed.href,
+        createdBy,
+      },
+      this.config,
+    );
+    this.worker.wake();
+    return source;
+  }
+
+  async refresh(assistantId: string, sourceId: string): Promise<void> {
+    await this.store.refresh(assistantId, sourceId);
+    this.worker.wake();
   }
 
   list(assistantId: string): Promise<KnowledgeSourceSummary[]> {

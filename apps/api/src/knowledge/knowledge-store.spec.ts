@@ -25,6 +25,7 @@ describe.each(testDatabaseEngines())('KnowledgeStore on %s', (engine) => {
   const add = (title = 'Pricing.md') =>
     store.add(
       {
+        kind: 'file',
         assistantId: 'trading-education',
         title,
         mediaType: 'text/markdown',

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { KnowledgeMediaType, KnowledgeSourceSummary } from '@chat/contracts';
+import type {
+  KnowledgeMediaType,
+  KnowledgeSourceKind,
+  KnowledgeSourceSummary,
+} from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import { assistants, knowledgePassages, knowledgeSources } from '../database/schema';
@@ -11,18 +15,30 @@ import { passageSearchJson, type RetrievedPassage } from './passage-search';
 export interface SourceClaim {
   id: string;
   assistantId: string;
+  kind: KnowledgeSourceKind;
+  /** A web page's address, fetched by the job (its content is `null` until then). */
+  url: string | null;
   mediaType: KnowledgeMediaType;
   content: Buffer;
   attempt: number;
 }
 
-export interface NewSource {
+/** What the job learnt of a source's content: a web page's, known only once fetched. */
+export interface ProcessedContent {
+  mediaType: KnowledgeMediaType;
+  bytes: number;
+  title?: string;
+}
+
+export type NewSource = {
   assistantId: string;
   title: string;
-  mediaType: KnowledgeMediaType;
-  content: Buffer;
   createdBy: string;
-}
+} & (
+  | { kind: 'file'; mediaType: KnowledgeMediaType; content: Buffer }
+  /** Fetched by the job; HTML until it says otherwise. */
+  | { kind: 'url'; url: string }
+);
 
 export interface SourceLimits {
   maxSources: number;
@@ -54,6 +70,8 @@ export class KnowledgeStore {
    */
   async add(source: NewSource, limits: SourceLimits): Promise<KnowledgeSourceSummary> {
     const id = crypto.randomUUID();
+    const file = source.kind === 'file' ? source : undefined;
+    const url = source.kind === 'url' ? source.url : null;
     const { rows } = await rowsOf<{
       known: boolean;
       archived: boolean;
@@ -71,8 +89,9 @@ export class KnowledgeStore {
         from ${knowledgeSources} where assistant_id = ${source.assistantId}
       ),
       inserted as (
-        insert into ${knowledgeSources} (id, assistant_id, kind, title, media_type, bytes, content, created_by)
-        select ${id}, target.id, 'file', ${source.title}, ${source.mediaType}, ${source.content.length}, ${source.content}, ${source.createdBy}
+        insert into ${knowledgeSources} (id, assistant_id, kind, title, url, media_type, bytes, content, created_by)
+        select ${id}, target.id, ${source.kind}, ${source.title}, ${url}, ${file?.mediaType ?? 'text/html'},
+               ${file?.content.length ?? 0}, ${file?.content ?? null}::bytea, ${source.createdBy}
         from target, counts
         where target.archived_at is null
           and counts.sources < ${limits.maxSources} and counts.passages < ${limits.maxPassagesPerAssistant}
@@ -158,6 +177,34 @@ export class KnowledgeStore {
     if (deleted.length === 0) throw new ApiError('not_found', 'No such knowledge source.');
   }
 
+  /**
+   * A web page source to fetch again: `processing`, claimable at once; its passages stay until
+   * the new ones replace them. `404` for none; `400` for a file (its bytes are not kept).
+   */
+  async refresh(assistantId: string, sourceId: string): Promise<void> {
+    const [source] = await this.db
+      .select({ kind: knowledgeSources.kind })
+      .from(knowledgeSources)
+      .where(and(eq(knowledgeSources.assistantId, assistantId), eq(knowledgeSources.id, sourceId)));
+    if (!source) throw new ApiError('not_found', 'No such knowledge source.');
+    if (source.kind !== 'url') {
+      throw new ApiError(
+        'invalid_request',
+        'Only a web page can be refreshed: upload the file again instead.',
+      );
+    }
+    await this.db
+      .update(knowledgeSources)
+      .set({
+        status: 'processing',
+        error: null,
+        attempts: 0,
+        leaseUntil: null,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(knowledgeSources.id, sourceId));
+  }
+
   /** The passages a question would be answered from, best first, as a turn retrieves them. */
   async search(assistantId: string, question: string, limit: number): Promise<RetrievedPassage[]> {
     const { rows } = await rowsOf<{ hits: RetrievedPassage[] | null }>(
@@ -175,6 +222,8 @@ export class KnowledgeStore {
     const { rows } = await rowsOf<{
       id: string;
       assistant_id: string;
+      kind: KnowledgeSourceKind;
+      url: string | null;
       media_type: KnowledgeMediaType;
       content: Buffer | Uint8Array | null;
       attempts: number;
@@ -192,11 +241,13 @@ export class KnowledgeStore {
         limit ${limit}
         for update skip locked
       )
-      returning id, assistant_id, media_type, content, attempts`,
+      returning id, assistant_id, kind, url, media_type, content, attempts`,
     );
     return rows.map((row) => ({
       id: row.id,
       assistantId: row.assistant_id,
+      kind: row.kind,
+      url: row.url,
       mediaType: row.media_type,
       content: Buffer.from(row.content ?? new Uint8Array()),
       attempt: row.attempts,
@@ -233,6 +284,7 @@ export class KnowledgeStore {
     claim: SourceClaim,
     passages: readonly Passage[],
     maxPassagesPerAssistant: number,
+    content?: ProcessedContent,
   ): Promise<{ stored: boolean; refusal?: string }> {
     return this.db.transaction(async (tx) => {
       // Locks the source (so its deletion waits, or has happened), then counts the others.
@@ -254,6 +306,8 @@ export class KnowledgeStore {
           refusal: `The assistant would have ${others + passages.length} passages, more than the ${maxPassagesPerAssistant} it may have: delete a source first.`,
         };
       }
+      // A refreshed page's passages replace its old ones.
+      await tx.delete(knowledgePassages).where(eq(knowledgePassages.sourceId, claim.id));
       for (let at = 0; at < passages.length; at += INSERT_BATCH) {
         await tx.insert(knowledgePassages).values(
           passages.slice(at, at + INSERT_BATCH).map((passage) => ({
@@ -271,6 +325,8 @@ export class KnowledgeStore {
         .set({
           status: 'ready',
           passages: passages.length,
+          ...(content && { mediaType: content.mediaType, bytes: content.bytes }),
+          ...(content?.title && { title: content.title }),
           error: null,
           content: null,
           leaseUntil: null,

@@ -123,6 +123,14 @@ export function htmlSections(html: string): DocumentSection[] {
   return nonEmpty(sections);
 }
 
+/** An HTML document's `<title>`, if it has one (a web page source's title). */
+export function htmlTitle(bytes: Uint8Array): string | undefined {
+  const text = decodeText(bytes);
+  const title =
+    text === undefined ? '' : clean(parse(text).querySelector('title')?.textContent ?? '');
+  return title ? title.slice(0, 200) : undefined;
+}
+
 /** A PDF's text with `unpdf` (pdf.js): each page's lines, blank lines ending paragraphs. */
 async function pdfSections(bytes: Uint8Array): Promise<DocumentSection[]> {
   let pages: string[];

@@ -31,6 +31,7 @@ import { ApiErrorDto } from '../common/api-error.dto';
 import { ApiError } from '../common/api-error';
 import { principalOf } from '../common/principal';
 import {
+  KnowledgePageRequestDto,
   KnowledgeSearchReplyDto,
   KnowledgeSearchRequestDto,
   KnowledgeSourceDto,
@@ -50,14 +51,17 @@ export class KnowledgeController {
   @Post()
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
-    summary: 'Add a file (Markdown, plain text, HTML or PDF, judged by its content) to process',
+    summary:
+      'Add a file (Markdown, plain text, HTML or PDF, judged by its content), or a web page by URL, to process',
   })
-  @ApiConsumes('multipart/form-data')
+  @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({
     schema: {
       type: 'object',
-      required: ['file'],
-      properties: { file: { type: 'string', format: 'binary' } },
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'multipart: the file' },
+        url: { type: 'string', description: 'JSON: a web page, fetched by the server' },
+      },
     },
   })
   @ApiCreatedResponse({ type: KnowledgeSourceDto, description: '`processing` until its job ends' })
@@ -70,11 +74,25 @@ export class KnowledgeController {
   upload(
     @Param() { id }: AssistantIdParamsDto,
     @UploadedFile() file: UploadedKnowledgeFile | undefined,
+    @Body() { url }: KnowledgePageRequestDto,
     @Req() request: Request,
   ): Promise<KnowledgeSourceSummary> {
-    if (!file)
-      throw new ApiError('invalid_request', 'Send one file in the multipart field `file`.');
-    return this.sources.upload(id, file, actorOf(request));
+    if (file && url === undefined) return this.sources.upload(id, file, actorOf(request));
+    if (!file && url !== undefined) return this.sources.addPage(id, url, actorOf(request));
+    throw new ApiError(
+      'invalid_request',
+      'Send one file in the multipart field `file`, or JSON `{"url": "…"}`.',
+    );
+  }
+
+  @Post(':sourceId/refresh')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Fetch a web page source again (its passages stay until replaced)' })
+  @ApiNoContentResponse({ description: 'processing again' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: '`invalid_request`: a file source' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  refresh(@Param() { id, sourceId }: KnowledgeSourceParamsDto): Promise<void> {
+    return this.sources.refresh(id, sourceId);
   }
 
   @Get()

@@ -3,7 +3,9 @@ import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { MulterModule } from '@nestjs/platform-express';
 import { AccessModule } from '../access/access.module';
 import { knowledgeConfig } from '../config/knowledge.config';
+import { outboundConfig } from '../config/outbound.config';
 import { KnowledgeController } from './knowledge.controller';
+import { KnowledgePages } from './knowledge-page';
 import { KnowledgeProcessing } from './knowledge-processing';
 import { KnowledgeSources } from './knowledge-sources';
 import { KnowledgeStore } from './knowledge-store';
@@ -17,6 +19,7 @@ import { KnowledgeWorker } from './knowledge-worker';
   imports: [
     AccessModule,
     ConfigModule.forFeature(knowledgeConfig),
+    ConfigModule.forFeature(outboundConfig),
     // Uploads are read into memory (multer's default storage), up to the file limit: one file,
     // a few small fields. Past the limit multer stops reading and Nest answers 413.
     MulterModule.registerAsync({
@@ -28,7 +31,13 @@ import { KnowledgeWorker } from './knowledge-worker';
     }),
   ],
   controllers: [KnowledgeController],
-  providers: [KnowledgeStore, KnowledgeProcessing, KnowledgeWorker, KnowledgeSources],
+  providers: [
+    KnowledgeStore,
+    KnowledgePages,
+    KnowledgeProcessing,
+    KnowledgeWorker,
+    KnowledgeSources,
+  ],
   exports: [KnowledgeStore],
 })
 export class KnowledgeModule {}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import {
   KNOWLEDGE_MEDIA_TYPES,
   KNOWLEDGE_SOURCE_KINDS,
@@ -34,6 +34,15 @@ export class KnowledgeSourceDto implements KnowledgeSourceSummary {
   @ApiProperty() created_at: string;
   @ApiProperty({ example: 'admin@example.com' }) created_by: string;
   @ApiProperty() updated_at: string;
+}
+
+/** `POST …/knowledge` as JSON: a web page to add (a file comes as multipart instead). */
+export class KnowledgePageRequestDto {
+  @ApiPropertyOptional({ example: 'https://example.com/pricing', maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  url?: string;
 }
 
 export class KnowledgeSearchRequestDto implements KnowledgeSearchRequest {
