@@ -1,5 +1,7 @@
 import type {
   KnowledgeSearchReply,
+  LeadDetail,
+  LeadPage,
   KnowledgeSourceSummary,
   SessionTranscript,
 } from '@chat/contracts';
@@ -165,6 +167,17 @@ describe('knowledge: sources staff add, and answers that cite them', () => {
     const reply = transcript.messages.find((message) => message.role === 'assistant');
     expect(reply?.sources).toEqual(used);
     expect(transcript.messages.find((message) => message.role === 'user')?.sources).toBeUndefined();
+    // The staff's view of the conversation shows them too (a lead is listed once it holds a detail).
+    const named = await postChatStream(
+      api.baseUrl,
+      { message: 'My name is Ana Silva', session_id: 'knowledge-1' },
+      stream.sessionToken,
+    );
+    await named.finished;
+    const page = (await (await admin.call('GET', '/api/leads')).json()) as LeadPage;
+    const lead = page.leads.find((item) => item.session_id === 'knowledge-1');
+    const detail = (await (await admin.call('GET', `/api/leads/${lead?.id}`)).json()) as LeadDetail;
+    expect(detail.messages.find((message) => message.role === 'assistant')?.sources).toEqual(used);
   });
 
   it('gives no sources to a message the documents do not match', async () => {
