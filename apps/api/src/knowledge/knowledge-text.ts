@@ -1,4 +1,3 @@
-import { extractText } from 'unpdf';
 import { parse, type HTMLElement } from 'node-html-parser';
 import type { KnowledgeMediaType } from '@chat/contracts';
 import { decodeText } from './knowledge-media-type';
@@ -135,6 +134,8 @@ export function htmlTitle(bytes: Uint8Array): string | undefined {
 async function pdfSections(bytes: Uint8Array): Promise<DocumentSection[]> {
   let pages: string[];
   try {
+    // Loaded when the first PDF comes: pdf.js is large, and an instance may never see a PDF.
+    const { extractText } = await import('unpdf');
     // pdf.js takes the buffer over: it is given a copy.
     ({ text: pages } = await extractText(new Uint8Array(bytes), { mergePages: false }));
   } catch {
