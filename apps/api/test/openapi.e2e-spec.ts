@@ -46,6 +46,11 @@ describe('OpenAPI document', () => {
         'GET /api/admin/assistants/{id}',
         'DELETE /api/admin/assistants/{id}',
         'GET /api/admin/assistants/{id}/export.yaml',
+        'GET /api/admin/assistants/{id}/knowledge',
+        'POST /api/admin/assistants/{id}/knowledge',
+        'POST /api/admin/assistants/{id}/knowledge/search',
+        'DELETE /api/admin/assistants/{id}/knowledge/{sourceId}',
+        'POST /api/admin/assistants/{id}/knowledge/{sourceId}/refresh',
         'PUT /api/admin/assistants/{id}/draft',
         'POST /api/admin/assistants/{id}/publish',
         'POST /api/admin/assistants/{id}/versions/{n}/restore',
@@ -54,7 +59,7 @@ describe('OpenAPI document', () => {
     );
     const schemas = Object.keys(document.components.schemas);
     expect(schemas).toEqual(
-      expect.arrayContaining(['StartEventDto', 'ChunkEventDto', 'DoneEventDto', 'ErrorEventDto', 'EmailSentEventDto', 'ApiErrorDto']),
+      expect.arrayContaining(['StartEventDto', 'ChunkEventDto', 'SourcesEventDto', 'DoneEventDto', 'ErrorEventDto', 'EmailSentEventDto', 'ApiErrorDto']),
     );
     const stream = document.paths['/api/chat/stream'].post;
     expect(Object.keys(stream.responses['200'].content)).toEqual(['text/event-stream']);
@@ -82,6 +87,11 @@ describe('OpenAPI document', () => {
     expect(createAssistant.security).toEqual([{ 'staff-session': [] }]);
     expect(Object.keys(createAssistant.requestBody.content)).toEqual(['application/json', 'application/yaml']);
     expect(Object.keys(document.paths['/api/admin/assistants/{id}/export.yaml'].get.responses['200'].content)).toEqual(['application/yaml']);
+    // Knowledge: a multipart upload or a page's URL, staff only.
+    const uploadKnowledge = document.paths['/api/admin/assistants/{id}/knowledge'].post;
+    expect(uploadKnowledge.security).toEqual([{ 'staff-session': [] }]);
+    expect(Object.keys(uploadKnowledge.requestBody.content)).toEqual(['multipart/form-data', 'application/json']);
+    expect(Object.keys(uploadKnowledge.responses)).toEqual(expect.arrayContaining(['201', '400', '413']));
     expect(document.paths['/api/assistants/{id}'].get.responses['200'].content['application/json'].schema.$ref).toBe(
       '#/components/schemas/PublicAssistantDto',
     );

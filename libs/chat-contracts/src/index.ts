@@ -2,6 +2,7 @@ export * from './lib/access';
 export * from './lib/assistants';
 export * from './lib/errors';
 export * from './lib/events';
+export * from './lib/knowledge';
 export * from './lib/event-guard';
 export * from './lib/lead';
 export * from './lib/leads';

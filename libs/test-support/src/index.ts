@@ -12,3 +12,4 @@ export * from './lib/tcp-proxy';
 export * from './lib/scratch-dirs';
 export * from './lib/prometheus-text';
 export * from './lib/test-redis';
+export * from './lib/minimal-pdf';

@@ -18,6 +18,7 @@ import { appConfig } from '../config/app.config';
 import { chatConfig } from '../config/chat.config';
 import { DatabaseModule } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
+import { KnowledgeModule } from '../knowledge/knowledge.module';
 import { RuleLeadReader } from '../lead-extraction/rule-lead-reader';
 import { MetricsModule } from '../metrics/metrics.module';
 import { TurnEventsModule } from '../turn-events/turn-events.module';
@@ -86,6 +87,7 @@ function sessionIdOf(request: Request): string | undefined {
     ModelModule.forRoot({ demoLeadReader: RuleLeadReader }),
     AccessModule,
     AssistantsModule,
+    KnowledgeModule,
     LeadsModule,
     ChatModule,
     HealthModule,

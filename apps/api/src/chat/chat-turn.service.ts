@@ -18,6 +18,12 @@ import { chatConfig } from '../config/chat.config';
 import { assessLead } from '../lead-extraction/lead-assessment';
 import { LeadExtractor } from '../lead-extraction/lead-extractor';
 import { buildSystemPrompt, collectedDataMessage } from '../lead-extraction/system-prompt';
+import {
+  knowledgePrompt,
+  PASSAGES_PER_TURN,
+  sourceReferences,
+} from '../knowledge/knowledge-prompt';
+import type { RetrievedPassage } from '../knowledge/passage-search';
 import { TurnNotifications } from '../notifications/turn-notifications';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
@@ -125,6 +131,7 @@ export class ChatTurnService {
         assistantId: request.assistant_id,
         heldVersions: this.assistants.held(),
         preview,
+        passages: PASSAGES_PER_TURN,
       });
     } catch (error) {
       this.generations.discard(generation);
@@ -229,7 +236,10 @@ export class ChatTurnService {
       if (identity) {
         start = {
           ...start,
-          lead: { ...start.lead, ...(await this.identities.verified(profile, identity, start.lead)) },
+          lead: {
+            ...start.lead,
+            ...(await this.identities.verified(profile, identity, start.lead)),
+          },
         };
       }
       // Regenerating, the history stops before the message asked again: the conversation is the
@@ -238,7 +248,14 @@ export class ChatTurnService {
         [...start.history, { role: 'user', content: start.prompt }],
         this.config.contextMaxChars,
       );
-      const reply = this.streamReply(generation, profile, start.lead, conversation, turn);
+      const reply = this.streamReply(
+        generation,
+        profile,
+        start.lead,
+        conversation,
+        start.passages,
+        turn,
+      );
       // The details are taken from what the visitor wrote, so they are read from the conversation
       // up to this message while the reply streams: `done` does not wait for a second call.
       const lead = this.extractor
@@ -329,10 +346,14 @@ export class ChatTurnService {
     profile: AssistantProfileDefinition,
     collected: LeadData,
     conversation: readonly ConversationTurn[],
+    passages: readonly RetrievedPassage[],
     turn: TurnProgress,
   ): Promise<ReplyOutcome> {
     const lead = assessLead(profile, collected);
-    const systemPrompt = buildSystemPrompt(profile, lead);
+    const knowledge = knowledgePrompt(passages);
+    const systemPrompt = knowledge
+      ? `${buildSystemPrompt(profile, lead)}\n\n${knowledge}`
+      : buildSystemPrompt(profile, lead);
     const data = collectedDataMessage(profile, lead);
     return new Promise<ReplyOutcome>((resolve) => {
       const onAbort = () => {
@@ -340,7 +361,7 @@ export class ChatTurnService {
         resolve({ finishReason: 'cancelled' });
       };
       const subscription = this.model
-        .streamReply({ systemPrompt, data, conversation, assistant: profile })
+        .streamReply({ systemPrompt, data, conversation, assistant: profile, passages })
         .subscribe({
           next: (output) => {
             if (output.kind === 'delta') {
@@ -371,7 +392,7 @@ export class ChatTurnService {
   private async completeTurn(
     generation: Generation,
     profile: AssistantProfileDefinition,
-    { leadId, replacesFrom, preview, assistant }: Extract<TurnStart, { accepted: true }>,
+    { leadId, replacesFrom, preview, assistant, passages }: Extract<TurnStart, { accepted: true }>,
     outcome: ReplyOutcome,
     collected: LeadData,
     turn: TurnProgress,
@@ -379,13 +400,19 @@ export class ChatTurnService {
     // The reply is what was streamed: the transcript shares the generation's joined text.
     const text = generation.replyText;
     const lead = assessLead(profile, collected);
+    const sources = sourceReferences(passages);
     const { completedNow, queued } = await this.sessions.completeTurn({
       sessionId: generation.sessionId,
       leadId,
       userMessageId: generation.promptMessageId,
       reply:
         text.length > 0
-          ? { id: generation.messageId, content: text, finishReason: outcome.finishReason }
+          ? {
+              id: generation.messageId,
+              content: text,
+              finishReason: outcome.finishReason,
+              ...(sources.length > 0 && { sources }),
+            }
           : undefined,
       replacesFrom,
       lead: collected,
@@ -395,6 +422,8 @@ export class ChatTurnService {
     });
     const { sessionId } = generation;
     if (!preview) this.events.publish({ type: 'lead_updated', sessionId, leadId, lead });
+    // The passages the reply was given, as kept with it in the transcript.
+    if (sources.length > 0) generation.emit({ type: 'sources', sources });
     generation.emit({
       type: 'done',
       message_id: generation.messageId,

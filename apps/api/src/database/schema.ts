@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -15,7 +16,11 @@ import {
 } from 'drizzle-orm/pg-core';
 import {
   API_KEY_SCOPES,
+  KNOWLEDGE_MEDIA_TYPES,
+  KNOWLEDGE_SOURCE_KINDS,
+  KNOWLEDGE_SOURCE_STATUSES,
   type LeadData,
+  type SourceReference,
   LEAD_STATES,
   NOTIFICATION_CHANNELS,
   NOTIFICATION_STATUSES,
@@ -144,6 +149,8 @@ export const messages = pgTable(
     role: text('role', { enum: TRANSCRIPT_ROLES }).notNull(),
     content: text('content').notNull(),
     finishReason: text('finish_reason', { enum: TRANSCRIPT_FINISH_REASONS }),
+    /** An assistant reply's `sources` event: the passages it was given (null: none). */
+    sources: jsonb('sources').$type<SourceReference[]>(),
     pending: boolean('pending').notNull().default(false),
     createdAt: createdAt(),
   },
@@ -298,6 +305,79 @@ export const assistantVersions = pgTable(
   ],
 );
 
+/** A file's bytes, kept only until its job has read them. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * A document an assistant answers from (PROTOCOL.md, Knowledge). The upload stores it
+ * `processing` with its bytes; the knowledge worker claims it with a lease (`lease_until`, taken
+ * over once expired, so a restart resumes it), writes its passages and marks it `ready` (the
+ * bytes go) or `failed` with a reason staff can read. Deleted with its assistant.
+ */
+export const knowledgeSources = pgTable(
+  'knowledge_sources',
+  {
+    id: uuid('id').primaryKey(),
+    assistantId: text('assistant_id')
+      .notNull()
+      .references(() => assistants.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: KNOWLEDGE_SOURCE_KINDS }).notNull(),
+    title: text('title').notNull(),
+    url: text('url'),
+    /** As judged from the content, never from the name or the declared type. */
+    mediaType: text('media_type', { enum: KNOWLEDGE_MEDIA_TYPES }).notNull(),
+    bytes: integer('bytes').notNull(),
+    content: bytea('content'),
+    status: text('status', { enum: KNOWLEDGE_SOURCE_STATUSES }).notNull().default('processing'),
+    error: text('error'),
+    passages: integer('passages').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    createdAt: createdAt(),
+    createdBy: text('created_by').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('knowledge_sources_assistant_idx').on(table.assistantId, table.createdAt),
+    index('knowledge_sources_processing_idx')
+      .on(table.createdAt)
+      .where(sql`${table.status} = 'processing'`),
+    oneOf('knowledge_sources_kind_check', table.kind, KNOWLEDGE_SOURCE_KINDS),
+    oneOf('knowledge_sources_status_check', table.status, KNOWLEDGE_SOURCE_STATUSES),
+    oneOf('knowledge_sources_media_type_check', table.mediaType, KNOWLEDGE_MEDIA_TYPES),
+  ],
+);
+
+/**
+ * A source's passages, written in one transaction when its job finishes. `search` is generated
+ * (the heading weighs more than the text) and GIN-indexed: retrieval is SQL you can read.
+ * `assistant_id` is the source's, copied so that a turn's search needs no join to filter.
+ */
+export const knowledgePassages = pgTable(
+  'knowledge_passages',
+  {
+    id: uuid('id').primaryKey(),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => knowledgeSources.id, { onDelete: 'cascade' }),
+    assistantId: text('assistant_id').notNull(),
+    position: integer('position').notNull(),
+    heading: text('heading'),
+    content: text('content').notNull(),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english', coalesce(heading, '')), 'A') || setweight(to_tsvector('english', content), 'B')`,
+      ),
+  },
+  (table) => [
+    index('knowledge_passages_search_idx').using('gin', table.search),
+    index('knowledge_passages_assistant_idx').on(table.assistantId),
+    uniqueIndex('knowledge_passages_source_position_uq').on(table.sourceId, table.position),
+  ],
+);
+
 export const schema = {
   apiKeys,
   staffUsers,
@@ -310,4 +390,6 @@ export const schema = {
   erasureNotices,
   assistants,
   assistantVersions,
+  knowledgeSources,
+  knowledgePassages,
 };

@@ -6,6 +6,7 @@ import {
   type LeadQuery,
   type LeadSummary,
   LEADS_PAGE_DEFAULT,
+  type SourceReference,
   type TranscriptFinishReason,
   type TranscriptRole,
 } from '@chat/contracts';
@@ -121,9 +122,10 @@ export class LeadStore {
         content: string;
         created_at: string;
         finish_reason: TranscriptFinishReason | null;
+        sources: SourceReference[] | null;
       }>(
         this.db,
-        sql`select id, role, content, ${isoText('created_at')} as created_at, finish_reason from ${messages}
+        sql`select id, role, content, ${isoText('created_at')} as created_at, finish_reason, sources from ${messages}
             where session_id = (select session_id from ${leads} where id = ${id}) and not pending order by seq`,
       ),
       this.notificationsOf(sql`lead_id = ${id}`),
@@ -136,6 +138,7 @@ export class LeadStore {
         content: row.content,
         created_at: row.created_at,
         ...(row.finish_reason && { finish_reason: row.finish_reason }),
+        ...(row.sources && { sources: row.sources }),
       })),
       notifications: deliveries,
     };

@@ -8,7 +8,7 @@ import type { TokenUsage } from '@chat/contracts';
 import { modelConfig } from '../config/model.config';
 import { readCompletionChunks } from './completion-chunks';
 import type { ModelFinishReason, ModelOutput, ReplyRequest } from './model-output';
-import { replyAssistant } from './reply-assistant';
+import { replyContext } from './reply-assistant';
 import {
   isRetryableUpstreamError,
   retryAfterSeconds,
@@ -43,11 +43,13 @@ export class ModelClient {
     return new Observable<ModelOutput>((subscriber) => {
       const abort = new AbortController();
       let settled = false;
-      const generated = request.assistant
-        ? replyAssistant.run(request.assistant, () =>
-            this.generate(request, abort.signal, subscriber),
-          )
-        : this.generate(request, abort.signal, subscriber);
+      const generated =
+        request.assistant || request.passages?.length
+          ? replyContext.run(
+              { assistant: request.assistant, passages: request.passages ?? [] },
+              () => this.generate(request, abort.signal, subscriber),
+            )
+          : this.generate(request, abort.signal, subscriber);
       generated.then(
         () => {
           settled = true;

@@ -12,11 +12,20 @@ export type ModelOutput =
   | { kind: 'delta'; content: string }
   | { kind: 'finish'; finishReason: ModelFinishReason; usage?: TokenUsage };
 
+/** A passage of the assistant's knowledge given to the model for a turn. */
+export interface KnowledgePassage {
+  title: string;
+  heading: string | null;
+  content: string;
+}
+
 export interface ReplyRequest {
   systemPrompt: string;
   /** Data for the model (the visitor's collected details), sent as a message of its own after the instructions. */
   data?: string;
   conversation: readonly ConversationTurn[];
-  /** The assistant answering (its version's definition), for the demo model (see `replyAssistant`). */
+  /** The assistant answering (its version's definition), for the demo model (see `replyContext`). */
   assistant?: AssistantProfileDefinition;
+  /** The passages the system prompt gives, for the demo model, which answers from them too. */
+  passages?: readonly KnowledgePassage[];
 }

@@ -78,6 +78,8 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
         definition: expect.objectContaining({ id: 'trading-education' }),
       },
       preview: false,
+      // Retrieval was not asked for (and the assistant has no knowledge).
+      passages: [],
     });
     // Pending: not in the transcript, unless the running turn asks for it.
     expect((await sessions.find('s-new'))?.messages).toEqual([]);

@@ -4,11 +4,13 @@ import type {
   LeadData,
   LeadEmailStatus,
   NotificationChannel,
+  SourceReference,
   TranscriptFinishReason,
   TranscriptMessage,
 } from '@chat/contracts';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
 import type { StatementLanes } from '../database/statement-lanes';
+import { passageSearchJson, type RetrievedPassage } from '../knowledge/passage-search';
 import {
   assistants,
   assistantVersions,
@@ -58,6 +60,8 @@ export interface BeginTurn {
    * definition is always sent), and only a preview continues a preview session.
    */
   preview?: boolean;
+  /** How many passages of the assistant's knowledge to retrieve for the message (0: none). */
+  passages?: number;
 }
 
 /**
@@ -86,6 +90,8 @@ export type TurnStart =
       assistant: SessionAssistant;
       /** A staff member's preview of the draft: no lead is listed or notified. */
       preview: boolean;
+      /** The passages of the assistant's knowledge that best match the message, best first. */
+      passages: RetrievedPassage[];
     }
   | {
       accepted: false;
@@ -112,7 +118,13 @@ export interface CompleteTurn {
   sessionId: string;
   leadId: string;
   userMessageId: string;
-  reply?: { id: string; content: string; finishReason: TranscriptFinishReason };
+  reply?: {
+    id: string;
+    content: string;
+    finishReason: TranscriptFinishReason;
+    /** The `sources` event the reply was given, kept with it. */
+    sources?: SourceReference[];
+  };
   /**
    * A regenerate turn's `replacesFrom`: with a reply, the messages from that `seq` on give way to
    * this turn's two; without one (cancelled before any text), this turn's copy goes instead.
@@ -205,6 +217,7 @@ export class SessionRepository {
         assistant_id: string | null;
         assistant_version: number | null;
         assistant_definition: object | null;
+        passages: RetrievedPassage[] | null;
       }>(
         this.db,
         sql`
@@ -306,7 +319,19 @@ export class SessionRepository {
         case when ${preview} then (select a.draft from ${assistants} a, pinned where a.id = pinned.id)
           else (select v.definition from ${assistantVersions} v, pinned
             where v.assistant_id = pinned.id and v.version = pinned.version
-              and not (${turn.heldVersions ?? '[]'}::jsonb @> to_jsonb(pinned.id || '@' || pinned.version))) end as assistant_definition
+              and not (${turn.heldVersions ?? '[]'}::jsonb @> to_jsonb(pinned.id || '@' || pinned.version))) end as assistant_definition,
+        -- Retrieval rides on this statement (no round trip of its own): the assistant's passages
+        -- that best match the message answered. An assistant without knowledge finds none at
+        -- the cost of one probe of the passages' assistant index.
+        ${
+          (turn.passages ?? 0) > 0
+            ? passageSearchJson(
+                sql`(select id from pinned)`,
+                sql`coalesce((select content from last_user), ${turn.content ?? null}::text)`,
+                turn.passages ?? 0,
+              )
+            : sql`null`
+        } as passages
     `,
       ),
     );
@@ -346,6 +371,7 @@ export class SessionRepository {
         ...(row.assistant_definition && { definition: row.assistant_definition }),
       },
       preview,
+      passages: row.passages ?? [],
     };
   }
 
@@ -379,8 +405,9 @@ export class SessionRepository {
           where session_id = ${turn.sessionId} and ${keep} and seq >= ${replacesFrom}::bigint and not pending
         ),
         replied as (
-          insert into ${messages} (id, session_id, role, content, finish_reason)
-          select ${reply?.id ?? null}::uuid, ${turn.sessionId}, 'assistant', ${reply?.content ?? ''}, ${reply?.finishReason ?? null}
+          insert into ${messages} (id, session_id, role, content, finish_reason, sources)
+          select ${reply?.id ?? null}::uuid, ${turn.sessionId}, 'assistant', ${reply?.content ?? ''}, ${reply?.finishReason ?? null},
+                 ${reply?.sources?.length ? JSON.stringify(reply.sources) : null}::jsonb
           where ${reply !== undefined}
           returning id
         ),
@@ -528,6 +555,7 @@ export class SessionRepository {
         content: row.content,
         created_at: row.createdAt.toISOString(),
         ...(row.finishReason && { finish_reason: row.finishReason }),
+        ...(row.sources && { sources: row.sources }),
       })),
     };
   }

@@ -18,6 +18,17 @@ function isTokenUsage(value: unknown): boolean {
   );
 }
 
+function isSourceReference(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isString(value['id']) &&
+    isString(value['source_id']) &&
+    isString(value['title']) &&
+    isString(value['snippet']) &&
+    (value['url'] === undefined || isString(value['url']))
+  );
+}
+
 /**
  * Whether a parsed JSON value is an event this version of the protocol knows, with every field
  * its type requires. Clients must ignore anything else (unknown types are allowed on the wire).
@@ -54,6 +65,8 @@ export function isChatEvent(value: unknown): value is ChatEvent {
       );
     case 'email_sent':
       return isString(value['message']);
+    case 'sources':
+      return Array.isArray(value['sources']) && value['sources'].every(isSourceReference);
     default:
       return false;
   }

@@ -1,4 +1,5 @@
 import type { ErrorCode } from './errors';
+import type { SourceReference } from './knowledge';
 import type { LeadState } from './lead';
 
 /** How a reply ended: the model stopped, hit its token limit, or the client cancelled it. */
@@ -57,8 +58,15 @@ export interface EmailSentEvent {
   message: string;
 }
 
+/** The passages of the assistant's knowledge the reply was given (PROTOCOL.md, Knowledge); before `done`. */
+export interface SourcesEvent {
+  type: 'sources';
+  sources: SourceReference[];
+}
+
 /** Every event of a chat stream, discriminated by `type`. */
-export type ChatEvent = StartEvent | ChunkEvent | DoneEvent | ErrorEvent | EmailSentEvent;
+export type ChatEvent =
+  StartEvent | ChunkEvent | SourcesEvent | DoneEvent | ErrorEvent | EmailSentEvent;
 
 /** Events after which a stream has nothing more to say about the reply. */
 export function isTerminalEvent(event: ChatEvent): event is DoneEvent | ErrorEvent {

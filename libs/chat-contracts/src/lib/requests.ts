@@ -1,5 +1,6 @@
 import { FINISH_REASONS } from './events';
 import type { LeadEmailStatus, LeadFieldDescriptor, LeadState } from './lead';
+import type { SourceReference } from './knowledge';
 
 /** Limits of the protocol's defaults; a server may be configured tighter or looser. */
 export const DEFAULT_MESSAGE_MAX_LENGTH = 4000;
@@ -70,6 +71,8 @@ export interface TranscriptMessage {
   created_at: string;
   /** For assistant messages: how the reply ended (`cancelled` replies keep what was streamed). */
   finish_reason?: TranscriptFinishReason;
+  /** For assistant messages: the passages of the assistant's knowledge the reply was given, as its `sources` event named them. */
+  sources?: SourceReference[];
 }
 
 /** A generation still running for a session, for a client to re-attach to after a reload. */

@@ -14,6 +14,8 @@ import type {
   LeadEmailStatus,
   LeadFieldDescriptor,
   SessionTranscript,
+  SourceReference,
+  SourcesEvent,
   StartEvent,
   TokenUsage,
   TranscriptFinishReason,
@@ -100,9 +102,28 @@ export class EmailSentEventDto implements EmailSentEvent {
   @ApiProperty({ example: 'Your details were sent to our team.' }) message: string;
 }
 
+export class SourceReferenceDto implements SourceReference {
+  @ApiProperty({ format: 'uuid', description: 'the passage' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'its knowledge source' }) source_id: string;
+  @ApiProperty({ example: 'pricing.md' }) title: string;
+  @ApiPropertyOptional({ description: 'for a web page source' }) url?: string;
+  @ApiProperty({ example: 'Refunds are paid within 14 days of a written request…' })
+  snippet: string;
+}
+
+export class SourcesEventDto implements SourcesEvent {
+  @ApiProperty({ enum: ['sources'] }) type: SourcesEvent['type'];
+  @ApiProperty({
+    type: [SourceReferenceDto],
+    description: "the passages of the assistant's knowledge the reply was given, best first",
+  })
+  sources: SourceReference[];
+}
+
 export const CHAT_EVENT_DTOS = [
   StartEventDto,
   ChunkEventDto,
+  SourcesEventDto,
   DoneEventDto,
   ErrorEventDto,
   EmailSentEventDto,
@@ -122,7 +143,7 @@ export const SSE_RESPONSE_CONTENT = {
       type: 'string' as const,
       description:
         'Frames `id: <n>\\ndata: <one-line JSON>\\n\\n`; the JSON is one of the event schemas ' +
-        '(StartEventDto, ChunkEventDto, DoneEventDto, ErrorEventDto, EmailSentEventDto), discriminated by `type`. ' +
+        '(StartEventDto, ChunkEventDto, SourcesEventDto, DoneEventDto, ErrorEventDto, EmailSentEventDto), discriminated by `type`. ' +
         `A \`: ping\` comment is sent while the stream is open, every ${DEFAULT_HEARTBEAT_MS / 1000} s unless the server's \`SSE_HEARTBEAT_MS\` says otherwise. ` +
         'Clients ignore comments and unknown types.',
     },
@@ -162,6 +183,11 @@ export class TranscriptMessageDto implements TranscriptMessage {
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiPropertyOptional({ enum: TRANSCRIPT_FINISH_REASONS })
   finish_reason?: TranscriptFinishReason;
+  @ApiPropertyOptional({
+    type: [SourceReferenceDto],
+    description: "an assistant reply's `sources` event, kept with it",
+  })
+  sources?: SourceReference[];
 }
 
 export class ActiveStreamDto implements ActiveStream {

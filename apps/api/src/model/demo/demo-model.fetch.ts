@@ -9,7 +9,7 @@ import {
   usageChunkJson,
   type DemoUsage,
 } from './demo-completion';
-import { replyAssistant } from '../reply-assistant';
+import { replyContext } from '../reply-assistant';
 import type { DemoLeadReader } from './demo-lead-reader';
 import { demoReply } from './demo-reply';
 
@@ -17,7 +17,7 @@ import { demoReply } from './demo-reply';
 export const DEMO_MODEL_BASE_URL = 'http://demo-model.invalid/v1';
 
 export interface DemoModelOptions {
-  /** The assistant it answers as when a call names none (`replyAssistant`). */
+  /** The assistant it answers as when a call names none (`replyContext`). */
   profile: AssistantProfileDefinition;
   /** What it knows of the visitor's details, to acknowledge them and ask for the next. */
   leadReader: DemoLeadReader;
@@ -47,7 +47,7 @@ export function createDemoModelFetch(options: DemoModelOptions): typeof fetch {
     [options.profile, options.leadReader],
   ]);
   const answeringAs = (): { profile: AssistantProfileDefinition; leadReader: DemoLeadReader } => {
-    const profile = replyAssistant.getStore();
+    const profile = replyContext.getStore()?.assistant;
     if (!profile || !options.leadReaderFor) return options;
     let leadReader = readers.get(profile);
     if (!leadReader) {
@@ -86,7 +86,7 @@ export function createDemoModelFetch(options: DemoModelOptions): typeof fetch {
       return errorResponse(400, '`messages` must be an array', 'invalid_request');
 
     const conversation = toConversation(body.messages);
-    const reply = demoReply(profile, leadReader, conversation);
+    const reply = demoReply(profile, leadReader, conversation, replyContext.getStore()?.passages);
     const limit = body.max_completion_tokens ?? body.max_tokens ?? undefined;
     const { words, finish } = limitWords(splitIntoWords(reply), limit);
     const usage: DemoUsage = {

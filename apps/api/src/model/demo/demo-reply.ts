@@ -4,7 +4,8 @@ import type {
   KnowledgeEntry,
   LeadFieldSpec,
 } from '../../profile/assistant-profile';
-import type { ConversationTurn } from '../model-output';
+import type { ConversationTurn, KnowledgePassage } from '../model-output';
+import { answerFromPassages } from './demo-passage-answer';
 import type { DemoLeadReader } from './demo-lead-reader';
 
 /*
@@ -23,11 +24,15 @@ const THANKS = /^\s*(?:thanks|thank you|cheers)\b/i;
 export const DEMO_COMPLETION_MESSAGE =
   "That's everything I need - a member of our team will be in touch soon. In the meantime, ask me anything else about trading.";
 
-/** The demo model's reply to the last user turn of a conversation. */
+/**
+ * The demo model's reply to the last user turn of a conversation; `passages` are those of the
+ * assistant's knowledge the turn retrieved, which it answers from first.
+ */
 export function demoReply(
   profile: AssistantProfileDefinition,
   reader: DemoLeadReader,
   conversation: readonly ConversationTurn[],
+  passages: readonly KnowledgePassage[] = [],
 ): string {
   const lastUser = conversation.findLastIndex((turn) => turn.role === 'user');
   if (lastUser < 0) {
@@ -66,7 +71,7 @@ export function demoReply(
   ]
     .filter((part) => part !== undefined)
     .join(' ');
-  return joinParagraphs(answerTo(profile, reader, turn), closing);
+  return joinParagraphs(answerTo(profile, reader, turn, passages), closing);
 }
 
 interface Turn {
@@ -108,8 +113,13 @@ function answerTo(
   profile: AssistantProfileDefinition,
   reader: DemoLeadReader,
   turn: Turn,
+  passages: readonly KnowledgePassage[],
 ): string | undefined {
   const isQuestion = reader.isQuestion(turn.message);
+  // The business's documents come before the profile's own short answers.
+  const fromDocuments =
+    isQuestion || turn.given.length === 0 ? answerFromPassages(passages, turn.message) : undefined;
+  if (fromDocuments) return fromDocuments;
   const entry = bestKnowledge(profile.knowledge, turn.message);
   if (entry && (isQuestion || turn.given.length === 0)) return entry.answer;
   if (turn.given.length > 0) return undefined;

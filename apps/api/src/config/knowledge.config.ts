@@ -1,0 +1,38 @@
+import { registerAs } from '@nestjs/config';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { validateEnv } from './validate-env';
+
+class KnowledgeEnv {
+  /** The largest file staff may upload as a knowledge source (bytes). */
+  @IsOptional() @IsInt() @Min(1024) @Max(100 * 1024 * 1024) KNOWLEDGE_MAX_FILE_BYTES?: number;
+  /** How often each instance looks for sources to process (ms); an upload wakes it at once. */
+  @IsOptional() @IsInt() @Min(50) @Max(3_600_000) KNOWLEDGE_POLL_MS?: number;
+  /** How long a source being processed is an instance's own before another may take it over (ms). */
+  @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) KNOWLEDGE_LEASE_MS?: number;
+}
+
+export interface KnowledgeConfig {
+  maxFileBytes: number;
+  pollMs: number;
+  leaseMs: number;
+  /** Sources per assistant. */
+  maxSources: number;
+  /** Passages per source, and per assistant in all. */
+  maxPassagesPerSource: number;
+  maxPassagesPerAssistant: number;
+  /** Claims of one source before it is `failed` (a file that kills its worker must not loop). */
+  maxAttempts: number;
+}
+
+export const knowledgeConfig = registerAs('knowledge', (): KnowledgeConfig => {
+  const env = validateEnv(KnowledgeEnv);
+  return {
+    maxFileBytes: env.KNOWLEDGE_MAX_FILE_BYTES ?? 10 * 1024 * 1024,
+    pollMs: env.KNOWLEDGE_POLL_MS ?? 2_000,
+    leaseMs: env.KNOWLEDGE_LEASE_MS ?? 120_000,
+    maxSources: 50,
+    maxPassagesPerSource: 2_000,
+    maxPassagesPerAssistant: 10_000,
+    maxAttempts: 3,
+  };
+});
