@@ -159,4 +159,47 @@ describe('an assistant of its own at /chat/:assistantId', () => {
     await staff.locator('.lead-fields dt', { hasText: 'Company' }).waitFor();
     await expect(staff.locator('[data-field="company"]').textContent()).resolves.toContain(company);
   });
+
+  it("shows under a reply the sources of the assistant's knowledge it was given, also after a reload", async () => {
+    const headers = { 'X-XSRF-TOKEN': await xsrfToken(staff) };
+    const uploaded = await staff.request.post('/api/admin/assistants/second/knowledge', {
+      headers,
+      multipart: {
+        file: {
+          name: 'policies.md',
+          mimeType: 'text/markdown',
+          buffer: Buffer.from(
+            '# Policies\n\n## Refund policy\n\nRefunds are paid within 14 days of a written request to the support desk.\n',
+          ),
+        },
+      },
+    });
+    expect(uploaded.status()).toBe(201);
+    const { id } = (await uploaded.json()) as { id: string };
+    for (let tries = 0; tries < 100; tries++) {
+      const list = (await (
+        await staff.request.get('/api/admin/assistants/second/knowledge')
+      ).json()) as {
+        id: string;
+        status: string;
+      }[];
+      if (list.find((source) => source.id === id)?.status === 'ready') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    await visitor.goto('/chat/second');
+    await send(visitor, 'How long do refunds take?');
+    const sources = visitor.locator('chat-finished-message .assistant .sources').last();
+    await sources.waitFor({ timeout: 30_000 });
+    await expect(lastReply(visitor).innerText()).resolves.toContain('14 days');
+    await sources.locator('summary').click();
+    await expect(sources.innerText()).resolves.toContain('policies.md');
+    await expect(sources.innerText()).resolves.toContain('within 14 days');
+    // Kept with the message: the reload's transcript has them too.
+    await visitor.reload();
+    await visitor
+      .locator('chat-finished-message .assistant .sources', { hasText: 'Sources (1)' })
+      .last()
+      .waitFor();
+  });
 });

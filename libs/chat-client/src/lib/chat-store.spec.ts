@@ -84,6 +84,24 @@ describe('ChatStore', () => {
     });
   });
 
+  it('keeps the sources a reply was given with the reply (the sources event before done)', async () => {
+    const source = {
+      id: 'p1',
+      source_id: 's1',
+      title: 'pricing.md',
+      snippet: 'Refunds within 14 days.',
+    };
+    server.on(
+      'POST /api/chat/stream',
+      streamOf([start(), chunk('Within 14 days.'), { type: 'sources', sources: [source] }, done()]),
+    );
+    store.send('How long do refunds take?');
+    await waitFor(() => store.messages().length === 2);
+    expect(store.messages()[1]).toEqual(
+      expect.objectContaining({ role: 'assistant', content: 'Within 14 days.', sources: [source] }),
+    );
+  });
+
   it('announces the text of the rendered reply, never its markup', async () => {
     server.on(
       'POST /api/chat/stream',

@@ -7,6 +7,7 @@ import type {
   DoneEvent,
   LeadState,
   SessionTranscript,
+  SourceReference,
   TranscriptMessage,
 } from '@chat/contracts';
 import { renderedText } from './markdown/markdown-html';
@@ -40,6 +41,8 @@ interface Turn {
   finished: boolean;
   /** The reply a regenerate replaces: shown again if the new one fails before a word. */
   replacing?: TranscriptMessage;
+  /** The passages of the assistant's knowledge the reply was given (its `sources` event). */
+  sources?: SourceReference[];
 }
 
 const EMPTY_LEAD: LeadState = { data_collected: {}, is_complete: false, missing_fields: [] };
@@ -458,6 +461,9 @@ export class ChatStore {
           this._status.set('streaming');
         this.scheduleFlush();
         break;
+      case 'sources':
+        turn.sources = event.sources;
+        break;
       case 'done':
         this.finish(turn, event);
         break;
@@ -512,6 +518,7 @@ export class ChatStore {
         content,
         created_at: new Date().toISOString(),
         finish_reason: done.finish_reason,
+        ...(turn.sources?.length && { sources: turn.sources }),
       },
     ]);
     this._lead.set({

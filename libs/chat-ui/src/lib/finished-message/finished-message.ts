@@ -13,7 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { DomSanitizer } from '@angular/platform-browser';
-import type { TranscriptMessage } from '@chat/contracts';
+import type { SourceReference, TranscriptMessage } from '@chat/contracts';
 import { type Delivery, ReplyHtml } from '@chat/chat-client';
 
 /** How long a Copy button says "Copied". */
@@ -45,6 +45,11 @@ export class FinishedMessage implements OnInit {
   /** What was just copied: the reply, or a code block (by its button). */
   protected readonly copied = signal<'reply' | HTMLButtonElement | null>(null);
   private copiedTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** A source's page, if it is one and an http(s) address (nothing else is made a link). */
+  protected linkOf(source: SourceReference): string | null {
+    return source.url && /^https?:\/\//i.test(source.url) ? source.url : null;
+  }
 
   /** Assistant replies are markdown, sanitised by DOMPurify; user messages stay plain text. */
   protected readonly html = computed(() => {
