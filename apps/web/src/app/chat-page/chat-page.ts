@@ -9,9 +9,9 @@ import {
   untracked,
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
-import { ASSISTANT_ID_PATTERN, DEFAULT_MESSAGE_MAX_LENGTH } from '@chat/contracts';
+import { ASSISTANT_ID_PATTERN } from '@chat/contracts';
 import { ChatStore } from '@chat/chat-client';
-import { Composer, Conversation } from '@chat/chat-ui';
+import { ChatFooter, Conversation } from '@chat/chat-ui';
 import { LeadPanel } from '../lead-panel/lead-panel';
 
 /**
@@ -21,7 +21,7 @@ import { LeadPanel } from '../lead-panel/lead-panel';
 @Component({
   selector: 'chat-chat-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [Composer, Conversation, LeadPanel],
+  imports: [ChatFooter, Conversation, LeadPanel],
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   // Esc stops a reply wherever the focus is, as Stop does.
@@ -40,12 +40,9 @@ export class ChatPage {
   protected readonly unavailable = computed(
     () => !this.validId() || this.store.assistantUnavailable(),
   );
-  protected readonly maxLength = DEFAULT_MESSAGE_MAX_LENGTH;
   /** On narrow screens the details panel folds away behind a toggle. */
   protected readonly panelOpen = signal(false);
   protected readonly title = computed(() => this.store.profile()?.name ?? 'Assistant');
-  /** The visitor closed the notice that their details were received (until a new conversation). */
-  protected readonly noticeDismissed = signal(false);
   private readonly requiredFields = computed(() =>
     (this.store.profile()?.fields ?? []).filter((f) => f.required),
   );
@@ -79,7 +76,6 @@ export class ChatPage {
 
   protected newConversation(): void {
     this.store.newConversation();
-    this.noticeDismissed.set(false);
     document.getElementById('composer-input')?.focus();
   }
 }

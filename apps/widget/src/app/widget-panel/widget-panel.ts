@@ -21,12 +21,9 @@ import {
   highlightWithin,
   textOn,
 } from '@chat/chat-client';
-import { Composer, Conversation } from '@chat/chat-ui';
+import { ChatFooter, Conversation } from '@chat/chat-ui';
 import type { AssistantAppearance, TranscriptMessage } from '@chat/contracts';
 import { WidgetRegistry } from '../widget-registry';
-
-/** The composer's limit, as the portal's. */
-const MAX_MESSAGE_LENGTH = 4000;
 
 /**
  * The launcher and the chat panel, inside the element's shadow root. `ViewEncapsulation.None`:
@@ -37,7 +34,7 @@ const MAX_MESSAGE_LENGTH = 4000;
   selector: 'chat-widget-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
   encapsulation: ViewEncapsulation.None,
-  imports: [Conversation, Composer],
+  imports: [Conversation, ChatFooter],
   templateUrl: './widget-panel.html',
   styleUrls: ['./widget-panel.css', '../../../../../libs/chat-ui/src/styles/reply.css'],
   host: {
@@ -64,8 +61,6 @@ export class WidgetPanel {
 
   private readonly open = signal(false);
   protected readonly isOpen = computed(() => this.inline() || this.open());
-  protected readonly noticeDismissed = signal(false);
-  protected readonly maxLength = MAX_MESSAGE_LENGTH;
   protected readonly viewportHeight = signal<string | null>(null);
   protected readonly viewportTop = signal<string | null>(null);
 
@@ -142,10 +137,6 @@ export class WidgetPanel {
     if (this.inline()) return;
     event.preventDefault();
     this.setOpen(false);
-  }
-
-  protected dismissNotice(): void {
-    this.noticeDismissed.set(true);
   }
 
   /**
