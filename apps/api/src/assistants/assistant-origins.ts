@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config';
+import { RecentReads } from '../common/recent-reads';
 import { AssistantStore } from './assistant-store';
 
 /** How long an assistant's allowed origins are kept before they are read again: a publish shows within it on every instance. */
@@ -21,10 +22,7 @@ export interface PageOrigin {
 @Injectable()
 export class AssistantOrigins {
   private readonly portalOrigins: ReadonlySet<string> | '*';
-  private readonly cache = new Map<
-    string,
-    { readAt: number; origins: Promise<ReadonlySet<string>> }
-  >();
+  private readonly origins = new RecentReads<ReadonlySet<string>>(EMBEDDING_ORIGINS_TTL_MS);
 
   constructor(
     private readonly store: AssistantStore,
@@ -46,32 +44,18 @@ export class AssistantOrigins {
   /** Whether `page` may talk to `assistantId` (the default assistant when undefined). */
   async allows(page: PageOrigin, assistantId: string | undefined): Promise<boolean> {
     if (this.isPortal(page)) return true;
-    return (await this.origins(assistantId ?? '', { assistantId })).has(page.origin);
+    return (await this.read(assistantId ?? '', { assistantId })).has(page.origin);
   }
 
   /** Whether some assistant may be embedded by `origin`: CORS answers it, and a socket may open. */
   async embeds(origin: string): Promise<boolean> {
     if (this.portalOrigins === '*' || this.portalOrigins.has(origin)) return true;
-    return (await this.origins('*', 'any')).has(origin);
+    return (await this.read('*', 'any')).has(origin);
   }
 
-  private origins(key: string, scope: Parameters<AssistantStore['embeddingOrigins']>[0]) {
-    const now = Date.now();
-    const held = this.cache.get(key);
-    if (held && now - held.readAt < EMBEDDING_ORIGINS_TTL_MS) return held.origins;
-    // One entry per id asked about in the last second (the rate limits bound how many).
-    const origins = this.store.embeddingOrigins(scope).then((list) => new Set(list));
-    this.cache.set(key, { readAt: now, origins });
-    origins.catch(() => this.cache.delete(key));
-    this.forgetStale(now);
-    return origins;
-  }
-
-  /** Drops entries past their time, so that ids asked about once do not pile up. */
-  private forgetStale(now: number): void {
-    if (this.cache.size < 1000) return;
-    for (const [key, entry] of this.cache) {
-      if (now - entry.readAt >= EMBEDDING_ORIGINS_TTL_MS) this.cache.delete(key);
-    }
+  private read(key: string, scope: Parameters<AssistantStore['embeddingOrigins']>[0]) {
+    return this.origins.get(key, () =>
+      this.store.embeddingOrigins(scope).then((list) => new Set(list)),
+    );
   }
 }

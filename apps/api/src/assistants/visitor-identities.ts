@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { LeadData, VisitorIdentity } from '@chat/contracts';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
+import { RecentReads } from '../common/recent-reads';
 import { AssistantStore } from './assistant-store';
 
 /** How long an assistant's identity secret is kept before it is read again: a rotation shows within it. */
@@ -16,10 +17,7 @@ const SECRET_TTL_MS = 1000;
  */
 @Injectable()
 export class VisitorIdentities {
-  private readonly secrets = new Map<
-    string,
-    { readAt: number; secret: Promise<string | undefined> }
-  >();
+  private readonly secrets = new RecentReads<string | undefined>(SECRET_TTL_MS);
 
   constructor(private readonly store: AssistantStore) {}
 
@@ -46,14 +44,7 @@ export class VisitorIdentities {
   }
 
   private secretOf(assistantId: string): Promise<string | undefined> {
-    const now = Date.now();
-    const held = this.secrets.get(assistantId);
-    if (held && now - held.readAt < SECRET_TTL_MS) return held.secret;
-    const secret = this.store.identitySecret(assistantId);
-    // One entry per assistant (ids come from the session's pin, which exists).
-    this.secrets.set(assistantId, { readAt: now, secret });
-    secret.catch(() => this.secrets.delete(assistantId));
-    return secret;
+    return this.secrets.get(assistantId, () => this.store.identitySecret(assistantId));
   }
 }
 
