@@ -36,7 +36,11 @@ import { WidgetRegistry } from '../widget-registry';
   encapsulation: ViewEncapsulation.None,
   imports: [Conversation, ChatFooter],
   templateUrl: './widget-panel.html',
-  styleUrls: ['./widget-panel.css', '../../../../../libs/chat-ui/src/styles/reply.css'],
+  styleUrls: [
+    '../../../../../libs/chat-ui/src/styles/controls.css',
+    './widget-panel.css',
+    '../../../../../libs/chat-ui/src/styles/reply.css',
+  ],
   host: {
     '[class.left]': "appearance().position === 'bottom-left'",
     '[class.inline]': 'inline()',
