@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_REPLY_TEXT, type FakeReplyScript } from './fake-reply-script';
+import { embeddingsBody } from './fake-embeddings';
 import { modelsBody } from './openai-wire';
 import { writeCompletion, writeError, writeStream, type ReplyContext } from './reply-writer';
 
@@ -20,6 +21,10 @@ export interface FakeOpenAiServer {
   port: number;
   /** Every chat completion request, in order. */
   requests: FakeOpenAiRequestRecord[];
+  /** Every `POST /v1/embeddings` request, in order (deterministic vectors: `fakeEmbedding`). */
+  embeddingRequests: FakeOpenAiRequestRecord[];
+  /** Makes `/v1/embeddings` answer this HTTP status (e.g. 503) until set back to 200. */
+  setEmbeddingsStatus(status: number): void;
   /** Scripts consumed one per reply request, first in first out (structured-output calls excepted). */
   enqueue(...scripts: FakeReplyScript[]): void;
   /**
@@ -70,6 +75,8 @@ class FakeOpenAi implements FakeOpenAiServer {
   url = '';
   port = 0;
   readonly requests: FakeOpenAiRequestRecord[] = [];
+  readonly embeddingRequests: FakeOpenAiRequestRecord[] = [];
+  private embeddingsStatus = 200;
   private readonly queue: FakeReplyScript[] = [];
   private defaultScript: DefaultScript;
   private structuredScript: DefaultScript = STRUCTURED_DEFAULT;
@@ -102,6 +109,10 @@ class FakeOpenAi implements FakeOpenAiServer {
     return this;
   }
 
+  setEmbeddingsStatus(status: number): void {
+    this.embeddingsStatus = status;
+  }
+
   setStructuredReply(script: DefaultScript): void {
     this.structuredScript = script;
   }
@@ -129,6 +140,8 @@ class FakeOpenAi implements FakeOpenAiServer {
   reset(): void {
     this.queue.length = 0;
     this.requests.length = 0;
+    this.embeddingRequests.length = 0;
+    this.embeddingsStatus = 200;
     this.defaultScript = this.options.defaultScript ?? BUILT_IN_DEFAULT;
     this.structuredScript = STRUCTURED_DEFAULT;
   }
@@ -195,7 +208,8 @@ class FakeOpenAi implements FakeOpenAiServer {
       res.writeHead(200, { 'content-type': 'application/json' }).end(modelsBody(DEFAULT_MODEL));
       return;
     }
-    if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
+    const embeddings = req.method === 'POST' && path.endsWith('/embeddings');
+    if (!embeddings && (req.method !== 'POST' || !path.endsWith('/chat/completions'))) {
       writeError(res, { requestId }, 404, undefined, { message: `Invalid URL (${req.method} ${path})`, code: null });
       return;
     }
@@ -209,8 +223,23 @@ class FakeOpenAi implements FakeOpenAiServer {
         writeError(res, { requestId }, 400, undefined, { message: 'We could not parse the JSON body of your request.', code: null });
         return;
       }
-      this.answer(req, res, body, n);
+      if (embeddings) this.embed(req, res, body, requestId);
+      else this.answer(req, res, body, n);
     });
+  }
+
+  private embed(req: IncomingMessage, res: ServerResponse, body: any, requestId: string): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    this.embeddingRequests.push({ body, headers: req.headers, stream: false, receivedAt: Date.now() });
+    if (this.embeddingsStatus !== 200) {
+      writeError(res, { requestId }, this.embeddingsStatus);
+      return;
+    }
+    const answer = embeddingsBody(body);
+    if ('error' in answer) {
+      writeError(res, { requestId }, 400, undefined, { message: answer.error, code: null });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': requestId }).end(answer.body);
   }
 
   private answer(req: IncomingMessage, res: ServerResponse, body: any, n: number): void { // eslint-disable-line @typescript-eslint/no-explicit-any
