@@ -69,6 +69,12 @@ describe('the built API (dist/apps/api/main.js)', () => {
     expect(api.output()).toContain('PORT');
   });
 
+  it('refuses to start with EMBEDDINGS_MODEL and no endpoint to embed with', async () => {
+    const api = spawnBuiltApi(environment({ EMBEDDINGS_MODEL: 'text-embedding-3-small' }));
+    expect((await api.exited).code).toBe(1);
+    expect(api.output()).toContain('EMBEDDINGS_MODEL needs an OpenAI-compatible endpoint');
+  });
+
   it('keeps secrets out of its logs and answers when the provider refuses the key', async () => {
     const secret = 'sk-live-THIS-MUST-NOT-APPEAR-0123456789';
     const fake = await startFakeOpenAi();

@@ -24,6 +24,7 @@ import {
   sourceReferences,
 } from '../knowledge/knowledge-prompt';
 import type { RetrievedPassage } from '../knowledge/passage-search';
+import { PassageRetrieval } from '../knowledge/passage-retrieval';
 import { TurnNotifications } from '../notifications/turn-notifications';
 import { ModelClient } from '../model/model-client';
 import type { ConversationTurn } from '../model/model-output';
@@ -65,6 +66,7 @@ export class ChatTurnService {
     private readonly extractor: LeadExtractor,
     private readonly assistants: PublishedAssistants,
     private readonly identities: VisitorIdentities,
+    private readonly retrieval: PassageRetrieval,
     @Inject(chatConfig.KEY) private readonly config: ConfigType<typeof chatConfig>,
   ) {}
 
@@ -232,6 +234,19 @@ export class ChatTurnService {
   ): Promise<void> {
     const turn: TurnProgress = { chunks: 0 };
     try {
+      // With embeddings, the passages are found again by full text and vectors fused (the
+      // question's embedding is needed first); otherwise the statement's full-text ones stand.
+      if (this.retrieval.hybrid) {
+        start = {
+          ...start,
+          passages: await this.retrieval.forTurn(
+            start.assistant.id,
+            start.prompt,
+            start.passages,
+            PASSAGES_PER_TURN,
+          ),
+        };
+      }
       // What the host site vouches for (with its HMAC) is collected before the model reads the lead.
       if (identity) {
         start = {

@@ -8,6 +8,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { AccessModule } from '../access/access.module';
 import { AssistantsModule } from '../assistants/assistants.module';
+import { KnowledgeModule } from '../knowledge/knowledge.module';
 import { ChatPageOrigins } from './chat-page-origins';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
@@ -20,6 +21,7 @@ import { trackSseStream } from './sse/nest-sse-stream';
     ConfigModule.forFeature(chatConfig),
     AccessModule,
     AssistantsModule,
+    KnowledgeModule,
     LeadExtractionModule,
     LeadsModule,
     NotificationsModule,

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { validateEnv } from './validate-env';
 
 class KnowledgeEnv {
@@ -9,6 +9,13 @@ class KnowledgeEnv {
   @IsOptional() @IsInt() @Min(50) @Max(3_600_000) KNOWLEDGE_POLL_MS?: number;
   /** How long a source being processed is an instance's own before another may take it over (ms). */
   @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) KNOWLEDGE_LEASE_MS?: number;
+  /**
+   * The model of the OpenAI-compatible `/embeddings` endpoint (`OPENAI_BASE_URL`, `OPENAI_API_KEY`)
+   * that embeds passages and questions: set, retrieval is hybrid (full text and pgvector, fused).
+   */
+  @IsOptional() @IsString() @Length(1, 200) EMBEDDINGS_MODEL?: string;
+  /** The cosine similarity under which a passage is not a vector match (0-1). */
+  @IsOptional() @IsNumber() @Min(0) @Max(1) EMBEDDINGS_MIN_SIMILARITY?: number;
 }
 
 export interface KnowledgeConfig {
@@ -22,6 +29,9 @@ export interface KnowledgeConfig {
   maxPassagesPerAssistant: number;
   /** Claims of one source before it is `failed` (a file that kills its worker must not loop). */
   maxAttempts: number;
+  /** Hybrid retrieval's embeddings model; unset, retrieval is full text only. */
+  embeddingsModel: string | undefined;
+  minSimilarity: number;
 }
 
 export const knowledgeConfig = registerAs('knowledge', (): KnowledgeConfig => {
@@ -34,5 +44,7 @@ export const knowledgeConfig = registerAs('knowledge', (): KnowledgeConfig => {
     maxPassagesPerSource: 2_000,
     maxPassagesPerAssistant: 10_000,
     maxAttempts: 3,
+    embeddingsModel: env.EMBEDDINGS_MODEL,
+    minSimilarity: env.EMBEDDINGS_MIN_SIMILARITY ?? 0.3,
   };
 });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -94,7 +95,11 @@ export class DatabaseConnection {
 
   private static async pglite(dataDir: string): Promise<DatabaseConnection> {
     mkdirSync(dataDir, { recursive: true });
-    const client = await PGlite.create(dataDir, { postgresqlconf: PGLITE_SETTINGS });
+    // pgvector is loaded always and created when knowledge embeddings are turned on.
+    const client = await PGlite.create(dataDir, {
+      postgresqlconf: PGLITE_SETTINGS,
+      extensions: { vector },
+    });
     // PGlite runs one statement at a time.
     return new DatabaseConnection(
       drizzlePglite({ client, schema }),

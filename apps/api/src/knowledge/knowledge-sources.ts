@@ -8,6 +8,7 @@ import { KnowledgeStore } from './knowledge-store';
 import { KnowledgeWorker } from './knowledge-worker';
 import { PASSAGES_PER_TURN } from './knowledge-prompt';
 import { snippetOf } from './passage-search';
+import { PassageRetrieval } from './passage-retrieval';
 
 /** What the multipart upload hands over (multer's memory storage), as far as it is read. */
 export interface UploadedKnowledgeFile {
@@ -27,6 +28,7 @@ export class KnowledgeSources {
   constructor(
     private readonly store: KnowledgeStore,
     private readonly worker: KnowledgeWorker,
+    private readonly retrieval: PassageRetrieval,
     @Inject(knowledgeConfig.KEY) private readonly config: ConfigType<typeof knowledgeConfig>,
   ) {}
 
@@ -108,7 +110,7 @@ export class KnowledgeSources {
 
   async search(assistantId: string, query: string): Promise<KnowledgeSearchReply> {
     await this.store.list(assistantId); // 404 for an unknown assistant
-    const hits = await this.store.search(assistantId, query, PASSAGES_PER_TURN);
+    const hits = await this.retrieval.search(assistantId, query, PASSAGES_PER_TURN);
     return {
       passages: hits.map((hit) => ({
         id: hit.id,

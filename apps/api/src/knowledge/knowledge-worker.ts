@@ -7,13 +7,19 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { knowledgeConfig } from '../config/knowledge.config';
+import { KnowledgeEmbeddings } from './knowledge-embeddings';
 import { KnowledgeProcessing } from './knowledge-processing';
+
+/** The wait after the embeddings endpoint failed, doubled each time up to the maximum. */
+const EMBED_RETRY_MIN_MS = 5_000;
+const EMBED_RETRY_MAX_MS = 300_000;
 
 /**
  * Each instance's knowledge worker: every `KNOWLEDGE_POLL_MS`, and at once when this instance
  * stores an upload, it processes the sources due (new ones, and those whose instance died), off
- * the request path and across restarts. On shutdown it stops claiming and lets the source under
- * way finish.
+ * the request path and across restarts, then (with `EMBEDDINGS_MODEL`) embeds the passages that
+ * lack an embedding, waiting longer after each failure of the endpoint. On shutdown it stops
+ * claiming and lets the work under way finish.
  */
 @Injectable()
 export class KnowledgeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -22,9 +28,12 @@ export class KnowledgeWorker implements OnApplicationBootstrap, BeforeApplicatio
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private embedRetryMs = 0;
+  private embedAfter = 0;
 
   constructor(
     private readonly processing: KnowledgeProcessing,
+    private readonly embeddings: KnowledgeEmbeddings,
     @Inject(knowledgeConfig.KEY) private readonly config: ConfigType<typeof knowledgeConfig>,
   ) {}
 
@@ -65,6 +74,25 @@ export class KnowledgeWorker implements OnApplicationBootstrap, BeforeApplicatio
       // The database may be away for a while; the next poll tries again.
       this.logger.warn(
         `Knowledge poll failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+      );
+      return;
+    }
+    await this.embed();
+  }
+
+  private async embed(): Promise<void> {
+    if (!this.embeddings.enabled || Date.now() < this.embedAfter) return;
+    try {
+      while (!this.stopped && (await this.embeddings.embedDue()) > 0);
+      this.embedRetryMs = 0;
+    } catch (error) {
+      this.embedRetryMs = Math.min(
+        EMBED_RETRY_MAX_MS,
+        Math.max(EMBED_RETRY_MIN_MS, this.embedRetryMs * 2),
+      );
+      this.embedAfter = Date.now() + this.embedRetryMs;
+      this.logger.warn(
+        `Embedding passages failed, again in ${this.embedRetryMs / 1000} s: ${error instanceof Error ? error.message : 'unknown error'}`,
       );
     }
   }

@@ -42,6 +42,57 @@ export function passageSearchJson(assistantId: SQL, question: SQL, limit: number
   ) end)`;
 }
 
+/** Ranks each list contributes to the fusion: a passage far down either list adds little. */
+export const HYBRID_CANDIDATES = 20;
+/** Reciprocal rank fusion's constant (Cormack et al.): a passage scores Σ 1 / (k + rank). */
+const RRF_K = 60;
+
+/**
+ * Hybrid retrieval as one statement: the best full-text matches and the nearest embeddings (of
+ * `model`, cosine similarity at least `minSimilarity`), each list ranked, fused by reciprocal
+ * rank (a passage in both lists, high in each, comes first). Answers the same JSON array as
+ * {@link passageSearchJson}, `score` being the fused score. The vector list is an exact scan of
+ * the assistant's embeddings (its btree narrows them): at most 10,000 per assistant.
+ */
+export function hybridSearchJson(
+  assistantId: string,
+  question: string,
+  embedding: readonly number[],
+  model: string,
+  minSimilarity: number,
+  limit: number,
+): SQL {
+  const vector = `[${embedding.join(',')}]`;
+  return sql`(
+    with q as (
+      select nullif(replace(plainto_tsquery('english', ${question})::text, ' & ', ' | '), '')::tsquery as query
+    ),
+    text_hits as (
+      select p.id, row_number() over (order by ts_rank_cd(p.search, q.query) desc, p.position) as rank
+      from ${knowledgePassages} p, q
+      where p.assistant_id = ${assistantId} and p.search @@ q.query
+      order by rank limit ${HYBRID_CANDIDATES}
+    ),
+    vector_hits as (
+      select e.passage_id as id, row_number() over (order by e.embedding <=> ${vector}::vector) as rank
+      from knowledge_embeddings e
+      where e.assistant_id = ${assistantId} and e.model = ${model}
+        and e.embedding <=> ${vector}::vector <= ${1 - minSimilarity}
+      order by rank limit ${HYBRID_CANDIDATES}
+    ),
+    fused as (
+      select id, sum(1.0 / (${RRF_K} + rank))::float8 as score
+      from (select * from text_hits union all select * from vector_hits) hits
+      group by id order by score desc limit ${limit}
+    )
+    select json_agg(json_build_object('id', p.id, 'source_id', p.source_id, 'title', s.title, 'url', s.url,
+             'heading', p.heading, 'content', p.content, 'score', fused.score) order by fused.score desc, p.position)
+    from fused
+    join ${knowledgePassages} p on p.id = fused.id
+    join ${knowledgeSources} s on s.id = p.source_id
+  )`;
+}
+
 /** What the `sources` event shows of a passage: its start, cut at a word. */
 export function snippetOf(content: string, maxChars = 200): string {
   if (content.length <= maxChars) return content;

@@ -1,9 +1,10 @@
 /**
  * Deterministic embeddings for tests and the bench: a hashed bag of words. Each word (lower
- * case, a plural's or a verb form's ending trimmed) and each of its three-letter pieces add to
- * a few of `dimensions` coordinates chosen by hash, and the vector is scaled to length 1. Texts
- * that share words, or parts of words ("refund", "refunds", "refunded"), point the same way, so
- * cosine similarity ranks as a crude but honest semantic model would, with no model weights.
+ * case, a plural's or a verb form's ending trimmed, a few synonyms read as one word, as a real
+ * model would) and each of its three-letter pieces add to a coordinate chosen by hash, and the
+ * vector is scaled to length 1. Texts that share words, synonyms or parts of words ("refund",
+ * "reimbursed", "refnud") point the same way, so cosine similarity ranks as a crude semantic
+ * model would, with no model weights: what full-text search misses, it can find.
  */
 
 export const FAKE_EMBEDDING_DIMENSIONS = 256;
@@ -14,12 +15,36 @@ const STOP_WORDS = new Set(
   ),
 );
 
+/** Words a model knows mean the same, by their trimmed form. */
+const SYNONYMS: Record<string, string> = {
+  reimburs: 'refund',
+  reimbursement: 'refund',
+  repay: 'refund',
+  cost: 'price',
+  pric: 'price',
+  fee: 'price',
+  charg: 'price',
+  helpdesk: 'support',
+  assistance: 'support',
+  deliver: 'ship',
+  delivery: 'ship',
+  shipp: 'ship',
+  postage: 'ship',
+  terminat: 'cancel',
+  quit: 'cancel',
+  subscription: 'plan',
+  tier: 'plan',
+};
+
 function stem(word: string): string {
+  let trimmed = word;
   for (const ending of ['ing', 'ed', 'es', 's']) {
-    if (word.length > ending.length + 2 && word.endsWith(ending))
-      return word.slice(0, -ending.length);
+    if (word.length > ending.length + 2 && word.endsWith(ending)) {
+      trimmed = word.slice(0, -ending.length);
+      break;
+    }
   }
-  return word;
+  return SYNONYMS[trimmed] ?? trimmed;
 }
 
 /** 32-bit FNV-1a, then MurmurHash3's finaliser: FNV's low bits alone collide too often. */
@@ -48,7 +73,7 @@ export function fakeEmbedding(text: string, dimensions = FAKE_EMBEDDING_DIMENSIO
     if (STOP_WORDS.has(raw)) continue;
     const word = stem(raw);
     add(vector, `w:${word}`, 1);
-    for (let i = 0; i + 3 <= word.length; i++) add(vector, `t:${word.slice(i, i + 3)}`, 0.25);
+    for (let i = 0; i + 3 <= word.length; i++) add(vector, `t:${word.slice(i, i + 3)}`, 0.5);
   }
   let norm = 0;
   for (const x of vector) norm += x * x;
