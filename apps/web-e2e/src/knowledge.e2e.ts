@@ -90,6 +90,12 @@ describe('assistant knowledge', () => {
           0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff, 0xfe,
         ]),
       },
+      // Past the server's limit (10 MiB unless configured otherwise).
+      {
+        name: `huge-${stamp}.txt`,
+        mimeType: 'text/plain',
+        buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 'a'),
+      },
       // A PDF by its first bytes only: accepted, then failed by the job.
       {
         name: `damaged-${stamp}.pdf`,
@@ -119,7 +125,12 @@ describe('assistant knowledge', () => {
     await expect(failed.locator('[data-reason]').textContent()).resolves.toContain(
       'The PDF could not be read',
     );
-    await expect(row(admin, `report-${stamp}.pdf`).count()).resolves.toBe(0);
+    await expect(
+      knowledge.locator(`[data-upload="huge-${stamp}.txt"]`).getByRole('alert').textContent(),
+    ).resolves.toContain('Too large');
+    for (const name of [`report-${stamp}.pdf`, `huge-${stamp}.txt`])
+      await expect(row(admin, name).count()).resolves.toBe(0);
+    await knowledge.scrollIntoViewIfNeeded();
     await screenshot(admin, 'assistant-knowledge-desktop');
   });
 
@@ -143,6 +154,26 @@ describe('assistant knowledge', () => {
     await row(admin, droppedFile)
       .and(admin.locator('[data-status="ready"]'))
       .waitFor({ timeout: 10_000 });
+  });
+
+  it('adds a web page by its address, shows why it could not be fetched, and fetches it again', async () => {
+    const knowledge = panel(admin);
+    // The API's own address is a loopback one, which the outbound guard refuses.
+    const address = `${new URL(api()).origin}/knowledge-${stamp}`;
+    await knowledge.getByLabel('Add a web page').fill(address);
+    await knowledge.getByRole('button', { name: 'Add page' }).click();
+    const page = row(admin, address);
+    await page.and(admin.locator('[data-status="failed"]')).waitFor({ timeout: 10_000 });
+    await expect(page.locator('[data-label="Type"]').textContent()).resolves.toContain('Web page');
+    await expect(page.locator('[data-reason]').textContent()).resolves.toContain(
+      'internal addresses are refused',
+    );
+    await page.getByRole('button', { name: `Fetch again ${address}` }).click();
+    await knowledge.getByText('is being fetched again').waitFor();
+    await page.and(admin.locator('[data-status="failed"]')).waitFor({ timeout: 10_000 });
+    await admin.request.delete(`${knowledgeUrl()}/${await page.getAttribute('data-source')}`, {
+      headers: { 'X-XSRF-TOKEN': await xsrfToken(admin) },
+    });
   });
 
   it('tries a question: the passages a reply would use, with their scores, or none', async () => {

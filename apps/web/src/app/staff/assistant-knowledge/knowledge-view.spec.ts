@@ -61,7 +61,7 @@ describe('uploadErrorMessage', () => {
       null,
     );
     expect(uploadErrorMessage(multer)).toBe(
-      'Too large: the server refuses files past its size limit.',
+      "Too large: the file is past the server's size limit (10 MB unless set otherwise).",
     );
     const refused = ApiRequestError.fromBody(
       400,

@@ -56,7 +56,7 @@ export function uploadErrorMessage(error: unknown): string {
     const limit = /(\d+) bytes/.exec(error.serverMessage ?? '');
     return limit
       ? `Too large: files may be at most ${formatBytes(Number(limit[1]))}.`
-      : 'Too large: the server refuses files past its size limit.';
+      : "Too large: the file is past the server's size limit (10 MB unless set otherwise).";
   }
   return staffErrorMessage(error);
 }
