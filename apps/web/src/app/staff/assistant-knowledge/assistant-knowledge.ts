@@ -46,6 +46,7 @@ let nextUploadKey = 0;
   imports: [ConfirmDialog, WhenPipe],
   templateUrl: './assistant-knowledge.html',
   styleUrl: './assistant-knowledge.css',
+  host: { '(window:dragover)': 'keepPage($event)', '(window:drop)': 'keepPage($event)' },
 })
 export class AssistantKnowledge {
   readonly assistantId = input.required<string>();
@@ -142,6 +143,15 @@ export class AssistantKnowledge {
     this.dragging.set(false);
     if (!this.canEdit()) return;
     this.send(Array.from(event.dataTransfer?.files ?? []));
+  }
+
+  /** A file dropped beside the drop zone is not opened by the browser in the editor's place. */
+  protected keepPage(event: DragEvent): void {
+    // The drop zone has taken its own (it bubbles here after it).
+    if (!this.canEdit() || event.defaultPrevented || !event.dataTransfer?.types.includes('Files'))
+      return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'none';
   }
 
   /** Sends each file on its own: one refused does not stop the others. */
