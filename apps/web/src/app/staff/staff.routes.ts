@@ -10,6 +10,7 @@ import { ApiKeysPage } from './api-keys/api-keys';
 import { AssistantEditorPage } from './assistant-editor/assistant-editor';
 import { AssistantsPage } from './assistants/assistants';
 import { AssistantsApi } from './data/assistants-api';
+import { KnowledgeApi } from './data/knowledge-api';
 import { LeadDetailPage } from './lead-detail/lead-detail';
 import { LeadsInbox } from './leads-inbox/leads-inbox';
 import { StaffAccountsPage } from './staff-accounts/staff-accounts';
@@ -42,6 +43,7 @@ export const STAFF_ROUTES: Routes = [
       AdminApi,
       AssistantFields,
       AssistantsApi,
+      KnowledgeApi,
     ],
     children: [
       { path: '', pathMatch: 'full', component: LeadsInbox, title: 'Leads · Staff' },

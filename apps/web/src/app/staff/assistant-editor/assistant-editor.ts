@@ -16,6 +16,7 @@ import type { AssistantDetail } from '@chat/contracts';
 import { ApiRequestError } from '@chat/chat-client';
 import { AssistantPreview } from '../assistant-preview/assistant-preview';
 import { AssistantInstall } from '../assistant-install/assistant-install';
+import { AssistantKnowledge } from '../assistant-knowledge/assistant-knowledge';
 import { ConfirmDialog } from '../confirm-dialog/confirm-dialog';
 import { AssistantsApi } from '../data/assistants-api';
 import { StaffAuth } from '../data/staff-auth';
@@ -56,8 +57,8 @@ const CONTROL_LABELS: Readonly<Record<string, string>> = {
 
 /**
  * One assistant: its draft in a form (admins edit, agents read), saved whole and judged by the
- * server, whose problems are shown beside the controls they name; publishing, the versions with
- * restore, export and archive.
+ * server, whose problems are shown beside the controls they name; its knowledge; publishing, the
+ * versions with restore, export and archive.
  */
 @Component({
   selector: 'chat-assistant-editor',
@@ -67,6 +68,7 @@ const CONTROL_LABELS: Readonly<Record<string, string>> = {
     FormField,
     AssistantPreview,
     AssistantInstall,
+    AssistantKnowledge,
     WhenPipe,
     ConfirmDialog,
     DraftControl,
