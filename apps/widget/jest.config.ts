@@ -1,7 +1,8 @@
 export default {
   displayName: 'widget',
   preset: '../../jest.preset.js',
-  testEnvironment: 'jest-preset-angular/environments/jest-jsdom-env',
+  // jsdom plus Node's fetch and web streams, so specs talk to a real local HTTP server.
+  testEnvironment: '<rootDir>/../../libs/test-support/jsdom-with-fetch-environment.cjs',
   setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
   coverageDirectory: '../../coverage/apps/widget',
   transform: {

@@ -25,6 +25,15 @@ chat-widget, chat-widget * { background: lime !important; line-height: 5 !import
 body { filter: none; }
 `;
 
+/** A reply with markdown to draw and a payload to drop (DOMPurify, in the lazy markdown chunk). */
+const HOSTILE_REPLY = [
+  'Here is **bold** text.',
+  '- First item\n- Second item',
+  'See [the guide](https://example.com/guide) <img src=x onerror="window.__pwned=1">',
+  '<script>window.__pwned=2</script><p onclick="window.__pwned=3">Click me</p>',
+  'Safe text at the end.',
+].join('\n\n');
+
 /**
  * The website widget on a host site of another origin (localhost beside the API's 127.0.0.1),
  * under a hostile stylesheet and a strict CSP that names the API's origin and no 'unsafe-inline':
@@ -313,6 +322,84 @@ describe('the website widget', () => {
     // Not "interrupted": the reloaded page followed the running reply to its end.
     expect(await visitor.locator('chat-widget .error').count()).toBe(0);
     expect(cspViolations).toEqual([]);
+    await visitor.context().close();
+  });
+
+  it('loads the markdown renderer from its own origin once opened, shows a reply plain until it arrives, then as sanitised markdown', async () => {
+    // The chunk of marked and DOMPurify (the one that names DOMPurify's hook), held back here
+    // until the reply is drawn, to see the reply before and after it.
+    const dir = join(process.cwd(), 'dist/apps/widget/widget');
+    const markdownChunk = readdirSync(dir).find(
+      (name) =>
+        name.endsWith('.js') &&
+        readFileSync(join(dir, name), 'utf8').includes('afterSanitizeAttributes'),
+    ) as string;
+    expect(markdownChunk).toMatch(/^chunk-[A-Z0-9]{8}\.js$/);
+    const violationsBefore = cspViolations.length;
+    const visitor = await open();
+    const asked: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await visitor.route(`**/widget/${markdownChunk}`, async (route) => {
+      asked.push(route.request().url());
+      await released;
+      await route.continue();
+    });
+    await visitor.route('**/api/chat/stream', async (route) => {
+      // The demo model's reply, its text replaced by markdown with a hostile payload.
+      const response = await route.fetch();
+      const frames = (await response.text()).split('\n\n').filter(Boolean);
+      const isChunk = (frame: string) => frame.includes('"type":"chunk"');
+      const first = frames.findIndex(isChunk);
+      const id = /^id: (.*)$/m.exec(frames[first])?.[1];
+      const chunk = `id: ${id}\ndata: ${JSON.stringify({ type: 'chunk', content: HOSTILE_REPLY })}`;
+      const body = [
+        ...frames.slice(0, first),
+        chunk,
+        ...frames.slice(first + 1).filter((frame) => !isChunk(frame)),
+      ];
+      await route.fulfill({ response, body: `${body.join('\n\n')}\n\n` });
+    });
+
+    // Not part of the widget's first download: nothing asks for it until the panel opens.
+    await launcher(visitor).waitFor();
+    await visitor.waitForTimeout(500);
+    expect(asked).toEqual([]);
+    const chunkResponse = visitor.waitForResponse((r) => r.url().endsWith(markdownChunk));
+    await launcher(visitor).click();
+    await composer(visitor).fill('Show me some formatting');
+    await composer(visitor).press('Enter');
+
+    const reply = visitor.locator('chat-widget article.message.assistant').last();
+    await reply.getByText('Safe text at the end.').waitFor({ timeout: 30_000 });
+    expect(asked).toEqual([`${apiOrigin}/widget/${markdownChunk}`]);
+    // Meanwhile the reply is its text, as text: no markup of it is in the page.
+    expect(await reply.locator('.plain').innerText()).toContain('Here is **bold** text.');
+    expect(await reply.locator('strong, li, a, img, script, [onerror]').count()).toBe(0);
+
+    release();
+    const served = await chunkResponse;
+    expect(served.status()).toBe(200);
+    expect(served.headers()['access-control-allow-origin']).toBe('*');
+    await reply.locator('.markdown strong').waitFor();
+    expect(await reply.locator('.markdown strong').innerText()).toBe('bold');
+    expect(await reply.locator('.markdown li').allInnerTexts()).toEqual([
+      'First item',
+      'Second item',
+    ]);
+    const link = reply.locator('.markdown a');
+    expect(await link.getAttribute('href')).toBe('https://example.com/guide');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await reply.locator('.plain').count()).toBe(0);
+    await reply.getByText('Click me').click();
+    expect(await reply.locator('script, img, iframe, [onerror], [onclick], [style]').count()).toBe(
+      0,
+    );
+    expect(await visitor.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    // Chromium reports each handler attribute of the reply as DOMPurify parses it, in its inert
+    // document (where nothing runs, as __pwned shows); nothing else was refused, the chunk either.
+    const reports = cspViolations.splice(violationsBefore);
+    expect(reports.filter((text) => !/inline event handler/.test(text))).toEqual([]);
     await visitor.context().close();
   });
 

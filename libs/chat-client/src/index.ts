@@ -18,7 +18,12 @@ export { newSessionId, SessionIdStore, sessionStorageKeys } from './lib/session-
 export { readChatEvents, type ReceivedEvent } from './lib/sse-events';
 export { appendCursor } from './lib/markdown/cursor';
 export { highlightWithin, loadHighlighter } from './lib/markdown/code-highlighter';
-export { renderedText, renderMarkdown, sanitize } from './lib/markdown/markdown-html';
+// marked and DOMPurify load lazily, in a chunk of their own, through this loader only.
+export {
+  loadMarkdown,
+  type MarkdownRenderer,
+  markdownRenderer,
+} from './lib/markdown/markdown-loader';
 export { ReplyHtml } from './lib/markdown/reply-html';
 export { appendFinishedBlocks } from './lib/markdown/reply-sections';
 export { accentOf, DEFAULT_APPEARANCE, textOn } from './lib/appearance';

@@ -10,7 +10,7 @@ import type {
   SourceReference,
   TranscriptMessage,
 } from '@chat/contracts';
-import { renderedText } from './markdown/markdown-html';
+import { loadMarkdown, markdownRenderer, type MarkdownRenderer } from './markdown/markdown-loader';
 import { ChatApi } from './chat-api';
 import { ApiRequestError, type ChatError, chatError, rateLimitedNotice } from './chat-error';
 import { followReply } from './follow-reply';
@@ -388,6 +388,8 @@ export class ChatStore {
   ): void {
     // A finished turn keeps reading: its `email_sent` may still be on the way.
     if (this.turn && !this.turn.finished) this.turn.controller.abort();
+    // A reply is coming: its markdown renderer loads while the model starts writing.
+    loadMarkdown().catch(() => undefined);
     const turn: Turn = {
       controller: new AbortController(),
       streamId: attach?.stream_id ?? null,
@@ -527,12 +529,20 @@ export class ChatStore {
       missing_fields: done.missing_fields ?? [],
     });
     this.endLive('idle');
-    const spoken = renderedText(content, ANNOUNCED_CHARACTERS);
-    this._announcement.set(
-      done.finish_reason === 'cancelled'
-        ? `Reply stopped. ${spoken}`
-        : `Assistant replied: ${spoken}`,
-    );
+    const announce = (markdown: MarkdownRenderer) => {
+      if (this.turn !== turn) return; // another turn, or another conversation, began meanwhile
+      const spoken = markdown.renderedText(content, ANNOUNCED_CHARACTERS);
+      this._announcement.set(
+        done.finish_reason === 'cancelled'
+          ? `Reply stopped. ${spoken}`
+          : `Assistant replied: ${spoken}`,
+      );
+    };
+    // The text of the rendered reply is announced, never its markup: the renderer is here by now
+    // (loaded when the turn began), else it is awaited.
+    const markdown = markdownRenderer();
+    if (markdown) announce(markdown);
+    else loadMarkdown().then(announce, () => undefined);
   }
 
   private fail(turn: Turn, error: ChatError): void {

@@ -10,7 +10,7 @@ import {
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { ASSISTANT_ID_PATTERN } from '@chat/contracts';
-import { ChatStore } from '@chat/chat-client';
+import { ChatStore, loadMarkdown } from '@chat/chat-client';
 import { ChatFooter, Conversation } from '@chat/chat-ui';
 import { LeadPanel } from '../lead-panel/lead-panel';
 
@@ -60,6 +60,9 @@ export class ChatPage {
   );
 
   constructor() {
+    // The page draws replies: their markdown renderer (a chunk of its own) loads beside the
+    // conversation's restore, so that restored replies are drawn as markdown from the start.
+    loadMarkdown().catch(() => undefined);
     effect(() => {
       const id = this.assistantId();
       if (!this.validId()) return;

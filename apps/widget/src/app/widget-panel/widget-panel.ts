@@ -19,6 +19,7 @@ import {
   ChatStore,
   DEFAULT_APPEARANCE,
   highlightWithin,
+  loadMarkdown,
   textOn,
 } from '@chat/chat-client';
 import { ChatFooter, Conversation } from '@chat/chat-ui';
@@ -98,6 +99,11 @@ export class WidgetPanel {
     effect(() => {
       const identity = this.registry.identity();
       untracked(() => this.store.identify(identity));
+    });
+    // Open, the chat will draw replies: their markdown renderer (a chunk of its own, not in the
+    // widget's first download) loads once the panel is drawn, while the visitor writes.
+    effect(() => {
+      if (this.isOpen()) untracked(() => whenIdle(() => loadMarkdown().catch(() => undefined)));
     });
     const unregister = this.registry.register({
       setOpen: (open) => this.setOpen(open),
@@ -189,6 +195,11 @@ export class WidgetPanel {
       });
     });
   }
+}
+
+function whenIdle(run: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+  else setTimeout(run, 200);
 }
 
 function publicMessage(

@@ -1,11 +1,14 @@
 import { Injectable } from '@angular/core';
-import { renderMarkdown } from './markdown-html';
+import { loadMarkdown, markdownRenderer } from './markdown-loader';
 import { appendFinishedBlocks } from './reply-sections';
-import { StreamingMarkdown, type StreamingUpdate } from './streaming-markdown';
+import type { StreamingMarkdown, StreamingUpdate } from './streaming-markdown';
 
 /**
  * Rendered HTML of replies, shared between the streaming view and the finished one: when a reply
  * ends, its finished view takes the streaming renderer's blocks instead of parsing it all again.
+ * The markdown renderer loads lazily (markdown-loader.ts): until it is here, `streamingRenderer`
+ * and `finished` answer null (and ask for it), and the views show the text as plain text; both
+ * read the renderer as a signal, so an effect or computed that called them runs again on its arrival.
  */
 @Injectable({ providedIn: 'root' })
 export class ReplyHtml {
@@ -38,21 +41,32 @@ export class ReplyHtml {
     return fragment;
   }
 
-  /** The incremental renderer of a reply being written. */
-  streamingRenderer(messageId: string): StreamingMarkdown {
+  /** The incremental renderer of a reply being written; null until the markdown renderer is here. */
+  streamingRenderer(messageId: string): StreamingMarkdown | null {
+    const markdown = this.markdown();
+    if (!markdown) return null;
     let renderer = this.streaming.get(messageId);
     if (!renderer) {
-      renderer = new StreamingMarkdown();
+      renderer = new markdown.StreamingMarkdown();
       this.streaming.set(messageId, renderer);
     }
     return renderer;
   }
 
-  /** HTML of a finished reply, computed once. */
-  finished(messageId: string, content: string): string {
+  /** HTML of a finished reply, computed once; null until the markdown renderer is here. */
+  finished(messageId: string, content: string): string | null {
+    const markdown = this.markdown();
+    if (!markdown) return null;
     const renderer = this.streaming.get(messageId);
-    if (!renderer) return renderMarkdown(content);
+    if (!renderer) return markdown.renderMarkdown(content);
     this.streaming.delete(messageId);
     return renderer.finish(content);
+  }
+
+  /** The markdown renderer (read as a signal), asked for when it is not here yet. */
+  private markdown() {
+    const markdown = markdownRenderer();
+    if (!markdown) loadMarkdown().catch(() => undefined);
+    return markdown;
   }
 }

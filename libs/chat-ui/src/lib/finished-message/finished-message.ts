@@ -1,5 +1,6 @@
 import {
   afterNextRender,
+  afterRenderEffect,
   ChangeDetectionStrategy,
   Component,
   computed,
@@ -51,13 +52,15 @@ export class FinishedMessage implements OnInit {
     return source.url && /^https?:\/\//i.test(source.url) ? source.url : null;
   }
 
-  /** Assistant replies are markdown, sanitised by DOMPurify; user messages stay plain text. */
+  /**
+   * Assistant replies are markdown, sanitised by DOMPurify; user messages stay plain text, and so
+   * does a reply until the markdown renderer has loaded (then this computes again).
+   */
   protected readonly html = computed(() => {
     const message = this.message();
     if (message.role !== 'assistant' || this.adoptsDom) return null;
-    return this.sanitizer.bypassSecurityTrustHtml(
-      this.replyHtml.finished(message.id, message.content),
-    );
+    const html = this.replyHtml.finished(message.id, message.content);
+    return html === null ? null : this.sanitizer.bypassSecurityTrustHtml(html);
   });
 
   constructor() {
@@ -65,6 +68,10 @@ export class FinishedMessage implements OnInit {
       if (this.adopted) this.adoptTarget()?.nativeElement.append(this.adopted);
       this.adopted = null;
       this.addCodeCopyButtons();
+    });
+    // A reply drawn as markdown only once the renderer arrived gets its code's buttons then.
+    afterRenderEffect(() => {
+      if (this.html()) this.addCodeCopyButtons();
     });
     inject(DestroyRef).onDestroy(() => clearTimeout(this.copiedTimer));
   }

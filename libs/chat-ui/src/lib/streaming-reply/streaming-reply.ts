@@ -12,7 +12,9 @@ import { appendCursor, appendFinishedBlocks, ReplyHtml } from '@chat/chat-client
 
 /**
  * The reply being written. Finished markdown blocks are appended to the DOM once; only the
- * last, unfinished block is replaced on each frame, so the cost per update stays flat.
+ * last, unfinished block is replaced on each frame, so the cost per update stays flat. Until the
+ * markdown renderer has loaded (the first reply of a visit, for a few milliseconds) the text is
+ * shown plain.
  */
 @Component({
   selector: 'chat-streaming-reply',
@@ -40,6 +42,13 @@ export class StreamingReply {
       const renderer = this.replyHtml.streamingRenderer(this.messageId());
       const finished = this.finishedEl().nativeElement;
       const tail = this.tailEl().nativeElement;
+      if (!renderer) {
+        // The markdown renderer is still on its way (it loads lazily): the text so far as plain
+        // text, never as HTML; this runs again, as markdown, when it arrives.
+        tail.textContent = this.text();
+        appendCursor(tail);
+        return;
+      }
       if (this.attachedTo !== this.messageId()) {
         // A view created mid-reply starts from the blocks already rendered.
         this.attachedTo = this.messageId();
