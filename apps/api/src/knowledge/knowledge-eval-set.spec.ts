@@ -22,9 +22,9 @@ describe('the knowledge evaluation set', () => {
     name,
     bytes: new Uint8Array(readFileSync(path.join(documentsDir, name))),
   }));
-  const { questions } = JSON.parse(
-    readFileSync(path.join(EVAL_DIR, 'questions.json'), 'utf8'),
-  ) as { questions: EvalQuestion[] };
+  const { questions } = JSON.parse(readFileSync(path.join(EVAL_DIR, 'questions.json'), 'utf8')) as {
+    questions: EvalQuestion[];
+  };
 
   it('has documents the API accepts and 30 or more distinct questions', () => {
     expect(documents.length).toBeGreaterThanOrEqual(5);
