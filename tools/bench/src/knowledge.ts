@@ -20,6 +20,7 @@ import {
   syntheticDocuments,
 } from './knowledge-eval';
 import type { BenchProcess } from './processes';
+import { startRequestCounter } from './request-counter';
 import { median, percentile, runStream } from './stream-client';
 import { fmt, type TableSpec } from './table';
 
@@ -362,12 +363,26 @@ export async function measureKnowledge(scenario: KnowledgeScenario): Promise<Kno
     results.ranking.push({ mode: 'hybrid', unavailable });
   } else {
     let hybridServer: BenchProcess | undefined;
+    // The API's calls to the upstream pass through a counter: figures count as hybrid only if
+    // the server did ask for embeddings, whatever its settings say.
+    const counter = await startRequestCounter(scenario.upstream.port);
     try {
-      hybridServer = await scenario.startApi({ EMBEDDINGS_MODEL });
+      hybridServer = await scenario.startApi({
+        EMBEDDINGS_MODEL,
+        OPENAI_BASE_URL: `http://127.0.0.1:${counter.port}/v1`,
+      });
       const admin = await KnowledgeAdmin.signIn(hybridServer.port);
       await assistantWith(admin, 'eval-hybrid', set.documents, 120_000);
-      const figures = rankingFigures(set.questions, await askAll(admin, 'eval-hybrid', set));
-      results.ranking.push({ mode: 'hybrid', figures });
+      const returned = await askAll(admin, 'eval-hybrid', set);
+      const embedded = counter.count('/v1/embeddings');
+      results.ranking.push(
+        embedded > 0
+          ? { mode: 'hybrid', figures: rankingFigures(set.questions, returned) }
+          : {
+              mode: 'hybrid',
+              unavailable: `not available (the API with EMBEDDINGS_MODEL=${EMBEDDINGS_MODEL} asked for no embeddings)`,
+            },
+      );
     } catch (error) {
       results.ranking.push({
         mode: 'hybrid',
@@ -375,6 +390,7 @@ export async function measureKnowledge(scenario: KnowledgeScenario): Promise<Kno
       });
     } finally {
       await hybridServer?.stop();
+      await counter.close();
     }
   }
   const hybrid = results.ranking.find((r) => r.mode === 'hybrid');
