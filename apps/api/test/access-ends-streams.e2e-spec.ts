@@ -11,7 +11,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import { DatabaseConnection } from '../src/database/database';
 import { staffSessions } from '../src/database/schema';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 const PASSWORD = 'a long enough passphrase';

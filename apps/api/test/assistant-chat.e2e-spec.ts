@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AssistantDetail } from '@chat/contracts';
 import { postChatStream } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import type { AssistantDetail } from '@chat/contracts';
 import { postChatStream } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 const AGENT = { email: 'agent@example.com', password: 'another long passphrase' };

@@ -7,7 +7,7 @@ import type {
 } from '@chat/contracts';
 import { parse } from 'yaml';
 import { type RunningApi, startApi } from './support/api-server';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 const AGENT = { email: 'agent@example.com', password: 'another long passphrase' };

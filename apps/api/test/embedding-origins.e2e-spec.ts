@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import type { AssistantDetail, ChatEvent } from '@chat/contracts';
 import { postChatStream, waitFor } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 const SHOP = 'https://shop.example';

@@ -12,7 +12,7 @@ import { eq, sql } from 'drizzle-orm';
 import { DatabaseConnection } from '../src/database/database';
 import { knowledgePassages, knowledgeSources } from '../src/database/schema';
 import { type RunningApi, startApi } from './support/api-server';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 const AGENT = { email: 'agent@example.com', password: 'another long passphrase' };

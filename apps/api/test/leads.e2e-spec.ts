@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import type { CreatedApiKey, LeadDetail, LeadPage, LeadWebhookPayload } from '@chat/contracts';
 import { ChatVisitor, waitFor } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 const AGENT = { email: 'agent@example.com', password: 'another long passphrase' };

@@ -10,7 +10,7 @@ import {
 } from '@chat/test-support';
 import type { AssistantDetail } from '@chat/contracts';
 import { type RunningApi, startApi } from './support/api-server';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 const MESSAGES_PER_WINDOW = 8;

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { AssistantDetail, CreatedApiKey, LeadPage, StaffAccount } from '@chat/contracts';
 import { keyedSocket, openLeadFeed, within } from './support/access-streams';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 import {
   ChatVisitor,
   createTestPostgresDatabase,

@@ -11,7 +11,7 @@ import type {
 } from '@chat/contracts';
 import { ChatVisitor, ScratchDirs } from '@chat/test-support';
 import { type RunningApi, startApi } from './support/api-server';
-import { StaffClient } from './support/staff-client';
+import { StaffClient } from '@chat/test-support';
 
 const ADMIN = { email: 'Admin@Example.com', password: 'correct horse battery staple' };
 const AGENT = { email: 'agent@example.com', password: 'another long passphrase' };

@@ -13,3 +13,4 @@ export * from './lib/scratch-dirs';
 export * from './lib/prometheus-text';
 export * from './lib/test-redis';
 export * from './lib/minimal-pdf';
+export * from './lib/staff-client';

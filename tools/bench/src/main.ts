@@ -9,8 +9,12 @@
  *                 [--database pglite|postgres] [--redis]
  *                 [--skip-pace] [--pace-levels 25,50,100] [--pace-step-ms 10000] [--skip-memory]
  *                 [--skip-scale-out] [--scale-out-b-core 1]
+ *                 [--skip-knowledge] [--knowledge-only] [--knowledge-turns 50]
  * `--redis` (with `--database postgres`) also runs two instances, A and B, sharing the database and
  * Redis: cancel and resume sent to B for a stream on A, beside the same sent to A (scale-out.ts).
+ * Knowledge (knowledge.ts): recall over tools/bench/knowledge-eval with full text and hybrid search,
+ * and the time to first token with 10,000 passages beside none, on `--database`
+ * (`npm run bench:knowledge` is `--knowledge-only`).
  * `--api-main tools/bench/src/stack-floor.ts` measures the API's stack without its product features.
  * Server under test on core 0; this process (the load generator) and the fake upstream on core 1.
  * Results: bench-results/<time>.json, bench-results/latest.json and latest.md (git-ignored).
@@ -29,6 +33,7 @@ import {
   testRedisPrefix,
 } from '@chat/test-support';
 import { HeapProbe } from './heap-probe';
+import { KNOWLEDGE_SERVER_ENV, measureKnowledge } from './knowledge';
 import {
   COMPARED_STREAMS,
   measurePacedCapacity,
@@ -129,6 +134,12 @@ const { values } = parseArgs({
      * A's; the load generator and upstreams it shares core 1 with are lightly loaded there.
      */
     'scale-out-b-core': { type: 'string', default: '1' },
+    /** Leaves out knowledge's retrieval quality and cost (knowledge.ts). */
+    'skip-knowledge': { type: 'boolean', default: false },
+    /** Runs knowledge's scenario alone (`npm run bench:knowledge`). */
+    'knowledge-only': { type: 'boolean', default: false },
+    /** Turns on each assistant, with and without knowledge, for the cost of retrieval. */
+    'knowledge-turns': { type: 'string' },
   },
 });
 if (values.database !== 'pglite' && values.database !== 'postgres') {
@@ -476,10 +487,47 @@ function scaleOut(): Promise<ScaleOutResults> {
   });
 }
 
-/** A scenario left out by `--skip-<name>`, or by `--compare`, which runs only its own. */
+/**
+ * A scenario left out by `--skip-<name>`, by `--compare`, which runs only its own, or (all but
+ * knowledge) by `--knowledge-only`.
+ */
 const skip = (
-  name: 'load' | 'split' | 'idle' | 'retained' | 'cancel' | 'pace' | 'memory' | 'scale-out',
-) => compareWith !== undefined || values[`skip-${name}`] === true;
+  name:
+    | 'load'
+    | 'split'
+    | 'idle'
+    | 'retained'
+    | 'cancel'
+    | 'pace'
+    | 'memory'
+    | 'scale-out'
+    | 'knowledge',
+) =>
+  compareWith !== undefined ||
+  values[`skip-${name}`] === true ||
+  (values['knowledge-only'] === true && name !== 'knowledge');
+
+/** Retrieval quality and cost on `--database`, against an upstream of its own. */
+async function knowledge(): Promise<NonNullable<BenchResults['knowledge']>> {
+  const upstream = await startFake([]);
+  try {
+    return [
+      await measureKnowledge({
+        engine: values.database as DatabaseEngine,
+        apiMain: values['api-main'],
+        upstream,
+        reply: text,
+        turns: Number(values['knowledge-turns'] ?? (quick ? 20 : 50)),
+        startApi: (env) =>
+          startServer('api', upstream.port, undefined, undefined, {
+            env: { ...KNOWLEDGE_SERVER_ENV, ...env },
+          }),
+      }),
+    ];
+  } finally {
+    await upstream.stop();
+  }
+}
 
 async function main(): Promise<void> {
   try {
@@ -595,6 +643,7 @@ async function main(): Promise<void> {
   if (!skip('pace')) results.pace = await measurePace();
   if (!skip('memory')) results.memory = await measureDatabaseMemory();
   if (values.redis && !skip('scale-out')) results.scaleOut = await scaleOut();
+  if (!skip('knowledge')) results.knowledge = await knowledge();
   if (compareWith) results.compare = await compareBuilds(compareWith, compareNode);
   const tables = renderTables(results);
   console.log(`\n${tables}`);

@@ -1,3 +1,4 @@
+import { knowledgeTables } from './knowledge';
 import { paceTables } from './pace';
 import type { BenchResults, Mode } from './results';
 import { scaleOutTables } from './scale-out';
@@ -219,6 +220,8 @@ export function renderTables(results: BenchResults): string {
     );
   }
   for (const table of results.scaleOut ? scaleOutTables(results.scaleOut) : [])
+    lines.push(...section(table.title, table.header, table.text, table.rows, ...table.notes));
+  for (const table of results.knowledge ? knowledgeTables(results.knowledge) : [])
     lines.push(...section(table.title, table.header, table.text, table.rows, ...table.notes));
   if (results.compare) {
     const cpu = (runs: LoadFigures[]) => median(runs.map((f) => f.cpuMsPerStream));

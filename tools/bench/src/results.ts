@@ -1,4 +1,5 @@
 /** What a bench run measured, as saved in `bench-results/*.json` and rendered by `report.ts`. */
+import type { KnowledgeResults } from './knowledge';
 import type { PaceResults, PaceStep } from './pace';
 import type { ServerKind } from './processes';
 import type { ScaleOutResults } from './scale-out';
@@ -52,6 +53,8 @@ export interface BenchResults {
   memory?: DatabaseMemoryFigures[];
   /** `--redis`: cancel and resume across two instances, beside the same on one. */
   scaleOut?: ScaleOutResults;
+  /** Knowledge: recall by retrieval mode, and what 10,000 passages add to a turn. */
+  knowledge?: KnowledgeResults[];
   /** `--compare`: the build under test and `other`, run after run in alternating pairs. */
   compare?: {
     other: string;

@@ -36,6 +36,8 @@ export interface StreamOptions {
   agent: http.Agent | false;
   message: string;
   sessionId: string;
+  /** The assistant a new session runs (`assistant_id`); the default one when undefined. */
+  assistantId?: string;
   /** The reply's text; every stream must carry exactly this. Undefined: do not check (idle, cancel). */
   expectedText?: string;
   timeoutMs: number;
@@ -54,7 +56,11 @@ export interface StreamOptions {
  * reply, then `done` last.
  */
 export function runStream(options: StreamOptions): Promise<StreamOutcome> {
-  const body = JSON.stringify({ message: options.message, session_id: options.sessionId });
+  const body = JSON.stringify({
+    message: options.message,
+    session_id: options.sessionId,
+    assistant_id: options.assistantId,
+  });
   const started = performance.now();
   const outcome: StreamOutcome = {
     ok: false,

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { openSse, type SseReader } from '@chat/test-support';
-import type { StaffClient } from './staff-client';
+import type { StaffClient } from '@chat/test-support';
 
 /** A staff member's open `GET /api/leads/events`: what it received, and when it ended. */
 export interface OpenFeed {
