@@ -4,6 +4,7 @@ import {
   createTestPostgresDatabase,
   postChatStream,
   spawnBuiltApi,
+  StaffClient,
   startBuiltApi,
   waitFor,
 } from '@chat/test-support';
@@ -14,7 +15,6 @@ import { Client } from 'pg';
 import { sql } from 'drizzle-orm';
 import { DatabaseConnection, rowsOf } from '../src/database/database';
 import { type RunningApi, startApi } from './support/api-server';
-import { StaffClient } from './support/staff-client';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 const KNOWLEDGE = '/api/admin/assistants/trading-education/knowledge';

@@ -378,6 +378,28 @@ export const knowledgePassages = pgTable(
   ],
 );
 
+/**
+ * How many of a source's passages hold each word (lexeme), written with its passages: retrieval
+ * reads it to search by a question's rarer words first, so that a common one ("plan", "account")
+ * does not make it rank thousands of passages. Summed over an assistant's sources, it is the
+ * document frequency of each word in its knowledge.
+ */
+export const knowledgeTerms = pgTable(
+  'knowledge_terms',
+  {
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => knowledgeSources.id, { onDelete: 'cascade' }),
+    assistantId: text('assistant_id').notNull(),
+    lexeme: text('lexeme').notNull(),
+    passages: integer('passages').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sourceId, table.lexeme] }),
+    index('knowledge_terms_assistant_lexeme_idx').on(table.assistantId, table.lexeme),
+  ],
+);
+
 export const schema = {
   apiKeys,
   staffUsers,
@@ -392,4 +414,5 @@ export const schema = {
   assistantVersions,
   knowledgeSources,
   knowledgePassages,
+  knowledgeTerms,
 };

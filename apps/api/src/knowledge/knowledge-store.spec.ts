@@ -2,7 +2,8 @@ import { testDatabaseEngines } from '@chat/test-support';
 import { openTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { AssistantStore } from '../assistants/assistant-store';
 import { defaultProfilePath } from '../config/profile.config';
-import { knowledgeSources } from '../database/schema';
+import { eq } from 'drizzle-orm';
+import { knowledgeSources, knowledgeTerms } from '../database/schema';
 import { loadAssistantProfile } from '../profile/profile.loader';
 import { KnowledgeStore } from './knowledge-store';
 
@@ -65,6 +66,36 @@ describe.each(testDatabaseEngines())('KnowledgeStore on %s', (engine) => {
 
     await store.remove('trading-education', added.id);
     expect(await store.search('trading-education', 'premium plan', 4)).toEqual([]);
+  });
+
+  it('searches a question by its rarer words, ranking by all of them, and counts words per source', async () => {
+    const added = await add();
+    const [claim] = await store.claim(60_000, 5, 3);
+    // 500 passages say "plan", more than a search ranks; one says "refund" too.
+    const passages = Array.from({ length: 500 }, (_, position) => ({
+      position,
+      heading: null,
+      content: position === 321 ? 'Every plan may ask for a refund.' : `Plan number ${position}.`,
+    }));
+    expect(await store.complete(claim, passages, 1000)).toEqual({ stored: true });
+    const terms = await database.connection.db
+      .select()
+      .from(knowledgeTerms)
+      .where(eq(knowledgeTerms.sourceId, added.id));
+    expect(terms.find((term) => term.lexeme === 'plan')?.passages).toBe(500);
+    expect(terms.find((term) => term.lexeme === 'refund')?.passages).toBe(1);
+
+    const [best] = await store.search('trading-education', 'Can I get a refund on my plan?', 4);
+    expect(best.content).toBe('Every plan may ask for a refund.');
+    // A common word alone is still searched: the rarest word of a question always is.
+    expect(await store.search('trading-education', 'plan', 4)).toHaveLength(4);
+    await store.remove('trading-education', added.id);
+    expect(
+      await database.connection.db
+        .select()
+        .from(knowledgeTerms)
+        .where(eq(knowledgeTerms.sourceId, added.id)),
+    ).toEqual([]);
   });
 
   it('claims again a source whose lease expired, and fences the stale claim', async () => {

@@ -7,7 +7,12 @@ import type {
 } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
-import { assistants, knowledgePassages, knowledgeSources } from '../database/schema';
+import {
+  assistants,
+  knowledgePassages,
+  knowledgeSources,
+  knowledgeTerms,
+} from '../database/schema';
 import type { Passage } from './passage-splitter';
 import { passageSearchJson, type RetrievedPassage } from './passage-search';
 
@@ -306,8 +311,9 @@ export class KnowledgeStore {
           refusal: `The assistant would have ${others + passages.length} passages, more than the ${maxPassagesPerAssistant} it may have: delete a source first.`,
         };
       }
-      // A refreshed page's passages replace its old ones.
+      // A refreshed page's passages (and their words' counts) replace its old ones.
       await tx.delete(knowledgePassages).where(eq(knowledgePassages.sourceId, claim.id));
+      await tx.delete(knowledgeTerms).where(eq(knowledgeTerms.sourceId, claim.id));
       for (let at = 0; at < passages.length; at += INSERT_BATCH) {
         await tx.insert(knowledgePassages).values(
           passages.slice(at, at + INSERT_BATCH).map((passage) => ({
@@ -320,6 +326,10 @@ export class KnowledgeStore {
           })),
         );
       }
+      await tx.execute(sql`
+        insert into ${knowledgeTerms} (source_id, assistant_id, lexeme, passages)
+        select ${claim.id}, ${claim.assistantId}, word, ndoc
+        from ts_stat(format('select search from knowledge_passages where source_id = %L', ${claim.id}::uuid))`);
       await tx
         .update(knowledgeSources)
         .set({

@@ -13,11 +13,41 @@ export interface RetrievedPassage {
 }
 
 /**
- * The search as SQL you can read: the question's words (English stemming, stop words dropped)
- * joined by OR, so that a passage matching some of them is found, ranked by cover density
- * (`ts_rank_cd`: more of the words, closer together, in the heading rather than the text). A
- * question with no searchable word (only stop words) finds nothing. The GIN index on `search`
- * answers the `@@`; `assistant_id` keeps to the assistant's own passages.
+ * Matches a question ranks at most, about: its words are searched rarest first (by the
+ * assistant's `knowledge_terms`), adding words while their passages stay within this, so that a
+ * common word does not make it rank thousands of passages (the rarest word is searched whatever
+ * its count). Ranking then weighs every word of the question.
+ */
+export const MAX_CANDIDATES = 400;
+
+/**
+ * The question as two `tsquery`s, worked out once (`offset 0` keeps the planner from folding
+ * them into the scan, where it would skip the GIN index and build them again for every
+ * passage): `query`, its words (English stemming, stop words dropped) joined by OR, which
+ * ranks; and `candidates`, its rarer words, which the GIN index matches.
+ */
+function questionQueries(assistantId: SQL, question: SQL): SQL {
+  return sql`(
+    select nullif(replace(plainto_tsquery('english', ${question})::text, ' & ', ' | '), '')::tsquery as query,
+      (select nullif(replace(plainto_tsquery('simple', string_agg(lexeme, ' '))::text, ' & ', ' | '), '')::tsquery
+       from (
+         select lexeme, row_number() over w as n, sum(sum(passages)) over w as running
+         from knowledge_terms
+         where assistant_id = ${assistantId}
+           and lexeme = any (tsvector_to_array(to_tsvector('english', ${question})))
+         group by lexeme
+         window w as (order by sum(passages), lexeme)
+       ) words
+       where n = 1 or running <= ${MAX_CANDIDATES}) as candidates
+    offset 0
+  )`;
+}
+
+/**
+ * The search as SQL you can read: the passages holding the question's rarer words, ranked by
+ * cover density over all its words (`ts_rank_cd`: more of the words, closer together, in the
+ * heading rather than the text). A question with no searchable word (only stop words), or none
+ * the assistant's knowledge holds, finds nothing. `assistant_id` keeps to the assistant's own.
  *
  * A subquery answering a JSON array of {@link RetrievedPassage}, best first (null when none), so
  * that the turn's one statement can carry it (`SessionRepository.beginTurn`).
@@ -31,9 +61,8 @@ export function passageSearchJson(assistantId: SQL, question: SQL, limit: number
     from (
       -- Ranked narrow (id and score), read whole only for the few kept.
       select p.id, ts_rank_cd(p.search, q.query) as score
-      from ${knowledgePassages} p,
-      (select nullif(replace(plainto_tsquery('english', ${question})::text, ' & ', ' | '), '')::tsquery as query) q
-      where p.assistant_id = ${assistantId} and p.search @@ q.query
+      from ${knowledgePassages} p, ${questionQueries(assistantId, question)} q
+      where p.assistant_id = ${assistantId} and p.search @@ q.candidates
       order by score desc, p.position
       limit ${limit}
     ) best
@@ -64,13 +93,10 @@ export function hybridSearchJson(
 ): SQL {
   const vector = `[${embedding.join(',')}]`;
   return sql`(
-    with q as (
-      select nullif(replace(plainto_tsquery('english', ${question})::text, ' & ', ' | '), '')::tsquery as query
-    ),
-    text_hits as (
+    with text_hits as (
       select p.id, row_number() over (order by ts_rank_cd(p.search, q.query) desc, p.position) as rank
-      from ${knowledgePassages} p, q
-      where p.assistant_id = ${assistantId} and p.search @@ q.query
+      from ${knowledgePassages} p, ${questionQueries(sql`${assistantId}`, sql`${question}`)} q
+      where p.assistant_id = ${assistantId} and p.search @@ q.candidates
       order by rank limit ${HYBRID_CANDIDATES}
     ),
     vector_hits as (
