@@ -13,6 +13,10 @@ import {
 export interface BenchProcess {
   readonly pid: number;
   readonly port: number;
+  /** Aborted when the process exits. */
+  readonly exited: AbortSignal;
+  /** The end of what it printed. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -36,13 +40,17 @@ export function startNode(
   });
   const output = collectOutput(child, 4000);
   let stopping = false;
+  const exited = new AbortController();
   child.once('exit', (code, signal) => {
+    exited.abort();
     if (code && code !== 0 && !stopping)
       console.error(`process ${args.join(' ')} exited ${code ?? signal}:\n${output()}`);
   });
   return {
     pid: child.pid ?? 0,
     port,
+    exited: exited.signal,
+    output,
     stop() {
       stopping = true;
       return stopProcess(child, { signal: 'SIGKILL' });
@@ -183,7 +191,18 @@ export async function startServerUnderTest(server: ServerUnderTest): Promise<Ben
         port,
       );
   // Generous: on a shared machine a TypeScript entry point can take long to compile and start.
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`, { timeoutMs: 120_000 });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/api/health`, {
+      timeoutMs: 120_000,
+      signal: started.exited,
+    });
+  } catch (error) {
+    if (!started.exited.aborted) throw error;
+    // One that refuses to start (a bad setting) says so at once, not after the timeout.
+    throw new Error(`it exited before answering: ${started.output().trim().split('\n')[0]}`, {
+      cause: error,
+    });
+  }
   return started;
 }
 

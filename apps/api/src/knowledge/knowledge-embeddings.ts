@@ -81,8 +81,10 @@ export class KnowledgeEmbeddings implements OnModuleInit {
           on knowledge_embeddings (assistant_id, model)`);
       });
     } catch (error) {
+      // The database's own words (drizzle wraps them with the statement).
+      const reason = error instanceof Error && error.cause instanceof Error ? error.cause : error;
       throw new Error(
-        `EMBEDDINGS_MODEL needs the pgvector extension ("vector") on the database: ${error instanceof Error ? error.message : 'unknown error'}`,
+        `EMBEDDINGS_MODEL needs the pgvector extension ("vector") on the database: ${reason instanceof Error ? reason.message : 'unknown error'}`,
         { cause: error },
       );
     }
