@@ -1,5 +1,8 @@
-import { parse, type HTMLElement } from 'node-html-parser';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parse } from 'node-html-parser';
 import type { KnowledgeMediaType } from '@chat/contracts';
+import type { KnowledgeConfig } from '../config/knowledge.config';
 import { decodeText } from './knowledge-media-type';
 
 /** A part of a document under one heading (none before the first), its paragraphs in order. */
@@ -11,154 +14,102 @@ export interface DocumentSection {
 /** Why a document gave no text, in words staff can act on. */
 export class UnreadableDocument extends Error {}
 
-/** Elements whose text is not the document's: scripts, styles and the page's furniture. */
-const DROPPED = 'script, style, noscript, template, nav, header, footer, aside, iframe, svg, form';
-const HEADINGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
-/** Elements inside a paragraph's text; every other element ends the paragraph before it. */
-const INLINE = new Set([
-  'A',
-  'ABBR',
-  'B',
-  'BR',
-  'CITE',
-  'CODE',
-  'DATA',
-  'EM',
-  'I',
-  'KBD',
-  'MARK',
-  'Q',
-  'S',
-  'SMALL',
-  'SPAN',
-  'STRONG',
-  'SUB',
-  'SUP',
-  'TIME',
-  'U',
-  'VAR',
-]);
+/** How long one document may take to read, and how much heap its parser may use. */
+export type ExtractionLimits = Pick<KnowledgeConfig, 'parseTimeoutMs' | 'parseMemoryMb'>;
 
-/** The text of a document by sections, with the parser its media type needs. */
-export async function extractSections(
+/** What the extraction worker is given, and what it answers when it does not fail outright. */
+export interface ExtractionRequest {
+  bytes: Uint8Array;
+  mediaType: KnowledgeMediaType;
+}
+export type ExtractionReply = { sections: DocumentSection[] } | { unreadable: string };
+
+export const TOO_SLOW = 'The document took too long to read.';
+export const TOO_LARGE = 'The document needs too much memory to read.';
+
+/**
+ * The text of a document by sections, read in a worker thread of its own so that a slow or huge
+ * document (a pathological PDF or HTML page) never blocks the event loop: past the time limit
+ * the worker is terminated, past the memory limit V8 stops it, and either ends as an
+ * {@link UnreadableDocument} naming which. A fresh worker per document (documents are few, and
+ * slow to read next to a thread's start) means one that nearly exhausted its heap, or was cut
+ * off mid-parse, leaves nothing behind for the next.
+ */
+export function extractSections(
   bytes: Uint8Array,
   mediaType: KnowledgeMediaType,
+  limits: ExtractionLimits,
 ): Promise<DocumentSection[]> {
-  switch (mediaType) {
-    case 'application/pdf':
-      return pdfSections(bytes);
-    case 'text/html':
-      return htmlSections(textOf(bytes));
-    default:
-      return markdownSections(textOf(bytes));
-  }
-}
-
-function textOf(bytes: Uint8Array): string {
-  const text = decodeText(bytes);
-  if (text === undefined) throw new UnreadableDocument('The file is not valid UTF-8 text.');
-  return text;
-}
-
-/** Markdown and plain text: `#` lines are headings, blank lines end paragraphs. */
-export function markdownSections(text: string): DocumentSection[] {
-  const sections: DocumentSection[] = [{ heading: null, paragraphs: [] }];
-  let paragraph: string[] = [];
-  const endParagraph = () => {
-    const joined = paragraph.join(' ').replace(/\s+/g, ' ').trim();
-    if (joined) sections[sections.length - 1].paragraphs.push(joined);
-    paragraph = [];
-  };
-  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const heading = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-    if (heading) {
-      endParagraph();
-      sections.push({ heading: heading[1], paragraphs: [] });
-    } else if (line.trim() === '') {
-      endParagraph();
-    } else {
-      paragraph.push(line.trim());
-    }
-  }
-  endParagraph();
-  return nonEmpty(sections);
+  // The worker gets a copy of its own, handed over rather than cloned again.
+  const copy = new Uint8Array(bytes);
+  const { file, execArgv } = workerEntry();
+  const worker = new Worker(file, {
+    workerData: { bytes: copy, mediaType } satisfies ExtractionRequest,
+    transferList: [copy.buffer],
+    resourceLimits: { maxOldGenerationSizeMb: limits.parseMemoryMb },
+    ...(execArgv && { execArgv }),
+  });
+  return new Promise<DocumentSection[]>((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    const timer = setTimeout(() => {
+      settle(() => reject(new UnreadableDocument(TOO_SLOW)));
+      void worker.terminate();
+    }, limits.parseTimeoutMs);
+    worker.once('message', (reply: ExtractionReply) =>
+      settle(() =>
+        'sections' in reply
+          ? resolve(reply.sections)
+          : reject(new UnreadableDocument(reply.unreadable)),
+      ),
+    );
+    worker.once('error', (error: Error & { code?: string }) =>
+      settle(() =>
+        reject(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new UnreadableDocument(TOO_LARGE) : error,
+        ),
+      ),
+    );
+    worker.once('exit', (code) =>
+      settle(() =>
+        reject(new Error(`The extraction worker exited (code ${code}) without an answer`)),
+      ),
+    );
+  });
 }
 
 /**
- * HTML through a real parser: scripts, styles and navigation dropped, `h1`-`h6` as headings, and
- * each block's text (inline elements included) one paragraph.
+ * The worker's entry, beside this module: the compiled `.js` in the build (which inherits the
+ * server's flags). Run from the TypeScript sources, as Jest runs the specs and the in-process
+ * app, it is the `.ts`, compiled as it loads by `@swc-node/register` (as the bench's sources
+ * are); the build never takes that branch.
  */
-export function htmlSections(html: string): DocumentSection[] {
-  const root = parse(html, { comment: false, blockTextElements: { pre: true } });
-  for (const element of root.querySelectorAll(DROPPED)) element.remove();
-  const body = root.querySelector('main') ?? root.querySelector('body') ?? root;
-  const sections: DocumentSection[] = [{ heading: null, paragraphs: [] }];
-  let run = '';
-  const flush = () => {
-    addText(sections, run);
-    run = '';
+function workerEntry(): { file: string; execArgv?: string[] } {
+  if (!__filename.endsWith('.ts'))
+    return { file: join(__dirname, 'knowledge-extraction.worker.js') };
+  return {
+    file: join(__dirname, 'knowledge-extraction.worker.ts'),
+    execArgv: [...process.execArgv, '--require', require.resolve('@swc-node/register')],
   };
-  const visit = (element: HTMLElement) => {
-    for (const child of element.childNodes) {
-      if (child.nodeType !== 1) {
-        run += child.textContent;
-        continue;
-      }
-      const node = child as HTMLElement;
-      if (INLINE.has(node.tagName)) {
-        run += node.tagName === 'BR' ? ' ' : node.textContent;
-      } else if (HEADINGS.has(node.tagName)) {
-        flush();
-        sections.push({ heading: clean(node.textContent), paragraphs: [] });
-      } else {
-        flush();
-        visit(node);
-        flush();
-      }
-    }
-  };
-  visit(body);
-  flush();
-  return nonEmpty(sections);
 }
 
-/** An HTML document's `<title>`, if it has one (a web page source's title). */
+/**
+ * An HTML document's `<title>`, if it has one (a web page source's title). Only the document up
+ * to the first `</title>` is parsed: this runs on the event loop, where a whole page must not.
+ */
 export function htmlTitle(bytes: Uint8Array): string | undefined {
-  const text = decodeText(bytes);
-  const title =
-    text === undefined ? '' : clean(parse(text).querySelector('title')?.textContent ?? '');
+  const text = decodeText(bytes) ?? '';
+  const end = /<\/title\s*>/i.exec(text);
+  const head = end ? text.slice(0, end.index + end[0].length) : '';
+  const title = clean(parse(head).querySelector('title')?.textContent ?? '');
   return title ? title.slice(0, 200) : undefined;
-}
-
-/** A PDF's text with `unpdf` (pdf.js): each page's lines, blank lines ending paragraphs. */
-async function pdfSections(bytes: Uint8Array): Promise<DocumentSection[]> {
-  let pages: string[];
-  try {
-    // Loaded when the first PDF comes: pdf.js is large, and an instance may never see a PDF.
-    const { extractText } = await import('unpdf');
-    // pdf.js takes the buffer over: it is given a copy.
-    ({ text: pages } = await extractText(new Uint8Array(bytes), { mergePages: false }));
-  } catch {
-    throw new UnreadableDocument(
-      'The PDF could not be read (damaged, or protected by a password).',
-    );
-  }
-  const sections = markdownSections(pages.map((page) => page.replace(/\n/g, '\n\n')).join('\n\n'));
-  if (sections.length === 0) {
-    throw new UnreadableDocument('The PDF has no text (a scan needs text recognition first).');
-  }
-  return sections;
-}
-
-function addText(sections: DocumentSection[], text: string): void {
-  const cleaned = clean(text);
-  if (cleaned) sections[sections.length - 1].paragraphs.push(cleaned);
 }
 
 function clean(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-function nonEmpty(sections: DocumentSection[]): DocumentSection[] {
-  return sections.filter((section) => section.paragraphs.length > 0 || section.heading);
 }
