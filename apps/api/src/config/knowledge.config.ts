@@ -14,7 +14,7 @@ class KnowledgeEnv {
    * lease, so a document is failed before another instance may take it over.
    */
   @IsOptional() @IsInt() @Min(100) @Max(600_000) KNOWLEDGE_PARSE_TIMEOUT_MS?: number;
-  /** The heap one document's parser may use (MiB, V8's old generation of its worker). */
+  /** The heap one document's parser may use (MiB, V8's old generation in its process). */
   @IsOptional() @IsInt() @Min(16) @Max(4096) KNOWLEDGE_PARSE_MEMORY_MB?: number;
 }
 
@@ -22,7 +22,7 @@ export interface KnowledgeConfig {
   maxFileBytes: number;
   pollMs: number;
   leaseMs: number;
-  /** The limits of reading one document, in its own worker thread. */
+  /** The limits of reading one document, in a process of its own. */
   parseTimeoutMs: number;
   parseMemoryMb: number;
   /** Sources per assistant. */

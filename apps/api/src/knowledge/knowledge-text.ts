@@ -1,5 +1,5 @@
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { parse } from 'node-html-parser';
 import type { KnowledgeMediaType } from '@chat/contracts';
 import type { KnowledgeConfig } from '../config/knowledge.config';
@@ -14,10 +14,10 @@ export interface DocumentSection {
 /** Why a document gave no text, in words staff can act on. */
 export class UnreadableDocument extends Error {}
 
-/** How long one document may take to read, and how much heap its parser may use. */
+/** How long one document may take to read, and how much heap its parser's process may use. */
 export type ExtractionLimits = Pick<KnowledgeConfig, 'parseTimeoutMs' | 'parseMemoryMb'>;
 
-/** What the extraction worker is given, and what it answers when it does not fail outright. */
+/** What the extraction process is sent, and what it answers when it does not fail outright. */
 export interface ExtractionRequest {
   bytes: Uint8Array;
   mediaType: KnowledgeMediaType;
@@ -28,73 +28,78 @@ export const TOO_SLOW = 'The document took too long to read.';
 export const TOO_LARGE = 'The document needs too much memory to read.';
 
 /**
- * The text of a document by sections, read in a worker thread of its own so that a slow or huge
- * document (a pathological PDF or HTML page) never blocks the event loop: past the time limit
- * the worker is terminated, past the memory limit V8 stops it, and either ends as an
- * {@link UnreadableDocument} naming which. A fresh worker per document (documents are few, and
- * slow to read next to a thread's start) means one that nearly exhausted its heap, or was cut
- * off mid-parse, leaves nothing behind for the next.
+ * The text of a document by sections, read in a process of its own so that a slow or huge
+ * document (a pathological PDF or HTML page) never blocks the event loop: past the time limit the
+ * process is killed, past the heap limit V8 aborts it, and either ends as an
+ * {@link UnreadableDocument} naming which.
+ *
+ * A process rather than a worker thread: a worker's `resourceLimits` do not always hold, and a
+ * fast-allocating parse can abort the whole server with V8's fatal out-of-memory error
+ * (nodejs/node#47224; the memory specs reproduce it at 64 MiB). A fresh one per document
+ * (documents are few, and slow to read next to a process's start) leaves nothing from one
+ * document for the next.
  */
 export function extractSections(
   bytes: Uint8Array,
   mediaType: KnowledgeMediaType,
   limits: ExtractionLimits,
 ): Promise<DocumentSection[]> {
-  // The worker gets a copy of its own, handed over rather than cloned again.
-  const copy = new Uint8Array(bytes);
-  const { file, execArgv } = workerEntry();
-  const worker = new Worker(file, {
-    workerData: { bytes: copy, mediaType } satisfies ExtractionRequest,
-    transferList: [copy.buffer],
-    resourceLimits: { maxOldGenerationSizeMb: limits.parseMemoryMb },
-    ...(execArgv && { execArgv }),
+  const { file, execArgv } = extractionEntry();
+  const child = fork(file, {
+    execArgv: [...execArgv, `--max-old-space-size=${limits.parseMemoryMb}`],
+    // Structured clone: the bytes go as bytes, not as JSON.
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4096);
   });
   return new Promise<DocumentSection[]>((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-    };
+    let reply: ExtractionReply | undefined;
+    let timedOut = false;
     const timer = setTimeout(() => {
-      settle(() => reject(new UnreadableDocument(TOO_SLOW)));
-      void worker.terminate();
+      timedOut = true;
+      child.kill('SIGKILL');
     }, limits.parseTimeoutMs);
-    worker.once('message', (reply: ExtractionReply) =>
-      settle(() =>
-        'sections' in reply
-          ? resolve(reply.sections)
-          : reject(new UnreadableDocument(reply.unreadable)),
-      ),
-    );
-    worker.once('error', (error: Error & { code?: string }) =>
-      settle(() =>
+    child.once('message', (message: ExtractionReply) => (reply = message));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (reply && 'sections' in reply) resolve(reply.sections);
+      else if (reply) reject(new UnreadableDocument(reply.unreadable));
+      else if (timedOut) reject(new UnreadableDocument(TOO_SLOW));
+      else if (/heap out of memory/.test(stderr)) reject(new UnreadableDocument(TOO_LARGE));
+      else {
         reject(
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new UnreadableDocument(TOO_LARGE) : error,
-        ),
-      ),
-    );
-    worker.once('exit', (code) =>
-      settle(() =>
-        reject(new Error(`The extraction worker exited (code ${code}) without an answer`)),
-      ),
-    );
+          new Error(`The extraction process ended (${code ?? signal}) without an answer`, {
+            cause: stderr.trim(),
+          }),
+        );
+      }
+    });
+    child.send({ bytes, mediaType } satisfies ExtractionRequest);
   });
 }
 
 /**
- * The worker's entry, beside this module: the compiled `.js` in the build (which inherits the
- * server's flags). Run from the TypeScript sources, as Jest runs the specs and the in-process
- * app, it is the `.ts`, compiled as it loads by `@swc-node/register` (as the bench's sources
- * are); the build never takes that branch.
+ * The extraction process's entry, beside this module: the compiled `.js` in the build, run with
+ * the server's own flags. Run from the TypeScript sources, as Jest runs the specs and the
+ * in-process app, it is the `.ts`, compiled as it loads by `@swc-node/register` (as the bench's
+ * sources are); the build never takes that branch.
  */
-function workerEntry(): { file: string; execArgv?: string[] } {
-  if (!__filename.endsWith('.ts'))
-    return { file: join(__dirname, 'knowledge-extraction.worker.js') };
+function extractionEntry(): { file: string; execArgv: string[] } {
+  // Not the inspector's flags: the child would contend for the server's debugging port.
+  const execArgv = process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
+  if (!__filename.endsWith('.ts')) {
+    return { file: join(__dirname, 'knowledge-extraction.main.js'), execArgv };
+  }
   return {
-    file: join(__dirname, 'knowledge-extraction.worker.ts'),
-    execArgv: [...process.execArgv, '--require', require.resolve('@swc-node/register')],
+    file: join(__dirname, 'knowledge-extraction.main.ts'),
+    execArgv: [...execArgv, '--require', require.resolve('@swc-node/register')],
   };
 }
 
