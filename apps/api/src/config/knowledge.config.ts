@@ -10,7 +10,7 @@ class KnowledgeEnv {
   /** How long a source being processed is an instance's own before another may take it over (ms). */
   @IsOptional() @IsInt() @Min(1000) @Max(3_600_000) KNOWLEDGE_LEASE_MS?: number;
   /**
-   * How long one document may take to read before its worker is stopped (ms); well under the
+   * How long one document may take to read before its process is killed (ms); well under the
    * lease, so a document is failed before another instance may take it over.
    */
   @IsOptional() @IsInt() @Min(100) @Max(600_000) KNOWLEDGE_PARSE_TIMEOUT_MS?: number;

@@ -3,7 +3,7 @@ import type { KnowledgeMediaType } from '@chat/contracts';
 import { decodeText } from './knowledge-media-type';
 import { type DocumentSection, UnreadableDocument } from './knowledge-text';
 
-// The parsers themselves, run in the extraction worker (knowledge-extraction.worker.ts): the
+// The parsers themselves, run in the extraction process (knowledge-extraction.main.ts): the
 // main thread reaches them only through `extractSections`, with its time and memory limits.
 
 /** Elements whose text is not the document's: scripts, styles and the page's furniture. */
