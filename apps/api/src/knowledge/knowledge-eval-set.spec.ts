@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectMediaType } from './knowledge-media-type';
-import { extractSections } from './knowledge-text';
+import { parseSections } from './knowledge-parsing';
 import { splitIntoPassages } from './passage-splitter';
 
 /**
@@ -37,7 +37,7 @@ describe('the knowledge evaluation set', () => {
   it('names, for every question, exactly one document and exactly one passage', async () => {
     const passages: { document: string; content: string }[] = [];
     for (const document of documents) {
-      const sections = await extractSections(document.bytes, detectMediaType(document.bytes)!);
+      const sections = await parseSections(document.bytes, detectMediaType(document.bytes)!);
       for (const passage of splitIntoPassages(sections, 2000).passages)
         passages.push({ document: document.name, content: passage.content });
     }

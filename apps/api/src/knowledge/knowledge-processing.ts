@@ -36,7 +36,11 @@ export class KnowledgeProcessing {
     let reason: string | undefined;
     try {
       const { bytes, content } = await this.contentOf(claim);
-      const sections = await extractSections(bytes, content?.mediaType ?? claim.mediaType);
+      const sections = await extractSections(
+        bytes,
+        content?.mediaType ?? claim.mediaType,
+        this.config,
+      );
       const { passages, truncated } = splitIntoPassages(sections, this.config.maxPassagesPerSource);
       if (truncated) {
         reason = `The document is too long: more than ${this.config.maxPassagesPerSource} passages. Split it into smaller files.`;

@@ -1,5 +1,8 @@
-import { parse, type HTMLElement } from 'node-html-parser';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { parse } from 'node-html-parser';
 import type { KnowledgeMediaType } from '@chat/contracts';
+import type { KnowledgeConfig } from '../config/knowledge.config';
 import { decodeText } from './knowledge-media-type';
 
 /** A part of a document under one heading (none before the first), its paragraphs in order. */
@@ -11,154 +14,107 @@ export interface DocumentSection {
 /** Why a document gave no text, in words staff can act on. */
 export class UnreadableDocument extends Error {}
 
-/** Elements whose text is not the document's: scripts, styles and the page's furniture. */
-const DROPPED = 'script, style, noscript, template, nav, header, footer, aside, iframe, svg, form';
-const HEADINGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
-/** Elements inside a paragraph's text; every other element ends the paragraph before it. */
-const INLINE = new Set([
-  'A',
-  'ABBR',
-  'B',
-  'BR',
-  'CITE',
-  'CODE',
-  'DATA',
-  'EM',
-  'I',
-  'KBD',
-  'MARK',
-  'Q',
-  'S',
-  'SMALL',
-  'SPAN',
-  'STRONG',
-  'SUB',
-  'SUP',
-  'TIME',
-  'U',
-  'VAR',
-]);
+/** How long one document may take to read, and how much heap its parser's process may use. */
+export type ExtractionLimits = Pick<KnowledgeConfig, 'parseTimeoutMs' | 'parseMemoryMb'>;
 
-/** The text of a document by sections, with the parser its media type needs. */
-export async function extractSections(
+/** What the extraction process is sent, and what it answers when it does not fail outright. */
+export interface ExtractionRequest {
+  bytes: Uint8Array;
+  mediaType: KnowledgeMediaType;
+}
+export type ExtractionReply = { sections: DocumentSection[] } | { unreadable: string };
+
+export const TOO_SLOW = 'The document took too long to read.';
+export const TOO_LARGE = 'The document needs too much memory to read.';
+
+/**
+ * The text of a document by sections, read in a process of its own so that a slow or huge
+ * document (a pathological PDF or HTML page) never blocks the event loop: past the time limit the
+ * process is killed, past the heap limit V8 aborts it, and either ends as an
+ * {@link UnreadableDocument} naming which.
+ *
+ * A process rather than a worker thread: a worker's `resourceLimits` do not always hold, and a
+ * fast-allocating parse can abort the whole server with V8's fatal out-of-memory error
+ * (nodejs/node#47224; the memory specs reproduce it at 64 MiB). A fresh one per document
+ * (documents are few, and slow to read next to a process's start) leaves nothing from one
+ * document for the next.
+ */
+export function extractSections(
   bytes: Uint8Array,
   mediaType: KnowledgeMediaType,
+  limits: ExtractionLimits,
 ): Promise<DocumentSection[]> {
-  switch (mediaType) {
-    case 'application/pdf':
-      return pdfSections(bytes);
-    case 'text/html':
-      return htmlSections(textOf(bytes));
-    default:
-      return markdownSections(textOf(bytes));
-  }
-}
-
-function textOf(bytes: Uint8Array): string {
-  const text = decodeText(bytes);
-  if (text === undefined) throw new UnreadableDocument('The file is not valid UTF-8 text.');
-  return text;
-}
-
-/** Markdown and plain text: `#` lines are headings, blank lines end paragraphs. */
-export function markdownSections(text: string): DocumentSection[] {
-  const sections: DocumentSection[] = [{ heading: null, paragraphs: [] }];
-  let paragraph: string[] = [];
-  const endParagraph = () => {
-    const joined = paragraph.join(' ').replace(/\s+/g, ' ').trim();
-    if (joined) sections[sections.length - 1].paragraphs.push(joined);
-    paragraph = [];
-  };
-  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const heading = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-    if (heading) {
-      endParagraph();
-      sections.push({ heading: heading[1], paragraphs: [] });
-    } else if (line.trim() === '') {
-      endParagraph();
-    } else {
-      paragraph.push(line.trim());
-    }
-  }
-  endParagraph();
-  return nonEmpty(sections);
+  const { file, execArgv } = extractionEntry();
+  const child = fork(file, {
+    execArgv: [...execArgv, `--max-old-space-size=${limits.parseMemoryMb}`],
+    // Structured clone: the bytes go as bytes, not as JSON.
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4096);
+  });
+  return new Promise<DocumentSection[]>((resolve, reject) => {
+    let reply: ExtractionReply | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, limits.parseTimeoutMs);
+    child.once('message', (message: ExtractionReply) => (reply = message));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (reply && 'sections' in reply) resolve(reply.sections);
+      else if (reply) reject(new UnreadableDocument(reply.unreadable));
+      else if (timedOut) reject(new UnreadableDocument(TOO_SLOW));
+      else if (/heap out of memory/.test(stderr)) reject(new UnreadableDocument(TOO_LARGE));
+      else {
+        reject(
+          new Error(`The extraction process ended (${code ?? signal}) without an answer`, {
+            cause: stderr.trim(),
+          }),
+        );
+      }
+    });
+    child.send({ bytes, mediaType } satisfies ExtractionRequest);
+  });
 }
 
 /**
- * HTML through a real parser: scripts, styles and navigation dropped, `h1`-`h6` as headings, and
- * each block's text (inline elements included) one paragraph.
+ * The extraction process's entry, beside this module: the compiled `.js` in the build, run with
+ * the server's own flags. Run from the TypeScript sources, as Jest runs the specs and the
+ * in-process app, it is the `.ts`, compiled as it loads by `@swc-node/register` (as the bench's
+ * sources are); the build never takes that branch.
  */
-export function htmlSections(html: string): DocumentSection[] {
-  const root = parse(html, { comment: false, blockTextElements: { pre: true } });
-  for (const element of root.querySelectorAll(DROPPED)) element.remove();
-  const body = root.querySelector('main') ?? root.querySelector('body') ?? root;
-  const sections: DocumentSection[] = [{ heading: null, paragraphs: [] }];
-  let run = '';
-  const flush = () => {
-    addText(sections, run);
-    run = '';
+function extractionEntry(): { file: string; execArgv: string[] } {
+  // Not the inspector's flags: the child would contend for the server's debugging port.
+  const execArgv = process.execArgv.filter((flag) => !/^--(inspect|debug)/.test(flag));
+  if (!__filename.endsWith('.ts')) {
+    return { file: join(__dirname, 'knowledge-extraction.main.js'), execArgv };
+  }
+  return {
+    file: join(__dirname, 'knowledge-extraction.main.ts'),
+    execArgv: [...execArgv, '--require', require.resolve('@swc-node/register')],
   };
-  const visit = (element: HTMLElement) => {
-    for (const child of element.childNodes) {
-      if (child.nodeType !== 1) {
-        run += child.textContent;
-        continue;
-      }
-      const node = child as HTMLElement;
-      if (INLINE.has(node.tagName)) {
-        run += node.tagName === 'BR' ? ' ' : node.textContent;
-      } else if (HEADINGS.has(node.tagName)) {
-        flush();
-        sections.push({ heading: clean(node.textContent), paragraphs: [] });
-      } else {
-        flush();
-        visit(node);
-        flush();
-      }
-    }
-  };
-  visit(body);
-  flush();
-  return nonEmpty(sections);
 }
 
-/** An HTML document's `<title>`, if it has one (a web page source's title). */
+/**
+ * An HTML document's `<title>`, if it has one (a web page source's title). Only the document up
+ * to the first `</title>` is parsed: this runs on the event loop, where a whole page must not.
+ */
 export function htmlTitle(bytes: Uint8Array): string | undefined {
-  const text = decodeText(bytes);
-  const title =
-    text === undefined ? '' : clean(parse(text).querySelector('title')?.textContent ?? '');
+  const text = decodeText(bytes) ?? '';
+  const end = /<\/title\s*>/i.exec(text);
+  const head = end ? text.slice(0, end.index + end[0].length) : '';
+  const title = clean(parse(head).querySelector('title')?.textContent ?? '');
   return title ? title.slice(0, 200) : undefined;
-}
-
-/** A PDF's text with `unpdf` (pdf.js): each page's lines, blank lines ending paragraphs. */
-async function pdfSections(bytes: Uint8Array): Promise<DocumentSection[]> {
-  let pages: string[];
-  try {
-    // Loaded when the first PDF comes: pdf.js is large, and an instance may never see a PDF.
-    const { extractText } = await import('unpdf');
-    // pdf.js takes the buffer over: it is given a copy.
-    ({ text: pages } = await extractText(new Uint8Array(bytes), { mergePages: false }));
-  } catch {
-    throw new UnreadableDocument(
-      'The PDF could not be read (damaged, or protected by a password).',
-    );
-  }
-  const sections = markdownSections(pages.map((page) => page.replace(/\n/g, '\n\n')).join('\n\n'));
-  if (sections.length === 0) {
-    throw new UnreadableDocument('The PDF has no text (a scan needs text recognition first).');
-  }
-  return sections;
-}
-
-function addText(sections: DocumentSection[], text: string): void {
-  const cleaned = clean(text);
-  if (cleaned) sections[sections.length - 1].paragraphs.push(cleaned);
 }
 
 function clean(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-function nonEmpty(sections: DocumentSection[]): DocumentSection[] {
-  return sections.filter((section) => section.paragraphs.length > 0 || section.heading);
 }
