@@ -76,7 +76,7 @@ const CONTROL_LABELS: Readonly<Record<string, string>> = {
   ],
   providers: [EditorProblems],
   templateUrl: './assistant-editor.html',
-  styleUrl: './assistant-editor.css',
+  styleUrls: ['../ui/panel.css', './assistant-editor.css'],
   host: { '(window:beforeunload)': 'beforeUnload($event)' },
 })
 export class AssistantEditorPage {

@@ -45,7 +45,7 @@ let nextUploadKey = 0;
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ConfirmDialog, WhenPipe],
   templateUrl: './assistant-knowledge.html',
-  styleUrl: './assistant-knowledge.css',
+  styleUrls: ['../ui/panel.css', './assistant-knowledge.css'],
   host: { '(window:dragover)': 'keepPage($event)', '(window:drop)': 'keepPage($event)' },
 })
 export class AssistantKnowledge {

@@ -25,7 +25,7 @@ const ASSISTANT_ID = '[a-z0-9\\-]{1,64}';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink, WhenPipe],
   templateUrl: './assistants.html',
-  styleUrl: './assistants.css',
+  styleUrls: ['../ui/panel.css', './assistants.css'],
 })
 export class AssistantsPage {
   private readonly api = inject(AssistantsApi);

@@ -11,7 +11,7 @@ import { WhenPipe } from '../ui/when-pipe';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [WhenPipe],
   templateUrl: './staff-accounts.html',
-  styleUrl: './staff-accounts.css',
+  styleUrls: ['../ui/panel.css', './staff-accounts.css'],
 })
 export class StaffAccountsPage {
   private readonly api = inject(AdminApi);
