@@ -205,7 +205,10 @@ describe('knowledge: sources staff add, and answers that cite them', () => {
 
     const tooLarge = await upload(admin, 'big.md', 'a'.repeat(65 * 1024), 'text/markdown');
     expect(tooLarge.status).toBe(413);
-    expect(await tooLarge.json()).toMatchObject({ code: 'payload_too_large' });
+    expect(await tooLarge.json()).toMatchObject({
+      code: 'payload_too_large',
+      message: `The file is larger than ${64 * 1024} bytes.`,
+    });
 
     const byAgent = await upload(agent, 'agent.md', MARKDOWN);
     expect(byAgent.status).toBe(403);

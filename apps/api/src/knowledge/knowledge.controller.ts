@@ -38,6 +38,7 @@ import {
   KnowledgeSourceParamsDto,
 } from './dto/knowledge.dto';
 import { KnowledgeSources, type UploadedKnowledgeFile } from './knowledge-sources';
+import { UploadLimitInterceptor } from './upload-limit.interceptor';
 
 const NOT_FOUND = { type: ApiErrorDto, description: '`not_found`: no such assistant or source' };
 
@@ -49,7 +50,7 @@ export class KnowledgeController {
   constructor(private readonly sources: KnowledgeSources) {}
 
   @Post()
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(UploadLimitInterceptor, FileInterceptor('file'))
   @ApiOperation({
     summary:
       'Add a file (Markdown, plain text, HTML or PDF, judged by its content), or a web page by URL, to process',
