@@ -265,6 +265,10 @@ describe('assistants editor', () => {
     await becomes('rgb(15, 118, 110)');
     await expect(admin.locator('[data-dirty]').count()).resolves.toBe(0);
 
+    // The launcher is fixed in the frame's viewport: the whole frame is brought into the page's.
+    await install
+      .locator('iframe.site-frame')
+      .evaluate((frame) => frame.scrollIntoView({ block: 'center' }));
     await launcher.click();
     await site.getByText(greeting).waitFor();
     const composer = site.getByRole('textbox', { name: 'Your message' });
