@@ -228,8 +228,6 @@ describe('assistants editor', () => {
     await expect(install.locator('#install-snippet').textContent()).resolves.toBe(
       `<script src="${new URL(api()).origin}/widget.js" data-assistant="${defaultId}" async></script>`,
     );
-    // The launcher as a website will show it, from the form as it stands.
-    await expect(install.locator('.site .launcher').innerText()).resolves.toContain('Chat with us');
     await expect(install.textContent()).resolves.toContain('Identity verification: off');
     await install.getByRole('button', { name: 'Make an identity secret' }).click();
     const secret = install.locator('#install-secret');
@@ -244,6 +242,47 @@ describe('assistants editor', () => {
       .waitFor();
     await expect(admin.locator('#install-secret').count()).resolves.toBe(0);
   });
+  it("shows the real widget on a sample page: the form's colours, the greeting, a streamed reply", async () => {
+    const install = admin.getByRole('region', { name: 'Install on a website' });
+    // The page in the frame loads /widget.js from this API, as a website does.
+    const site = install.frameLocator('iframe.site-frame');
+    const launcher = site.locator('chat-widget button.launcher');
+    await launcher.waitFor({ timeout: 15_000 });
+    await expect(launcher.innerText()).resolves.toContain('Chat with us');
+    const background = () =>
+      launcher.evaluate((button) => getComputedStyle(button).backgroundColor);
+    const becomes = async (colour: string) => {
+      for (let tries = 0; tries < 50 && (await background()) !== colour; tries += 1)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      await expect(background()).resolves.toBe(colour);
+    };
+    await becomes('rgb(15, 118, 110)');
+    // The form as it stands, unsaved: the widget follows it without reloading.
+    const accent = admin.getByLabel('Accent colour', { exact: true });
+    await accent.fill('#b91c1c');
+    await becomes('rgb(185, 28, 28)');
+    await accent.fill('#0f766e');
+    await becomes('rgb(15, 118, 110)');
+    await expect(admin.locator('[data-dirty]').count()).resolves.toBe(0);
+
+    // The launcher is fixed in the frame's viewport: the whole frame is brought into the page's.
+    await install
+      .locator('iframe.site-frame')
+      .evaluate((frame) => frame.scrollIntoView({ block: 'center' }));
+    await launcher.click();
+    await site.getByText(greeting).waitFor();
+    const composer = site.getByRole('textbox', { name: 'Your message' });
+    await composer.fill('What is momentum trading?');
+    await composer.press('Enter');
+    await site.locator('chat-widget chat-streaming-reply').waitFor({ timeout: 10_000 });
+    await site
+      .locator('chat-widget chat-streaming-reply')
+      .waitFor({ state: 'detached', timeout: 30_000 });
+    const reply = await site.locator('chat-widget article.message.assistant').last().innerText();
+    expect(reply.length).toBeGreaterThan(10);
+    await screenshot(admin, 'assistant-install-widget-desktop');
+  });
+
   it('creates an assistant from a copy of the default, exports it, imports the file as another and archives that one', async () => {
     const stamp = Date.now().toString(36);
     await admin.goto('/admin/assistants');

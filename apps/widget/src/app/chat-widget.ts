@@ -6,6 +6,7 @@ import {
   ViewEncapsulation,
 } from '@angular/core';
 import { ChatStore, SessionIdStore } from '@chat/chat-client';
+import type { AssistantAppearance } from '@chat/contracts';
 import { WidgetPanel } from './widget-panel/widget-panel';
 
 /**
@@ -20,11 +21,21 @@ import { WidgetPanel } from './widget-panel/widget-panel';
   encapsulation: ViewEncapsulation.ShadowDom,
   imports: [WidgetPanel],
   providers: [ChatStore, SessionIdStore],
-  template: `<chat-widget-panel [assistant]="assistant() || null" [inline]="inline()" />`,
+  template: `<chat-widget-panel
+    [assistant]="assistant() || null"
+    [inline]="inline()"
+    [appearanceOverride]="appearance()"
+  />`,
 })
 export class ChatWidget {
   /** The assistant's id; none: the deployment's default assistant. */
   readonly assistant = input<string | null>(null);
   /** Drawn in place, open, without a launcher. */
   readonly inline = input(false, { transform: booleanAttribute });
+  /**
+   * Draws the widget in this appearance rather than the published one (a property, not an
+   * attribute): the staff's Install panel sets it to the editor's form as it stands. Replies
+   * still come from the published version.
+   */
+  readonly appearance = input<AssistantAppearance | null>(null);
 }

@@ -56,6 +56,8 @@ import { WidgetRegistry } from '../widget-registry';
 export class WidgetPanel {
   readonly assistant = input<string | null>(null);
   readonly inline = input(false);
+  /** Shown instead of the published appearance (the staff's preview of the form): see ChatWidget. */
+  readonly appearanceOverride = input<AssistantAppearance | null>(null);
 
   protected readonly store = inject(ChatStore);
   private readonly registry = inject(WidgetRegistry);
@@ -70,6 +72,8 @@ export class WidgetPanel {
   protected readonly viewportTop = signal<string | null>(null);
 
   protected readonly appearance = computed<AssistantAppearance>(() => {
+    const override = this.appearanceOverride();
+    if (override && typeof override === 'object') return override;
     const profile = this.store.profile() as { appearance?: AssistantAppearance } | null;
     return (
       profile?.appearance ?? {

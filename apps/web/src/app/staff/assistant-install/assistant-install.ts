@@ -2,12 +2,15 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  effect,
+  ElementRef,
   inject,
   input,
   output,
   signal,
+  viewChild,
 } from '@angular/core';
-import { accentOf, DEFAULT_APPEARANCE, textOn } from '@chat/chat-client';
+import { DomSanitizer } from '@angular/platform-browser';
 import type { AssistantAppearance } from '@chat/contracts';
 import { AssistantsApi } from '../data/assistants-api';
 import { staffErrorMessage } from '../data/staff-error';
@@ -39,6 +42,7 @@ export class AssistantInstall {
   readonly secretMade = output<void>();
 
   private readonly api = inject(AssistantsApi);
+  private readonly sanitizer = inject(DomSanitizer);
   /** Where the widget is served from: this API, which serves the staff area too. */
   private readonly apiOrigin = location.origin;
 
@@ -55,23 +59,37 @@ const userHash = crypto.createHmac('sha256', IDENTITY_SECRET).update(email).dige
 // On the page:
 ChatWidget.identify({ name, email, user_hash: userHash });`;
 
-  /** The launcher as the widget draws it on the business's page, with the same colours. */
-  protected readonly launcher = computed(() => {
-    const appearance = this.appearance() ?? DEFAULT_APPEARANCE;
-    const accent = accentOf(appearance);
-    return {
-      label: appearance.launcher_label || DEFAULT_APPEARANCE.launcher_label,
-      left: appearance.position === 'bottom-left',
-      background: accent,
-      color: textOn(accent),
-    };
-  });
+  /**
+   * The real widget on a sample page of a website: an iframe whose document (srcdoc, so this
+   * page's origin and its CSP) holds `<chat-widget>` and the loader from this API, as a host
+   * page does (the inline form of the tag, so that the element is there to be given the form's
+   * appearance). Being the portal's own origin, it is always allowed; its fixed launcher and
+   * panel stay inside the frame, and the portal's styles stay out.
+   */
+  protected readonly sitePage = computed(() =>
+    this.sanitizer.bypassSecurityTrustHtml(samplePage(this.apiOrigin, this.assistantId())),
+  );
+  private readonly siteFrame = viewChild<ElementRef<HTMLIFrameElement>>('siteFrame');
 
   /** The secret just made: shown until the page is left, never again. */
   protected readonly secret = signal<string | null>(null);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly copied = signal<string | null>(null);
+
+  constructor() {
+    // The form's appearance, as it changes, is given to the widget in the frame (no reload).
+    effect(() => {
+      this.appearance();
+      this.showAppearance();
+    });
+  }
+
+  /** Gives the widget the form's appearance; a property set before the widget's module defines the element is taken when it does. */
+  protected showAppearance(): void {
+    const element = this.siteFrame()?.nativeElement.contentDocument?.querySelector('chat-widget');
+    if (element) (element as HTMLElement & { appearance: unknown }).appearance = this.appearance();
+  }
 
   async makeSecret(): Promise<void> {
     if (this.busy()) return;
@@ -96,4 +114,30 @@ ChatWidget.identify({ name, email, user_hash: userHash });`;
       this.copied.set(null);
     }
   }
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The website the preview frame shows: a plain page with the widget, as the tag adds it. */
+function samplePage(apiOrigin: string, assistantId: string): string {
+  const origin = escapeHtml(apiOrigin);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Your website</title>
+<style>
+  body { margin: 0; padding: 1.25rem; font: 15px/1.5 system-ui, sans-serif; color: #334155; background: #f8fafc; }
+  h1 { margin: 0 0 0.5rem; font-size: 1.2rem; color: #0f172a; }
+  .line { height: 0.7rem; margin: 0.6rem 0; border-radius: 4px; background: #e2e8f0; }
+</style>
+</head>
+<body>
+<h1>Your website</h1>
+<p>A page of your site, with the widget as your visitors get it.</p>
+<div class="line"></div><div class="line" style="width: 80%"></div><div class="line" style="width: 60%"></div>
+<chat-widget assistant="${escapeHtml(assistantId)}"></chat-widget>
+<script src="${origin}/widget.js" async></script>
+</body>
+</html>`;
 }
