@@ -37,7 +37,10 @@ describe('OpenAPI document', () => {
         'GET /api/leads',
         'GET /api/leads/export.csv',
         'GET /api/leads/events',
+        'GET /api/leads/stages',
         'GET /api/leads/{leadId}',
+        'PATCH /api/leads/{leadId}',
+        'POST /api/leads/{leadId}/notes',
         'POST /api/leads/{leadId}/notifications/retry',
         'DELETE /api/leads/{leadId}',
         'GET /api/admin/assistants',
@@ -80,6 +83,10 @@ describe('OpenAPI document', () => {
     // The leads API: for staff or a key with leads:read, with examples.
     expect(document.paths['/api/leads'].get.security).toEqual(expect.arrayContaining([{ 'api-key': [] }, { 'staff-session': [] }]));
     expect(document.components.schemas.LeadSummaryDto.properties.fields.example).toMatchObject({ name: 'Ana Silva' });
+    // The lead workflow: staff only, with the field limits in the schema.
+    expect(document.paths['/api/leads/{leadId}'].patch.security).toEqual([{ 'staff-session': [] }]);
+    expect(document.components.schemas.UpdateLeadDto.properties.tags.maxItems).toBe(20);
+    expect(document.components.schemas.LeadDetailDto.properties.activity.type).toBe('array');
     expect(stream.responses['403'].content['application/json'].schema.$ref).toBe('#/components/schemas/ApiErrorDto');
     expect(document.components.schemas.StartEventDto.properties.session_token).toBeDefined();
     // Assistants: staff only, created from JSON or a profile file, described publicly.

@@ -21,6 +21,7 @@ import {
   KNOWLEDGE_SOURCE_STATUSES,
   type LeadData,
   type SourceReference,
+  LEAD_CHANGE_FIELDS,
   LEAD_STATES,
   NOTIFICATION_CHANNELS,
   NOTIFICATION_STATUSES,
@@ -28,6 +29,8 @@ import {
   TRANSCRIPT_FINISH_REASONS,
   TRANSCRIPT_ROLES,
 } from '@chat/contracts';
+
+const LEAD_ACTIVITY_KINDS = ['note', 'change'] as const;
 
 /** A check that `column` holds one of `values` (drizzle's text enums are types only). */
 const oneOf = (name: string, column: { name: string }, values: readonly string[]) =>
@@ -173,13 +176,52 @@ export const leads = pgTable(
     fields: jsonb('fields').$type<LeadData>().notNull().default({}),
     state: text('state', { enum: LEAD_STATES }).notNull().default('collecting'),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /**
+     * The pipeline's stage. No check constraint: the stages are configured (`LEAD_STAGES`), and
+     * a stage dropped from the configuration must not make old rows unwritable; the API checks.
+     */
+    stage: text('stage').notNull().default('new'),
+    ownerId: uuid('owner_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** When a staff member first opened it; null: unread. Per lead, not per staff member. */
+    seenAt: timestamp('seen_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (table) => [
     index('leads_state_updated_at_idx').on(table.state, table.updatedAt),
     index('leads_created_at_idx').on(table.createdAt),
+    index('leads_owner_id_idx').on(table.ownerId),
     oneOf('leads_state_check', table.state, LEAD_STATES),
+  ],
+);
+
+/**
+ * What the staff did with a lead, in order: a note, or a change of its stage, owner or tags
+ * (from and to, as JSON). The actor is kept as an email, so that the record outlives the account;
+ * it goes with the lead when the lead is erased.
+ */
+export const leadActivity = pgTable(
+  'lead_activity',
+  {
+    id: uuid('id').primaryKey(),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: LEAD_ACTIVITY_KINDS }).notNull(),
+    actorEmail: text('actor_email').notNull(),
+    body: text('body'),
+    field: text('field', { enum: LEAD_CHANGE_FIELDS }),
+    fromValue: jsonb('from_value'),
+    toValue: jsonb('to_value'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('lead_activity_lead_id_idx').on(table.leadId, table.createdAt),
+    oneOf('lead_activity_kind_check', table.kind, LEAD_ACTIVITY_KINDS),
   ],
 );
 
@@ -408,6 +450,7 @@ export const schema = {
   sessions,
   messages,
   leads,
+  leadActivity,
   notifications,
   erasureNotices,
   assistants,

@@ -14,6 +14,10 @@ async function* leadsOf(...fields: Record<string, string>[]): AsyncGenerator<Lea
       created_at: '2026-11-28T09:00:00.000000Z',
       updated_at: '2026-11-28T09:00:00.000000Z',
       completed_at: null,
+      stage: 'qualified',
+      owner: index === 0 ? 'agent@example.com' : null,
+      tags: index === 0 ? ['callback', 'vip'] : [],
+      unread: true,
     };
   }
 }
@@ -50,15 +54,24 @@ describe('leadsCsv', () => {
       'created_at',
       'completed_at',
       'assistant_id',
+      'stage',
+      'owner',
+      'tags',
       'name',
       'email',
       'phone',
       'goals',
     ]);
-    expect(rows[1][6]).toBe('trading-education');
-    expect(rows[1].slice(7)).toEqual(['José "Pepe" Núñez, Jr.', '', '', 'line one\nline two']);
+    expect(rows[1].slice(6, 10)).toEqual([
+      'trading-education',
+      'qualified',
+      'agent@example.com',
+      'callback vip',
+    ]);
+    expect(rows[2].slice(8, 10)).toEqual(['', '']);
+    expect(rows[1].slice(10)).toEqual(['José "Pepe" Núñez, Jr.', '', '', 'line one\nline two']);
     // A spreadsheet would run these; prefixed with a quote, they stay text.
-    expect(rows[2].slice(7)).toEqual([
+    expect(rows[2].slice(10)).toEqual([
       `'=HYPERLINK("https://evil.example","click")`,
       `'+1 555`,
       `'@SUM(A1)`,
@@ -76,6 +89,6 @@ describe('leadsCsv', () => {
     // Read back by a parser that, like spreadsheets, ends a record at a bare CR too: one row, intact.
     const rows: string[][] = parse(csv.slice(1), { record_delimiter: ['\r\n', '\r', '\n'] });
     expect(rows).toHaveLength(2);
-    expect(rows[1].slice(7)).toEqual(['Ada\rLovelace', 'one\r']);
+    expect(rows[1].slice(10)).toEqual(['Ada\rLovelace', 'one\r']);
   });
 });

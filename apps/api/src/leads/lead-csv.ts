@@ -15,6 +15,9 @@ const FIXED_COLUMNS = [
   'created_at',
   'completed_at',
   'assistant_id',
+  'stage',
+  'owner',
+  'tags',
 ] as const;
 
 /**
@@ -38,6 +41,10 @@ export function leadsCsv(
           lead.created_at,
           lead.completed_at ?? '',
           lead.assistant_id,
+          lead.stage,
+          lead.owner ?? '',
+          // Tags hold no spaces or commas: one cell, space-separated.
+          lead.tags.join(' '),
           ...fieldNames.map((name) => lead.fields[name] ?? ''),
         ];
       }

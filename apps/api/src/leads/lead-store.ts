@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { eq, type SQL, sql } from 'drizzle-orm';
 import {
+  type LeadActivity,
   type LeadDetail,
   type LeadNotification,
   type LeadQuery,
@@ -12,7 +13,15 @@ import {
 } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import { type Database, DatabaseConnection, rowsOf } from '../database/database';
-import { assistants, leads, messages, notifications, sessions } from '../database/schema';
+import {
+  assistants,
+  leadActivity,
+  leads,
+  messages,
+  notifications,
+  sessions,
+  staffUsers,
+} from '../database/schema';
 import { ERASED_LEAD, type ErasedLead } from '../database/erased-lead';
 
 /** Where a page ended: the last lead's creation time (to the microsecond, as text) and id. */
@@ -64,7 +73,10 @@ const assistantOf = sql`(select coalesce(s.assistant_id, (select a.id from ${ass
   from ${sessions} s where s.id = l.session_id)`;
 
 /** Lead `l` is a visitor's: a staff member's preview of a draft is never a lead (PROTOCOL.md, Assistants). */
-const notPreview = sql`not exists (select 1 from ${sessions} s where s.id = l.session_id and s.preview)`;
+export const notPreview = sql`not exists (select 1 from ${sessions} s where s.id = l.session_id and s.preview)`;
+
+/** The email of lead `l`'s owner (an account deleted since leaves it unowned). */
+const ownerOf = sql`(select u.email from ${staffUsers} u where u.id = l.owner_id)`;
 
 @Injectable()
 export class LeadStore {
@@ -115,7 +127,7 @@ export class LeadStore {
   async detail(id: string): Promise<LeadDetail> {
     const lead = await this.summary(id);
     if (!lead) throw new ApiError('not_found', 'No such lead.');
-    const [transcript, deliveries] = await Promise.all([
+    const [transcript, deliveries, activity] = await Promise.all([
       rowsOf<{
         id: string;
         role: TranscriptRole;
@@ -129,6 +141,7 @@ export class LeadStore {
             where session_id = (select session_id from ${leads} where id = ${id}) and not pending order by seq`,
       ),
       this.notificationsOf(sql`lead_id = ${id}`),
+      this.activityOf(id),
     ]);
     return {
       ...lead,
@@ -141,7 +154,39 @@ export class LeadStore {
         ...(row.sources && { sources: row.sources }),
       })),
       notifications: deliveries,
+      activity,
     };
+  }
+
+  /** The staff's notes and changes of a lead, oldest first. */
+  async activityOf(id: string): Promise<LeadActivity[]> {
+    const { rows } = await rowsOf<{
+      id: string;
+      kind: 'note' | 'change';
+      actor_email: string;
+      at: string;
+      body: string | null;
+      field: 'stage' | 'owner' | 'tags' | null;
+      from_value: string | string[] | null;
+      to_value: string | string[] | null;
+    }>(
+      this.db,
+      sql`select id, kind, actor_email, ${isoText('created_at')} as at, body, field, from_value, to_value
+          from ${leadActivity} where lead_id = ${id} order by created_at, id`,
+    );
+    return rows.map((row): LeadActivity =>
+      row.kind === 'note'
+        ? { id: row.id, type: 'note', by: row.actor_email, at: row.at, body: row.body ?? '' }
+        : {
+            id: row.id,
+            type: 'change',
+            by: row.actor_email,
+            at: row.at,
+            field: row.field ?? 'stage',
+            from: row.from_value,
+            to: row.to_value,
+          },
+    );
   }
 
   /** Puts the lead's failed notifications back in the queue, due now, with their attempts anew. */
@@ -172,6 +217,10 @@ export class LeadStore {
     const conditions: SQL[] = [sql`l.fields <> '{}'::jsonb`, notPreview];
     if (query.status) conditions.push(sql`l.state = ${query.status}`);
     if (query.assistant_id) conditions.push(sql`${assistantOf} = ${query.assistant_id}`);
+    if (query.stage) conditions.push(sql`l.stage = ${query.stage}`);
+    if (query.owner === 'none') conditions.push(sql`l.owner_id is null`);
+    else if (query.owner) conditions.push(sql`${ownerOf} = ${query.owner.toLowerCase()}`);
+    if (query.tag) conditions.push(sql`${query.tag}::text = any(l.tags)`);
     if (query.since) conditions.push(sql`l.created_at >= ${query.since}::timestamptz`);
     if (query.until) conditions.push(sql`l.created_at < ${query.until}::timestamptz`);
     if (query.q) {
@@ -200,7 +249,8 @@ export class LeadStore {
                    when bool_or(n.status in ('queued', 'sending')) then 'queued'
                    else 'sent' end
                  from ${notifications} n where n.lead_id = l.id
-               ), 'not_sent') as notification_status
+               ), 'not_sent') as notification_status,
+               l.stage, ${ownerOf} as owner, l.tags, l.seen_at is null as unread
         from ${leads} l
         ${where}`,
     );

@@ -1,4 +1,5 @@
 import {
+  Body,
   Controller,
   Delete,
   Get,
@@ -6,6 +7,7 @@ import {
   HttpCode,
   type MessageEvent,
   Param,
+  Patch,
   Post,
   Query,
   Req,
@@ -14,6 +16,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
   ApiExtraModels,
   ApiNotFoundResponse,
   ApiNoContentResponse,
@@ -24,26 +28,45 @@ import {
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { concatMap, filter, from, map, type Observable, share } from 'rxjs';
-import type { LeadDetail, LeadFeedEvent, LeadPage, LeadRetryReply } from '@chat/contracts';
+import type {
+  LeadDetail,
+  LeadFeedEvent,
+  LeadNote,
+  LeadPage,
+  LeadRetryReply,
+  LeadStagesReply,
+} from '@chat/contracts';
 import type { Request } from 'express';
 import { Access } from '../access/access.decorator';
 import { AccessRevocations } from '../access/access-revocations';
-import { principalOf } from '../common/principal';
+import { principalOf, type StaffPrincipal } from '../common/principal';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { ApiError } from '../common/api-error';
 import { ClientRateLimitGuard, MESSAGES_BUDGET } from '../common/client-rate-limit.guard';
 import { AssistantStore } from '../assistants/assistant-store';
 import {
+  CreateLeadNoteDto,
   LeadDetailDto,
   LeadExportQueryDto,
+  LeadNoteDto,
   LeadPageDto,
   LeadParamsDto,
   LeadQueryDto,
   LeadRetryReplyDto,
+  LeadStagesReplyDto,
+  UpdateLeadDto,
 } from './dto/lead.dto';
 import { leadsCsv } from './lead-csv';
 import { LeadEvents } from './lead-events';
 import { LeadStore } from './lead-store';
+import { LeadWorkflow } from './lead-workflow';
+
+/** The signed-in staff member of a staff-only route (the access guard let nobody else through). */
+function staffOf(request: Request): StaffPrincipal {
+  const principal = principalOf(request);
+  if (principal?.kind !== 'staff') throw new ApiError('forbidden', 'Only staff may do this.');
+  return principal;
+}
 
 @ApiTags('leads')
 @ApiExtraModels(ApiErrorDto)
@@ -59,6 +82,7 @@ export class LeadsController {
     private readonly events: LeadEvents,
     private readonly revocations: AccessRevocations,
     private readonly assistants: AssistantStore,
+    private readonly workflow: LeadWorkflow,
   ) {
     this.feed$ = this.events.changes$.pipe(
       concatMap((change) =>
@@ -119,13 +143,62 @@ export class LeadsController {
     );
   }
 
+  @Get('stages')
+  @Access({ staff: 'agent', key: 'leads:read' })
+  @ApiOperation({ summary: "The pipeline's stages, in order (`LEAD_STAGES`)" })
+  @ApiOkResponse({ type: LeadStagesReplyDto })
+  stages(): LeadStagesReply {
+    return { stages: [...this.workflow.stages] };
+  }
+
   @Get(':leadId')
   @Access({ staff: 'agent', key: 'leads:read' })
-  @ApiOperation({ summary: "A lead: its fields, its session's transcript and its notifications" })
+  @ApiOperation({
+    summary:
+      "A lead: its fields, its session's transcript, its notifications and the staff's activity",
+    description:
+      'Opened by a staff member, the lead is no longer `unread` (for all the staff); an API key reading it changes nothing.',
+  })
   @ApiOkResponse({ type: LeadDetailDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
-  detail(@Param() { leadId }: LeadParamsDto): Promise<LeadDetail> {
+  async detail(@Param() { leadId }: LeadParamsDto, @Req() request: Request): Promise<LeadDetail> {
+    if (principalOf(request)?.kind === 'staff') await this.workflow.markSeen(leadId);
     return this.store.detail(leadId);
+  }
+
+  @Patch(':leadId')
+  @Access({ staff: 'agent' })
+  @ApiOperation({
+    summary: "Change a lead's stage, owner or tags",
+    description:
+      'Each field that changes is recorded in its `activity` with who changed it and when.',
+  })
+  @ApiOkResponse({ type: LeadDetailDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: '`invalid_request`, naming the field' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
+  async update(
+    @Param() { leadId }: LeadParamsDto,
+    @Body() change: UpdateLeadDto,
+    @Req() request: Request,
+  ): Promise<LeadDetail> {
+    if (await this.workflow.update(leadId, change, staffOf(request).email)) {
+      this.events.changed(leadId);
+    }
+    return this.store.detail(leadId);
+  }
+
+  @Post(':leadId/notes')
+  @Access({ staff: 'agent' })
+  @ApiOperation({ summary: 'Write a private note on a lead (staff only; never sent anywhere)' })
+  @ApiCreatedResponse({ type: LeadNoteDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: '`invalid_request`' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
+  addNote(
+    @Param() { leadId }: LeadParamsDto,
+    @Body() { body }: CreateLeadNoteDto,
+    @Req() request: Request,
+  ): Promise<LeadNote> {
+    return this.workflow.addNote(leadId, body, staffOf(request).email);
   }
 
   @Post(':leadId/notifications/retry')

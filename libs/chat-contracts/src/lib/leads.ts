@@ -33,7 +33,66 @@ export interface LeadSummary {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** Where the business stands with it: one of the pipeline's stages (`GET /leads/stages`). */
+  stage: string;
+  /** The email of the staff member who owns it, or null. */
+  owner: string | null;
+  /** Lower-case labels the staff gave it, sorted. */
+  tags: string[];
+  /** True until a staff member opens it (per lead, not per staff member). */
+  unread: boolean;
 }
+
+/** The pipeline's stages when `LEAD_STAGES` is not set; a new lead is in the first. */
+export const DEFAULT_LEAD_STAGES = ['new', 'contacted', 'qualified', 'won', 'lost'] as const;
+/** A stage's name. */
+export const LEAD_STAGE_PATTERN = /^[a-z][a-z0-9_-]{0,29}$/;
+/** The longest note, the most tags of a lead, the longest tag. */
+export const LEAD_NOTE_MAX_LENGTH = 4000;
+export const LEAD_TAGS_MAX = 20;
+export const LEAD_TAG_MAX_LENGTH = 40;
+/** A tag, once normalised (`normalizeLeadTag`). */
+export const LEAD_TAG_PATTERN = /^[a-z0-9-]{1,40}$/;
+
+/** The form a tag is stored and compared in: trimmed, lower case. */
+export function normalizeLeadTag(tag: string): string {
+  return tag.trim().toLowerCase();
+}
+
+/** `GET /leads/stages` (staff): the pipeline, in order. */
+export interface LeadStagesReply {
+  stages: string[];
+}
+
+/** `PATCH /leads/{id}` (staff): any of these; `owner: null` leaves it unowned. */
+export interface UpdateLeadRequest {
+  stage?: string;
+  owner?: string | null;
+  tags?: string[];
+}
+
+/** `POST /leads/{id}/notes` (staff). */
+export interface CreateLeadNoteRequest {
+  body: string;
+}
+
+/** The lead fields whose changes are recorded. */
+export const LEAD_CHANGE_FIELDS = ['stage', 'owner', 'tags'] as const;
+export type LeadChangeField = (typeof LEAD_CHANGE_FIELDS)[number];
+
+/** What happened to a lead at the staff's hands, and who did it (`by`, a staff email) when (`at`). */
+export type LeadActivity =
+  | { id: string; type: 'note'; by: string; at: string; body: string }
+  | {
+      id: string;
+      type: 'change';
+      by: string;
+      at: string;
+      field: LeadChangeField;
+      from: string | string[] | null;
+      to: string | string[] | null;
+    };
+export type LeadNote = Extract<LeadActivity, { type: 'note' }>;
 
 /** `GET /leads`: newest first; `next_cursor` asks for the page after this one (null on the last). */
 export interface LeadPage {
@@ -52,6 +111,12 @@ export interface LeadQuery {
   q?: string;
   /** Only leads collected by this assistant. */
   assistant_id?: string;
+  /** Only leads in this stage of the pipeline. */
+  stage?: string;
+  /** Only leads this staff member (by email) owns; `none`: only unowned ones. */
+  owner?: string;
+  /** Only leads with this tag. */
+  tag?: string;
   cursor?: string;
   limit?: number;
 }
@@ -68,10 +133,11 @@ export interface LeadNotification {
   sent_at: string | null;
 }
 
-/** `GET /leads/{id}`: the lead, its session's transcript and its notifications. */
+/** `GET /leads/{id}`: the lead, its session's transcript, its notifications and its activity (oldest first). */
 export interface LeadDetail extends LeadSummary {
   messages: TranscriptMessage[];
   notifications: LeadNotification[];
+  activity: LeadActivity[];
 }
 
 /** `POST /leads/{id}/notifications/retry`: the notifications queued again. */

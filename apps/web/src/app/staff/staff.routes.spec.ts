@@ -111,6 +111,10 @@ function summary(
     created_at: createdAt,
     updated_at: createdAt,
     completed_at: null,
+    stage: 'new',
+    owner: null,
+    tags: [],
+    unread: false,
     ...over,
   };
 }
@@ -405,6 +409,7 @@ describe('the staff area (/admin)', () => {
     const detail: LeadDetail = {
       ...ADA,
       fields: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      activity: [],
       messages: [
         {
           id: 'm1',

@@ -20,6 +20,10 @@ function lead(id: string, createdAt: string, over: Partial<LeadSummary> = {}): L
     created_at: createdAt,
     updated_at: createdAt,
     completed_at: null,
+    stage: 'new',
+    owner: null,
+    tags: [],
+    unread: false,
     ...over,
   };
 }
