@@ -154,7 +154,7 @@ describe('chat runs the assistant a session is pinned to', () => {
       return { columns, company: row[columns.indexOf('company')] };
     };
     const ofSecondCsv = await csv('?assistant_id=second');
-    expect(ofSecondCsv.columns.slice(7)).toEqual(['company']);
+    expect(ofSecondCsv.columns.slice(10)).toEqual(['company']);
     expect(ofSecondCsv.company).toBe('Acme Corp');
     const everyCsv = await csv('');
     expect(everyCsv.columns).toEqual(expect.arrayContaining(['name', 'email', 'company']));
