@@ -44,11 +44,13 @@ export class LeadWebhook {
    * receiver) or else the deployment's.
    */
   send(webhookId: string, lead: LeadSummary, targetUrl?: string): Promise<WebhookResult> {
+    // The staff's workflow (stage, owner's email, tags, unread) stays in the product.
+    const { stage: _stage, owner: _owner, tags: _tags, unread: _unread, ...data } = lead;
     const payload: LeadWebhookPayload = {
       type: 'lead.completed',
       id: webhookId,
       occurred_at: lead.completed_at ?? lead.updated_at,
-      data: lead,
+      data,
     };
     return this.post(payload, targetUrl);
   }
@@ -75,7 +77,10 @@ export class LeadWebhook {
   ): Promise<WebhookResult> {
     const webhookId = payload.id;
     if (!this.signer)
-      return { status: 'failed', message: 'No webhook signing secret is configured (LEAD_WEBHOOK_SECRET).' };
+      return {
+        status: 'failed',
+        message: 'No webhook signing secret is configured (LEAD_WEBHOOK_SECRET).',
+      };
     if (!targetUrl)
       return { status: 'failed', message: 'No webhook is configured (LEAD_WEBHOOK_URL).' };
     const body = JSON.stringify(payload);

@@ -150,11 +150,17 @@ export type LeadFeedEvent =
   { type: 'lead'; lead: LeadSummary } | { type: 'lead_erased'; id: string };
 
 /** The body POSTed to `LEAD_WEBHOOK_URL` (Standard Webhooks: `webhook-id` is `id`, stable across retries). */
+/**
+ * A lead as a webhook receiver gets it: what was collected, without the staff's own workflow
+ * (its stage, the owner's staff email, internal tags, unread), which stays in the product.
+ */
+export type WebhookLead = Omit<LeadSummary, 'stage' | 'owner' | 'tags' | 'unread'>;
+
 export interface LeadWebhookPayload {
   type: 'lead.completed';
   id: string;
   occurred_at: string;
-  data: LeadSummary;
+  data: WebhookLead;
 }
 
 /**
