@@ -6,7 +6,7 @@ import type {
   LeadStagesReply,
   LeadSummary,
 } from '@chat/contracts';
-import { ChatVisitor, StaffClient } from '@chat/test-support';
+import { ChatVisitor, StaffClient, waitFor } from '@chat/test-support';
 import { sql } from 'drizzle-orm';
 import { DatabaseConnection, rowsOf } from '../src/database/database';
 import { leadActivity } from '../src/database/schema';
@@ -74,9 +74,24 @@ describe('the lead workflow', () => {
     const { id } = await lead('Grace');
     expect((await asKey(`/api/leads/${id}`)).status).toBe(200);
     expect(await lead('Grace')).toMatchObject({ unread: true });
+    // Another staff member's live feed hears that it was read.
+    const controller = new AbortController();
+    const feed = await fetch(`${api.baseUrl}/api/leads/events`, {
+      headers: { Cookie: `staff_session=${admin.cookies.get('staff_session')}` },
+      signal: controller.signal,
+    });
+    let received = '';
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of feed.body as unknown as AsyncIterable<Uint8Array>)
+        received += decoder.decode(chunk, { stream: true });
+    })().catch(() => undefined);
     const opened: LeadDetail = await (await agent.call('GET', `/api/leads/${id}`)).json();
     expect(opened.unread).toBe(false);
     expect(await lead('Grace')).toMatchObject({ unread: false });
+    await waitFor(() => received.includes(id) && received.includes('"unread":false'), 5_000);
+    controller.abort();
+    await reading;
   });
 
   it('changes stage, owner and tags, recording who did it, and filters by them', async () => {

@@ -117,11 +117,14 @@ export class LeadWorkflow {
   }
 
   /** The lead was opened by a staff member: it is no longer unread (for anyone). */
-  async markSeen(id: string): Promise<void> {
-    await this.db
+  /** Marks the lead read; answers whether it was unread until now. */
+  async markSeen(id: string): Promise<boolean> {
+    const marked = await this.db
       .update(leads)
       .set({ seenAt: sql`now()` })
-      .where(and(eq(leads.id, id), isNull(leads.seenAt)));
+      .where(and(eq(leads.id, id), isNull(leads.seenAt)))
+      .returning({ id: leads.id });
+    return marked.length > 0;
   }
 
   /** The active account with this email; otherwise `invalid_request`, which says no more. */

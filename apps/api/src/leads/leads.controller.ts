@@ -162,7 +162,10 @@ export class LeadsController {
   @ApiOkResponse({ type: LeadDetailDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: '`not_found`' })
   async detail(@Param() { leadId }: LeadParamsDto, @Req() request: Request): Promise<LeadDetail> {
-    if (principalOf(request)?.kind === 'staff') await this.workflow.markSeen(leadId);
+    // Read by one staff member, it is read for all: their feeds hear of it.
+    if (principalOf(request)?.kind === 'staff' && (await this.workflow.markSeen(leadId))) {
+      this.events.changed(leadId);
+    }
     return this.store.detail(leadId);
   }
 
