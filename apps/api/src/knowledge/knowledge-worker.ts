@@ -13,6 +13,11 @@ import { KnowledgeProcessing } from './knowledge-processing';
 /** The wait after the embeddings endpoint failed, doubled each time up to the maximum. */
 const EMBED_RETRY_MIN_MS = 5_000;
 const EMBED_RETRY_MAX_MS = 300_000;
+/**
+ * Once every passage is embedded, how long before looking again when this instance processed
+ * nothing (another instance embeds what it processes; this catches what one left at its death).
+ */
+const EMBED_IDLE_MS = 60_000;
 
 /**
  * Each instance's knowledge worker: every `KNOWLEDGE_POLL_MS`, and at once when this instance
@@ -30,6 +35,7 @@ export class KnowledgeWorker implements OnApplicationBootstrap, BeforeApplicatio
   private stopped = false;
   private embedRetryMs = 0;
   private embedAfter = 0;
+  private embedIdleUntil = 0;
 
   constructor(
     private readonly processing: KnowledgeProcessing,
@@ -69,7 +75,12 @@ export class KnowledgeWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   private async poll(): Promise<void> {
     try {
-      while (!this.stopped && (await this.processing.processDue()) > 0);
+      let processed = 0;
+      for (let claimed; !this.stopped && (claimed = await this.processing.processDue()) > 0;) {
+        processed += claimed;
+      }
+      // New passages to embed: look now rather than when idle ends.
+      if (processed > 0) this.embedIdleUntil = 0;
     } catch (error) {
       // The database may be away for a while; the next poll tries again.
       this.logger.warn(
@@ -81,10 +92,13 @@ export class KnowledgeWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async embed(): Promise<void> {
-    if (!this.embeddings.enabled || Date.now() < this.embedAfter) return;
+    const now = Date.now();
+    if (!this.embeddings.enabled || now < this.embedAfter || now < this.embedIdleUntil) return;
     try {
       while (!this.stopped && (await this.embeddings.embedDue()) > 0);
       this.embedRetryMs = 0;
+      // Caught up: no search for passages without embeddings at every poll.
+      this.embedIdleUntil = Date.now() + EMBED_IDLE_MS;
     } catch (error) {
       this.embedRetryMs = Math.min(
         EMBED_RETRY_MAX_MS,
