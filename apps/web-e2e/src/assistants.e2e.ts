@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { DESKTOP, launchBrowser, screenshot, send } from './support/browser';
-import { FIRST_ADMIN } from './support/staff';
+import { FIRST_ADMIN, signIn, xsrfToken } from './support/staff';
 
 /**
  * The assistants editor against the API on the demo model: an admin changes the default
@@ -53,19 +53,6 @@ describe('assistants editor', () => {
     return context.newPage();
   }
 
-  async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
-    await page.goto('/admin');
-    await page.getByLabel('Email').fill(account.email);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.getByRole('heading', { name: 'Leads', level: 1 }).waitFor();
-  }
-
-  async function xsrfToken(page: Page): Promise<string> {
-    const cookie = (await page.context().cookies()).find((c) => c.name === 'XSRF-TOKEN');
-    if (!cookie) throw new Error('no XSRF-TOKEN cookie');
-    return decodeURIComponent(cookie.value);
-  }
 
   it('lists the assistants and opens the default one in the editor', async () => {
     admin = await newPage();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DESKTOP, launchBrowser, screenshot, send } from './support/browser';
-import { FIRST_ADMIN } from './support/staff';
+import { FIRST_ADMIN, signIn, xsrfToken } from './support/staff';
 
 /**
  * The assistant editor's Knowledge panel against the API on the demo model: an admin adds files
@@ -43,19 +43,6 @@ describe('assistant knowledge', () => {
     return context.newPage();
   }
 
-  async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
-    await page.goto('/admin');
-    await page.getByLabel('Email').fill(account.email);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.getByRole('heading', { name: 'Leads', level: 1 }).waitFor();
-  }
-
-  async function xsrfToken(page: Page): Promise<string> {
-    const cookie = (await page.context().cookies()).find((c) => c.name === 'XSRF-TOKEN');
-    if (!cookie) throw new Error('no XSRF-TOKEN cookie');
-    return decodeURIComponent(cookie.value);
-  }
 
   function panel(page: Page): Locator {
     return page.getByRole('region', { name: 'Knowledge' });
