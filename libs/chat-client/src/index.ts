@@ -17,6 +17,7 @@ export { followReply } from './lib/follow-reply';
 export { newSessionId, SessionIdStore, sessionStorageKeys } from './lib/session-id';
 export { readChatEvents, type ReceivedEvent } from './lib/sse-events';
 export { appendCursor } from './lib/markdown/cursor';
+export { escapeHtml } from './lib/escape-html';
 export { highlightWithin, loadHighlighter } from './lib/markdown/code-highlighter';
 // marked and DOMPurify load lazily, in a chunk of their own, through this loader only.
 export {

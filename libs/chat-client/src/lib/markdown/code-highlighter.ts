@@ -1,4 +1,5 @@
 import type { HLJSApi } from 'highlight.js';
+import { escapeHtml } from '../escape-html';
 
 /** Set on a code block drawn before the highlighter arrived, to highlight in place when it does. */
 const PENDING = 'hljs-pending';
@@ -7,9 +8,6 @@ let highlighter: HLJSApi | null = null;
 /** Shadow roots that draw replies (the widget's), searched beside the document for pending blocks. */
 const roots = new Set<ParentNode>();
 let loading: Promise<HLJSApi> | null = null;
-
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * highlight.js with the few languages the portal colours, in a chunk of its own: a visitor who

@@ -12,6 +12,7 @@ import {
 } from '@angular/core';
 import { DomSanitizer } from '@angular/platform-browser';
 import type { AssistantAppearance } from '@chat/contracts';
+import { escapeHtml } from '@chat/chat-client';
 import { AssistantsApi } from '../data/assistants-api';
 import { staffErrorMessage } from '../data/staff-error';
 import { ConfirmDialog } from '../confirm-dialog/confirm-dialog';
@@ -115,8 +116,6 @@ ChatWidget.identify({ name, email, user_hash: userHash });`;
     }
   }
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The website the preview frame shows: a plain page with the widget, as the tag adds it. */
 function samplePage(apiOrigin: string, assistantId: string): string {
