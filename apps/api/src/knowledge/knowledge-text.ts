@@ -49,6 +49,8 @@ export function extractSections(
     execArgv: [...execArgv, `--max-old-space-size=${limits.parseMemoryMb}`],
     // Structured clone: the bytes go as bytes, not as JSON.
     serialization: 'advanced',
+    // A parser reads hostile documents: none of the server's secrets (keys, database URL).
+    env: { PATH: process.env['PATH'] ?? '' },
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   let stderr = '';
