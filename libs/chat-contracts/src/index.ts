@@ -1,5 +1,6 @@
 export * from './lib/access';
 export * from './lib/assistants';
+export * from './lib/conversations';
 export * from './lib/errors';
 export * from './lib/events';
 export * from './lib/knowledge';

@@ -12,6 +12,7 @@ import type {
   TokenUsage,
   VisitorIdentity,
 } from '@chat/contracts';
+import { staffDisplayName } from '../access/staff-display-name';
 import { ApiError } from '../common/api-error';
 import { toErrorEvent } from '../common/error-event';
 import { chatConfig } from '../config/chat.config';
@@ -31,7 +32,7 @@ import type { ConversationTurn } from '../model/model-output';
 import { PublishedAssistants } from '../assistants/published-assistants';
 import { VisitorIdentities } from '../assistants/visitor-identities';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import { SessionRepository, type TurnStart } from '../sessions/session-repository';
+import { modelTurn, SessionRepository, type TurnStart } from '../sessions/session-repository';
 import { ownsSession, type SessionCaller } from '../sessions/session-owner';
 import { publicSessionId, storedSessionId } from '../sessions/session-namespace';
 import { forbidden, hashSessionToken, newSessionToken } from '../sessions/session-token';
@@ -223,6 +224,12 @@ export class ChatTurnService {
       active_stream: running
         ? { stream_id: running.streamId, message_id: running.messageId }
         : null,
+      handoff: {
+        state: session.handoff.state,
+        ...(session.handoff.holderEmail && {
+          agent: { name: staffDisplayName(session.handoff.holderEmail) },
+        }),
+      },
     };
   }
 
@@ -260,7 +267,7 @@ export class ChatTurnService {
       // Regenerating, the history stops before the message asked again: the conversation is the
       // one its first answer read, so the extractor finds the details it found then, no more.
       const conversation = conversationWindow(
-        [...start.history, { role: 'user', content: start.prompt }],
+        [...start.history.map(modelTurn), { role: 'user', content: start.prompt }],
         this.config.contextMaxChars,
       );
       const reply = this.streamReply(

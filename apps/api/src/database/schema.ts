@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import {
   API_KEY_SCOPES,
+  HANDOFF_STATES,
   KNOWLEDGE_MEDIA_TYPES,
   KNOWLEDGE_SOURCE_KINDS,
   KNOWLEDGE_SOURCE_STATUSES,
@@ -31,6 +32,8 @@ import {
 } from '@chat/contracts';
 
 const LEAD_ACTIVITY_KINDS = ['note', 'change'] as const;
+/** Where a session's email about an untaken request for a person stands. */
+const HANDOFF_REMINDER_STATES = ['due', 'sent'] as const;
 
 /** A check that `column` holds one of `values` (drizzle's text enums are types only). */
 const oneOf = (name: string, column: { name: string }, values: readonly string[]) =>
@@ -127,12 +130,42 @@ export const sessions = pgTable(
      * notified, continued only as a preview.
      */
     preview: boolean('preview').notNull().default(false),
+    /**
+     * Who answers the visitor (PROTOCOL.md, People in the conversation): the assistant, nobody yet
+     * (`requested`, since `handoff_requested_at`, offered to `handoff_assignee_id`) or the staff
+     * member `handoff_holder_id` (`human`), who alone may hold it.
+     */
+    handoffState: text('handoff_state', { enum: HANDOFF_STATES }).notNull().default('assistant'),
+    handoffHolderId: uuid('handoff_holder_id').references(() => staffUsers.id, {
+      onDelete: 'set null',
+    }),
+    handoffAssigneeId: uuid('handoff_assignee_id').references(() => staffUsers.id, {
+      onDelete: 'set null',
+    }),
+    handoffRequestedAt: timestamp('handoff_requested_at', { withTimezone: true }),
+    /** When a staff member first wrote after the request: once per request, for the metric. */
+    handoffAnsweredAt: timestamp('handoff_answered_at', { withTimezone: true }),
+    /**
+     * The email to staff about a request nobody took (`HANDOFF_EMAIL_AFTER_MS`): `due` once the
+     * request is made, leased while sent, `sent` once the mail server took it (or the request
+     * was taken first). Retried with backoff like every notification.
+     */
+    handoffReminder: text('handoff_reminder', { enum: HANDOFF_REMINDER_STATES }),
+    handoffReminderAttempts: integer('handoff_reminder_attempts').notNull().default(0),
+    handoffReminderAt: timestamp('handoff_reminder_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (table) => [
     index('sessions_updated_at_idx').on(table.updatedAt),
     index('sessions_assistant_id_idx').on(table.assistantId),
+    index('sessions_handoff_idx')
+      .on(table.handoffState, table.updatedAt)
+      .where(sql`handoff_state <> 'assistant'`),
+    index('sessions_handoff_reminder_idx')
+      .on(table.handoffReminderAt)
+      .where(sql`handoff_reminder = 'due'`),
+    oneOf('sessions_handoff_state_check', table.handoffState, HANDOFF_STATES),
   ],
 );
 
@@ -155,6 +188,9 @@ export const messages = pgTable(
     /** An assistant reply's `sources` event: the passages it was given (null: none). */
     sources: jsonb('sources').$type<SourceReference[]>(),
     pending: boolean('pending').notNull().default(false),
+    /** A staff message's author, and their display name then (kept if the account goes). */
+    authorId: uuid('author_id').references(() => staffUsers.id, { onDelete: 'set null' }),
+    authorName: text('author_name'),
     createdAt: createdAt(),
   },
   (table) => [

@@ -12,7 +12,14 @@ export interface LeadEmail {
 }
 
 const NOT_GIVEN = '(not given)';
-const SPEAKERS = { user: 'Visitor', assistant: 'Assistant' } as const;
+const SPEAKERS = { user: 'Visitor', assistant: 'Assistant', staff: 'Staff' } as const;
+
+/** Who said it: a staff member by name. */
+function speaker(message: LeadNotification['transcript'][number]): string {
+  return message.role === 'staff' && message.author
+    ? `${message.author.name} (staff)`
+    : SPEAKERS[message.role];
+}
 
 /** Every value in the mail comes from a visitor: it is escaped before it meets HTML. */
 export function escapeHtml(value: string): string {
@@ -44,7 +51,7 @@ export function composeLeadEmail(lead: LeadNotification): LeadEmail {
 function composeText(lead: LeadNotification): string {
   const fields = lead.fields.map((field) => `${field.label}: ${field.value?.trim() ? field.value : NOT_GIVEN}`);
   const transcript = lead.transcript.map(
-    (message) => `[${message.created_at}] ${SPEAKERS[message.role]}:\n  ${message.content.replace(/\n/g, '\n  ')}`,
+    (message) => `[${message.created_at}] ${speaker(message)}:\n  ${message.content.replace(/\n/g, '\n  ')}`,
   );
   return [
     `New lead from the ${lead.profileName}`,
@@ -70,7 +77,7 @@ function composeHtml(lead: LeadNotification): string {
   const messages = lead.transcript
     .map(
       (message) =>
-        `<p><strong>${SPEAKERS[message.role]}</strong> <small style="color:#666">${escapeHtml(message.created_at)}</small><br>` +
+        `<p><strong>${escapeHtml(speaker(message))}</strong> <small style="color:#666">${escapeHtml(message.created_at)}</small><br>` +
         `<span style="white-space:pre-wrap">${escapeHtml(message.content)}</span></p>`,
     )
     .join('\n');

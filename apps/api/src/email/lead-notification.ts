@@ -9,7 +9,7 @@ export interface LeadNotification {
   profileName: string;
   /** In profile order; values come from visitors and are untrusted. */
   fields: { name: string; label: string; value: string | undefined }[];
-  transcript: Pick<TranscriptMessage, 'role' | 'content' | 'created_at'>[];
+  transcript: Pick<TranscriptMessage, 'role' | 'content' | 'created_at' | 'author'>[];
   /** The assistant's own recipients (`notifications.email_recipients`); none: `LEAD_NOTIFY_TO`. */
   recipients?: string[];
 }
@@ -26,7 +26,12 @@ export function leadNotificationOf(profile: AssistantProfileDefinition, lead: Co
     sessionId: lead.sessionId,
     profileName: profile.name,
     fields: profile.fields.map(({ name, label }) => ({ name, label, value: lead.fields[name] })),
-    transcript: lead.messages.map(({ role, content, created_at }) => ({ role, content, created_at })),
+    transcript: lead.messages.map(({ role, content, created_at, author }) => ({
+      role,
+      content,
+      created_at,
+      ...(author && { author }),
+    })),
     ...(profile.notifications?.email_recipients.length && { recipients: profile.notifications.email_recipients }),
   };
 }

@@ -2,7 +2,14 @@ import type { DoneEvent, TokenUsage, TranscriptMessage } from '@chat/contracts';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
 
 /** One message of a conversation, as the model, the lead extractors and the demo model read it. */
-export type ConversationTurn = Pick<TranscriptMessage, 'role' | 'content'>;
+/**
+ * One message as the model reads it: a staff member's is the business speaking, so it is the
+ * assistant's side of the conversation, signed (`modelTurn`).
+ */
+export interface ConversationTurn {
+  role: Exclude<TranscriptMessage['role'], 'staff'>;
+  content: string;
+}
 
 /** How a model call finished; a cancel is the turn's doing, never the model's. */
 export type ModelFinishReason = Exclude<DoneEvent['finish_reason'], 'cancelled'>;

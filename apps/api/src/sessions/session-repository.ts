@@ -18,13 +18,24 @@ import {
   messages,
   notifications,
   sessions,
+  staffUsers,
 } from '../database/schema';
+import type { ConversationTurn } from '../model/model-output';
+import type { HandoffState } from '@chat/contracts';
 import type { SessionOwner } from './session-owner';
 
-/** One message of a conversation as the model reads it. */
+/** One message of a conversation as stored: a staff member's with their name. */
 export interface StoredTurn {
   role: TranscriptMessage['role'];
   content: string;
+  author?: string | null;
+}
+
+/** A stored message as the model reads it: a staff member's is the business's side, signed. */
+export function modelTurn(turn: StoredTurn): ConversationTurn {
+  return turn.role === 'staff'
+    ? { role: 'assistant', content: `[${turn.author ?? 'Staff'}, from the team, wrote:]\n${turn.content}` }
+    : { role: turn.role, content: turn.content };
 }
 
 export interface BeginTurn {
@@ -142,7 +153,7 @@ export interface CollectedLead {
   /** The assistant version its session runs, whose fields the notification lists. */
   assistant: { id: string; version: number };
   fields: LeadData;
-  messages: Pick<TranscriptMessage, 'role' | 'content' | 'created_at'>[];
+  messages: Pick<TranscriptMessage, 'role' | 'content' | 'created_at' | 'author'>[];
 }
 
 export interface SessionView {
@@ -154,6 +165,7 @@ export interface SessionView {
   messages: TranscriptMessage[];
   lead: LeadData;
   emailStatus: LeadEmailStatus;
+  handoff: { state: HandoffState; holderEmail: string | null };
 }
 
 /**
@@ -304,8 +316,8 @@ export class SessionRepository {
         (select api_key_id from upserted) as owner_api_key_id,
         coalesce((select id from new_lead), (select id from existing_lead)) as lead_id,
         coalesce((select fields from new_lead), (select fields from existing_lead)) as lead_fields,
-        (select json_agg(json_build_object('role', role, 'content', content) order by seq)
-           from (select role, content, seq from ${messages}
+        (select json_agg(json_strip_nulls(json_build_object('role', role, 'content', content, 'author', author_name)) order by seq)
+           from (select role, content, author_name, seq from ${messages}
                  where session_id = ${sessionId} and not pending
                    and not exists (select 1 from last_user where last_user.seq <= ${messages}.seq)
                  order by seq desc limit ${turn.historyLimit}) latest) as history,
@@ -465,7 +477,12 @@ export class SessionRepository {
       .where(eq(leads.id, leadId));
     if (!lead) return undefined;
     const rows = await this.db
-      .select({ role: messages.role, content: messages.content, createdAt: messages.createdAt })
+      .select({
+        role: messages.role,
+        content: messages.content,
+        authorName: messages.authorName,
+        createdAt: messages.createdAt,
+      })
       .from(messages)
       .where(
         and(
@@ -489,6 +506,7 @@ export class SessionRepository {
         role: row.role,
         content: row.content,
         created_at: row.createdAt.toISOString(),
+        ...(row.authorName !== null && { author: { name: row.authorName } }),
       })),
     };
   }
@@ -518,10 +536,13 @@ export class SessionRepository {
         emailStatus: notifications.status,
         tokenHash: sessions.tokenHash,
         apiKeyId: sessions.apiKeyId,
+        handoffState: sessions.handoffState,
+        holderEmail: staffUsers.email,
         ...sessionAssistant,
       })
       .from(leads)
       .innerJoin(sessions, eq(sessions.id, leads.sessionId))
+      .leftJoin(staffUsers, eq(staffUsers.id, sessions.handoffHolderId))
       .leftJoin(
         notifications,
         and(eq(notifications.leadId, leads.id), eq(notifications.channel, 'email')),
@@ -549,11 +570,13 @@ export class SessionRepository {
       assistant: { id: lead.assistantId, version: Number(lead.assistantVersion) },
       lead: lead.fields,
       emailStatus: emailStatusOf(lead.emailStatus),
+      handoff: { state: lead.handoffState, holderEmail: lead.holderEmail },
       messages: rows.map((row) => ({
         id: row.id,
         role: row.role,
         content: row.content,
         created_at: row.createdAt.toISOString(),
+        ...(row.authorName !== null && { author: { name: row.authorName } }),
         ...(row.finishReason && { finish_reason: row.finishReason }),
         ...(row.sources && { sources: row.sources }),
       })),

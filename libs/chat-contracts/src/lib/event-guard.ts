@@ -1,5 +1,7 @@
 import { isErrorCode } from './errors';
+import { HANDOFF_STATES, HANDOFF_UNAVAILABLE_REASONS, type SessionEvent } from './conversations';
 import { type ChatEvent, FINISH_REASONS } from './events';
+import { TRANSCRIPT_ROLES } from './requests';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,6 +71,50 @@ export function isChatEvent(value: unknown): value is ChatEvent {
       return Array.isArray(value['sources']) && value['sources'].every(isSourceReference);
     default:
       return false;
+  }
+}
+
+function isTranscriptMessage(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isString(value['id']) &&
+    (TRANSCRIPT_ROLES as readonly unknown[]).includes(value['role']) &&
+    isString(value['content']) &&
+    isString(value['created_at']) &&
+    (value['author'] === undefined ||
+      (isRecord(value['author']) && isString(value['author']['name'])))
+  );
+}
+
+/** Whether a parsed JSON value is an event of a session's live channel this version knows. */
+export function isSessionEvent(value: unknown): value is SessionEvent {
+  if (!isRecord(value)) return false;
+  switch (value['type']) {
+    case 'message':
+      return isTranscriptMessage(value['message']);
+    case 'handoff':
+      return (
+        (HANDOFF_STATES as readonly unknown[]).includes(value['state']) &&
+        (value['agent'] === undefined ||
+          (isRecord(value['agent']) && isString(value['agent']['name']))) &&
+        (value['available'] === undefined || isBoolean(value['available'])) &&
+        (value['reason'] === undefined ||
+          (HANDOFF_UNAVAILABLE_REASONS as readonly unknown[]).includes(value['reason']))
+      );
+    case 'typing':
+      return value['role'] === 'staff' || value['role'] === 'user';
+    default:
+      return isChatEvent(value);
+  }
+}
+
+/** Parses one SSE `data` payload of a session's live channel; `undefined` for malformed JSON or an unknown event. */
+export function parseSessionEvent(data: string): SessionEvent | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return isSessionEvent(value) ? value : undefined;
+  } catch {
+    return undefined;
   }
 }
 

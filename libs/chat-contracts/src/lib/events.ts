@@ -2,8 +2,11 @@ import type { ErrorCode } from './errors';
 import type { SourceReference } from './knowledge';
 import type { LeadState } from './lead';
 
-/** How a reply ended: the model stopped, hit its token limit, or the client cancelled it. */
-export const FINISH_REASONS = ['stop', 'length', 'cancelled'] as const;
+/**
+ * How a reply ended: the model stopped, hit its token limit, the client cancelled it, or a person
+ * holds the conversation (`handoff`: the model was not called; the message went to staff).
+ */
+export const FINISH_REASONS = ['stop', 'length', 'cancelled', 'handoff'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
 export interface TokenUsage {

@@ -1,6 +1,7 @@
 import { FINISH_REASONS } from './events';
 import type { LeadEmailStatus, LeadFieldDescriptor, LeadState } from './lead';
 import type { SourceReference } from './knowledge';
+import type { HandoffStatus } from './conversations';
 
 /** Limits of the protocol's defaults; a server may be configured tighter or looser. */
 export const DEFAULT_MESSAGE_MAX_LENGTH = 4000;
@@ -57,7 +58,8 @@ export interface ChatReply extends LeadState {
   session_token?: string;
 }
 
-export const TRANSCRIPT_ROLES = ['user', 'assistant'] as const;
+/** Who wrote a message: the visitor, the assistant, or a member of the staff (PROTOCOL.md, People in the conversation). */
+export const TRANSCRIPT_ROLES = ['user', 'assistant', 'staff'] as const;
 export type TranscriptRole = (typeof TRANSCRIPT_ROLES)[number];
 
 /** How a stored assistant reply ended: a reply's finish reason, or `error` for one that failed. */
@@ -69,10 +71,17 @@ export interface TranscriptMessage {
   role: TranscriptRole;
   content: string;
   created_at: string;
+  /** For staff messages: who wrote it, as the visitor sees them. */
+  author?: MessageAuthor;
   /** For assistant messages: how the reply ended (`cancelled` replies keep what was streamed). */
   finish_reason?: TranscriptFinishReason;
   /** For assistant messages: the passages of the assistant's knowledge the reply was given, as its `sources` event named them. */
   sources?: SourceReference[];
+}
+
+/** A staff member as a visitor sees them: a display name, never an email. */
+export interface MessageAuthor {
+  name: string;
 }
 
 /** A generation still running for a session, for a client to re-attach to after a reload. */
@@ -87,6 +96,8 @@ export interface SessionTranscript extends LeadState {
   messages: TranscriptMessage[];
   email_status: LeadEmailStatus;
   active_stream: ActiveStream | null;
+  /** Who answers the visitor now: the assistant, nobody yet (a person was asked for) or a person. */
+  handoff: HandoffStatus;
 }
 
 /** Answer of `GET /chat/profile`: what the assistant is and collects. */

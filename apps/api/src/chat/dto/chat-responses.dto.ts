@@ -1,5 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type {
+  HandoffState,
+  HandoffStatus,
+  HandoffUnavailableReason,
+  MessageAuthor,
   ActiveStream,
   AssistantProfile,
   CancelReply,
@@ -23,6 +27,8 @@ import type {
   TranscriptRole,
 } from '@chat/contracts';
 import {
+  HANDOFF_STATES,
+  HANDOFF_UNAVAILABLE_REASONS,
   ERROR_CODES,
   FINISH_REASONS,
   LEAD_EMAIL_STATUSES,
@@ -176,11 +182,33 @@ export class ChatReplyDto implements ChatReply {
   @ApiProperty() email_sent: boolean;
 }
 
+export class MessageAuthorDto implements MessageAuthor {
+  @ApiProperty({ example: 'Sam' }) name: string;
+}
+
+export class HandoffStatusDto implements HandoffStatus {
+  @ApiProperty({ enum: HANDOFF_STATES }) state: HandoffState;
+  @ApiPropertyOptional({ type: MessageAuthorDto, description: 'Who holds it (`human`)' })
+  agent?: MessageAuthor;
+  @ApiPropertyOptional({
+    description:
+      'While `requested`: false when nobody can take it now (see `reason`); the visitor is asked for an email',
+  })
+  available?: boolean;
+  @ApiPropertyOptional({ enum: HANDOFF_UNAVAILABLE_REASONS })
+  reason?: HandoffUnavailableReason;
+}
+
 export class TranscriptMessageDto implements TranscriptMessage {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: TRANSCRIPT_ROLES }) role: TranscriptRole;
   @ApiProperty() content: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiPropertyOptional({
+    type: MessageAuthorDto,
+    description: 'For `staff` messages: who wrote it (a display name, never an email)',
+  })
+  author?: MessageAuthor;
   @ApiPropertyOptional({ enum: TRANSCRIPT_FINISH_REASONS })
   finish_reason?: TranscriptFinishReason;
   @ApiPropertyOptional({
@@ -214,6 +242,8 @@ export class SessionTranscriptDto implements SessionTranscript {
     description: 'A generation still running, to re-attach to',
   })
   active_stream: ActiveStream | null;
+  @ApiProperty({ type: HandoffStatusDto, description: 'Who answers the visitor now' })
+  handoff: HandoffStatus;
 }
 
 export class LeadFieldDto implements LeadFieldDescriptor {
