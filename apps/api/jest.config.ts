@@ -15,6 +15,9 @@ export default {
     ],
   },
   moduleFileExtensions: ['ts', 'js'],
+  // A store suite's beforeAll opens PGlite (its WebAssembly compiled, then every migration run on a
+  // new database): several seconds on a 2-core machine running other suites, past Jest's 5 s.
+  testTimeout: 30_000,
   // As main.ts does first: Nest's decorators read and write metadata through it.
   setupFiles: ['reflect-metadata'],
   // request-filtering-agent and eventsource-parser ship ES modules only: compiled like the

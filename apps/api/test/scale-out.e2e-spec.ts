@@ -9,6 +9,7 @@ import {
   resumeStream,
   type RunningBuiltApi,
   ScratchDirs,
+  SessionEventReader,
   startBuiltApi,
   startTcpProxy,
   stopProcess,
@@ -291,6 +292,11 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     const before = await resume(a);
     expect(before.status).toBe(200);
     await before.text();
+    const live = await SessionEventReader.open(
+      `${a.url}/api/chat/sessions/scale-erase/events`,
+      visitor.headers('scale-erase'),
+    );
+    await live.waitUntil((events) => events.length > 0);
 
     const staff = new StaffClient(b.url);
     await staff.login('admin@example.com', 'correct horse battery staple');
@@ -306,6 +312,66 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     };
     await waitFor(async () => (await status(a)) === 404, 5_000, 50);
     expect(await status(b)).toBe(404);
+    // The session's live channel on A ends, and its entries are gone from Redis.
+    await within(live.finished, 5_000, 'the end of the erased channel');
+    const redis = new Redis(testRedisUrl() ?? '');
+    try {
+      expect(await redis.exists(`${env['REDIS_KEY_PREFIX']}session:{scale-erase}:live`)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('hands a visitor on A to a staff member on B: request, takeover, messages both ways, typing, release', async () => {
+    const staff = new StaffClient(b.url);
+    await staff.login('admin@example.com', 'correct horse battery staple');
+    fake.enqueue({ text: 'Hello, how can I help?' });
+    const visitor = new ChatVisitor(a.url);
+    await visitor.turn({ session_id: 'scale-handoff', message: 'Hi' });
+    // Online on B: connected to its Conversations feed.
+    const feed = await fetch(`${b.url}/api/conversations/events`, { headers: staff.credentials() });
+    expect(feed.status).toBe(200);
+    const live = await SessionEventReader.open(
+      `${a.url}/api/chat/sessions/scale-handoff/events`,
+      visitor.headers('scale-handoff'),
+    );
+    await waitFor(
+      async () => {
+        const asked = await fetch(`${a.url}/api/chat/sessions/scale-handoff/handoff`, {
+          method: 'POST',
+          headers: visitor.headers('scale-handoff'),
+        });
+        return ((await asked.json()) as { available?: boolean }).available === true;
+      },
+      15_000,
+      200,
+    );
+    const watching = await SessionEventReader.open(
+      `${b.url}/api/conversations/scale-handoff/events`,
+      staff.credentials(),
+    );
+    expect((await staff.call('POST', '/api/conversations/scale-handoff/takeover')).status).toBe(
+      200,
+    );
+    await live.waitUntil(() => live.of('handoff').some((e) => e.state === 'human'));
+    expect((await staff.call('POST', '/api/conversations/scale-handoff/typing')).status).toBe(204);
+    await staff.call('POST', '/api/conversations/scale-handoff/messages', {
+      body: { content: 'Hi, Admin here.' },
+    });
+    await live.waitUntil(() => live.of('message').some((e) => e.message.role === 'staff'));
+    expect(live.of('typing')).toContainEqual({ type: 'typing', role: 'staff' });
+    const requests = fake.requests.length;
+    const held = await visitor.turn({ session_id: 'scale-handoff', message: 'Thanks, Admin' });
+    expect(held.get('done').finish_reason).toBe('handoff');
+    expect(fake.requests.length).toBe(requests);
+    await watching.waitUntil(() =>
+      watching.of('message').some((e) => e.message.content === 'Thanks, Admin'),
+    );
+    expect((await staff.call('POST', '/api/conversations/scale-handoff/release')).status).toBe(200);
+    await live.waitUntil(() => live.of('handoff').at(-1)?.state === 'assistant');
+    live.close();
+    watching.close();
+    await feed.body?.cancel();
   });
 
   it("runs on B, at once, the version an admin publishes on A, keeps B's earlier session on its own, and 404s a new one once archived", async () => {

@@ -7,7 +7,7 @@ import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
-import type { WsClientMessage } from '@chat/contracts';
+import type { SessionEvent, WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
 import {
   budgetKey,
@@ -34,6 +34,14 @@ import { StreamParamsDto } from './dto/params.dto';
 import { GenerationRegistry } from './generation/generation-registry';
 import { MAX_PENDING_SSE_CHARS } from './sse/sse-frame-writer';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/json-depth';
+import { SessionChannel } from '../conversations/session-channel';
+
+/** A visitor's own message, as the channel repeats it for staff. */
+const isVisitorMessage = (event: SessionEvent) =>
+  event.type === 'message' && event.message.role === 'user';
+
+/** The most sessions one socket hears the live channel of. */
+const SESSIONS_PER_SOCKET = 20;
 
 /**
  * The WebSocket path of the protocol: the client sends `message` and `cancel` objects, the server
@@ -60,6 +68,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     private readonly revocations: AccessRevocations,
     private readonly metrics: ApiMetrics,
     private readonly pageOrigins: ChatPageOrigins,
+    private readonly channel: SessionChannel,
   ) {}
 
   /** Express's compiled `trust proxy` (set from `TRUST_PROXY` by `setupApp`). */
@@ -102,6 +111,8 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     const open = (this.socketsByClient.get(client) ?? 0) + 1;
     this.socketsByClient.set(client, open);
     const watching = new Set<Subscription>();
+    /** The sessions this socket sent messages for, whose live channel it hears. */
+    const sessions = new Set<string>();
     socket.once('close', () => {
       const left = (this.socketsByClient.get(client) ?? 1) - 1;
       if (left > 0) this.socketsByClient.set(client, left);
@@ -130,12 +141,14 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       if (socket.readyState !== socket.OPEN) return;
       const refusal = frames.admit();
       if (refusal) return closeAbusive(socket, 1008, refusal);
-      void this.onMessage(socket, { client, rawKey, page }, data, watching).then((invalid) => {
-        frames.settled();
-        if (invalid && frames.invalid() && socket.readyState === socket.OPEN) {
-          closeAbusive(socket, 1008, 'Too many invalid frames.');
-        }
-      });
+      void this.onMessage(socket, { client, rawKey, page, sessions }, data, watching).then(
+        (invalid) => {
+          frames.settled();
+          if (invalid && frames.invalid() && socket.readyState === socket.OPEN) {
+            closeAbusive(socket, 1008, 'Too many invalid frames.');
+          }
+        },
+      );
     });
   }
 
@@ -145,7 +158,13 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       client,
       rawKey,
       page,
-    }: { client: string; rawKey: string | undefined; page: PageOrigin | undefined },
+      sessions,
+    }: {
+      client: string;
+      rawKey: string | undefined;
+      page: PageOrigin | undefined;
+      sessions: Set<string>;
+    },
     data: RawData,
     watching: Set<Subscription>,
   ): Promise<boolean> {
@@ -183,6 +202,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       });
       subscription.add(this.metrics.streamOpened('websocket'));
       if (!subscription.closed) watching.add(subscription);
+      this.hearSession(socket, generation.sessionId, sessions, watching);
       return false;
     } catch (error) {
       const event = toErrorEvent(error);
@@ -191,6 +211,30 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       if (socket.readyState === socket.OPEN) sendBounded(socket, JSON.stringify(event));
       return event.code === 'invalid_request';
     }
+  }
+
+  /**
+   * From the socket's first message for a session on, what happens in the session between turns
+   * (staff messages, handoff states, staff typing) reaches the socket too; its own turns'
+   * events it has already. A socket hears at most `SESSIONS_PER_SOCKET` sessions.
+   */
+  private hearSession(
+    socket: WebSocket,
+    sessionId: string,
+    sessions: Set<string>,
+    watching: Set<Subscription>,
+  ): void {
+    if (sessions.has(sessionId) || sessions.size >= SESSIONS_PER_SOCKET) return;
+    sessions.add(sessionId);
+    const subscription = this.channel.items$(sessionId).subscribe({
+      next: ({ entry }) => {
+        if (!('event' in entry) || isVisitorMessage(JSON.parse(entry.event) as SessionEvent))
+          return;
+        if (socket.readyState === socket.OPEN) sendBounded(socket, entry.event);
+      },
+      error: () => sessions.delete(sessionId),
+    });
+    watching.add(subscription);
   }
 
   private async liveKeyId(rawKey: string): Promise<string> {

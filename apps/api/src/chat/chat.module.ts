@@ -9,6 +9,7 @@ import { TurnEventsModule } from '../turn-events/turn-events.module';
 import { AccessModule } from '../access/access.module';
 import { AssistantsModule } from '../assistants/assistants.module';
 import { KnowledgeModule } from '../knowledge/knowledge.module';
+import { SessionChannelModule } from '../conversations/session-channel.module';
 import { ChatPageOrigins } from './chat-page-origins';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
@@ -27,6 +28,7 @@ import { trackSseStream } from './sse/nest-sse-stream';
     NotificationsModule,
     SessionsModule,
     TurnEventsModule,
+    SessionChannelModule,
   ],
   controllers: [ChatController],
   providers: [ChatTurnService, GenerationRegistry, ChatGateway, ChatPageOrigins],

@@ -78,6 +78,8 @@ describe.each(testDatabaseEngines())('SessionRepository on %s', (engine) => {
         definition: expect.objectContaining({ id: 'trading-education' }),
       },
       preview: false,
+      // Nobody asked for a person: the assistant answers.
+      handoff: 'assistant',
       // Retrieval was not asked for (and the assistant has no knowledge).
       passages: [],
     });
