@@ -7,7 +7,8 @@ import { StaffAuth } from './staff-auth';
  * What the lead workflow's controls offer: the pipeline's stages (`GET /leads/stages`) and the
  * staff a lead may be given to. Only admins may list accounts (`GET /admin/users`), so an agent
  * is offered themselves (and types any other email); an admin gets every active account too.
- * Each is read once for the staff area.
+ * The stages are read once for the staff area, the accounts each time a page opens (an account
+ * created meanwhile is offered).
  */
 @Injectable()
 export class LeadWorkflowOptions {
@@ -16,7 +17,7 @@ export class LeadWorkflowOptions {
   private readonly auth = inject(StaffAuth);
   private readonly _stages = signal<readonly string[]>([]);
   private readonly _accounts = signal<readonly string[]>([]);
-  private asked = false;
+  private stagesAsked = false;
 
   readonly stages = this._stages.asReadonly();
   /** Emails of staff a lead may be given to, the signed-in one first. */
@@ -26,14 +27,15 @@ export class LeadWorkflowOptions {
     return me ? [me, ...others] : others;
   });
 
-  /** Reads the stages, and for an admin the accounts, the first time a page needs them. */
+  /** Reads the stages (once), and for an admin the accounts. */
   load(): void {
-    if (this.asked) return;
-    this.asked = true;
-    this.api.stages().then(
-      ({ stages }) => this._stages.set(stages),
-      () => (this.asked = false),
-    );
+    if (!this.stagesAsked) {
+      this.stagesAsked = true;
+      this.api.stages().then(
+        ({ stages }) => this._stages.set(stages),
+        () => (this.stagesAsked = false),
+      );
+    }
     if (!this.auth.isAdmin()) return;
     this.admin.listAccounts().then(
       (accounts) =>
