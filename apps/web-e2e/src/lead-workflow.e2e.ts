@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { DESKTOP, launchBrowser, send } from './support/browser';
+import { DESKTOP, launchBrowser, screenshot, send } from './support/browser';
 import { FIRST_ADMIN, signIn, xsrfToken } from './support/staff';
 
 /**
@@ -106,6 +106,13 @@ describe('lead workflow', () => {
       .locator('[data-label="Lead"] a')
       .evaluate((a) => getComputedStyle(a).fontWeight);
     expect(Number(weight)).toBeGreaterThanOrEqual(700);
+    // Each cell sits under its own column's header.
+    const headers = await admin.locator('thead th').allTextContents();
+    const labels = await firstRow
+      .locator('td')
+      .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-label')));
+    expect(labels).toEqual(headers.map((text) => text.trim()));
+    await screenshot(admin, 'lead-workflow-inbox-unread');
   });
 
   it('marks a lead read when one staff member opens it: the other one sees it at once', async () => {
@@ -186,6 +193,7 @@ describe('lead workflow', () => {
     await admin.reload();
     await activity.getByText('Called, asked for the beginner course.').waitFor();
     await expect(activity.locator('li').count()).resolves.toBe(6);
+    await screenshot(admin, 'lead-workflow-detail');
   });
 
   it("updates the other staff member's rows in place, and filters the inbox by stage, owner and tag, with the export", async () => {
