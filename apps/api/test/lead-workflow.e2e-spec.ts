@@ -72,8 +72,14 @@ describe('the lead workflow', () => {
 
   it('reading with an API key leaves a lead unread; a staff member opening it marks it read', async () => {
     const { id } = await lead('Grace');
+    const unread = async () => (await (await agent.call('GET', '/api/leads/unread')).json()).unread;
+    const before = await unread();
+    expect(before).toBeGreaterThanOrEqual(1);
     expect((await asKey(`/api/leads/${id}`)).status).toBe(200);
     expect(await lead('Grace')).toMatchObject({ unread: true });
+    // The count is the staff's: a key may not read it, and a key's reading left it as it was.
+    expect((await asKey('/api/leads/unread')).status).toBe(403);
+    expect(await unread()).toBe(before);
     // Another staff member's live feed hears that it was read.
     const controller = new AbortController();
     const feed = await fetch(`${api.baseUrl}/api/leads/events`, {
@@ -89,6 +95,7 @@ describe('the lead workflow', () => {
     const opened: LeadDetail = await (await agent.call('GET', `/api/leads/${id}`)).json();
     expect(opened.unread).toBe(false);
     expect(await lead('Grace')).toMatchObject({ unread: false });
+    expect(await unread()).toBe(before - 1);
     await waitFor(() => received.includes(id) && received.includes('"unread":false'), 5_000);
     controller.abort();
     await reading;

@@ -38,6 +38,7 @@ describe('OpenAPI document', () => {
         'GET /api/leads/export.csv',
         'GET /api/leads/events',
         'GET /api/leads/stages',
+        'GET /api/leads/unread',
         'GET /api/leads/{leadId}',
         'PATCH /api/leads/{leadId}',
         'POST /api/leads/{leadId}/notes',

@@ -118,6 +118,15 @@ export class LeadStore {
     } while (cursor);
   }
 
+  /** How many listed leads no staff member has opened yet (the staff navigation's badge). */
+  async unreadCount(): Promise<number> {
+    const { rows } = await rowsOf<{ unread: number }>(
+      this.db,
+      sql`select count(*)::int as unread from ${leads} l where ${this.matching({})} and l.seen_at is null`,
+    );
+    return Number(rows[0]?.unread ?? 0);
+  }
+
   /** One lead as a list shows it, listed or not yet (nothing collected). */
   async summary(id: string): Promise<LeadSummary | undefined> {
     const [row] = await this.summaries(sql`where l.id = ${id} and ${notPreview}`);

@@ -141,7 +141,9 @@ describe.each(testDatabaseEngines())('LeadWorkflow on %s', (engine) => {
       (await store.detail(id)).activity.map((entry) => entry.type === 'note' && entry.body),
     ).toEqual(['Called, no answer.', 'Called back.']);
 
+    expect(await store.unreadCount()).toBe(1);
     await workflow.markSeen(id);
+    expect(await store.unreadCount()).toBe(0);
     const seen = await database.connection.db.select({ at: leads.seenAt }).from(leads);
     await workflow.markSeen(id);
     expect(await database.connection.db.select({ at: leads.seenAt }).from(leads)).toEqual(seen);

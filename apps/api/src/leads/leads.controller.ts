@@ -35,6 +35,7 @@ import type {
   LeadPage,
   LeadRetryReply,
   LeadStagesReply,
+  LeadUnreadReply,
 } from '@chat/contracts';
 import type { Request } from 'express';
 import { Access } from '../access/access.decorator';
@@ -54,6 +55,7 @@ import {
   LeadQueryDto,
   LeadRetryReplyDto,
   LeadStagesReplyDto,
+  LeadUnreadReplyDto,
   UpdateLeadDto,
 } from './dto/lead.dto';
 import { leadsCsv } from './lead-csv';
@@ -149,6 +151,14 @@ export class LeadsController {
   @ApiOkResponse({ type: LeadStagesReplyDto })
   stages(): LeadStagesReply {
     return { stages: [...this.workflow.stages] };
+  }
+
+  @Get('unread')
+  @Access({ staff: 'agent' })
+  @ApiOperation({ summary: 'How many listed leads no staff member has opened yet' })
+  @ApiOkResponse({ type: LeadUnreadReplyDto })
+  async unread(): Promise<LeadUnreadReply> {
+    return { unread: await this.store.unreadCount() };
   }
 
   @Get(':leadId')

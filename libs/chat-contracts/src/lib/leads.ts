@@ -64,6 +64,11 @@ export interface LeadStagesReply {
   stages: string[];
 }
 
+/** `GET /leads/unread` (staff): how many listed leads no staff member has opened yet. */
+export interface LeadUnreadReply {
+  unread: number;
+}
+
 /** `PATCH /leads/{id}` (staff): any of these; `owner: null` leaves it unowned. */
 export interface UpdateLeadRequest {
   stage?: string;

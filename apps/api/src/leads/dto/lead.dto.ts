@@ -30,6 +30,7 @@ import {
   type LeadChangeField,
   type LeadDetail,
   type LeadStagesReply,
+  type LeadUnreadReply,
   normalizeLeadTag,
   type UpdateLeadRequest,
   type LeadEmailStatus,
@@ -317,6 +318,10 @@ export class CreateLeadNoteDto implements CreateLeadNoteRequest {
 export class LeadStagesReplyDto implements LeadStagesReply {
   @ApiProperty({ type: String, isArray: true, example: DEFAULT_LEAD_STAGES })
   stages: string[];
+}
+
+export class LeadUnreadReplyDto implements LeadUnreadReply {
+  @ApiProperty({ example: 3, minimum: 0 }) unread: number;
 }
 
 export class LeadRetryReplyDto implements LeadRetryReply {

@@ -6,6 +6,8 @@ import { LeadFeed } from './data/lead-feed';
 import { LeadsApi } from './data/leads-api';
 import { StaffAuth } from './data/staff-auth';
 import { provideStaffHttp } from './data/staff-http';
+import { UnreadLeads } from './data/unread-leads';
+import { LeadWorkflowOptions } from './data/lead-workflow-options';
 import { ApiKeysPage } from './api-keys/api-keys';
 import { AssistantEditorPage } from './assistant-editor/assistant-editor';
 import { AssistantsPage } from './assistants/assistants';
@@ -40,6 +42,8 @@ export const STAFF_ROUTES: Routes = [
       StaffAuth,
       LeadsApi,
       LeadFeed,
+      UnreadLeads,
+      LeadWorkflowOptions,
       AdminApi,
       AssistantFields,
       AssistantsApi,

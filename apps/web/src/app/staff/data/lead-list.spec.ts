@@ -1,6 +1,7 @@
 import type { LeadSummary } from '@chat/contracts';
 import {
   applyFeedEvent,
+  NO_FILTERS,
   filtersFrom,
   leadQuery,
   leadTitle,
@@ -38,6 +39,9 @@ describe('the inbox filters', () => {
       from: '2026-03-01',
       to: '',
       assistant: '',
+      stage: '',
+      owner: '',
+      tag: '',
     });
     expect(filtersFrom({ status: 'closed' }).status).toBe('');
     expect(filtersFrom({ assistant: 'second' }).assistant).toBe('second');
@@ -46,11 +50,11 @@ describe('the inbox filters', () => {
 
   it('asks from the start of the first day to the start of the day after the last, in local time', () => {
     const query = leadQuery({
+      ...NO_FILTERS,
       q: 'ada',
       status: 'complete',
       from: '2026-03-01',
       to: '2026-03-31',
-      assistant: '',
     });
     expect(query).toEqual({
       q: 'ada',
@@ -58,8 +62,8 @@ describe('the inbox filters', () => {
       since: new Date(2026, 2, 1).toISOString(),
       until: new Date(2026, 3, 1).toISOString(),
     });
-    expect(leadQuery({ q: '', status: '', from: '', to: '', assistant: '' })).toEqual({});
-    expect(leadQuery({ q: '', status: '', from: '', to: '', assistant: 'second' })).toEqual({
+    expect(leadQuery(NO_FILTERS)).toEqual({});
+    expect(leadQuery({ ...NO_FILTERS, assistant: 'second' })).toEqual({
       assistant_id: 'second',
     });
     expect(queryParams({ q: 'a b', status: undefined, limit: 25 })).toEqual({
@@ -84,6 +88,42 @@ describe('the inbox filters', () => {
       matchesQuery(ada, { since: '2026-03-10T12:00:00.000Z', until: '2026-03-10T12:00:00.001Z' }),
     ).toBe(true);
     expect(matchesQuery(ada, { until: '2026-03-10T12:00:00.000Z' })).toBe(false);
+  });
+
+  it('keeps the stage, owner and tag filters from the URL, normalised as the API does', () => {
+    expect(
+      filtersFrom({ stage: 'qualified', owner: ' Agent@Example.com ', tag: ' VIP ' }),
+    ).toMatchObject({ stage: 'qualified', owner: 'agent@example.com', tag: 'vip' });
+    expect(filtersFrom({ stage: 'Not A Stage', tag: 'two words' })).toMatchObject({
+      stage: '',
+      tag: '',
+    });
+    expect(filtersFrom({ owner: 'none' }).owner).toBe('none');
+    expect(
+      leadQuery({ ...NO_FILTERS, stage: 'won', owner: 'none', tag: 'vip', status: 'complete' }),
+    ).toEqual({ stage: 'won', owner: 'none', tag: 'vip', status: 'complete' });
+    // The CSV export gets the same parameters as the list.
+    expect(queryParams(leadQuery({ ...NO_FILTERS, owner: 'a@example.com', tag: 'vip' }))).toEqual({
+      owner: 'a@example.com',
+      tag: 'vip',
+    });
+  });
+
+  it('matches a lead by stage, owner (or none) and tag as the API does', () => {
+    const owned = lead('a', '2026-03-10T12:00:00.000Z', {
+      stage: 'contacted',
+      owner: 'agent@example.com',
+      tags: ['callback', 'vip'],
+    });
+    const unowned = lead('b', '2026-03-10T12:00:00.000Z');
+    expect(matchesQuery(owned, { stage: 'contacted' })).toBe(true);
+    expect(matchesQuery(owned, { stage: 'new' })).toBe(false);
+    expect(matchesQuery(owned, { owner: 'agent@example.com' })).toBe(true);
+    expect(matchesQuery(owned, { owner: 'none' })).toBe(false);
+    expect(matchesQuery(unowned, { owner: 'none' })).toBe(true);
+    expect(matchesQuery(unowned, { owner: 'agent@example.com' })).toBe(false);
+    expect(matchesQuery(owned, { tag: 'vip' })).toBe(true);
+    expect(matchesQuery(unowned, { tag: 'vip' })).toBe(false);
   });
 });
 
@@ -118,6 +158,18 @@ describe('applyFeedEvent', () => {
       applyFeedEvent(list, { type: 'lead', lead: completed }, { status: 'collecting' }, true),
     ).toEqual([middle]);
     expect(applyFeedEvent(list, { type: 'lead_erased', id: 'unknown' }, {}, true)).toBe(list);
+  });
+
+  it('updates a row in place when its stage, owner or unread mark changes, and drops it when a filter no longer matches', () => {
+    const unread = { ...newest, unread: true };
+    const read = { ...unread, unread: false, stage: 'contacted' };
+    expect(applyFeedEvent([unread, middle], { type: 'lead', lead: read }, {}, true)).toEqual([
+      read,
+      middle,
+    ]);
+    expect(
+      applyFeedEvent([unread, middle], { type: 'lead', lead: read }, { stage: 'new' }, true),
+    ).toEqual([middle]);
   });
 
   it('leaves out a lead that does not match, and one older than the pages loaded so far', () => {

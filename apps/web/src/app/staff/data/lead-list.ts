@@ -1,6 +1,9 @@
 import {
   ASSISTANT_ID_PATTERN,
+  LEAD_STAGE_PATTERN,
   LEAD_STATES,
+  LEAD_TAG_PATTERN,
+  normalizeLeadTag,
   type LeadFeedEvent,
   type LeadQuery,
   type LeadStateName,
@@ -17,9 +20,24 @@ export interface LeadFilters {
   to: string;
   /** Only this assistant's leads (its id), or empty. */
   assistant: string;
+  /** Only leads in this stage of the pipeline, or empty. */
+  stage: string;
+  /** Only this staff member's leads (an email, lower case), `none` for unowned ones, or empty. */
+  owner: string;
+  /** Only leads with this tag (normalised), or empty. */
+  tag: string;
 }
 
-export const NO_FILTERS: LeadFilters = { q: '', status: '', from: '', to: '', assistant: '' };
+export const NO_FILTERS: LeadFilters = {
+  q: '',
+  status: '',
+  from: '',
+  to: '',
+  assistant: '',
+  stage: '',
+  owner: '',
+  tag: '',
+};
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -38,6 +56,9 @@ export function filtersFrom(params: {
   from?: string;
   to?: string;
   assistant?: string;
+  stage?: string;
+  owner?: string;
+  tag?: string;
 }): LeadFilters {
   const status = (LEAD_STATES as readonly string[]).includes(params.status ?? '')
     ? (params.status as LeadStateName)
@@ -50,6 +71,11 @@ export function filtersFrom(params: {
     assistant: ASSISTANT_ID_PATTERN.test(params.assistant ?? '')
       ? (params.assistant as string)
       : '',
+    stage: LEAD_STAGE_PATTERN.test(params.stage ?? '') ? (params.stage as string) : '',
+    owner: params.owner?.trim().toLowerCase() ?? '',
+    tag: LEAD_TAG_PATTERN.test(normalizeLeadTag(params.tag ?? ''))
+      ? normalizeLeadTag(params.tag as string)
+      : '',
   };
 }
 
@@ -59,6 +85,9 @@ export function leadQuery(filters: LeadFilters): LeadQuery {
   if (filters.q) query.q = filters.q;
   if (filters.status) query.status = filters.status;
   if (filters.assistant) query.assistant_id = filters.assistant;
+  if (filters.stage) query.stage = filters.stage;
+  if (filters.owner) query.owner = filters.owner;
+  if (filters.tag) query.tag = filters.tag;
   const since = startOfDay(filters.from);
   const until = startOfDay(filters.to, 1);
   if (since) query.since = since;
@@ -79,6 +108,11 @@ export function queryParams(query: LeadQuery): Record<string, string> {
 export function matchesQuery(lead: LeadSummary, query: LeadQuery): boolean {
   if (query.status && lead.state !== query.status) return false;
   if (query.assistant_id && lead.assistant_id !== query.assistant_id) return false;
+  if (query.stage && lead.stage !== query.stage) return false;
+  if (query.owner === 'none' && lead.owner !== null) return false;
+  if (query.owner && query.owner !== 'none' && lead.owner?.toLowerCase() !== query.owner)
+    return false;
+  if (query.tag && !lead.tags.includes(query.tag)) return false;
   const created = Date.parse(lead.created_at);
   if (query.since && created < Date.parse(query.since)) return false;
   if (query.until && created >= Date.parse(query.until)) return false;

@@ -1,6 +1,15 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { LeadDetail, LeadPage, LeadQuery, LeadRetryReply } from '@chat/contracts';
+import type {
+  LeadDetail,
+  LeadNote,
+  LeadPage,
+  LeadQuery,
+  LeadRetryReply,
+  LeadStagesReply,
+  LeadUnreadReply,
+  UpdateLeadRequest,
+} from '@chat/contracts';
 import { firstValueFrom } from 'rxjs';
 import { queryParams } from './lead-list';
 
@@ -10,16 +19,53 @@ export class LeadsApi {
   private readonly http = inject(HttpClient);
 
   list(query: LeadQuery): Promise<LeadPage> {
-    return firstValueFrom(this.http.get<LeadPage>('/api/leads', { params: queryParams(query), cache: 'no-store' }));
+    return firstValueFrom(
+      this.http.get<LeadPage>('/api/leads', { params: queryParams(query), cache: 'no-store' }),
+    );
   }
 
   get(id: string): Promise<LeadDetail> {
-    return firstValueFrom(this.http.get<LeadDetail>(`/api/leads/${encodeURIComponent(id)}`, { cache: 'no-store' }));
+    return firstValueFrom(
+      this.http.get<LeadDetail>(`/api/leads/${encodeURIComponent(id)}`, { cache: 'no-store' }),
+    );
+  }
+
+  /** The pipeline's stages, in order. */
+  stages(): Promise<LeadStagesReply> {
+    return firstValueFrom(
+      this.http.get<LeadStagesReply>('/api/leads/stages', { cache: 'no-store' }),
+    );
+  }
+
+  /** How many leads no staff member has opened yet. */
+  unreadCount(): Promise<LeadUnreadReply> {
+    return firstValueFrom(
+      this.http.get<LeadUnreadReply>('/api/leads/unread', { cache: 'no-store' }),
+    );
+  }
+
+  /** Changes a lead's stage, owner or tags (with the XSRF header, as every staff write); answers the lead. */
+  update(id: string, change: UpdateLeadRequest): Promise<LeadDetail> {
+    return firstValueFrom(
+      this.http.patch<LeadDetail>(`/api/leads/${encodeURIComponent(id)}`, change),
+    );
+  }
+
+  /** Writes a private note on a lead. */
+  addNote(id: string, body: string): Promise<LeadNote> {
+    return firstValueFrom(
+      this.http.post<LeadNote>(`/api/leads/${encodeURIComponent(id)}/notes`, { body }),
+    );
   }
 
   /** Queues a lead's failed notifications again. */
   retryNotifications(id: string): Promise<LeadRetryReply> {
-    return firstValueFrom(this.http.post<LeadRetryReply>(`/api/leads/${encodeURIComponent(id)}/notifications/retry`, null));
+    return firstValueFrom(
+      this.http.post<LeadRetryReply>(
+        `/api/leads/${encodeURIComponent(id)}/notifications/retry`,
+        null,
+      ),
+    );
   }
 
   /** Erases a lead with its session, transcript and notifications (admin). */

@@ -11,21 +11,31 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import type { LeadDetail, LeadNotification } from '@chat/contracts';
+import {
+  type LeadActivity,
+  type LeadDetail,
+  LEAD_NOTE_MAX_LENGTH,
+  type LeadNotification,
+  type UpdateLeadRequest,
+} from '@chat/contracts';
 import { FinishedMessage } from '@chat/chat-ui';
 import { ConfirmDialog } from '../confirm-dialog/confirm-dialog';
 import { AssistantFields } from '../data/assistant-fields';
 import { LeadFeed } from '../data/lead-feed';
 import { leadTitle } from '../data/lead-list';
 import { LeadsApi } from '../data/leads-api';
+import { withoutTag, withTag } from '../data/lead-tags';
+import { LeadWorkflowOptions } from '../data/lead-workflow-options';
 import { StaffAuth } from '../data/staff-auth';
 import { staffErrorMessage } from '../data/staff-error';
-import { CHANNEL_LABELS, NOTIFICATION_LABELS, STATE_LABELS } from '../ui/lead-labels';
+import { CHANNEL_LABELS, NOTIFICATION_LABELS, STATE_LABELS, stageLabel } from '../ui/lead-labels';
 import { WhenPipe } from '../ui/when-pipe';
 
 /**
- * One lead: every field, its notifications (a failed one can be sent again), the conversation
- * rendered as the chat renders it, and for an admin, erasure. Kept current by the live feed.
+ * One lead: every field, its stage, owner and tags (each change saved at once), private notes
+ * and the staff's activity, its notifications (a failed one can be sent again), the
+ * conversation rendered as the chat renders it, and for an admin, erasure. Kept current by the
+ * live feed. Opening it marks it read (the API does, and tells every staff feed).
  */
 @Component({
   selector: 'chat-lead-detail',
@@ -43,6 +53,7 @@ export class LeadDetailPage {
   private readonly route = inject(ActivatedRoute);
   protected readonly auth = inject(StaffAuth);
   protected readonly assistants = inject(AssistantFields);
+  protected readonly options = inject(LeadWorkflowOptions);
 
   protected readonly lead = signal<LeadDetail | null>(null);
   protected readonly error = signal<string | null>(null);
@@ -51,6 +62,14 @@ export class LeadDetailPage {
   protected readonly retrying = signal(false);
   protected readonly retryNote = signal<string | null>(null);
   protected readonly erasing = signal(false);
+  /** A stage, owner or tags change on its way; the controls wait for it. */
+  protected readonly saving = signal(false);
+  /** Why the last workflow change or tag was refused (the lead shown is still the saved one). */
+  protected readonly workflowError = signal<string | null>(null);
+  protected readonly noting = signal(false);
+  protected readonly noteError = signal<string | null>(null);
+  protected readonly noteMax = LEAD_NOTE_MAX_LENGTH;
+  protected readonly noteLength = signal(0);
 
   protected readonly title = computed(() => {
     const lead = this.lead();
@@ -72,6 +91,18 @@ export class LeadDetailPage {
         .map((name) => ({ name, label: name, value: values[name] })),
     ];
   });
+  /** The owners offered: the known staff, and the lead's own owner if they are not among them. */
+  protected readonly ownerChoices = computed(() => {
+    const owners = this.options.owners();
+    const current = this.lead()?.owner;
+    return current && !owners.includes(current) ? [...owners, current] : owners;
+  });
+  protected readonly stageChoices = computed(() => {
+    const stages = this.options.stages();
+    const current = this.lead()?.stage;
+    return current && !stages.includes(current) ? [...stages, current] : stages;
+  });
+
   /** How the confirmation names the lead: its name and email where it has them, else its id. */
   protected readonly eraseName = computed(() => {
     const lead = this.lead();
@@ -84,11 +115,13 @@ export class LeadDetailPage {
   protected readonly stateLabels = STATE_LABELS;
   protected readonly notificationLabels = NOTIFICATION_LABELS;
   protected readonly channelLabels = CHANNEL_LABELS;
+  protected readonly stageLabel = stageLabel;
 
   private readonly confirmErase = viewChild(ConfirmDialog);
   private generation = 0;
 
   constructor() {
+    this.options.load();
     effect(() => {
       const id = this.id();
       untracked(() => void this.load(id, true));
@@ -137,6 +170,119 @@ export class LeadDetailPage {
       this.error.set(staffErrorMessage(error));
     } finally {
       this.retrying.set(false);
+    }
+  }
+
+  protected setStage(select: HTMLSelectElement): void {
+    void this.change({ stage: select.value }, () => (select.value = this.lead()?.stage ?? ''));
+  }
+
+  protected setOwner(select: HTMLSelectElement): void {
+    const owner = select.value || null;
+    void this.change({ owner }, () => (select.value = this.lead()?.owner ?? ''));
+  }
+
+  /** Gives the lead to the staff member with the email typed (any case; the API checks it is an active account). */
+  protected assignTo(event: Event, input: HTMLInputElement): void {
+    event.preventDefault();
+    const email = input.value.trim();
+    if (!email) {
+      this.workflowError.set('Type the email of a staff member first.');
+      return;
+    }
+    void this.change({ owner: email }).then((saved) => {
+      if (saved) input.value = '';
+    });
+  }
+
+  protected addTag(event: Event, input: HTMLInputElement): void {
+    event.preventDefault();
+    const lead = this.lead();
+    if (!lead) return;
+    const added = withTag(lead.tags, input.value);
+    if ('error' in added) {
+      this.workflowError.set(added.error);
+      return;
+    }
+    void this.change({ tags: added.tags }).then((saved) => {
+      if (saved) input.value = '';
+    });
+  }
+
+  protected removeTag(tag: string): void {
+    const lead = this.lead();
+    if (lead) void this.change({ tags: withoutTag(lead.tags, tag) });
+  }
+
+  protected async addNote(event: Event, textarea: HTMLTextAreaElement): Promise<void> {
+    event.preventDefault();
+    const lead = this.lead();
+    const body = textarea.value.trim();
+    if (!lead || this.noting()) return;
+    if (!body) {
+      this.noteError.set('Write the note first.');
+      return;
+    }
+    if (body.length > LEAD_NOTE_MAX_LENGTH) {
+      this.noteError.set(`A note is at most ${LEAD_NOTE_MAX_LENGTH} characters.`);
+      return;
+    }
+    this.noting.set(true);
+    this.noteError.set(null);
+    try {
+      const note = await this.api.addNote(lead.id, body);
+      this.lead.update(
+        (current) =>
+          current && {
+            ...current,
+            activity: [...current.activity.filter((entry) => entry.id !== note.id), note],
+          },
+      );
+      textarea.value = '';
+      this.noteLength.set(0);
+    } catch (error) {
+      this.noteError.set(staffErrorMessage(error));
+    } finally {
+      this.noting.set(false);
+    }
+  }
+
+  /** What an activity entry says, after who and when. */
+  protected describe(entry: LeadActivity): string {
+    if (entry.type === 'note') return entry.body;
+    const value = (text: string | string[] | null): string => {
+      if (entry.field === 'stage') return typeof text === 'string' ? stageLabel(text) : '—';
+      if (entry.field === 'owner') return typeof text === 'string' ? text : 'unowned';
+      return Array.isArray(text) && text.length > 0 ? text.join(', ') : 'none';
+    };
+    return `changed ${entry.field} from ${value(entry.from)} to ${value(entry.to)}`;
+  }
+
+  /**
+   * Saves a change of stage, owner or tags; the lead shown becomes the API's answer. Refused, it
+   * stays as it was saved (`revert` puts a control back) and the reason shows; answers whether it
+   * was saved.
+   */
+  private async change(change: UpdateLeadRequest, revert?: () => void): Promise<boolean> {
+    const lead = this.lead();
+    if (!lead || this.saving()) {
+      revert?.();
+      return false;
+    }
+    this.saving.set(true);
+    this.workflowError.set(null);
+    try {
+      const updated = await this.api.update(lead.id, change);
+      // A feed reload already on its way would be older than this answer.
+      this.generation++;
+      this.lead.set(updated);
+      return true;
+    } catch (error) {
+      this.workflowError.set(staffErrorMessage(error));
+      revert?.();
+      return false;
+    } finally {
+      this.saving.set(false);
     }
   }
 

@@ -10,7 +10,12 @@ import {
   untracked,
 } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
-import { LEADS_PAGE_DEFAULT, type LeadStateName, type LeadSummary } from '@chat/contracts';
+import {
+  LEADS_PAGE_DEFAULT,
+  type LeadStateName,
+  type LeadSummary,
+  normalizeLeadTag,
+} from '@chat/contracts';
 import type { Subscription } from 'rxjs';
 import { AssistantFields } from '../data/assistant-fields';
 import { LeadFeed, type LeadFeedMessage } from '../data/lead-feed';
@@ -22,8 +27,11 @@ import {
   leadTitle,
 } from '../data/lead-list';
 import { LeadsApi } from '../data/leads-api';
+import { LeadWorkflowOptions } from '../data/lead-workflow-options';
+import { StaffAuth } from '../data/staff-auth';
+import { UnreadLeads } from '../data/unread-leads';
 import { staffErrorMessage } from '../data/staff-error';
-import { NOTIFICATION_LABELS, STATE_LABELS } from '../ui/lead-labels';
+import { NOTIFICATION_LABELS, STATE_LABELS, stageLabel } from '../ui/lead-labels';
 import { WhenPipe } from '../ui/when-pipe';
 
 /** How long typing in the search box waits before the list follows. */
@@ -31,7 +39,7 @@ const SEARCH_DELAY_MS = 300;
 
 /**
  * The leads, newest first, filtered by the page's query parameters (`q`, `status`, `from`, `to`,
- * `assistant`:
+ * `assistant`, `stage`, `owner`, `tag`:
  * a link or the back button brings the same list), paged with "Load more", and kept current by
  * the live feed: a lead that arrives or changes shows without a reload.
  */
@@ -49,11 +57,17 @@ export class LeadsInbox {
   readonly from = input<string>();
   readonly to = input<string>();
   readonly assistant = input<string>();
+  readonly stage = input<string>();
+  readonly owner = input<string>();
+  readonly tag = input<string>();
 
   private readonly api = inject(LeadsApi);
   private readonly feed = inject(LeadFeed);
   private readonly router = inject(Router);
   protected readonly assistants = inject(AssistantFields);
+  protected readonly options = inject(LeadWorkflowOptions);
+  protected readonly auth = inject(StaffAuth);
+  private readonly unread = inject(UnreadLeads);
 
   protected readonly filters = computed<LeadFilters>(() =>
     filtersFrom({
@@ -62,6 +76,9 @@ export class LeadsInbox {
       from: this.from(),
       to: this.to(),
       assistant: this.assistant(),
+      stage: this.stage(),
+      owner: this.owner(),
+      tag: this.tag(),
     }),
   );
   /** Equal filters are the same query: a navigation that changes nothing loads nothing. */
@@ -73,6 +90,15 @@ export class LeadsInbox {
   protected readonly unlistedAssistant = computed(() => {
     const id = this.filters().assistant;
     return id && !this.assistants.assistants().some((assistant) => assistant.id === id) ? id : null;
+  });
+  /** The URL's stage or owner when the lists do not hold it: still shown as chosen. */
+  protected readonly unlistedStage = computed(() => {
+    const stage = this.filters().stage;
+    return stage && !this.options.stages().includes(stage) ? stage : null;
+  });
+  protected readonly unlistedOwner = computed(() => {
+    const owner = this.filters().owner;
+    return owner && owner !== 'none' && !this.options.owners().includes(owner) ? owner : null;
   });
   protected readonly filtered = computed(() => Object.values(this.query()).length > 0);
 
@@ -88,6 +114,7 @@ export class LeadsInbox {
   protected readonly stateLabels = STATE_LABELS;
   protected readonly notificationLabels = NOTIFICATION_LABELS;
   protected readonly title = leadTitle;
+  protected readonly stageLabel = stageLabel;
   protected readonly states: LeadStateName[] = ['collecting', 'complete'];
 
   /** Bumped by each load of the first page: an older answer arriving late is dropped. */
@@ -100,6 +127,7 @@ export class LeadsInbox {
   constructor() {
     const state = this.router.currentNavigation()?.extras.state as { notice?: unknown } | undefined;
     if (typeof state?.notice === 'string') this.notice.set(state.notice);
+    this.options.load();
     effect(() => {
       const query = this.query();
       this.requested = null;
@@ -139,9 +167,17 @@ export class LeadsInbox {
         from: next.from || null,
         to: next.to || null,
         assistant: next.assistant || null,
+        stage: next.stage || null,
+        owner: next.owner || null,
+        tag: next.tag || null,
       },
       replaceUrl: true,
     });
+  }
+
+  /** Tags are filtered by as the API stores them (trimmed, lower case). */
+  protected filterTag(text: string): void {
+    this.setFilter({ tag: normalizeLeadTag(text) });
   }
 
   protected clearFilters(search: HTMLInputElement): void {
@@ -176,6 +212,7 @@ export class LeadsInbox {
   /** Opens the live feed again after it stopped. */
   protected reconnect(): void {
     this.listen();
+    this.unread.start();
     void this.load(this.query());
   }
 

@@ -1,4 +1,9 @@
-import type { LeadEmailStatus, LeadStateName, NotificationChannel, NotificationStatus } from '@chat/contracts';
+import type {
+  LeadEmailStatus,
+  LeadStateName,
+  NotificationChannel,
+  NotificationStatus,
+} from '@chat/contracts';
 
 export const STATE_LABELS: Readonly<Record<LeadStateName, string>> = {
   collecting: 'Collecting',
@@ -18,3 +23,9 @@ export const CHANNEL_LABELS: Readonly<Record<NotificationChannel, string>> = {
   email: 'Email',
   webhook: 'Webhook',
 };
+
+/** A pipeline stage as a person reads it: `call_back` is "Call back". */
+export function stageLabel(stage: string): string {
+  const words = stage.replace(/[_-]+/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
