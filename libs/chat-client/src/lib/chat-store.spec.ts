@@ -518,6 +518,7 @@ describe('ChatStore', () => {
       missing_fields: ['email'],
       email_status: 'not_sent',
       active_stream: { stream_id: 'live1', message_id: 'a2' },
+      handoff: { state: 'assistant' },
     };
     server
       .on('GET /api/chat/profile', (_req, res) =>
