@@ -14,3 +14,4 @@ export * from './lib/prometheus-text';
 export * from './lib/test-redis';
 export * from './lib/minimal-pdf';
 export * from './lib/staff-client';
+export * from './lib/session-events';

@@ -6,6 +6,7 @@ import { SESSION_TOKEN_HEADER } from '@chat/contracts';
 import { AccessModule } from '../access/access.module';
 import { AssistantsModule } from '../assistants/assistants.module';
 import { ChatModule } from '../chat/chat.module';
+import { ConversationsModule } from '../conversations/conversations.module';
 import { LeadsModule } from '../leads/leads.module';
 import { apiKeyOf } from '../common/principal';
 import {
@@ -90,6 +91,7 @@ function sessionIdOf(request: Request): string | undefined {
     KnowledgeModule,
     LeadsModule,
     ChatModule,
+    ConversationsModule,
     HealthModule,
   ],
 })

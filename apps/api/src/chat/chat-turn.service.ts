@@ -144,6 +144,14 @@ export class ChatTurnService {
       this.generations.discard(generation);
       throw this.refusal(start, request.assistant_id, preview);
     }
+    if (start.handoff === 'human' && regenerate) {
+      this.generations.discard(generation);
+      await this.sessions.discardTurn(generation.promptMessageId);
+      throw new ApiError(
+        'invalid_request',
+        'A member of the team has this conversation: there is no reply to regenerate.',
+      );
+    }
     // The version's definition came with the statement unless this instance held it already;
     // a draft (a preview's) always comes, and is not kept: it changes.
     const { assistant } = start;
@@ -187,8 +195,19 @@ export class ChatTurnService {
       messageId: generation.messageId,
       assistantId: assistant.id,
       startedAt,
+      prompt: {
+        id: generation.promptMessageId,
+        content: start.prompt,
+        createdAt: new Date().toISOString(),
+      },
+      preview: start.preview,
     });
-    setImmediate(() => void this.runTurn(generation, start, profile, request.identity));
+    // A person holds the conversation: the message is theirs to answer, not the model's.
+    const turn =
+      start.handoff === 'human'
+        ? () => void this.passToStaff(generation, start, profile)
+        : () => void this.runTurn(generation, start, profile, request.identity);
+    setImmediate(turn);
     return generation;
   }
 
@@ -304,6 +323,57 @@ export class ChatTurnService {
         this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
       }
       // The turn failed: its message goes, so the transcript holds whole turns and a retry starts clean.
+      await this.sessions
+        .discardTurn(generation.promptMessageId)
+        .catch((discardError: unknown) =>
+          this.logger.error({ err: discardError }, 'Could not discard a failed turn'),
+        );
+      generation.emit(event);
+    } finally {
+      generation.finish();
+    }
+  }
+
+  /**
+   * The turn of a conversation a staff member holds: the visitor's message joins the transcript
+   * (and reaches staff on the session's channel), the lead stays as it is, and `done` says
+   * `handoff`; no model call, no extraction.
+   */
+  private async passToStaff(
+    generation: Generation,
+    start: Extract<TurnStart, { accepted: true }>,
+    profile: AssistantProfileDefinition,
+  ): Promise<void> {
+    const lead = assessLead(profile, start.lead);
+    const { sessionId, streamId, messageId } = generation;
+    try {
+      await this.sessions.completeTurn({
+        sessionId,
+        leadId: start.leadId,
+        userMessageId: generation.promptMessageId,
+        lead: start.lead,
+        isComplete: lead.is_complete,
+        notifications: [],
+      });
+      generation.emit({ type: 'done', message_id: messageId, finish_reason: 'handoff', ...lead });
+      this.events.publish({
+        type: 'reply_completed',
+        finishReason: 'handoff',
+        sessionId,
+        streamId,
+        messageId,
+        chunks: 0,
+      });
+    } catch (error) {
+      const event = toErrorEvent(error);
+      this.events.publish({
+        type: 'reply_failed',
+        sessionId,
+        streamId,
+        code: event.code,
+        chunks: 0,
+      });
+      this.logger.error({ err: error, streamId }, 'A message for staff was not stored');
       await this.sessions
         .discardTurn(generation.promptMessageId)
         .catch((discardError: unknown) =>

@@ -30,7 +30,7 @@ import { trackSseStream } from './sse/nest-sse-stream';
   ],
   controllers: [ChatController],
   providers: [ChatTurnService, GenerationRegistry, ChatGateway, ChatPageOrigins],
-  exports: [GenerationRegistry],
+  exports: [GenerationRegistry, ChatPageOrigins],
 })
 export class ChatModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -33,7 +33,7 @@ import {
 
 const LEAD_ACTIVITY_KINDS = ['note', 'change'] as const;
 /** Where a session's email about an untaken request for a person stands. */
-const HANDOFF_REMINDER_STATES = ['due', 'sent'] as const;
+const HANDOFF_REMINDER_STATES = ['due', 'sent', 'failed'] as const;
 
 /** A check that `column` holds one of `values` (drizzle's text enums are types only). */
 const oneOf = (name: string, column: { name: string }, values: readonly string[]) =>
@@ -76,6 +76,8 @@ export const staffUsers = pgTable(
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: STAFF_ROLES }).notNull(),
     disabled: boolean('disabled').notNull().default(false),
+    /** When a request for a person was last offered to them: requests go round, oldest first. */
+    handoffOfferedAt: timestamp('handoff_offered_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -11,6 +11,13 @@ import { outboxFileName, removeFromOutbox, writeToOutbox } from './mail-outbox';
 
 export type { LeadNotification, LeadNotificationResult } from './lead-notification';
 
+/** Whom and what a message is about, for its recipients and the logs. */
+interface MailAbout {
+  sessionId: string;
+  recipients: string[];
+  what: string;
+}
+
 /**
  * Sends the lead notification to the sales team: over SMTP when `SMTP_URL` is set, otherwise
  * into the outbox folder as an `.eml` file, so that a local run loses no lead and needs no
@@ -47,7 +54,26 @@ export class LeadNotifier implements OnApplicationShutdown {
         message: 'Lead notification failed: the message could not be composed',
       };
     }
-    return this.config.smtpUrl ? this.sendBySmtp(lead, message) : this.writeToOutbox(lead, message);
+    const about = { sessionId: lead.sessionId, recipients: this.recipientsOf(lead), what: 'Lead notification' };
+    return this.config.smtpUrl ? this.sendBySmtp(about, message) : this.writeToOutbox(about, message);
+  }
+
+  /**
+   * Another message to staff about a session (a request for a person nobody took): to
+   * `recipients`, else the deployment's, by the same way as lead notifications.
+   */
+  async notifyStaff(
+    sessionId: string,
+    email: { subject: string; text: string },
+    recipients?: string[],
+  ): Promise<LeadNotificationResult> {
+    const about = {
+      sessionId,
+      recipients: recipients?.length ? recipients : this.config.leadNotifyTo,
+      what: 'Staff notification',
+    };
+    const message = { from: this.config.from, to: about.recipients, ...email };
+    return this.config.smtpUrl ? this.sendBySmtp(about, message) : this.writeToOutbox(about, message);
   }
 
   /** The assistant's recipients, else the deployment's (`LEAD_NOTIFY_TO`). */
@@ -71,7 +97,7 @@ export class LeadNotifier implements OnApplicationShutdown {
   }
 
   private async sendBySmtp(
-    lead: LeadNotification,
+    lead: MailAbout,
     message: Mail.Options,
   ): Promise<LeadNotificationResult> {
     try {
@@ -79,29 +105,29 @@ export class LeadNotifier implements OnApplicationShutdown {
       const rejected = Array.isArray(info.rejected) ? info.rejected.length : 0;
       if (rejected > 0) {
         this.logger.warn(
-          `Lead notification for session ${lead.sessionId}: ${rejected} recipient(s) refused by the mail server`,
+          `${lead.what} for session ${lead.sessionId}: ${rejected} recipient(s) refused by the mail server`,
         );
       }
       this.logger.log(
-        `Lead notification for session ${lead.sessionId} sent by SMTP (${info.messageId})`,
+        `${lead.what} for session ${lead.sessionId} sent by SMTP (${info.messageId})`,
       );
       return {
         status: 'sent',
         transport: 'smtp',
         messageId: info.messageId,
-        message: `Lead notification sent to ${this.recipientsOf(lead).join(', ')}`,
+        message: `${lead.what} sent to ${lead.recipients.join(', ')}`,
       };
     } catch (error) {
       const failure = mailFailureOf(error);
       this.logger.error(
-        `Lead notification for session ${lead.sessionId} failed over SMTP: ${formatMailFailure(failure)}`,
+        `${lead.what} for session ${lead.sessionId} failed over SMTP: ${formatMailFailure(failure)}`,
       );
       return { status: 'failed', message: describeSmtpFailure(failure) };
     }
   }
 
   private async writeToOutbox(
-    lead: LeadNotification,
+    lead: MailAbout,
     message: Mail.Options,
   ): Promise<LeadNotificationResult> {
     const fileName = outboxFileName(lead.sessionId);
@@ -111,22 +137,22 @@ export class LeadNotifier implements OnApplicationShutdown {
       const info = await this.transport.sendMail(message);
       await writeToOutbox(this.config.outboxDir, fileName, info.message as Buffer);
       this.logger.warn(
-        `No SMTP server configured: lead notification for session ${lead.sessionId} written to ${shownPath}`,
+        `No SMTP server configured: ${lead.what.toLowerCase()} for session ${lead.sessionId} written to ${shownPath}`,
       );
       return {
         status: 'sent',
         transport: 'outbox',
         messageId: info.messageId,
-        message: `No SMTP server configured: lead notification written to ${shownPath}`,
+        message: `No SMTP server configured: ${lead.what.toLowerCase()} written to ${shownPath}`,
       };
     } catch (error) {
       const failure = mailFailureOf(error);
       this.logger.error(
-        `Lead notification for session ${lead.sessionId} could not be written to the outbox: ${formatMailFailure(failure)}`,
+        `${lead.what} for session ${lead.sessionId} could not be written to the outbox: ${formatMailFailure(failure)}`,
       );
       return {
         status: 'failed',
-        message: `Lead notification failed: it could not be written to the outbox${failure.code ? ` (${failure.code})` : ''}`,
+        message: `${lead.what} failed: it could not be written to the outbox${failure.code ? ` (${failure.code})` : ''}`,
       };
     }
   }

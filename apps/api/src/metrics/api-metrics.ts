@@ -10,7 +10,7 @@ import {
   type NotificationChannel,
   type TokenUsage,
 } from '@chat/contracts';
-import { METRIC } from './metric-catalogue';
+import { HANDOFF_METRIC_EVENTS, type HandoffMetricEvent, METRIC } from './metric-catalogue';
 
 export type StreamTransport = 'sse' | 'websocket';
 export type RateLimitBudget = 'messages' | 'reads';
@@ -50,7 +50,10 @@ export class ApiMetrics {
     @InjectMetric(METRIC.outboxOldestQueuedAge) private readonly outboxOldestQueuedAge: Gauge,
     @InjectMetric(METRIC.rateLimitRefusals)
     private readonly refusals: Counter<'budget' | 'transport'>,
+    @InjectMetric(METRIC.handoffs) private readonly handoffs: Counter<'event'>,
+    @InjectMetric(METRIC.firstStaffReply) private readonly firstStaffReply: Histogram,
   ) {
+    for (const event of HANDOFF_METRIC_EVENTS) this.handoffs.inc({ event }, 0);
     // Every series of a bounded label set is exported from the start, at 0, so that a rate or
     // an alert over it has a value before the first event (an assistant's, from its first turn).
     for (const channel of NOTIFICATION_CHANNELS) {
@@ -110,6 +113,15 @@ export class ApiMetrics {
   notificationAttemptFailed(channel: NotificationChannel, final: boolean): void {
     this.attemptsFailed.inc({ channel });
     if (final) this.notificationsFailed.inc({ channel });
+  }
+
+  handoff(event: HandoffMetricEvent): void {
+    this.handoffs.inc({ event });
+  }
+
+  /** The first staff message after a request for a person, `waitedMs` after it. */
+  staffReplied(waitedMs: number): void {
+    this.firstStaffReply.observe(waitedMs / 1000);
   }
 
   rateLimited(budget: RateLimitBudget, transport: RateLimitTransport): void {

@@ -28,9 +28,25 @@ export const METRIC = {
   notificationsFailed: 'chat_notifications_failed_total',
   outboxOldestQueuedAge: 'chat_outbox_oldest_queued_age_seconds',
   rateLimitRefusals: 'chat_rate_limit_refusals_total',
+  handoffs: 'chat_handoffs_total',
+  firstStaffReply: 'chat_handoff_first_staff_reply_seconds',
 } as const;
 
+/** What happens to a conversation between the assistant and a person, for `chat_handoffs_total`. */
+export const HANDOFF_METRIC_EVENTS = ['requested', 'taken', 'released'] as const;
+export type HandoffMetricEvent = (typeof HANDOFF_METRIC_EVENTS)[number];
+
 export const METRIC_PROVIDERS = [
+  makeCounterProvider({
+    name: METRIC.handoffs,
+    help: 'Handoffs: a person asked for (requested), a staff member taking a conversation (taken), given back to the assistant (released).',
+    labelNames: ['event'],
+  }),
+  makeHistogramProvider({
+    name: METRIC.firstStaffReply,
+    help: "From a visitor's request for a person to the first staff message after it.",
+    buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+  }),
   makeCounterProvider({
     name: METRIC.turnsStarted,
     help: 'Turns started (accepted, their start event sent), by assistant.',

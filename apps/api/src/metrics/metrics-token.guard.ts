@@ -26,12 +26,15 @@ export class MetricsTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
-    if (!this.expected) throw new NotFoundException(`Cannot ${request.method} ${request.originalUrl}`);
+    if (!this.expected)
+      throw new NotFoundException(`Cannot ${request.method} ${request.originalUrl}`);
     const match = /^Bearer (\S+)$/i.exec(request.get('authorization') ?? '');
     // Compared as digests, in constant time: the token's length is not told either.
     if (match && timingSafeEqual(digest(match[1]), this.expected)) return true;
     http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
-    throw new UnauthorizedException('Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.');
+    throw new UnauthorizedException(
+      'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.',
+    );
   }
 }
 

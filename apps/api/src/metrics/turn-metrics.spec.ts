@@ -6,6 +6,10 @@ import { TurnMetrics } from './turn-metrics';
 
 describe('TurnMetrics', () => {
   const turn = { sessionId: 'session-1', streamId: 'stream-1', messageId: 'message-1' };
+  const asked = {
+    prompt: { id: 'message-0', content: 'Hello', createdAt: '2026-12-07T00:00:00.000Z' },
+    preview: false,
+  };
   const meter = { firstToken: jest.fn(), finished: jest.fn(), failed: jest.fn() };
   const metrics = { turnStarted: jest.fn(() => meter), leadCompleted: jest.fn() };
   let events: TurnEvents;
@@ -24,6 +28,7 @@ describe('TurnMetrics', () => {
     events.publish({
       type: 'turn_started',
       ...turn,
+      ...asked,
       assistantId: 'trading-education',
       startedAt: 12,
     });
@@ -41,6 +46,7 @@ describe('TurnMetrics', () => {
     events.publish({
       type: 'turn_started',
       ...turn,
+      ...asked,
       assistantId: 'trading-education',
       startedAt: 0,
     });
@@ -48,6 +54,7 @@ describe('TurnMetrics', () => {
     events.publish({
       type: 'turn_started',
       ...turn,
+      ...asked,
       streamId: 'stream-2',
       assistantId: 'second',
       startedAt: 0,

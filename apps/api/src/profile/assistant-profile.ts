@@ -1,4 +1,4 @@
-import type { AssistantAppearance, AssistantNotifications } from '@chat/contracts';
+import type { AssistantAppearance, AssistantHandoff, AssistantNotifications } from '@chat/contracts';
 
 /*
  * The assistant profile as written in its YAML file. Keys keep the file's snake_case so that a
@@ -55,6 +55,8 @@ export interface AssistantProfileDefinition {
   allowed_origins?: string[];
   /** Who hears of its completed leads. */
   notifications?: AssistantNotifications;
+  /** When a person can be asked for. */
+  handoff?: AssistantHandoff;
 }
 
 /** The largest profile staff may write: bounds that keep a prompt, a row and an editor sane. */

@@ -18,15 +18,22 @@ import {
   Max,
   MaxLength,
   Min,
+  Validate,
   ValidateIf,
   ValidateNested,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+  type ValidationArguments,
 } from 'class-validator';
 import {
   ASSISTANT_POSITIONS,
   type AssistantAppearance,
+  type AssistantHandoff,
   type AssistantNotifications,
   type AssistantPosition,
+  type Weekday,
 } from '@chat/contracts';
+import { isTimeZone, openingDaysProblem } from '../conversations/opening-hours';
 import {
   LEAD_FIELD_KINDS,
   PROFILE_LIMITS as LIMITS,
@@ -137,6 +144,27 @@ export class AssistantNotificationsSchema implements AssistantNotifications {
   webhook_url?: string;
 }
 
+@ValidatorConstraint({ name: 'timeZone' })
+class TimeZoneConstraint implements ValidatorConstraintInterface {
+  validate = (value: unknown) => isTimeZone(value);
+  defaultMessage = () => 'must be an IANA time zone, such as Europe/Paris';
+}
+
+@ValidatorConstraint({ name: 'openingDays' })
+class OpeningDaysConstraint implements ValidatorConstraintInterface {
+  validate = (value: unknown) => openingDaysProblem(value) === undefined;
+  defaultMessage = (args?: ValidationArguments) => openingDaysProblem(args?.value) ?? '';
+}
+
+export class OpeningHoursSchema implements NonNullable<AssistantHandoff['hours']> {
+  @Validate(TimeZoneConstraint) time_zone: string;
+  @Validate(OpeningDaysConstraint) days: Partial<Record<Weekday, string[]>>;
+}
+
+export class AssistantHandoffSchema implements AssistantHandoff {
+  @IsOptional() @Nested(() => OpeningHoursSchema) hours?: OpeningHoursSchema;
+}
+
 export class AssistantProfileSchema implements AssistantProfileDefinition {
   @IsIn(SUPPORTED_PROFILE_VERSIONS, {
     message: `unsupported profile version (supported: ${SUPPORTED_PROFILE_VERSIONS.join(', ')})`,
@@ -192,4 +220,6 @@ export class AssistantProfileSchema implements AssistantProfileDefinition {
   @IsOptional()
   @Nested(() => AssistantNotificationsSchema)
   notifications?: AssistantNotificationsSchema;
+
+  @IsOptional() @Nested(() => AssistantHandoffSchema) handoff?: AssistantHandoffSchema;
 }

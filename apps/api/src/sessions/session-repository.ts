@@ -103,6 +103,8 @@ export type TurnStart =
       preview: boolean;
       /** The passages of the assistant's knowledge that best match the message, best first. */
       passages: RetrievedPassage[];
+      /** Who answers: with `human`, a staff member holds the conversation and the model is not called. */
+      handoff: HandoffState;
     }
   | {
       accepted: false;
@@ -230,11 +232,12 @@ export class SessionRepository {
         assistant_version: number | null;
         assistant_definition: object | null;
         passages: RetrievedPassage[] | null;
+        handoff_state: HandoffState;
       }>(
         this.db,
         sql`
       with existing as (
-        select token_hash, api_key_id, assistant_id, preview from ${sessions} where id = ${sessionId}
+        select token_hash, api_key_id, assistant_id, preview, handoff_state from ${sessions} where id = ${sessionId}
       ),
       default_assistant as (
         select id from ${assistants} where is_default
@@ -322,6 +325,7 @@ export class SessionRepository {
                    and not exists (select 1 from last_user where last_user.seq <= ${messages}.seq)
                  order by seq desc limit ${turn.historyLimit}) latest) as history,
         (select seq from last_user) as prompt_seq,
+        coalesce((select handoff_state from existing), 'assistant') as handoff_state,
         (select content from last_user) as prompt,
         (select pinned_id from state) as pinned_id,
         (select target_live from state) as target_live,
@@ -384,6 +388,7 @@ export class SessionRepository {
       },
       preview,
       passages: row.passages ?? [],
+      handoff: row.handoff_state,
     };
   }
 

@@ -22,6 +22,10 @@ export interface TurnStartedEvent {
   assistantId: string;
   /** `performance.now()` when the request arrived, before the turn's first statement. */
   startedAt: number;
+  /** The visitor's message the turn answers (a regenerate turn's copy), as stored. */
+  prompt: { id: string; content: string; createdAt: string };
+  /** A staff member's preview of a draft: no conversation for staff to see. */
+  preview: boolean;
 }
 
 /** The reply's first chunk was streamed. */

@@ -12,6 +12,8 @@ describe('TurnEvents', () => {
     messageId: 'message-1',
     assistantId: 'trading-education',
     startedAt: 0,
+    prompt: { id: 'message-0', content: 'Hello', createdAt: '2026-12-07T00:00:00.000Z' },
+    preview: false,
   };
   const failed: TurnEvent = {
     type: 'reply_failed',

@@ -19,6 +19,22 @@ export interface AssistantAppearance {
   avatar_url?: string;
 }
 
+/** The days of `AssistantHandoff.hours`, in the week's order. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/** One opening period of a day, `HH:MM-HH:MM` (24 h, in the hours' time zone). */
+export const OPENING_PERIOD_PATTERN = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/;
+
+/** When a person can be asked for (PROTOCOL.md, People in the conversation). */
+export interface AssistantHandoff {
+  /**
+   * The opening hours: an IANA time zone and, per day, its periods (`09:00-17:30`); a day left
+   * out is closed. Outside them a request for a person waits, and the visitor is asked for an
+   * email to be followed up. Without hours, people can be asked for at any time.
+   */
+  hours?: { time_zone: string; days: Partial<Record<Weekday, string[]>> };
+}
+
 /** Who hears of the assistant's completed leads. */
 export interface AssistantNotifications {
   email_recipients: string[];

@@ -32,7 +32,14 @@ describe('isChatEvent', () => {
       assistant_version: 1,
     },
     { type: 'chunk', content: '' },
-    { type: 'done', message_id: 'm', finish_reason: 'stop', data_collected: {}, is_complete: false, missing_fields: [] },
+    {
+      type: 'done',
+      message_id: 'm',
+      finish_reason: 'stop',
+      data_collected: {},
+      is_complete: false,
+      missing_fields: [],
+    },
     { type: 'error', message: 'boom', code: 'internal_error', retryable: true },
     { type: 'email_sent', message: 'sent' },
   ])('accepts $type', (event) => {
@@ -50,16 +57,39 @@ describe('isChatEvent', () => {
     { type: 'error', message: 'x', code: 'teapot' },
     { type: 'error', message: 'an error without a code', retryable: true },
     { type: 'error', message: 'an error without retryable', code: 'internal_error' },
-    { type: 'done', message_id: 'm', finish_reason: 'exploded', data_collected: {}, is_complete: false, missing_fields: [] },
-    { type: 'done', message_id: 'm', finish_reason: 'stop', data_collected: { name: 1 }, is_complete: false, missing_fields: [] },
-    { type: 'done', message_id: 'm', finish_reason: 'stop', data_collected: {}, is_complete: false },
+    {
+      type: 'done',
+      message_id: 'm',
+      finish_reason: 'exploded',
+      data_collected: {},
+      is_complete: false,
+      missing_fields: [],
+    },
+    {
+      type: 'done',
+      message_id: 'm',
+      finish_reason: 'stop',
+      data_collected: { name: 1 },
+      is_complete: false,
+      missing_fields: [],
+    },
+    {
+      type: 'done',
+      message_id: 'm',
+      finish_reason: 'stop',
+      data_collected: {},
+      is_complete: false,
+    },
     { type: 'future_event', content: 'x' },
   ])('rejects %p', (value) => {
     expect(isChatEvent(value)).toBe(false);
   });
 
   it('parses only well-formed known events', () => {
-    expect(parseChatEvent('{"type":"chunk","content":"a"}')).toEqual({ type: 'chunk', content: 'a' });
+    expect(parseChatEvent('{"type":"chunk","content":"a"}')).toEqual({
+      type: 'chunk',
+      content: 'a',
+    });
     expect(parseChatEvent('{"type":"chunk",')).toBeUndefined();
     expect(parseChatEvent('{"type":"progress"}')).toBeUndefined();
   });

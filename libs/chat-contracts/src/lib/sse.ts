@@ -1,3 +1,4 @@
+import type { SessionEvent } from './conversations';
 import type { ChatEvent } from './events';
 
 /** The comment a server sends while a stream is open so that proxies keep it (clients ignore it). */
@@ -10,7 +11,7 @@ export const SSE_HEARTBEAT = `: ${SSE_HEARTBEAT_COMMENT}\n\n`;
  * An event's `data` payload: its JSON, always one line (`JSON.stringify` escapes the line breaks
  * inside strings). Encoded once per event, however many clients receive or replay it.
  */
-export function encodeEventData(event: ChatEvent): string {
+export function encodeEventData(event: ChatEvent | SessionEvent): string {
   return JSON.stringify(event);
 }
 

@@ -27,7 +27,7 @@ import { RedisLiveStreams } from './redis-live-streams';
  * The event as other instances may replay it: a `start` that created a session loses its
  * `session_token` (a secret, stored nowhere in clear; whoever resumes already holds it).
  */
-function withoutSessionToken(event: StreamEvent): StreamEvent {
+export function withoutSessionToken(event: StreamEvent): StreamEvent {
   if (event.id !== 1 || !event.json.includes('"session_token"')) return event;
   const { session_token: _secret, ...start } = JSON.parse(event.json) as StartEvent;
   return { id: event.id, json: encodeEventData(start) };
@@ -227,6 +227,30 @@ export class GenerationRegistry
         .catch((error: unknown) => this.logger.warn(`Claim not released: ${String(error)}`));
       generation.claim = undefined;
     }
+  }
+
+  /**
+   * Aborts the generation running for `sessionId`, on this instance or (with Redis) any other:
+   * a staff member took the conversation over. Its stream ends with `done` (`cancelled`).
+   */
+  async abortSession(sessionId: string, reason: string): Promise<void> {
+    const running = this.runningBySession.get(sessionId);
+    if (running) {
+      running.abort(reason);
+      return;
+    }
+    const claim = await this.live?.claimOf(sessionId);
+    if (claim) this.live?.cancel(claim.streamId);
+  }
+
+  /** Of `sessionIds`, those a generation runs for now, here or (with Redis) on any instance. */
+  async replying(sessionIds: readonly string[]): Promise<Set<string>> {
+    const here = sessionIds.filter((id) => this.runningBySession.has(id));
+    if (!this.live) return new Set(here);
+    const elsewhere = await Promise.all(
+      sessionIds.map(async (id) => ((await this.live?.claimOf(id)) ? id : undefined)),
+    );
+    return new Set([...here, ...elsewhere.filter((id): id is string => id !== undefined)]);
   }
 
   runningForSession(sessionId: string): Generation | undefined {

@@ -234,6 +234,12 @@ export class RedisLiveStreams {
     await this.redis.client.eval(RELEASE_CLAIM, 1, this.claimKey(sessionId), JSON.stringify(claim));
   }
 
+  /** The claim on `sessionId`, if a generation runs for it on any instance. */
+  async claimOf(sessionId: string): Promise<SessionClaim | undefined> {
+    const held = await this.redis.client.get(this.claimKey(sessionId));
+    return held === null ? undefined : (JSON.parse(held) as SessionClaim);
+  }
+
   cancel(streamId: string): void {
     this.redis.client
       .publish(this.cancelChannel, streamId)

@@ -1,5 +1,5 @@
 import type { MessageEvent } from '@nestjs/common';
-import { interval, Observable, share } from 'rxjs';
+import { interval, map, Observable, share } from 'rxjs';
 import { SSE_HEARTBEAT_COMMENT } from '@chat/contracts';
 import { ApiError } from '../../common/api-error';
 import type { StreamEvent } from '../generation/stream-resume-buffer';
@@ -29,13 +29,17 @@ function heartbeatEvery(periodMs: number): Observable<unknown> {
  * event was produced: nothing is serialised again per client.
  */
 export function toServerSentEvents(events: Observable<StreamEvent>, heartbeatMs: number): Observable<MessageEvent> {
+  return withHeartbeat(
+    events.pipe(map((event): MessageEvent => ({ id: String(event.id), data: event.json }))),
+    heartbeatMs,
+  );
+}
+
+/** SSE messages with a `: ping` comment every `heartbeatMs` between them. */
+export function withHeartbeat(messages: Observable<MessageEvent>, heartbeatMs: number): Observable<MessageEvent> {
   return new Observable<MessageEvent>((subscriber) => {
     const heartbeat = heartbeatEvery(heartbeatMs).subscribe(() => subscriber.next(HEARTBEAT));
-    const subscription = events.subscribe({
-      next: (event) => subscriber.next({ id: String(event.id), data: event.json }),
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    });
+    const subscription = messages.subscribe(subscriber);
     return () => {
       heartbeat.unsubscribe();
       subscription.unsubscribe();

@@ -11,6 +11,7 @@ ALTER TABLE "sessions" ADD COLUMN "handoff_answered_at" timestamp with time zone
 ALTER TABLE "sessions" ADD COLUMN "handoff_reminder" text;--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "handoff_reminder_attempts" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "handoff_reminder_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "staff_users" ADD COLUMN "handoff_offered_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_author_id_staff_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."staff_users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_handoff_holder_id_staff_users_id_fk" FOREIGN KEY ("handoff_holder_id") REFERENCES "public"."staff_users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_handoff_assignee_id_staff_users_id_fk" FOREIGN KEY ("handoff_assignee_id") REFERENCES "public"."staff_users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
