@@ -3,6 +3,7 @@ import {
   type AssistantProfile,
   type CancelReply,
   type ChatRequest,
+  type HandoffReply,
   type PublicAssistant,
   SESSION_TOKEN_HEADER,
   type SessionTranscript,
@@ -55,6 +56,34 @@ export class ChatApi {
       },
       signal,
     });
+  }
+
+  /**
+   * Opens the session's live channel (staff messages, handoff changes, typing, the session's
+   * turns), after the event with id `lastEventId` when resuming.
+   */
+  openSessionEvents(
+    sessionId: string,
+    lastEventId: string | null,
+    sessionToken: string,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    return this.send(`/api/chat/sessions/${encodeURIComponent(sessionId)}/events`, {
+      headers: {
+        Accept: 'text/event-stream',
+        ...(lastEventId !== null && { 'Last-Event-ID': lastEventId }),
+        ...tokenHeader(sessionToken),
+      },
+      signal,
+    });
+  }
+
+  /** Asks for a person to take the conversation; answers where the handoff stands. */
+  requestHandoff(sessionId: string, sessionToken: string): Promise<HandoffReply> {
+    return this.rest.post<HandoffReply>(
+      `${this.baseUrl}/api/chat/sessions/${encodeURIComponent(sessionId)}/handoff`,
+      tokenHeader(sessionToken),
+    );
   }
 
   cancelStream(streamId: string, sessionToken: string | null): Promise<CancelReply> {

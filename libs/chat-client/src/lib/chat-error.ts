@@ -20,6 +20,7 @@ const MESSAGES: Record<ErrorCode | ClientErrorCode, string> = {
   not_found: 'This conversation is no longer available. Start a new conversation.',
   generation_in_progress:
     'A reply is still being written for this conversation. Wait a moment, then retry.',
+  conflict: 'Someone else changed this conversation meanwhile. Please retry.',
   rate_limited: "We're receiving many messages right now. Please try again in a moment.",
   upstream_unavailable: 'The assistant is unavailable right now. Please retry in a moment.',
   upstream_timeout: 'The assistant took too long to answer. Please retry.',

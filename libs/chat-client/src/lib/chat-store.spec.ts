@@ -4,6 +4,7 @@ import {
   breakAfterFlush,
   chunk,
   done,
+  type Handler,
   json,
   ScriptedServer,
   sse,
@@ -15,13 +16,22 @@ import { API_BASE_URL } from './api-config';
 import { provideChatHttp } from './api-error-interceptor';
 import { ChatStore } from './chat-store';
 
+/** The session's live channel, which the store opens by itself once the session exists. */
+const CHANNEL = /^GET \/api\/chat\/sessions\/[^/]+\/events/;
+const noChannel: Handler = (_req, res) =>
+  json(res, 404, { statusCode: 404, code: 'not_found', message: 'Not found' });
+
 describe('ChatStore', () => {
   let server: ScriptedServer;
   let store: ChatStore;
+  /** How the server answers the live channel: by default, as one without it. */
+  let channel: Handler;
 
   beforeEach(async () => {
     localStorage.clear();
+    channel = noChannel;
     server = await new ScriptedServer().start();
+    server.onEvery(CHANNEL, (req, res) => channel(req, res));
     TestBed.configureTestingModule({
       providers: [provideChatHttp(), { provide: API_BASE_URL, useValue: server.url }],
     });
@@ -33,7 +43,9 @@ describe('ChatStore', () => {
     await server.stop();
   });
 
-  const body = (index: number) => JSON.parse(server.requests[index].body);
+  /** The requests of the conversation itself, without the live channel's. */
+  const calls = () => server.requests.filter((r) => !CHANNEL.test(`${r.method} ${r.path}`));
+  const body = (index: number) => JSON.parse(calls()[index].body);
   /** A stored conversation with nothing collected and no reply running. */
   const transcriptOf = (
     sessionId: string,
@@ -46,6 +58,7 @@ describe('ChatStore', () => {
     missing_fields: [],
     email_status: 'not_sent',
     active_stream: null,
+    handoff: { state: 'assistant' },
   });
 
   it('shows the message at once, then the reply, the lead state and the email notice', async () => {
@@ -246,7 +259,9 @@ describe('ChatStore', () => {
       ['assistant', 'Here at last.'],
     ]);
     expect(
-      server.requests.filter((r) => r.path === '/api/chat/stream').map((_, i) => body(i).message),
+      calls()
+        .filter((r) => r.path === '/api/chat/stream')
+        .map((_, i) => body(i).message),
     ).toEqual(['hello', 'hello']);
   }, 8000);
 
@@ -432,7 +447,7 @@ describe('ChatStore', () => {
     });
     expect(statuses).toContain('reconnecting');
     expect(store.messages()[1].content).toBe('one two three');
-    expect(server.requests[1].headers['last-event-id']).toBe('3');
+    expect(calls()[1].headers['last-event-id']).toBe('3');
   });
 
   it('keeps retrying the resume while the server is unreachable for a moment', async () => {
@@ -503,6 +518,7 @@ describe('ChatStore', () => {
       missing_fields: ['email'],
       email_status: 'not_sent',
       active_stream: { stream_id: 'live1', message_id: 'a2' },
+      handoff: { state: 'assistant' },
     };
     server
       .on('GET /api/chat/profile', (_req, res) =>

@@ -5,7 +5,9 @@ import type {
   ChatRequest,
   VisitorIdentity,
   DoneEvent,
+  HandoffStatus,
   LeadState,
+  SessionEvent,
   SessionTranscript,
   SourceReference,
   TranscriptMessage,
@@ -14,6 +16,7 @@ import { loadMarkdown, markdownRenderer, type MarkdownRenderer } from './markdow
 import { ChatApi } from './chat-api';
 import { ApiRequestError, type ChatError, chatError, rateLimitedNotice } from './chat-error';
 import { followReply } from './follow-reply';
+import { followSessionChannel } from './session-channel';
 import { SessionIdStore } from './session-id';
 
 export type ChatStatus =
@@ -46,6 +49,10 @@ interface Turn {
 }
 
 const EMPTY_LEAD: LeadState = { data_collected: {}, is_complete: false, missing_fields: [] };
+const WITH_ASSISTANT: HandoffStatus = { state: 'assistant' };
+
+/** How long a staff member's typing note lasts without another (the channel repeats it every 2 s). */
+const STAFF_TYPING_MS = 6000;
 
 /**
  * How much of a reply the live region reads out: the whole reply stays in the list, and a long
@@ -88,6 +95,14 @@ export class ChatStore {
   private readonly _online = signal(typeof navigator === 'undefined' || navigator.onLine);
   /** Seconds until a rate-limited message is sent by itself. */
   private readonly _sendingIn = signal<number | null>(null);
+  /** The server knows the conversation (this browser holds its token): a person may be asked for. */
+  private readonly _hasSession = signal(this.sessionIds.token(this._sessionId()) !== null);
+  private readonly _handoff = signal<HandoffStatus>(WITH_ASSISTANT);
+  /** A person held the conversation and gave it back to the assistant. */
+  private readonly _handedBack = signal(false);
+  private readonly _staffTyping = signal(false);
+  private readonly _requestingHuman = signal(false);
+  private readonly _handoffError = signal<ChatError | null>(null);
 
   readonly sessionId = this._sessionId.asReadonly();
   readonly messages = this._messages.asReadonly();
@@ -126,8 +141,23 @@ export class ChatStore {
   readonly isReplying = computed(() =>
     ['connecting', 'streaming', 'reconnecting', 'stopping'].includes(this._status()),
   );
+  /** While a person holds the conversation no reply is written: the visitor's message just goes. */
   readonly liveReply = computed<LiveReply | null>(() =>
-    this.isReplying() ? { messageId: this._liveMessageId(), text: this._streamingText() } : null,
+    this.isReplying() && this._handoff().state !== 'human'
+      ? { messageId: this._liveMessageId(), text: this._streamingText() }
+      : null,
+  );
+  readonly hasSession = this._hasSession.asReadonly();
+  /** Who answers the visitor: the assistant, nobody yet (a person was asked for), or a person. */
+  readonly handoff = this._handoff.asReadonly();
+  /** Back with the assistant after a person held the conversation. */
+  readonly handedBack = this._handedBack.asReadonly();
+  /** A staff member is writing (for 6 s after their last typing note, or until their message). */
+  readonly staffTyping = this._staffTyping.asReadonly();
+  /** Why asking for a person failed, if it did. */
+  readonly handoffError = this._handoffError.asReadonly();
+  readonly canRequestHuman = computed(
+    () => this._hasSession() && this._handoff().state === 'assistant' && !this._requestingHuman(),
   );
   /**
    * The last reply may be written again: it is the last message, stored (a failed reply's words
@@ -139,6 +169,7 @@ export class ChatStore {
       this._messages().at(-1)?.role === 'assistant' &&
       this._messages().at(-1)?.finish_reason !== 'error' &&
       this._undelivered() === null &&
+      this._handoff().state !== 'human' &&
       this.sessionIds.token(this._sessionId()) !== null,
   );
   readonly isDemo = computed(() => this._profile()?.demo === true || this._model() === 'demo');
@@ -155,8 +186,17 @@ export class ChatStore {
   private flushScheduled = false;
   private restoreFailed = false;
   private countdown: ReturnType<typeof setInterval> | null = null;
+  /** The live channel of the session shown, while it is open. */
+  private channel: { sessionId: string; controller: AbortController } | null = null;
+  /** The stream of the turn the channel is telling (its last `start`). */
+  private channelStreamId: string | null = null;
+  private staffTypingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
+    inject(DestroyRef).onDestroy(() => {
+      this.closeChannel();
+      this.stopStaffTyping();
+    });
     if (typeof window === 'undefined') return;
     const online = () => {
       this._online.set(true);
@@ -276,6 +316,32 @@ export class ChatStore {
     this._refusedHere.set(false);
   }
 
+  /**
+   * Asks for a person to take the conversation (the session must exist: the visitor wrote).
+   * The answer says whether someone is available; the channel then tells who joins.
+   */
+  async requestHuman(): Promise<void> {
+    const sessionId = this._sessionId();
+    const token = this.sessionToken();
+    if (!token || !this.canRequestHuman()) return;
+    this._requestingHuman.set(true);
+    this._handoffError.set(null);
+    try {
+      const status = await this.api.requestHandoff(sessionId, token);
+      // The channel may already have told a later state (someone took it at once).
+      if (sessionId === this._sessionId() && this._handoff().state === 'assistant')
+        this.setHandoff(status);
+    } catch (error) {
+      if (sessionId === this._sessionId())
+        this._handoffError.set(
+          error instanceof ApiRequestError ? error.chatError : chatError('network_error'),
+        );
+    } finally {
+      this._requestingHuman.set(false);
+    }
+    this.openChannel();
+  }
+
   /** Abandons what is under way and shows the (empty) conversation `nextSessionId()` names. */
   private reset(nextSessionId: () => string): void {
     const turn = this.turn;
@@ -299,6 +365,12 @@ export class ChatStore {
     this._model.set(null);
     this._announcement.set('');
     this._status.set('idle');
+    this.closeChannel();
+    this.stopStaffTyping();
+    this._hasSession.set(this.sessionToken() !== null);
+    this._handoff.set(WITH_ASSISTANT);
+    this._handedBack.set(false);
+    this._handoffError.set(null);
   }
 
   /** Loads the assistant's profile and the stored conversation, re-attaching to a running reply. */
@@ -314,7 +386,10 @@ export class ChatStore {
     const token = this.sessionIds.token(sessionId);
     try {
       const transcript = token ? await this.api.getSession(sessionId, token) : null;
-      if (transcript && sessionId === this._sessionId()) this.applyTranscript(transcript);
+      if (transcript && sessionId === this._sessionId()) {
+        this.applyTranscript(transcript);
+        this.openChannel();
+      }
     } catch (error) {
       if (
         error instanceof ApiRequestError &&
@@ -323,6 +398,7 @@ export class ChatStore {
       ) {
         // This browser lost the conversation's token (or never had it): it cannot go on with it.
         this._sessionId.set(this.sessionIds.renew());
+        this._hasSession.set(false);
         return;
       }
       this.restoreFailed = true;
@@ -371,6 +447,11 @@ export class ChatStore {
       missing_fields: transcript.missing_fields,
     });
     this._emailSent.set(transcript.email_status === 'sent');
+    const handoff = transcript.handoff ?? WITH_ASSISTANT;
+    this._handoff.set(handoff);
+    this._handedBack.set(
+      handoff.state === 'assistant' && transcript.messages.some((m) => m.role === 'staff'),
+    );
     const lastUser = [...transcript.messages].reverse().find((m) => m.role === 'user');
     this.lastPrompt = lastUser?.content ?? null;
     if (active) {
@@ -449,6 +530,8 @@ export class ChatStore {
     switch (event.type) {
       case 'start':
         if (event.session_token) this.sessionIds.saveToken(event.session_id, event.session_token);
+        this._hasSession.set(true);
+        this.openChannel();
         this._undelivered.set(null);
         turn.streamId = event.stream_id;
         turn.messageId = event.message_id;
@@ -512,6 +595,16 @@ export class ChatStore {
   private finish(turn: Turn, done: DoneEvent): void {
     turn.finished = true;
     const content = turn.buffer;
+    if (done.finish_reason === 'handoff' && !content) {
+      // A person holds the conversation: the message went to them, and no reply is written.
+      this._lead.set({
+        data_collected: done.data_collected,
+        is_complete: done.is_complete,
+        missing_fields: done.missing_fields ?? [],
+      });
+      this.endLive('idle');
+      return;
+    }
     this._messages.update((list) => [
       ...list,
       {
@@ -593,6 +686,135 @@ export class ChatStore {
     if (this.countdown) clearInterval(this.countdown);
     this.countdown = null;
     this._sendingIn.set(null);
+  }
+
+  /** Opens the live channel of the session shown, unless it is open or the session is not known yet. */
+  private openChannel(): void {
+    const sessionId = this._sessionId();
+    const sessionToken = this.sessionIds.token(sessionId);
+    if (!sessionToken || this.channel?.sessionId === sessionId) return;
+    this.closeChannel();
+    const controller = new AbortController();
+    const channel = { sessionId, controller };
+    this.channel = channel;
+    const current = () => this.channel === channel && !controller.signal.aborted;
+    followSessionChannel(
+      this.api,
+      { sessionId, sessionToken, signal: controller.signal },
+      {
+        onEvent: (event) => {
+          if (current()) this.applySessionEvent(event);
+        },
+        onReconnected: () => {
+          if (current()) void this.reloadTranscript();
+        },
+      },
+    )
+      .catch(() => undefined)
+      .finally(() => {
+        // Refused for good (the session is gone): a later turn or restore opens it again.
+        if (this.channel === channel) this.channel = null;
+      });
+  }
+
+  private closeChannel(): void {
+    this.channel?.controller.abort();
+    this.channel = null;
+    this.channelStreamId = null;
+  }
+
+  private applySessionEvent(event: SessionEvent): void {
+    switch (event.type) {
+      case 'message':
+        return this.receiveMessage(event.message);
+      case 'handoff':
+        return this.setHandoff(event);
+      case 'typing':
+        if (event.role === 'staff') this.startStaffTyping();
+        return;
+      case 'start':
+        this.channelStreamId = event.stream_id;
+        return;
+      case 'email_sent':
+        this._emailSent.set(true);
+        return;
+      case 'done':
+      case 'error':
+        // Another tab's turn ended: the transcript holds its message and reply.
+        if (!this.tellsOwnTurn(event)) void this.reloadTranscript();
+        return;
+      default:
+        // The words of a turn: this store reads its own turn's stream, and reloads another's.
+        return;
+    }
+  }
+
+  /** Whether the channel's turn is the one this store is reading from its own stream. */
+  private tellsOwnTurn(event: DoneEvent | Extract<ChatEvent, { type: 'error' }>): boolean {
+    const turn = this.turn;
+    if (!turn) return false;
+    if (turn.streamId !== null && turn.streamId === this.channelStreamId) return true;
+    if (event.type === 'done' && turn.messageId === event.message_id) return true;
+    // The own stream has not said `start` yet: a session runs one turn at a time, so it is this one.
+    return !turn.finished && turn.streamId === null;
+  }
+
+  private receiveMessage(message: TranscriptMessage): void {
+    // The visitor's messages are shown as sent (another tab's come with its turn's reload).
+    if (message.role === 'user' || this._messages().some((m) => m.id === message.id)) return;
+    this._messages.update((list) => [...list, message]);
+    if (message.role !== 'staff') return;
+    this.stopStaffTyping();
+    const name = message.author?.name ?? 'A team member';
+    const announce = (markdown: MarkdownRenderer) =>
+      this._announcement.set(
+        `${name} wrote: ${markdown.renderedText(message.content, ANNOUNCED_CHARACTERS)}`,
+      );
+    const markdown = markdownRenderer();
+    if (markdown) announce(markdown);
+    else loadMarkdown().then(announce, () => undefined);
+  }
+
+  private setHandoff(status: HandoffStatus): void {
+    const previous = this._handoff().state;
+    this._handoff.set({
+      state: status.state,
+      ...(status.agent && { agent: status.agent }),
+      ...(status.available !== undefined && { available: status.available }),
+      ...(status.reason && { reason: status.reason }),
+    });
+    if (status.state !== 'assistant') this._handedBack.set(false);
+    else if (previous === 'human') this._handedBack.set(true);
+    if (status.state !== 'human') this.stopStaffTyping();
+  }
+
+  private startStaffTyping(): void {
+    clearTimeout(this.staffTypingTimer);
+    this._staffTyping.set(true);
+    this.staffTypingTimer = setTimeout(() => this._staffTyping.set(false), STAFF_TYPING_MS);
+  }
+
+  private stopStaffTyping(): void {
+    clearTimeout(this.staffTypingTimer);
+    this._staffTyping.set(false);
+  }
+
+  /**
+   * Shows the stored conversation again (after another tab's turn, or a channel that dropped):
+   * not while a message of this tab's is under way, which its own stream completes.
+   */
+  private async reloadTranscript(): Promise<void> {
+    const sessionId = this._sessionId();
+    const token = this.sessionToken();
+    const busy = () => this.isReplying() || this._undelivered() !== null;
+    if (!token || busy()) return;
+    try {
+      const transcript = await this.api.getSession(sessionId, token);
+      if (transcript && sessionId === this._sessionId() && !busy())
+        this.applyTranscript(transcript);
+    } catch {
+      // The channel goes on; its next turn or reconnection reloads again.
+    }
   }
 
   /** The current session's token, once its first reply gave it. */

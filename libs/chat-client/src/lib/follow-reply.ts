@@ -78,7 +78,8 @@ async function reconnect(
   throw new ApiRequestError(0, chatError('connection_lost'));
 }
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {

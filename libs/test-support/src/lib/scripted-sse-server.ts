@@ -19,6 +19,7 @@ export type Handler = (request: SeenRequest, response: ServerResponse) => void |
 export class ScriptedServer {
   readonly requests: SeenRequest[] = [];
   private readonly handlers = new Map<string, Handler[]>();
+  private readonly standing: { pattern: RegExp; handler: Handler }[] = [];
   private server!: Server;
   url = '';
 
@@ -37,6 +38,15 @@ export class ScriptedServer {
     return this;
   }
 
+  /**
+   * Answers every request whose `METHOD /path` matches `pattern` with `handler`, before any
+   * queued one: for a route a client calls by itself, as often as it likes (a live channel).
+   */
+  onEvery(pattern: RegExp, handler: Handler): this {
+    this.standing.push({ pattern, handler });
+    return this;
+  }
+
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -47,6 +57,11 @@ export class ScriptedServer {
     for await (const chunk of req) body += chunk;
     const seen: SeenRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
     this.requests.push(seen);
+    const standing = this.standing.find(({ pattern }) => pattern.test(`${seen.method} ${seen.path}`));
+    if (standing) {
+      await standing.handler(seen, res);
+      return;
+    }
     const key = [...this.handlers.keys()].find((route) => {
       const [method, path] = route.split(' ');
       return method === seen.method && seen.path.startsWith(path) && (this.handlers.get(route)?.length ?? 0) > 0;

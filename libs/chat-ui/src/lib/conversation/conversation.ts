@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  computed,
   effect,
   ElementRef,
   input,
@@ -33,10 +34,16 @@ export class Conversation {
   readonly undelivered = input<{ id: string; delivery: Delivery } | null>(null);
   /** The last reply may be written again (nothing is being written). */
   readonly canRegenerate = input(false);
+  /** A staff member is writing; `staffName`: who holds the conversation, if known. */
+  readonly staffTyping = input(false);
+  readonly staffName = input<string | null>(null);
   readonly retry = output<void>();
   readonly regenerate = output<void>();
 
   protected readonly following = signal(true);
+  protected readonly typingLabel = computed(
+    () => `${this.staffName() ?? 'A team member'} is typing…`,
+  );
   private lastScrollTop = 0;
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
   private readonly content = viewChild.required<ElementRef<HTMLElement>>('content');

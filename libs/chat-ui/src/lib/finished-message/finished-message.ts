@@ -53,12 +53,13 @@ export class FinishedMessage implements OnInit {
   }
 
   /**
-   * Assistant replies are markdown, sanitised by DOMPurify; user messages stay plain text, and so
+   * Assistant replies and staff messages are markdown, sanitised by DOMPurify (the same renderer);
+   * user messages stay plain text, and so
    * does a reply until the markdown renderer has loaded (then this computes again).
    */
   protected readonly html = computed(() => {
     const message = this.message();
-    if (message.role !== 'assistant' || this.adoptsDom) return null;
+    if (message.role === 'user' || this.adoptsDom) return null;
     const html = this.replyHtml.finished(message.id, message.content);
     return html === null ? null : this.sanitizer.bypassSecurityTrustHtml(html);
   });
@@ -82,6 +83,21 @@ export class FinishedMessage implements OnInit {
       this.adopted = this.replyHtml.takeFinishedDom(message.id, message.content);
     this.adoptsDom = this.adopted !== null;
   }
+
+  /** Who is speaking, for assistive technology: the visitor, the assistant, or a team member by name. */
+  protected readonly label = computed(() => {
+    const message = this.message();
+    if (message.role === 'staff') return `${message.author?.name ?? 'A team member'} wrote`;
+    return message.role === 'user' ? 'You said' : 'Assistant replied';
+  });
+
+  /** When a staff message was written, as the visitor's clock says it (hours and minutes). */
+  protected readonly time = computed(() => {
+    const at = new Date(this.message().created_at);
+    return Number.isNaN(at.getTime())
+      ? ''
+      : at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  });
 
   protected readonly note = computed(() => {
     switch (this.message().finish_reason) {
