@@ -60,7 +60,7 @@ export class SessionEventReader {
 
   /** The id of the last event that had one. */
   get lastId(): string | undefined {
-    return this.events.findLast((received) => received.id !== undefined)?.id;
+    return [...this.events].reverse().find((received) => received.id !== undefined)?.id;
   }
 
   /** Resolves once `predicate` holds for the events so far; fails naming what came. */
