@@ -240,7 +240,14 @@ describe('lead workflow', () => {
     expect(csv).toContain(first.email);
     expect(csv).not.toContain(second.email);
 
-    // Filters in the agent's URL work the same: their own leads.
+    // An agent, who may not list the staff, types an owner's email (any case).
+    await agentPage.getByLabel('Owner', { exact: true }).selectOption({ label: 'Another email…' });
+    const ownerEmail = agentPage.getByLabel("Owner's email");
+    await ownerEmail.fill(agent.email.toUpperCase());
+    await ownerEmail.press('Enter');
+    await agentPage.waitForURL((url) => url.searchParams.get('owner') === agent.email);
+    await rowCount(agentPage, 1);
+    await row(agentPage, first.email).waitFor();
     await agentPage.goto(`/admin?owner=${encodeURIComponent(agent.email)}&stage=qualified`);
     await rowCount(agentPage, 1);
     await row(agentPage, first.email).waitFor();

@@ -100,6 +100,8 @@ export class LeadsInbox {
     const owner = this.filters().owner;
     return owner && owner !== 'none' && !this.options.owners().includes(owner) ? owner : null;
   });
+  /** The owner filter takes an email typed in (an agent may not list the staff accounts). */
+  protected readonly otherOwner = signal(false);
   protected readonly filtered = computed(() => Object.values(this.query()).length > 0);
 
   private readonly _leads = signal<readonly LeadSummary[]>([]);
@@ -175,12 +177,18 @@ export class LeadsInbox {
     });
   }
 
+  protected chooseOwner(value: string): void {
+    this.otherOwner.set(value === 'other');
+    if (value !== 'other') this.setFilter({ owner: value });
+  }
+
   /** Tags are filtered by as the API stores them (trimmed, lower case). */
   protected filterTag(text: string): void {
     this.setFilter({ tag: normalizeLeadTag(text) });
   }
 
   protected clearFilters(search: HTMLInputElement): void {
+    this.otherOwner.set(false);
     search.value = '';
     clearTimeout(this.searchTimer);
     this.requested = null;
