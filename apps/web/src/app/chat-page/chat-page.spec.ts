@@ -217,7 +217,10 @@ describe('ChatPage', () => {
       return region.textContent?.includes('received and sent to our team') ?? false;
     });
     // The panel's own notices are not live regions: the visitor hears this once.
-    expect(root.querySelectorAll('[role="status"]')).toHaveLength(1);
+    const heard = Array.from(root.querySelectorAll('[role="status"]')).filter((region) =>
+      region.textContent?.includes('details were received'),
+    );
+    expect(heard).toHaveLength(1);
 
     (root.querySelector('.lead-notice .dismiss') as HTMLButtonElement).click();
     fixture.detectChanges();
