@@ -133,7 +133,8 @@ describe('chat portal', () => {
     page = await portal.open();
     const resumes: string[] = [];
     page.on('request', (request) => {
-      if (request.url().includes('/events')) resumes.push(request.headers()['last-event-id'] ?? '');
+      // The reply's resumes, not the session's live channel (also an `/events`).
+      if (request.url().includes('/api/chat/streams/')) resumes.push(request.headers()['last-event-id'] ?? '');
     });
     // The stream's connection delivers the first events, then breaks.
     await page.route('**/api/chat/stream', async (route) => {

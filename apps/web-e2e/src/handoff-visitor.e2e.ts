@@ -83,7 +83,7 @@ describe('a person in the conversation, as the visitor sees it', () => {
     const staff = await onlineStaff();
     const visitor = await browser.open();
     // Nothing to hand over before the first message.
-    await expect(talk(visitor).isDisabled()).resolves.toBe(true);
+    await expect(talk(visitor).count()).resolves.toBe(0);
     const question = `I have a question about order ${Date.now()}`;
     await send(visitor, question);
     await replies(visitor).first().waitFor();

@@ -217,11 +217,10 @@ describe('ChatPage', () => {
       return region.textContent?.includes('received and sent to our team') ?? false;
     });
     // The panel's own notices are not live regions: the visitor hears this once.
-    // (The handoff's own live region, empty while the assistant answers, says nothing of it.)
-    const announcing = [...root.querySelectorAll('[role="status"]')].filter((region) =>
-      region.textContent?.includes('your details were received'),
+    const heard = Array.from(root.querySelectorAll('[role="status"]')).filter((region) =>
+      region.textContent?.includes('details were received'),
     );
-    expect(announcing).toHaveLength(1);
+    expect(heard).toHaveLength(1);
 
     (root.querySelector('.lead-notice .dismiss') as HTMLButtonElement).click();
     fixture.detectChanges();

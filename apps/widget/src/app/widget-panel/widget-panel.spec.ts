@@ -117,9 +117,9 @@ describe('the widget panel: a person in the conversation', () => {
         fixture.detectChanges();
         return check();
       });
-    await until(() => talk() !== undefined);
-    // No conversation on the server yet: nobody to hand it to.
-    expect(talk()?.disabled).toBe(true);
+    await until(() => root.querySelector('chat-composer') !== null);
+    // No conversation on the server yet: nothing to hand over.
+    expect(talk()).toBeUndefined();
 
     const store = TestBed.inject(ChatStore);
     server.on(
