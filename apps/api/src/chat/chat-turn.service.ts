@@ -32,13 +32,13 @@ import type { ConversationTurn } from '../model/model-output';
 import { PublishedAssistants } from '../assistants/published-assistants';
 import { VisitorIdentities } from '../assistants/visitor-identities';
 import type { AssistantProfileDefinition } from '../profile/assistant-profile';
-import { modelTurn, SessionRepository, type TurnStart } from '../sessions/session-repository';
+import { SessionRepository, type TurnStart } from '../sessions/session-repository';
 import { ownsSession, type SessionCaller } from '../sessions/session-owner';
 import { publicSessionId, storedSessionId } from '../sessions/session-namespace';
 import { forbidden, hashSessionToken, newSessionToken } from '../sessions/session-token';
 import { TurnEvents } from '../turn-events/turn-events';
 import { ChatReplyCollector } from './chat-reply';
-import { conversationWindow } from './conversation-window';
+import { conversationWindow, modelTurn } from './conversation-window';
 import type { Generation } from './generation/generation';
 import { GenerationRegistry } from './generation/generation-registry';
 

@@ -1,4 +1,15 @@
 import type { ConversationTurn } from '../model/model-output';
+import type { StoredTurn } from '../sessions/session-repository';
+
+/** A stored message as the model reads it: a staff member's is the business's side, signed. */
+export function modelTurn(turn: StoredTurn): ConversationTurn {
+  return turn.role === 'staff'
+    ? {
+        role: 'assistant',
+        content: `[${turn.author ?? 'Staff'}, from the team, wrote:]\n${turn.content}`,
+      }
+    : { role: turn.role, content: turn.content };
+}
 
 /**
  * The part of a conversation the model reads: its latest messages, as many as fit in

@@ -20,7 +20,6 @@ import {
   sessions,
   staffUsers,
 } from '../database/schema';
-import type { ConversationTurn } from '../model/model-output';
 import type { HandoffState } from '@chat/contracts';
 import type { SessionOwner } from './session-owner';
 
@@ -29,13 +28,6 @@ export interface StoredTurn {
   role: TranscriptMessage['role'];
   content: string;
   author?: string | null;
-}
-
-/** A stored message as the model reads it: a staff member's is the business's side, signed. */
-export function modelTurn(turn: StoredTurn): ConversationTurn {
-  return turn.role === 'staff'
-    ? { role: 'assistant', content: `[${turn.author ?? 'Staff'}, from the team, wrote:]\n${turn.content}` }
-    : { role: turn.role, content: turn.content };
 }
 
 export interface BeginTurn {
