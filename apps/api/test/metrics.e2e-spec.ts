@@ -227,7 +227,9 @@ describe('GET /api/metrics with METRICS_TOKEN set', () => {
     const allowed: Record<string, RegExp> = {
       // Bounded by the assistants admins create.
       assistant_id: /^(trading-education|second)$/,
-      finish_reason: /^(stop|length|cancelled|error)$/,
+      finish_reason: /^(stop|length|cancelled|handoff|error)$/,
+      // What happens between the assistant and a person.
+      event: /^(requested|taken|released)$/,
       code: /^[a-z_]+$/,
       channel: /^(email|webhook)$/,
       transport: /^(sse|websocket|http)$/,
