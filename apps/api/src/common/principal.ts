@@ -1,4 +1,5 @@
 import type { ApiKeyScope, StaffRole } from '@chat/contracts';
+import { ApiError } from './api-error';
 
 /** An integration client, by the API key it sent. */
 export interface ApiKeyPrincipal {
@@ -35,6 +36,13 @@ export function principalOf(request: object): Principal | undefined {
 export function apiKeyOf(request: object): ApiKeyPrincipal | undefined {
   const principal = principalOf(request);
   return principal?.kind === 'api-key' ? principal : undefined;
+}
+
+/** The signed-in staff member of a staff-only route (the access guard let nobody else through). */
+export function staffOf(request: object): StaffPrincipal {
+  const principal = principalOf(request);
+  if (principal?.kind !== 'staff') throw new ApiError('forbidden', 'Only staff may do this.');
+  return principal;
 }
 
 /** A rate-limit client named by its API key (IP addresses are the other kind of client). */

@@ -53,7 +53,7 @@ import { GenerationRegistry } from '../chat/generation/generation-registry';
 import { withHeartbeat } from '../chat/sse/server-sent-events';
 import { ApiError } from '../common/api-error';
 import { ClientRateLimitGuard, MESSAGES_BUDGET } from '../common/client-rate-limit.guard';
-import { principalOf, type StaffPrincipal } from '../common/principal';
+import { principalOf, staffOf } from '../common/principal';
 import { chatConfig } from '../config/chat.config';
 import { SessionRepository } from '../sessions/session-repository';
 import { ConversationEvents } from './conversation-events';
@@ -68,13 +68,6 @@ import { HandoffStore } from './handoff-store';
 import { HandoffService } from './handoff.service';
 import { parseChannelPosition, SessionLive } from './session-live';
 import { StaffPresence } from './staff-presence';
-
-/** The signed-in staff member of a staff-only route (the access guard let nobody else through). */
-function staffOf(request: Request): StaffPrincipal {
-  const principal = principalOf(request);
-  if (principal?.kind !== 'staff') throw new ApiError('forbidden', 'Only staff may do this.');
-  return principal;
-}
 
 /**
  * The staff's Conversations view (PROTOCOL.md, People in the conversation): who is talking now,

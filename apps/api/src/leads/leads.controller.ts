@@ -40,7 +40,7 @@ import type {
 import type { Request } from 'express';
 import { Access } from '../access/access.decorator';
 import { AccessRevocations } from '../access/access-revocations';
-import { principalOf, type StaffPrincipal } from '../common/principal';
+import { principalOf, staffOf } from '../common/principal';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { ApiError } from '../common/api-error';
 import { ClientRateLimitGuard, MESSAGES_BUDGET } from '../common/client-rate-limit.guard';
@@ -63,12 +63,6 @@ import { LeadEvents } from './lead-events';
 import { LeadStore } from './lead-store';
 import { LeadWorkflow } from './lead-workflow';
 
-/** The signed-in staff member of a staff-only route (the access guard let nobody else through). */
-function staffOf(request: Request): StaffPrincipal {
-  const principal = principalOf(request);
-  if (principal?.kind !== 'staff') throw new ApiError('forbidden', 'Only staff may do this.');
-  return principal;
-}
 
 @ApiTags('leads')
 @ApiExtraModels(ApiErrorDto)
