@@ -25,6 +25,8 @@ import { StaffPresence } from './staff-presence';
 /** The fewest milliseconds between two typing notes of one conversation that are passed on. */
 const TYPING_EVERY_MS = 2_000;
 
+const typingKey = (sessionId: string, role: 'staff' | 'user') => `${role}:${sessionId}`;
+
 function notFound(): ApiError {
   return new ApiError('not_found', 'No such conversation.');
 }
@@ -151,14 +153,15 @@ export class HandoffService {
     }
     if (outcome.firstAnswerAfterMs !== undefined)
       this.metrics.staffReplied(outcome.firstAnswerAfterMs);
-    this.lastTyping.delete(sessionId);
+    // The message ends the staff member's typing: the next note is passed on at once.
+    this.lastTyping.delete(typingKey(sessionId, 'staff'));
     await this.tell(sessionId, { type: 'message', message: outcome.message });
     return outcome.message;
   }
 
   /** Someone is writing: passed on at most every `TYPING_EVERY_MS` per conversation and side, not kept. */
   typing(sessionId: string, role: 'staff' | 'user'): void {
-    const key = `${role}:${sessionId}`;
+    const key = typingKey(sessionId, role);
     const now = Date.now();
     if (now - (this.lastTyping.get(key) ?? 0) < TYPING_EVERY_MS) return;
     this.lastTyping.set(key, now);
