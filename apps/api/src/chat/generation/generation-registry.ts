@@ -246,11 +246,10 @@ export class GenerationRegistry
   /** Of `sessionIds`, those a generation runs for now, here or (with Redis) on any instance. */
   async replying(sessionIds: readonly string[]): Promise<Set<string>> {
     const here = sessionIds.filter((id) => this.runningBySession.has(id));
-    if (!this.live) return new Set(here);
-    const elsewhere = await Promise.all(
-      sessionIds.map(async (id) => ((await this.live?.claimOf(id)) ? id : undefined)),
-    );
-    return new Set([...here, ...elsewhere.filter((id): id is string => id !== undefined)]);
+    const elsewhere = this.live
+      ? await this.live.claimed(sessionIds.filter((id) => !this.runningBySession.has(id)))
+      : [];
+    return new Set([...here, ...elsewhere]);
   }
 
   runningForSession(sessionId: string): Generation | undefined {

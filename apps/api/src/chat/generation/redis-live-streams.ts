@@ -240,6 +240,15 @@ export class RedisLiveStreams {
     return held === null ? undefined : (JSON.parse(held) as SessionClaim);
   }
 
+  /** Of `sessionIds`, those a generation runs for on any instance (one round trip). */
+  async claimed(sessionIds: readonly string[]): Promise<string[]> {
+    if (sessionIds.length === 0) return [];
+    const pipeline = this.redis.client.pipeline();
+    for (const sessionId of sessionIds) pipeline.exists(this.claimKey(sessionId));
+    const replies = (await pipeline.exec()) ?? [];
+    return sessionIds.filter((_sessionId, index) => replies[index]?.[1] === 1);
+  }
+
   cancel(streamId: string): void {
     this.redis.client
       .publish(this.cancelChannel, streamId)
