@@ -311,27 +311,29 @@ export class ChatTurnService {
       if (outcome.error) throw outcome.error;
       await this.completeTurn(generation, profile, start, outcome, await lead, turn);
     } catch (error) {
-      const event = toErrorEvent(error);
-      this.events.publish({
-        type: 'reply_failed',
-        sessionId: generation.sessionId,
-        streamId: generation.streamId,
-        code: event.code,
-        chunks: turn.chunks,
-      });
-      if (event.code === 'internal_error') {
-        this.logger.error({ err: error, streamId: generation.streamId }, 'Turn failed');
-      }
-      // The turn failed: its message goes, so the transcript holds whole turns and a retry starts clean.
-      await this.sessions
-        .discardTurn(generation.promptMessageId)
-        .catch((discardError: unknown) =>
-          this.logger.error({ err: discardError }, 'Could not discard a failed turn'),
-        );
-      generation.emit(event);
+      await this.failTurn(generation, error, turn.chunks);
     } finally {
       generation.finish();
     }
+  }
+
+  /**
+   * The turn failed: its message goes, so the transcript holds whole turns and a retry starts
+   * clean; the visitor gets the error event.
+   */
+  private async failTurn(generation: Generation, error: unknown, chunks: number): Promise<void> {
+    const event = toErrorEvent(error);
+    const { sessionId, streamId } = generation;
+    this.events.publish({ type: 'reply_failed', sessionId, streamId, code: event.code, chunks });
+    if (event.code === 'internal_error') {
+      this.logger.error({ err: error, streamId }, 'Turn failed');
+    }
+    await this.sessions
+      .discardTurn(generation.promptMessageId)
+      .catch((discardError: unknown) =>
+        this.logger.error({ err: discardError }, 'Could not discard a failed turn'),
+      );
+    generation.emit(event);
   }
 
   /**
@@ -365,21 +367,7 @@ export class ChatTurnService {
         chunks: 0,
       });
     } catch (error) {
-      const event = toErrorEvent(error);
-      this.events.publish({
-        type: 'reply_failed',
-        sessionId,
-        streamId,
-        code: event.code,
-        chunks: 0,
-      });
-      this.logger.error({ err: error, streamId }, 'A message for staff was not stored');
-      await this.sessions
-        .discardTurn(generation.promptMessageId)
-        .catch((discardError: unknown) =>
-          this.logger.error({ err: discardError }, 'Could not discard a failed turn'),
-        );
-      generation.emit(event);
+      await this.failTurn(generation, error, 0);
     } finally {
       generation.finish();
     }

@@ -75,27 +75,40 @@ export class SessionChannel implements OnModuleDestroy {
     return this.redis?.key(`live:${sessionId}`) ?? '';
   }
 
-  /** Records `entry` in the session's channel; resolves with its id once every reader can read it. */
-  async append(sessionId: string, entry: ChannelEntry): Promise<string> {
+  /**
+   * Records `entries`, in order, in the session's channel; resolves once every reader can read
+   * them. With Redis: one round trip to add them, one to keep the log and tell the readers.
+   */
+  async append(sessionId: string, ...entries: ChannelEntry[]): Promise<void> {
     const { redis } = this;
     if (!redis) {
       const log = this.localLog(sessionId);
-      const id = log.nextId();
-      log.entries.push({ id, entry });
-      if (log.entries.length > CHANNEL_MAX_ENTRIES) log.entries.shift();
-      log.live.next({ id, entry });
-      return id;
+      for (const entry of entries) {
+        const item = { id: log.nextId(), entry };
+        log.entries.push(item);
+        if (log.entries.length > CHANNEL_MAX_ENTRIES) log.entries.shift();
+        log.live.next(item);
+      }
+      return;
     }
     const key = this.logKey(sessionId);
-    const [field, value] = 'event' in entry ? ['e', entry.event] : ['t', entry.turn];
-    const id = await redis.client.xadd(key, 'MAXLEN', '~', CHANNEL_MAX_ENTRIES, '*', field, value);
-    if (id === null) throw new Error('Redis refused the channel entry');
-    await redis.client
-      .multi()
-      .pexpire(key, this.config.streamRetentionMs)
-      .publish(this.liveChannel(sessionId), JSON.stringify({ id, entry } satisfies ChannelItem))
-      .exec();
-    return id;
+    const adding = redis.client.pipeline();
+    for (const entry of entries) {
+      const [field, value] = 'event' in entry ? ['e', entry.event] : ['t', entry.turn];
+      adding.xadd(key, 'MAXLEN', '~', CHANNEL_MAX_ENTRIES, '*', field, value);
+    }
+    const added = (await adding.exec()) ?? [];
+    const telling = redis.client.multi().pexpire(key, this.config.streamRetentionMs);
+    entries.forEach((entry, index) => {
+      const [error, id] = added[index] ?? [new Error('no reply')];
+      if (error || typeof id !== 'string')
+        throw error ?? new Error('Redis refused the channel entry');
+      telling.publish(
+        this.liveChannel(sessionId),
+        JSON.stringify({ id, entry } satisfies ChannelItem),
+      );
+    });
+    await telling.exec();
   }
 
   /** Tells the session's current readers of `entry`, which is not kept (a `typing`). */

@@ -35,8 +35,11 @@ export class TurnChannel implements OnModuleInit {
         },
       };
       try {
-        await this.channel.append(sessionId, { event: encodeEventData(message) });
-        await this.channel.append(sessionId, { turn: streamId });
+        await this.channel.append(
+          sessionId,
+          { event: encodeEventData(message) },
+          { turn: streamId },
+        );
       } catch (error) {
         // The turn goes on; a reader who missed it finds it in the transcript.
         this.logger.warn(`Turn ${streamId} not put on its session's channel (${String(error)})`);
