@@ -801,12 +801,15 @@ export class ChatStore {
 
   /**
    * Shows the stored conversation again (after another tab's turn, or a channel that dropped):
-   * not while a message of this tab's is under way, which its own stream completes.
+   * not while a message of this tab's is under way, which its own stream completes, nor while
+   * this tab shows a reply that failed, which the transcript does not hold (the visitor's Retry
+   * or Regenerate settles it, and reads the transcript then).
    */
   private async reloadTranscript(): Promise<void> {
     const sessionId = this._sessionId();
     const token = this.sessionToken();
-    const busy = () => this.isReplying() || this._undelivered() !== null;
+    const busy = () =>
+      this.isReplying() || this._undelivered() !== null || this._status() === 'error';
     if (!token || busy()) return;
     try {
       const transcript = await this.api.getSession(sessionId, token);
