@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import WebSocket from 'ws';
 import type { AssistantDetail, CreatedApiKey, LeadPage, StaffAccount } from '@chat/contracts';
 import { keyedSocket, openLeadFeed, within } from './support/access-streams';
 import { type FakeOpenAiServer, startFakeOpenAi } from '@chat/fake-openai';
@@ -372,6 +373,66 @@ describeScaleOut('two instances on PostgreSQL and Redis', () => {
     live.close();
     watching.close();
     await feed.body?.cancel();
+  });
+
+  it('stops telling a socket on A of a session erased on B, even once a new visitor takes its id', async () => {
+    const staff = new StaffClient(b.url);
+    await staff.login('admin@example.com', 'correct horse battery staple');
+    fake.setStructuredReply({
+      json: {
+        name: 'Wes Socket',
+        email: 'wes@example.com',
+        phone: null,
+        goals: null,
+        experience: null,
+      },
+    });
+    fake.enqueue({ text: 'Hello Wes.' });
+    const socket = new WebSocket(`${a.url.replace('http', 'ws')}/api/chat/ws`);
+    const heard: string[] = [];
+    socket.on('message', (data) => heard.push(data.toString()));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send(
+      JSON.stringify({
+        type: 'message',
+        session_id: 'scale-ws-erase',
+        message: 'I am Wes Socket, wes@example.com',
+      }),
+    );
+    await waitFor(() => heard.some((frame) => frame.includes('"type":"done"')), 10_000);
+    // The socket hears staff on B write in its session.
+    await staff.call('POST', '/api/conversations/scale-ws-erase/takeover');
+    await staff.call('POST', '/api/conversations/scale-ws-erase/messages', {
+      body: { content: 'For Wes.' },
+    });
+    await waitFor(() => heard.some((frame) => frame.includes('For Wes.')), 5_000);
+    // Erased on B; then someone else starts a session of the same id, and staff write to them.
+    const page: LeadPage = await (await staff.call('GET', '/api/leads?q=wes%40example.com')).json();
+    expect((await staff.call('DELETE', `/api/leads/${page.leads[0].id}`)).status).toBe(204);
+    fake.setStructuredReply({ json: {} });
+    fake.enqueue({ text: 'Hello.' });
+    const stranger = new ChatVisitor(a.url);
+    await waitFor(
+      async () => {
+        const turn = await stranger.turn({ session_id: 'scale-ws-erase', message: 'Hi, I am new' });
+        return turn.find('done') !== undefined;
+      },
+      5_000,
+      100,
+    );
+    await staff.call('POST', '/api/conversations/scale-ws-erase/takeover');
+    await staff.call('POST', '/api/conversations/scale-ws-erase/messages', {
+      body: { content: 'Only for the new visitor.' },
+    });
+    const live = await SessionEventReader.open(
+      `${a.url}/api/chat/sessions/scale-ws-erase/events`,
+      stranger.headers('scale-ws-erase'),
+    );
+    await live.waitUntil((events) => events.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(heard.some((frame) => frame.includes('Only for the new visitor.'))).toBe(false);
+    live.close();
+    socket.close();
   });
 
   it("runs on B, at once, the version an admin publishes on A, keeps B's earlier session on its own, and 404s a new one once archived", async () => {
