@@ -5,7 +5,7 @@ import proxyAddr from 'proxy-addr';
 import type { ConfigType } from '@nestjs/config';
 import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import { type OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
-import type { Subscription } from 'rxjs';
+import { filter, type Subscription, takeUntil } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
 import type { SessionEvent, WsClientMessage } from '@chat/contracts';
 import { ApiError } from '../common/api-error';
@@ -35,6 +35,7 @@ import { GenerationRegistry } from './generation/generation-registry';
 import { MAX_PENDING_SSE_CHARS } from './sse/sse-frame-writer';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/json-depth';
 import { SessionChannel } from '../conversations/session-channel';
+import { LeadEvents } from '../leads/lead-events';
 
 /** A visitor's own message, as the channel repeats it for staff. */
 const isVisitorMessage = (event: SessionEvent) =>
@@ -69,6 +70,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     private readonly metrics: ApiMetrics,
     private readonly pageOrigins: ChatPageOrigins,
     private readonly channel: SessionChannel,
+    private readonly leadEvents: LeadEvents,
   ) {}
 
   /** Express's compiled `trust proxy` (set from `TRUST_PROXY` by `setupApp`). */
@@ -226,14 +228,22 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   ): void {
     if (sessions.has(sessionId) || sessions.size >= SESSIONS_PER_SOCKET) return;
     sessions.add(sessionId);
-    const subscription = this.channel.items$(sessionId).subscribe({
-      next: ({ entry }) => {
-        if (!('event' in entry) || isVisitorMessage(JSON.parse(entry.event) as SessionEvent))
-          return;
-        if (socket.readyState === socket.OPEN) sendBounded(socket, entry.event);
-      },
-      error: () => sessions.delete(sessionId),
-    });
+    // An erased session's id may be taken again by someone else: its channel ends here at once.
+    const erased = this.leadEvents.changes$.pipe(
+      filter((change) => change.kind === 'erased' && change.sessionId === sessionId),
+    );
+    const subscription = this.channel
+      .items$(sessionId)
+      .pipe(takeUntil(erased))
+      .subscribe({
+        next: ({ entry }) => {
+          if (!('event' in entry) || isVisitorMessage(JSON.parse(entry.event) as SessionEvent))
+            return;
+          if (socket.readyState === socket.OPEN) sendBounded(socket, entry.event);
+        },
+        error: () => sessions.delete(sessionId),
+        complete: () => sessions.delete(sessionId),
+      });
     watching.add(subscription);
   }
 
